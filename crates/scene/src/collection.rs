@@ -1,0 +1,336 @@
+use crate::Rgba;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A scene collection: one canvas, the sources it can show, and the scenes that arrange them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collection {
+    pub schema_version: u32,
+    pub name: String,
+    pub canvas: Canvas,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    pub scenes: Vec<Scene>,
+    #[serde(default)]
+    pub audio: AudioSettings,
+    /// Folder that relative asset paths resolve against (the file's folder); not saved.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+impl Collection {
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    pub fn scene(&self, name: &str) -> Option<&Scene> {
+        self.scenes.iter().find(|s| s.name == name)
+    }
+
+    /// An asset path as written in the document, made absolute against the collection's folder.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.base_dir.join(path)
+        }
+    }
+}
+
+/// The output picture: every scene is composed at this size and rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Canvas {
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+}
+
+/// A source as the user named and configured it; layers refer to it by `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(flatten)]
+    pub kind: SourceKind,
+}
+
+/// What a source is, with the settings of that kind. Written as
+/// `"kind": "text", "settings": { ... }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "settings", rename_all = "snake_case")]
+pub enum SourceKind {
+    TestPattern(TestPatternSettings),
+    Color(ColorSettings),
+    Image(ImageSettings),
+    Text(TextSettings),
+    Tone(ToneSettings),
+    Camera(CameraSettings),
+    Microphone(MicrophoneSettings),
+    MediaFile(MediaFileSettings),
+}
+
+impl SourceKind {
+    /// The kind's name as written in documents.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SourceKind::TestPattern(_) => "test_pattern",
+            SourceKind::Color(_) => "color",
+            SourceKind::Image(_) => "image",
+            SourceKind::Text(_) => "text",
+            SourceKind::Tone(_) => "tone",
+            SourceKind::Camera(_) => "camera",
+            SourceKind::Microphone(_) => "microphone",
+            SourceKind::MediaFile(_) => "media_file",
+        }
+    }
+
+    pub fn has_video(&self) -> bool {
+        !matches!(self, SourceKind::Tone(_) | SourceKind::Microphone(_))
+    }
+
+    pub fn has_audio(&self) -> bool {
+        matches!(
+            self,
+            SourceKind::Tone(_) | SourceKind::Microphone(_) | SourceKind::MediaFile(_)
+        )
+    }
+}
+
+/// Moving bars with a burned-in frame counter and timecode, so dropped or repeated frames show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TestPatternSettings {
+    /// Defaults to the canvas size.
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+    /// Turn the whole frame white on each whole second (pairs with a tone's `beep_each_second`).
+    #[serde(default)]
+    pub flash_each_second: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColorSettings {
+    pub color: Rgba,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSettings {
+    /// PNG, JPEG, GIF (first frame) or WebP; relative to the collection file.
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outline {
+    pub width: f32,
+    pub color: Rgba,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextBackground {
+    pub color: Rgba,
+    #[serde(default)]
+    pub padding: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextSettings {
+    pub text: String,
+    /// A font file (TTF/OTF); defaults to the bundled font.
+    #[serde(default)]
+    pub font: Option<PathBuf>,
+    /// Font size in canvas pixels.
+    pub size: f32,
+    #[serde(default = "white")]
+    pub color: Rgba,
+    #[serde(default)]
+    pub bold: bool,
+    #[serde(default)]
+    pub align: Align,
+    /// Wrap lines at this width in pixels; no wrapping when absent.
+    #[serde(default)]
+    pub wrap_width: Option<f32>,
+    #[serde(default)]
+    pub outline: Option<Outline>,
+    #[serde(default)]
+    pub background: Option<TextBackground>,
+}
+
+fn white() -> Rgba {
+    Rgba::WHITE
+}
+
+/// A sine generator; with `beep_each_second` it sounds for 50 ms at each whole second only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToneSettings {
+    #[serde(default = "default_frequency")]
+    pub frequency_hz: f32,
+    #[serde(default = "default_level")]
+    pub level_dbfs: f32,
+    #[serde(default)]
+    pub beep_each_second: bool,
+}
+
+fn default_frequency() -> f32 {
+    1000.0
+}
+fn default_level() -> f32 {
+    -20.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CameraSettings {
+    /// Device name or index; the first camera when absent.
+    #[serde(default)]
+    pub device: Option<String>,
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+    #[serde(default)]
+    pub fps: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MicrophoneSettings {
+    /// Device name; the default input when absent.
+    #[serde(default)]
+    pub device: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaFileSettings {
+    pub path: PathBuf,
+    #[serde(default)]
+    pub looping: bool,
+}
+
+/// An ordered list of layers, bottom first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    pub name: String,
+    #[serde(default)]
+    pub layers: Vec<Layer>,
+}
+
+/// One placement of a source in a scene.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub source: String,
+    #[serde(default)]
+    pub transform: Transform,
+    #[serde(default = "yes")]
+    pub visible: bool,
+    #[serde(default)]
+    pub locked: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Where and how a layer's source lands on the canvas. Crop is applied first (source pixels),
+/// then the cropped picture is scaled to `width` x `height` (its own size when absent), rotated
+/// by `rotation` degrees clockwise about its centre, and placed with its top-left at `x`, `y`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transform {
+    #[serde(default)]
+    pub x: f32,
+    #[serde(default)]
+    pub y: f32,
+    #[serde(default)]
+    pub width: Option<f32>,
+    #[serde(default)]
+    pub height: Option<f32>,
+    #[serde(default)]
+    pub crop: Crop,
+    #[serde(default)]
+    pub rotation: f32,
+    #[serde(default = "one")]
+    pub opacity: f32,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+impl Default for Transform {
+    fn default() -> Self {
+        Transform {
+            x: 0.0,
+            y: 0.0,
+            width: None,
+            height: None,
+            crop: Crop::default(),
+            rotation: 0.0,
+            opacity: 1.0,
+        }
+    }
+}
+
+/// Pixels cut from each edge of the source before scaling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Crop {
+    #[serde(default)]
+    pub left: u32,
+    #[serde(default)]
+    pub top: u32,
+    #[serde(default)]
+    pub right: u32,
+    #[serde(default)]
+    pub bottom: u32,
+}
+
+/// The audio format of the mix; the engine runs at 48 kHz stereo, which every platform takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudioSettings {
+    #[serde(default = "default_rate")]
+    pub sample_rate: u32,
+    #[serde(default = "default_channels")]
+    pub channels: u16,
+}
+
+fn default_rate() -> u32 {
+    48_000
+}
+fn default_channels() -> u16 {
+    2
+}
+
+impl Default for AudioSettings {
+    fn default() -> Self {
+        AudioSettings {
+            sample_rate: default_rate(),
+            channels: default_channels(),
+        }
+    }
+}

@@ -1,0 +1,48 @@
+use std::fmt;
+use std::path::PathBuf;
+
+/// One thing wrong with a document: where (a JSON path such as `scenes[0].layers[2].source`),
+/// what, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+    pub fix: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} (fix: {})", self.path, self.message, self.fix)
+    }
+}
+
+/// Why a document could not be loaded. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {}: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: at `{path}` (line {line}, column {column}): {message}", file.display())]
+    Parse {
+        file: PathBuf,
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: {} problem(s):\n{}", file.display(), problems.len(), list(problems))]
+    Invalid {
+        file: PathBuf,
+        problems: Vec<Problem>,
+    },
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,83 @@
+//! The documents a user saves: scene collections (what is on screen and heard) and output
+//! profiles (how it is encoded and where it goes). Nothing here touches media; the engine reads
+//! these types, the UI edits them, and [`load_collection`] refuses anything it cannot run,
+//! naming the JSON path and the fix.
+
+mod collection;
+mod color;
+mod error;
+mod profile;
+mod validate;
+
+pub use collection::*;
+pub use color::Rgba;
+pub use error::{LoadError, Problem};
+pub use profile::*;
+
+use std::path::{Path, PathBuf};
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Reads, parses and validates a scene collection; relative asset paths resolve against the
+/// file's folder.
+pub fn load_collection(path: &Path) -> Result<Collection, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    parse_collection(&text, path, base)
+}
+
+/// Parses and validates a collection from text; `file` is only used to name it in errors.
+pub fn parse_collection(
+    text: &str,
+    file: &Path,
+    base_dir: PathBuf,
+) -> Result<Collection, LoadError> {
+    let mut collection: Collection = parse_json(text, file)?;
+    collection.base_dir = base_dir;
+    let problems = validate::collection(&collection);
+    if problems.is_empty() {
+        Ok(collection)
+    } else {
+        Err(LoadError::Invalid {
+            file: file.to_path_buf(),
+            problems,
+        })
+    }
+}
+
+/// Reads and validates an output profile.
+pub fn load_profile(path: &Path) -> Result<Profile, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    let profile: Profile = parse_json(&text, path)?;
+    let problems = validate::profile(&profile);
+    if problems.is_empty() {
+        Ok(profile)
+    } else {
+        Err(LoadError::Invalid {
+            file: path.to_path_buf(),
+            problems,
+        })
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str, file: &Path) -> Result<T, LoadError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        LoadError::Parse {
+            file: file.to_path_buf(),
+            path,
+            line: inner.line(),
+            column: inner.column(),
+            message: inner.to_string(),
+        }
+    })
+}

@@ -1,0 +1,111 @@
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// How the program is encoded and recorded. Kept apart from scene collections so one set of
+/// scenes can go out with different profiles (a 1080p stream, a 720p rehearsal).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default = "crate::profile::version")]
+    pub schema_version: u32,
+    #[serde(default)]
+    pub video: VideoEncoderSettings,
+    #[serde(default)]
+    pub audio: AudioEncoderSettings,
+    #[serde(default)]
+    pub recording: RecordingSettings,
+}
+
+fn version() -> u32 {
+    crate::SCHEMA_VERSION
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RateControl {
+    /// Constant bitrate: what streaming platforms ask for.
+    #[default]
+    Cbr,
+    /// Variable bitrate capped at `max_bitrate_kbps`.
+    Vbr,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VideoEncoderSettings {
+    /// x264 preset: ultrafast … veryslow.
+    pub preset: String,
+    /// x264 tune, such as `zerolatency`; none when absent.
+    pub tune: Option<String>,
+    /// H.264 profile: baseline, main or high.
+    pub profile: String,
+    pub rate_control: RateControl,
+    pub bitrate_kbps: u32,
+    /// VBR ceiling; defaults to 1.5 x the bitrate.
+    pub max_bitrate_kbps: Option<u32>,
+    pub keyframe_interval_s: f32,
+    /// Encoder threads; 0 lets x264 choose.
+    pub threads: u32,
+}
+
+impl Default for VideoEncoderSettings {
+    fn default() -> Self {
+        VideoEncoderSettings {
+            preset: "veryfast".into(),
+            tune: Some("zerolatency".into()),
+            profile: "high".into(),
+            rate_control: RateControl::Cbr,
+            bitrate_kbps: 4500,
+            max_bitrate_kbps: None,
+            keyframe_interval_s: 2.0,
+            threads: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AudioEncoderSettings {
+    pub bitrate_kbps: u32,
+}
+
+impl Default for AudioEncoderSettings {
+    fn default() -> Self {
+        AudioEncoderSettings { bitrate_kbps: 160 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordingFormat {
+    /// Matroska: readable after a crash, remux to MP4 for publishing.
+    #[default]
+    Mkv,
+    /// Fragmented MP4: also readable after a crash.
+    Mp4,
+}
+
+impl RecordingFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            RecordingFormat::Mkv => "mkv",
+            RecordingFormat::Mp4 => "mp4",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RecordingSettings {
+    pub format: RecordingFormat,
+    pub folder: PathBuf,
+}
+
+impl Default for RecordingSettings {
+    fn default() -> Self {
+        RecordingSettings {
+            format: RecordingFormat::Mkv,
+            folder: PathBuf::from("recordings"),
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Semantic checks serde cannot express. Each finds every problem, not just the first, so a user
+//! fixes a file in one pass.
+
+use crate::*;
+use std::collections::HashSet;
+
+/// Largest canvas the compositor is built and benchmarked for.
+pub const MAX_CANVAS: (u32, u32) = (3840, 2160);
+pub const FPS_RANGE: std::ops::RangeInclusive<u32> = 24..=60;
+
+struct Report(Vec<Problem>);
+
+impl Report {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) {
+        self.0.push(Problem {
+            path: path.into(),
+            message: message.into(),
+            fix: fix.into(),
+        });
+    }
+
+    /// A number that must be finite and above zero.
+    fn positive(&mut self, path: String, value: f32) {
+        if !value.is_finite() || value <= 0.0 {
+            self.add(
+                path,
+                format!("must be a number above 0, is {value}"),
+                "set a positive size",
+            );
+        }
+    }
+
+    fn finite(&mut self, path: String, value: f32) {
+        if !value.is_finite() {
+            self.add(
+                path,
+                format!("must be a finite number, is {value}"),
+                "set a number",
+            );
+        }
+    }
+
+    fn file(&mut self, path: String, collection: &Collection, file: &std::path::Path) {
+        let resolved = collection.resolve(file);
+        if !resolved.is_file() {
+            self.add(
+                path,
+                format!("file not found: {}", resolved.display()),
+                "put the file there or correct the path (relative paths start at the collection's folder)",
+            );
+        }
+    }
+}
+
+pub(crate) fn collection(c: &Collection) -> Vec<Problem> {
+    let mut r = Report(Vec::new());
+    if c.schema_version != SCHEMA_VERSION {
+        r.add(
+            "schema_version",
+            format!(
+                "unsupported schema version {}; this build reads version {SCHEMA_VERSION}",
+                c.schema_version
+            ),
+            "open it with the Streamwerk version that wrote it, or set schema_version to 1 and check the fields",
+        );
+    }
+    canvas(&mut r, &c.canvas);
+    if c.audio.sample_rate != 48_000 {
+        r.add(
+            "audio.sample_rate",
+            format!("{} Hz is not supported", c.audio.sample_rate),
+            "use 48000",
+        );
+    }
+    if !(1..=2).contains(&c.audio.channels) {
+        r.add(
+            "audio.channels",
+            format!("{} channels is not supported", c.audio.channels),
+            "use 1 (mono) or 2 (stereo)",
+        );
+    }
+
+    let mut ids = HashSet::new();
+    for (i, s) in c.sources.iter().enumerate() {
+        let at = format!("sources[{i}]");
+        if s.id.trim().is_empty() {
+            r.add(
+                format!("{at}.id"),
+                "is empty",
+                "give the source a unique id",
+            );
+        } else if !ids.insert(s.id.as_str()) {
+            r.add(
+                format!("{at}.id"),
+                format!("duplicate source id `{}`", s.id),
+                "give each source its own id",
+            );
+        }
+        source(&mut r, c, &format!("{at}.settings"), &s.kind);
+    }
+
+    if c.scenes.is_empty() {
+        r.add(
+            "scenes",
+            "the collection has no scene",
+            "add at least one scene",
+        );
+    }
+    let mut names = HashSet::new();
+    for (i, scene) in c.scenes.iter().enumerate() {
+        let at = format!("scenes[{i}]");
+        if scene.name.trim().is_empty() {
+            r.add(format!("{at}.name"), "is empty", "name the scene");
+        } else if !names.insert(scene.name.as_str()) {
+            r.add(
+                format!("{at}.name"),
+                format!("duplicate scene name `{}`", scene.name),
+                "give each scene its own name",
+            );
+        }
+        for (j, layer) in scene.layers.iter().enumerate() {
+            let at = format!("{at}.layers[{j}]");
+            if !ids.contains(layer.source.as_str()) {
+                r.add(
+                    format!("{at}.source"),
+                    format!(
+                        "refers to source `{}`, which is not in `sources`",
+                        layer.source
+                    ),
+                    "add a source with that id or point the layer at an existing one",
+                );
+            }
+            transform(&mut r, &format!("{at}.transform"), &layer.transform);
+        }
+    }
+    r.0
+}
+
+fn canvas(r: &mut Report, c: &Canvas) {
+    let (max_w, max_h) = MAX_CANVAS;
+    for (name, value, max) in [("width", c.width, max_w), ("height", c.height, max_h)] {
+        if value < 16 || value > max || value % 2 != 0 {
+            r.add(
+                format!("canvas.{name}"),
+                format!("{value} is out of range"),
+                format!("use an even number from 16 to {max}"),
+            );
+        }
+    }
+    if !FPS_RANGE.contains(&c.fps) {
+        r.add(
+            "canvas.fps",
+            format!("{} fps is not supported", c.fps),
+            format!("use {} to {}", FPS_RANGE.start(), FPS_RANGE.end()),
+        );
+    }
+}
+
+fn source(r: &mut Report, c: &Collection, at: &str, kind: &SourceKind) {
+    match kind {
+        SourceKind::TestPattern(s) => {
+            for (name, v) in [("width", s.width), ("height", s.height)] {
+                if v == Some(0) {
+                    r.add(
+                        format!("{at}.{name}"),
+                        "is 0",
+                        "leave it out to use the canvas size",
+                    );
+                }
+            }
+        }
+        SourceKind::Color(s) => {
+            if s.width == 0 || s.height == 0 {
+                r.add(
+                    format!("{at}"),
+                    "width and height must be above 0",
+                    "set the colour box's size",
+                );
+            }
+        }
+        SourceKind::Image(s) => r.file(format!("{at}.path"), c, &s.path),
+        SourceKind::Text(s) => {
+            if s.text.is_empty() {
+                r.add(format!("{at}.text"), "is empty", "write the text to show");
+            }
+            r.positive(format!("{at}.size"), s.size);
+            if let Some(font) = &s.font {
+                r.file(format!("{at}.font"), c, font);
+            }
+            if let Some(w) = s.wrap_width {
+                r.positive(format!("{at}.wrap_width"), w);
+            }
+            if let Some(o) = &s.outline {
+                r.positive(format!("{at}.outline.width"), o.width);
+            }
+            if let Some(b) = &s.background {
+                if !b.padding.is_finite() || b.padding < 0.0 {
+                    r.add(
+                        format!("{at}.background.padding"),
+                        "must be 0 or more",
+                        "set a padding in pixels",
+                    );
+                }
+            }
+        }
+        SourceKind::Tone(s) => {
+            if !(20.0..=20_000.0).contains(&s.frequency_hz) {
+                r.add(
+                    format!("{at}.frequency_hz"),
+                    format!("{} Hz is out of range", s.frequency_hz),
+                    "use 20 to 20000",
+                );
+            }
+            if !s.level_dbfs.is_finite() || s.level_dbfs > 0.0 {
+                r.add(
+                    format!("{at}.level_dbfs"),
+                    format!("{} dBFS is out of range", s.level_dbfs),
+                    "use 0 or below, such as -20",
+                );
+            }
+        }
+        SourceKind::MediaFile(s) => r.file(format!("{at}.path"), c, &s.path),
+        SourceKind::Camera(_) | SourceKind::Microphone(_) => {}
+    }
+}
+
+fn transform(r: &mut Report, at: &str, t: &Transform) {
+    r.finite(format!("{at}.x"), t.x);
+    r.finite(format!("{at}.y"), t.y);
+    r.finite(format!("{at}.rotation"), t.rotation);
+    if let Some(w) = t.width {
+        r.positive(format!("{at}.width"), w);
+    }
+    if let Some(h) = t.height {
+        r.positive(format!("{at}.height"), h);
+    }
+    if !(0.0..=1.0).contains(&t.opacity) {
+        r.add(
+            format!("{at}.opacity"),
+            format!("{} is out of range", t.opacity),
+            "use 0 (invisible) to 1 (opaque)",
+        );
+    }
+}
+
+pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
+    let mut r = Report(Vec::new());
+    if p.schema_version != SCHEMA_VERSION {
+        r.add(
+            "schema_version",
+            format!("unsupported schema version {}", p.schema_version),
+            "set schema_version to 1",
+        );
+    }
+    const PRESETS: [&str; 9] = [
+        "ultrafast",
+        "superfast",
+        "veryfast",
+        "faster",
+        "fast",
+        "medium",
+        "slow",
+        "slower",
+        "veryslow",
+    ];
+    if !PRESETS.contains(&p.video.preset.as_str()) {
+        r.add(
+            "video.preset",
+            format!("unknown x264 preset `{}`", p.video.preset),
+            format!("use one of {}", PRESETS.join(", ")),
+        );
+    }
+    if !["baseline", "main", "high"].contains(&p.video.profile.as_str()) {
+        r.add(
+            "video.profile",
+            format!("unknown H.264 profile `{}`", p.video.profile),
+            "use baseline, main or high",
+        );
+    }
+    if !(100..=50_000).contains(&p.video.bitrate_kbps) {
+        r.add(
+            "video.bitrate_kbps",
+            format!("{} kbps is out of range", p.video.bitrate_kbps),
+            "use 100 to 50000",
+        );
+    }
+    if !p.video.keyframe_interval_s.is_finite()
+        || !(0.25..=10.0).contains(&p.video.keyframe_interval_s)
+    {
+        r.add(
+            "video.keyframe_interval_s",
+            format!("{} s is out of range", p.video.keyframe_interval_s),
+            "use 0.25 to 10 (platforms ask for 2)",
+        );
+    }
+    if !(32..=512).contains(&p.audio.bitrate_kbps) {
+        r.add(
+            "audio.bitrate_kbps",
+            format!("{} kbps is out of range", p.audio.bitrate_kbps),
+            "use 32 to 512 (160 is typical)",
+        );
+    }
+    r.0
+}

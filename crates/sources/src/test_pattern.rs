@@ -1,0 +1,301 @@
+use crate::{TextRenderer, TextStyle, VideoSource};
+use streamwerk_media::{Image, Rect, Tick, VideoFrame};
+use streamwerk_scene::{Canvas, Rgba, TestPatternSettings};
+
+const BARS: [[u8; 3]; 7] = [
+    [191, 191, 191],
+    [191, 191, 0],
+    [0, 191, 191],
+    [0, 191, 0],
+    [191, 0, 191],
+    [191, 0, 0],
+    [0, 0, 191],
+];
+const CASTELLATIONS: [[u8; 3]; 7] = [
+    [0, 0, 191],
+    [16, 16, 16],
+    [191, 0, 191],
+    [16, 16, 16],
+    [0, 191, 191],
+    [16, 16, 16],
+    [191, 191, 191],
+];
+const GLYPHS: &str = "0123456789:";
+
+/// Colour bars with a moving box, a frame counter and a timecode burned in, so a dropped or
+/// repeated frame is visible in any recording. With `flash_each_second` the first frame of each
+/// whole second is white, for measuring A/V sync against a tone's beep.
+///
+/// Only the box, the counter and flashes change between frames: the pattern keeps the bars as
+/// a base picture and reports just those rectangles as damage.
+pub struct TestPattern {
+    base: Image,
+    frame: Image,
+    fps: u32,
+    flash: bool,
+    glyphs: Vec<Image>,
+    cell: (u32, u32),
+    counter: Rect,
+    box_size: u32,
+    box_y: i32,
+    step: u32,
+    last: Option<Shown>,
+    generation: u64,
+    damage: Vec<Rect>,
+}
+
+#[derive(Clone, Copy)]
+struct Shown {
+    tick: u64,
+    box_rect: Rect,
+    flashed: bool,
+}
+
+impl TestPattern {
+    pub fn new(settings: &TestPatternSettings, canvas: Canvas, text: &mut TextRenderer) -> Self {
+        let width = settings.width.unwrap_or(canvas.width);
+        let height = settings.height.unwrap_or(canvas.height);
+        let glyph_size = (height as f32 / 14.0).max(8.0);
+        let glyphs: Vec<Image> = GLYPHS
+            .chars()
+            .map(|c| text.render(&TextStyle::plain(&c.to_string(), glyph_size, Rgba::WHITE)))
+            .collect();
+        let cell = glyphs
+            .iter()
+            .fold((0, 0), |(w, h), g| (w.max(g.width), h.max(g.height)));
+        // Two lines: the frame number (6 digits) and the timecode HH:MM:SS:FF (11 cells).
+        let pad = cell.1 / 4;
+        let counter_w = cell.0 * 11 + 2 * pad;
+        let counter_h = cell.1 * 2 + 2 * pad;
+        let counter = Rect::new(
+            (width as i32 - counter_w as i32) / 2,
+            (height / 16) as i32,
+            counter_w,
+            counter_h,
+        );
+        let box_size = (height / 8).max(2) & !1;
+        let base = bars(width, height);
+        TestPattern {
+            frame: base.clone(),
+            base,
+            fps: canvas.fps,
+            flash: settings.flash_each_second,
+            glyphs,
+            cell,
+            counter,
+            box_size,
+            box_y: (height as f32 * 0.42) as i32,
+            step: (width / (canvas.fps * 2)).max(2),
+            last: None,
+            generation: 0,
+            damage: Vec::with_capacity(3),
+        }
+    }
+
+    fn box_rect(&self, tick: u64) -> Rect {
+        let travel = (self.frame.width.saturating_sub(self.box_size)).max(1) as u64;
+        let x = (tick * self.step as u64) % travel;
+        Rect::new(x as i32, self.box_y, self.box_size, self.box_size)
+    }
+
+    fn draw_counter(&mut self, tick: u64) {
+        self.frame.fill(self.counter, [0, 0, 0, 255]);
+        let fps = self.fps as u64;
+        let secs = tick / fps;
+        let frame_no = format!("{:06}", tick % 1_000_000);
+        let timecode = format!(
+            "{:02}:{:02}:{:02}:{:02}",
+            secs / 3600 % 100,
+            secs / 60 % 60,
+            secs % 60,
+            tick % fps
+        );
+        let pad = (self.cell.1 / 4) as i32;
+        let left = self.counter.x + pad;
+        // Centre the 6-digit line over the 11-cell timecode.
+        let first = left + (self.cell.0 * 5 / 2) as i32;
+        for (line, text) in [(0, frame_no.as_str()), (1, timecode.as_str())] {
+            let x0 = if line == 0 { first } else { left };
+            let y = self.counter.y + pad + (line * self.cell.1) as i32;
+            for (i, c) in text.chars().enumerate() {
+                let index = GLYPHS.find(c).expect("counter uses only digits and colons");
+                let x = x0 + (i as u32 * self.cell.0) as i32;
+                blit_white_on_black(&mut self.frame, &self.glyphs[index], x, y);
+            }
+        }
+    }
+}
+
+impl VideoSource for TestPattern {
+    fn advance(&mut self, tick: Tick) {
+        if self.last.map(|l| l.tick) != Some(tick.index) {
+            let flash = self.flash && tick.is_whole_second();
+            let box_rect = self.box_rect(tick.index);
+            self.damage.clear();
+            match self.last {
+                Some(last) if !last.flashed && !flash => {
+                    self.frame.copy_rect_from(&self.base, last.box_rect);
+                    self.damage.extend([last.box_rect, box_rect, self.counter]);
+                }
+                _ => {
+                    self.frame.data.copy_from_slice(&self.base.data);
+                    self.damage.push(self.frame.bounds());
+                }
+            }
+            if flash {
+                self.frame.fill(self.frame.bounds(), [255, 255, 255, 255]);
+            } else {
+                self.frame.fill(box_rect, [255, 255, 255, 255]);
+                let inset = (self.box_size / 4) as i32;
+                let dot = Rect::new(
+                    box_rect.x + inset,
+                    box_rect.y + inset,
+                    self.box_size / 2,
+                    self.box_size / 2,
+                );
+                self.frame.fill(dot, [0, 0, 0, 255]);
+                self.draw_counter(tick.index);
+            }
+            self.last = Some(Shown {
+                tick: tick.index,
+                box_rect,
+                flashed: flash,
+            });
+            self.generation += 1;
+        }
+    }
+
+    fn frame(&self) -> VideoFrame<'_> {
+        VideoFrame {
+            image: &self.frame,
+            generation: self.generation,
+            damage: Some(&self.damage),
+        }
+    }
+}
+
+fn bars(width: u32, height: u32) -> Image {
+    let mut image = Image::new(width, height);
+    let bar_w = |i: u32| width * i / 7;
+    let top = height * 2 / 3;
+    let mid = height * 3 / 4;
+    for i in 0..7u32 {
+        let (x, w) = (bar_w(i) as i32, bar_w(i + 1) - bar_w(i));
+        let [r, g, b] = BARS[i as usize];
+        image.fill(Rect::new(x, 0, w, top), [r, g, b, 255]);
+        let [r, g, b] = CASTELLATIONS[i as usize];
+        image.fill(Rect::new(x, top as i32, w, mid - top), [r, g, b, 255]);
+    }
+    // A black-to-white ramp along the bottom quarter.
+    for x in 0..width {
+        let v = (x * 255 / width.max(2).saturating_sub(1)).min(255) as u8;
+        image.fill(
+            Rect::new(x as i32, mid as i32, 1, height - mid),
+            [v, v, v, 255],
+        );
+    }
+    image
+}
+
+/// Draws a white glyph onto the opaque black counter box: the result is the glyph's coverage.
+fn blit_white_on_black(dst: &mut Image, glyph: &Image, x: i32, y: i32) {
+    let Some(r) = Rect::new(x, y, glyph.width, glyph.height).intersect(dst.bounds()) else {
+        return;
+    };
+    for py in r.y..r.bottom() {
+        for px in r.x..r.right() {
+            let a = glyph.pixel((px - x) as u32, (py - y) as u32)[3];
+            let i = (py as usize * dst.width as usize + px as usize) * 4;
+            dst.data[i..i + 4].copy_from_slice(&[a, a, a, 255]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pattern(flash: bool) -> TestPattern {
+        let settings = TestPatternSettings {
+            flash_each_second: flash,
+            ..Default::default()
+        };
+        let canvas = Canvas {
+            width: 640,
+            height: 360,
+            fps: 30,
+        };
+        TestPattern::new(&settings, canvas, &mut TextRenderer::new())
+    }
+
+    fn at(p: &mut TestPattern, t: Tick) -> VideoFrame<'_> {
+        p.advance(t);
+        p.frame()
+    }
+
+    fn tick(index: u64) -> Tick {
+        Tick { index, fps: 30 }
+    }
+
+    #[test]
+    fn consecutive_frames_differ_only_inside_the_damage() {
+        let mut p = pattern(false);
+        let first = at(&mut p, tick(1)).image.clone();
+        let f = at(&mut p, tick(2));
+        let damage = f.damage.unwrap().to_vec();
+        assert_eq!(damage.len(), 3);
+        let second = f.image.clone();
+        let mut changed = 0;
+        for y in 0..second.height {
+            for x in 0..second.width {
+                if first.pixel(x, y) != second.pixel(x, y) {
+                    changed += 1;
+                    let inside = damage
+                        .iter()
+                        .any(|d| d.intersect(Rect::new(x as i32, y as i32, 1, 1)).is_some());
+                    assert!(inside, "({x},{y}) changed outside the damage");
+                }
+            }
+        }
+        assert!(
+            changed > 100,
+            "the box and counter moved ({changed} pixels)"
+        );
+    }
+
+    #[test]
+    fn counter_differs_between_frames_and_repeats_for_the_same_tick() {
+        let mut p = pattern(false);
+        let counter = p.counter;
+        let crop = |img: &Image| -> Vec<[u8; 4]> {
+            (counter.y..counter.bottom())
+                .flat_map(|y| (counter.x..counter.right()).map(move |x| (x, y)))
+                .map(|(x, y)| img.pixel(x as u32, y as u32))
+                .collect()
+        };
+        let a = crop(at(&mut p, tick(41)).image);
+        let g = at(&mut p, tick(41)).generation;
+        assert_eq!(
+            at(&mut p, tick(41)).generation,
+            g,
+            "same tick, same generation"
+        );
+        let b = crop(at(&mut p, tick(42)).image);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn flashes_white_on_whole_seconds_only() {
+        let mut p = pattern(true);
+        let f = at(&mut p, tick(30));
+        assert!(f.image.data.iter().all(|&v| v == 255));
+        assert_eq!(f.damage.unwrap(), &[f.image.bounds()]);
+        let f = at(&mut p, tick(31));
+        assert_ne!(f.image.pixel(0, 0), [255, 255, 255, 255]);
+        assert_eq!(
+            f.damage.unwrap().len(),
+            1,
+            "leaving a flash redraws everything"
+        );
+    }
+}
