@@ -1,1 +1,160 @@
-fn main() {}
+//! `streamwerk`: the engine without a window, for servers, automation and tests.
+//! Exit codes: 0 done, 2 bad input (the message names the place and the fix), 1 runtime failure.
+
+mod record;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use streamwerk_scene::{load_collection, Collection};
+
+#[derive(Parser)]
+#[command(
+    name = "streamwerk",
+    version,
+    about = "Branded live streams and recordings, headless"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Record a scene to a file (MKV, or fragmented MP4) until Ctrl-C or --duration.
+    Record(record::RecordArgs),
+    /// Compose one frame of a scene and save it as PNG.
+    RenderFrame {
+        /// Scene collection file (JSON).
+        #[arg(long)]
+        scene: PathBuf,
+        /// Scene to render; the collection's first scene when absent.
+        #[arg(long)]
+        scene_name: Option<String>,
+        /// Time of the frame in seconds from the start.
+        #[arg(long, default_value_t = 0.0)]
+        at: f64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a scene collection and report every problem with its JSON path.
+    Validate { file: PathBuf },
+    /// Copy a recording into another container without re-encoding (MKV to MP4 for upload).
+    Remux { input: PathBuf, output: PathBuf },
+}
+
+/// Why a command failed, which decides the exit code.
+pub enum Failure {
+    BadInput(anyhow::Error),
+    Runtime(anyhow::Error),
+}
+
+pub type Outcome = Result<(), Failure>;
+
+pub fn bad_input(e: impl Into<anyhow::Error>) -> Failure {
+    Failure::BadInput(e.into())
+}
+
+pub fn runtime(e: impl Into<anyhow::Error>) -> Failure {
+    Failure::Runtime(e.into())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Record(args) => record::run(args),
+        Command::RenderFrame {
+            scene,
+            scene_name,
+            at,
+            out,
+        } => render_frame(&scene, scene_name, at, &out),
+        Command::Validate { file } => validate(&file),
+        Command::Remux { input, output } => remux(&input, &output),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Loads a collection and picks the scene to run: the named one, or the first.
+pub fn load_scene(
+    file: &Path,
+    scene_name: Option<String>,
+) -> Result<(Collection, String), Failure> {
+    let collection = load_collection(file).map_err(bad_input)?;
+    let name = match scene_name {
+        Some(name) => name,
+        None => collection.scenes[0].name.clone(),
+    };
+    Ok((collection, name))
+}
+
+fn engine_failure(e: streamwerk_engine::EngineError) -> Failure {
+    if e.is_bad_input() {
+        bad_input(e)
+    } else {
+        runtime(e)
+    }
+}
+
+fn render_frame(scene: &Path, scene_name: Option<String>, at: f64, out: &Path) -> Outcome {
+    let (collection, name) = load_scene(scene, scene_name)?;
+    let image = streamwerk_engine::render_frame(&collection, &name, at).map_err(engine_failure)?;
+    image::save_buffer(
+        out,
+        &image.to_straight_alpha(),
+        image.width,
+        image.height,
+        image::ColorType::Rgba8,
+    )
+    .with_context(|| format!("cannot write {}", out.display()))
+    .map_err(runtime)?;
+    println!("{}", out.display());
+    Ok(())
+}
+
+fn validate(file: &Path) -> Outcome {
+    let collection = load_collection(file).map_err(bad_input)?;
+    println!(
+        "{}: ok ({} sources, {} scenes, {}x{} at {} fps)",
+        file.display(),
+        collection.sources.len(),
+        collection.scenes.len(),
+        collection.canvas.width,
+        collection.canvas.height,
+        collection.canvas.fps
+    );
+    Ok(())
+}
+
+fn remux(input: &Path, output: &Path) -> Outcome {
+    use streamwerk_outputs::OutputError;
+    let summary = streamwerk_outputs::remux(input, output).map_err(|e| match e {
+        OutputError::Input { .. } | OutputError::UnknownFormat { .. } => bad_input(e),
+        _ => runtime(e),
+    })?;
+    println!(
+        "{} -> {}: {} streams, {} packets",
+        input.display(),
+        output.display(),
+        summary.streams,
+        summary.packets
+    );
+    Ok(())
+}

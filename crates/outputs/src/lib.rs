@@ -1,1 +1,40 @@
+//! Where encoded packets go. The [`FanOut`] hands each packet, by reference, to every sink's
+//! own bounded queue and never waits: a sink that falls behind loses its own packets (counted)
+//! and resumes at the next keyframe, so it cannot hold up the encoder or the other sinks.
+//! Each sink runs a [`Muxer`] on its own thread.
 
+mod fanout;
+mod muxer;
+mod recording;
+mod remux;
+
+pub use fanout::{FanOut, SinkFeed, SinkStats, SinkStatsSnapshot};
+pub use muxer::Muxer;
+pub use recording::{start_recording, Recording};
+pub use remux::{remux, RemuxSummary};
+
+use std::path::PathBuf;
+use streamwerk_encode::ffmpeg;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot open {target} for writing: {source}")]
+    Open {
+        target: String,
+        source: ffmpeg::Error,
+    },
+    #[error("{target}: writing failed: {source}")]
+    Write {
+        target: String,
+        source: ffmpeg::Error,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Input {
+        path: PathBuf,
+        source: ffmpeg::Error,
+    },
+    #[error("a sink thread panicked; this is a bug, please report it with the log")]
+    Panicked,
+    #[error("{}: unknown container; name the file .mkv, .mp4, .mov, .flv or .ts", path.display())]
+    UnknownFormat { path: PathBuf },
+}

@@ -34,7 +34,7 @@ pub struct TestPattern {
     fps: u32,
     flash: bool,
     glyphs: Vec<Image>,
-    cell: (u32, u32),
+    line_h: u32,
     counter: Rect,
     box_size: u32,
     box_y: i32,
@@ -60,13 +60,13 @@ impl TestPattern {
             .chars()
             .map(|c| text.render(&TextStyle::plain(&c.to_string(), glyph_size, Rgba::WHITE)))
             .collect();
-        let cell = glyphs
-            .iter()
-            .fold((0, 0), |(w, h), g| (w.max(g.width), h.max(g.height)));
-        // Two lines: the frame number (6 digits) and the timecode HH:MM:SS:FF (11 cells).
-        let pad = cell.1 / 4;
-        let counter_w = cell.0 * 11 + 2 * pad;
-        let counter_h = cell.1 * 2 + 2 * pad;
+        // Digits share one advance (tabular figures); the colon is narrower.
+        let digit_w = glyphs[0].width;
+        let line_h = glyphs.iter().map(|g| g.height).max().unwrap_or(1);
+        let timecode_w = 8 * digit_w + 3 * glyphs[10].width;
+        let pad = line_h / 4;
+        let counter_w = timecode_w + 2 * pad;
+        let counter_h = line_h * 2 + 2 * pad;
         let counter = Rect::new(
             (width as i32 - counter_w as i32) / 2,
             (height / 16) as i32,
@@ -81,7 +81,7 @@ impl TestPattern {
             fps: canvas.fps,
             flash: settings.flash_each_second,
             glyphs,
-            cell,
+            line_h,
             counter,
             box_size,
             box_y: (height as f32 * 0.42) as i32,
@@ -110,17 +110,18 @@ impl TestPattern {
             secs % 60,
             tick % fps
         );
-        let pad = (self.cell.1 / 4) as i32;
-        let left = self.counter.x + pad;
-        // Centre the 6-digit line over the 11-cell timecode.
-        let first = left + (self.cell.0 * 5 / 2) as i32;
+        let pad = (self.line_h / 4) as i32;
         for (line, text) in [(0, frame_no.as_str()), (1, timecode.as_str())] {
-            let x0 = if line == 0 { first } else { left };
-            let y = self.counter.y + pad + (line * self.cell.1) as i32;
-            for (i, c) in text.chars().enumerate() {
-                let index = GLYPHS.find(c).expect("counter uses only digits and colons");
-                let x = x0 + (i as u32 * self.cell.0) as i32;
-                blit_white_on_black(&mut self.frame, &self.glyphs[index], x, y);
+            let indices: Vec<usize> = text
+                .chars()
+                .map(|c| GLYPHS.find(c).expect("counter uses only digits and colons"))
+                .collect();
+            let text_w: u32 = indices.iter().map(|&i| self.glyphs[i].width).sum();
+            let mut x = self.counter.x + (self.counter.w as i32 - text_w as i32) / 2;
+            let y = self.counter.y + pad + (line * self.line_h) as i32;
+            for i in indices {
+                blit_white_on_black(&mut self.frame, &self.glyphs[i], x, y);
+                x += self.glyphs[i].width as i32;
             }
         }
     }

@@ -1,0 +1,91 @@
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use streamwerk_outputs::SinkStatsSnapshot;
+
+/// Counters the engine threads bump; cheap to update, read once a second. The words are OBS's,
+/// which users already know: "lagged" frames were missed because rendering ran late, "skipped"
+/// frames were rendered but the encoder had no room for them.
+#[derive(Debug, Default)]
+pub struct EngineStats {
+    pub frames_rendered: AtomicU64,
+    pub frames_lagged: AtomicU64,
+    pub frames_skipped: AtomicU64,
+    pub compose_ns: AtomicU64,
+    pub compose_ns_max: AtomicU64,
+    pub frames_encoded: AtomicU64,
+    pub video_bytes: AtomicU64,
+    pub audio_blocks: AtomicU64,
+    pub audio_dropped: AtomicU64,
+    pub audio_bytes: AtomicU64,
+}
+
+/// A point-in-time copy of every counter, as printed by `--stats-json` and sent to the UI.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StatsSnapshot {
+    pub elapsed_s: f64,
+    pub frames_rendered: u64,
+    pub frames_lagged: u64,
+    pub frames_skipped: u64,
+    pub frames_encoded: u64,
+    pub compose_ms_avg: f64,
+    pub compose_ms_max: f64,
+    pub video_bytes: u64,
+    pub audio_blocks: u64,
+    pub audio_dropped: u64,
+    pub audio_bytes: u64,
+    /// Encoded frames per second since the previous snapshot.
+    pub fps: f64,
+    /// Encoded audio and video bitrate since the previous snapshot.
+    pub bitrate_kbps: f64,
+    pub sinks: Vec<SinkStatsSnapshot>,
+}
+
+impl EngineStats {
+    pub fn snapshot(
+        &self,
+        elapsed_s: f64,
+        previous: Option<&StatsSnapshot>,
+        sinks: Vec<SinkStatsSnapshot>,
+    ) -> StatsSnapshot {
+        let rendered = self.frames_rendered.load(Relaxed);
+        let frames_encoded = self.frames_encoded.load(Relaxed);
+        let video_bytes = self.video_bytes.load(Relaxed);
+        let audio_bytes = self.audio_bytes.load(Relaxed);
+        let (fps, bitrate_kbps) = match previous {
+            Some(p) if elapsed_s > p.elapsed_s => {
+                let dt = elapsed_s - p.elapsed_s;
+                let bytes =
+                    (video_bytes + audio_bytes).saturating_sub(p.video_bytes + p.audio_bytes);
+                (
+                    (frames_encoded - p.frames_encoded) as f64 / dt,
+                    bytes as f64 * 8.0 / 1000.0 / dt,
+                )
+            }
+            _ if elapsed_s > 0.0 => (
+                frames_encoded as f64 / elapsed_s,
+                (video_bytes + audio_bytes) as f64 * 8.0 / 1000.0 / elapsed_s,
+            ),
+            _ => (0.0, 0.0),
+        };
+        StatsSnapshot {
+            elapsed_s,
+            frames_rendered: rendered,
+            frames_lagged: self.frames_lagged.load(Relaxed),
+            frames_skipped: self.frames_skipped.load(Relaxed),
+            frames_encoded,
+            compose_ms_avg: if rendered > 0 {
+                self.compose_ns.load(Relaxed) as f64 / rendered as f64 / 1e6
+            } else {
+                0.0
+            },
+            compose_ms_max: self.compose_ns_max.load(Relaxed) as f64 / 1e6,
+            video_bytes,
+            audio_blocks: self.audio_blocks.load(Relaxed),
+            audio_dropped: self.audio_dropped.load(Relaxed),
+            audio_bytes,
+            fps,
+            bitrate_kbps,
+            sinks,
+        }
+    }
+}

@@ -1,0 +1,63 @@
+use crate::{Muxer, OutputError, SinkFeed};
+use std::path::Path;
+use std::sync::atomic::Ordering::Relaxed;
+use std::thread::JoinHandle;
+use streamwerk_encode::ffmpeg::Dictionary;
+use streamwerk_encode::StreamInfo;
+use streamwerk_scene::RecordingFormat;
+
+/// A recording queue holds this many packets (about 4 s at 30 fps plus audio) before it drops.
+const RECORDING_QUEUE: usize = 400;
+
+/// A recording in progress: its feed goes into the [`FanOut`](crate::FanOut); its thread ends, writing the
+/// trailer, when the fan-out is dropped.
+pub struct Recording {
+    pub feed: SinkFeed,
+    pub thread: JoinHandle<Result<(), OutputError>>,
+}
+
+/// Opens `path` and starts the thread that writes it. Both containers stay readable after a
+/// crash or `kill -9`: Matroska closes a cluster at least every 500 ms and fragmented MP4 a
+/// fragment every second, and each packet is flushed to the file as it is written.
+pub fn start_recording(
+    path: &Path,
+    format: RecordingFormat,
+    streams: &[StreamInfo],
+) -> Result<Recording, OutputError> {
+    let mut options = Dictionary::new();
+    options.set("flush_packets", "1");
+    let muxer_name = match format {
+        RecordingFormat::Mkv => {
+            options.set("cluster_time_limit", "500");
+            "matroska"
+        }
+        RecordingFormat::Mp4 => {
+            options.set("movflags", "frag_keyframe+empty_moov+default_base_moof");
+            options.set("frag_duration", "1000000");
+            "mp4"
+        }
+    };
+    let target = path.display().to_string();
+    let mut muxer = Muxer::open(&target, muxer_name, streams, options)?;
+    let (feed, rx) = SinkFeed::new(format!("recording {target}"), RECORDING_QUEUE);
+    let stats = feed.stats.clone();
+    let thread = std::thread::Builder::new()
+        .name("sink-recording".into())
+        .spawn(move || {
+            let result = (|| {
+                for packet in rx {
+                    muxer.write(&packet)?;
+                    stats.packets.fetch_add(1, Relaxed);
+                    stats.bytes.fetch_add(packet.size() as u64, Relaxed);
+                }
+                muxer.finish()
+            })();
+            if let Err(e) = &result {
+                tracing::error!("{e}");
+                *stats.error.lock().unwrap() = Some(e.to_string());
+            }
+            result
+        })
+        .expect("spawning a thread");
+    Ok(Recording { feed, thread })
+}
