@@ -1,1 +1,144 @@
+//! Helpers for end-to-end tests: run the built `streamwerk` binary and look at what it wrote
+//! the way a user's tools would, by decoding it with FFmpeg.
 
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root, for assets.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+pub fn demo_scene() -> PathBuf {
+    root().join("assets/scenes/demo.json")
+}
+
+/// The `streamwerk` binary built beside these tests (`cargo build --bin streamwerk`, which
+/// `make test` runs first), or `$STREAMWERK_BIN`.
+pub fn bin() -> PathBuf {
+    if let Ok(path) = std::env::var("STREAMWERK_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().unwrap();
+    let path = exe.parent().unwrap().parent().unwrap().join("streamwerk");
+    assert!(
+        path.is_file(),
+        "{} is missing: run `cargo build --bin streamwerk` (make test does) before these tests",
+        path.display()
+    );
+    path
+}
+
+pub fn streamwerk(args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .output()
+        .expect("running streamwerk")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Stream {
+    pub codec_type: String,
+    pub codec_name: String,
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+    #[serde(default)]
+    pub sample_rate: Option<String>,
+    #[serde(default)]
+    pub nb_read_frames: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Streams {
+    streams: Vec<Stream>,
+}
+
+fn ffprobe_json(args: &[&str], file: &Path) -> serde_json::Value {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-of", "json"])
+        .args(args)
+        .arg(file)
+        .output()
+        .expect("ffprobe is installed (make test installs it)");
+    assert!(
+        out.status.success(),
+        "ffprobe {}: {}",
+        file.display(),
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("ffprobe JSON")
+}
+
+/// Every stream, with video frames counted by decoding them.
+pub fn streams(file: &Path) -> Vec<Stream> {
+    let v = ffprobe_json(&["-count_frames", "-show_streams"], file);
+    serde_json::from_value::<Streams>(v).unwrap().streams
+}
+
+pub fn video_frames(file: &Path) -> u64 {
+    streams(file)
+        .iter()
+        .find(|s| s.codec_type == "video")
+        .and_then(|s| s.nb_read_frames.as_deref())
+        .expect("a video stream")
+        .parse()
+        .unwrap()
+}
+
+/// (pts, duration) in seconds of every packet of the first `kind` ("v" or "a") stream.
+pub fn packet_times(file: &Path, kind: &str) -> Vec<(f64, f64)> {
+    let v = ffprobe_json(
+        &[
+            "-select_streams",
+            &format!("{kind}:0"),
+            "-show_entries",
+            "packet=pts_time,duration_time",
+        ],
+        file,
+    );
+    v["packets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let f = |k: &str| p[k].as_str().and_then(|s| s.parse().ok()).unwrap_or(0.0);
+            (f("pts_time"), f("duration_time"))
+        })
+        .collect()
+}
+
+/// First pts to the end of the last packet, in seconds.
+pub fn span(times: &[(f64, f64)]) -> f64 {
+    let first = times.iter().map(|t| t.0).fold(f64::INFINITY, f64::min);
+    let end = times
+        .iter()
+        .map(|t| t.0 + t.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    end - first
+}
+
+/// Decodes the whole file with FFmpeg; panics with FFmpeg's complaints if any.
+pub fn assert_decodes(file: &Path) {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(file)
+        .args(["-f", "null", "-"])
+        .output()
+        .expect("ffmpeg is installed");
+    let err = stderr(&out);
+    assert!(
+        out.status.success() && err.trim().is_empty(),
+        "{} does not decode cleanly: {err}",
+        file.display()
+    );
+}

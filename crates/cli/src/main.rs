@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use streamwerk_scene::{load_collection, Collection};
+use streamwerk_scene::{check_collection, load_collection, Collection, LoadError};
 
 #[derive(Parser)]
 #[command(
@@ -32,6 +32,9 @@ enum Command {
         /// Scene to render; the collection's first scene when absent.
         #[arg(long)]
         scene_name: Option<String>,
+        /// Render at another canvas size, scaling the layout (for example 1920x1080).
+        #[arg(long, value_parser = parse_size)]
+        canvas: Option<(u32, u32)>,
         /// Time of the frame in seconds from the start.
         #[arg(long, default_value_t = 0.0)]
         at: f64,
@@ -73,9 +76,10 @@ fn main() -> ExitCode {
         Command::RenderFrame {
             scene,
             scene_name,
+            canvas,
             at,
             out,
-        } => render_frame(&scene, scene_name, at, &out),
+        } => render_frame(&scene, scene_name, canvas, at, &out),
         Command::Validate { file } => validate(&file),
         Command::Remux { input, output } => remux(&input, &output),
     };
@@ -92,12 +96,35 @@ fn main() -> ExitCode {
     }
 }
 
-/// Loads a collection and picks the scene to run: the named one, or the first.
+/// `1920x1080` as (width, height).
+pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once('x')
+        .ok_or("write the size as WIDTHxHEIGHT, such as 1920x1080")?;
+    Ok((
+        w.parse().map_err(|_| format!("`{w}` is not a width"))?,
+        h.parse().map_err(|_| format!("`{h}` is not a height"))?,
+    ))
+}
+
+/// Loads a collection, rescaled to `canvas` when given, and picks the scene to run: the named
+/// one, or the first.
 pub fn load_scene(
     file: &Path,
     scene_name: Option<String>,
+    canvas: Option<(u32, u32)>,
 ) -> Result<(Collection, String), Failure> {
-    let collection = load_collection(file).map_err(bad_input)?;
+    let mut collection = load_collection(file).map_err(bad_input)?;
+    if let Some((width, height)) = canvas {
+        collection.rescale_canvas(width, height);
+        let problems = check_collection(&collection);
+        if !problems.is_empty() {
+            return Err(bad_input(LoadError::Invalid {
+                file: format!("--canvas {width}x{height}").into(),
+                problems,
+            }));
+        }
+    }
     let name = match scene_name {
         Some(name) => name,
         None => collection.scenes[0].name.clone(),
@@ -113,8 +140,14 @@ fn engine_failure(e: streamwerk_engine::EngineError) -> Failure {
     }
 }
 
-fn render_frame(scene: &Path, scene_name: Option<String>, at: f64, out: &Path) -> Outcome {
-    let (collection, name) = load_scene(scene, scene_name)?;
+fn render_frame(
+    scene: &Path,
+    scene_name: Option<String>,
+    canvas: Option<(u32, u32)>,
+    at: f64,
+    out: &Path,
+) -> Outcome {
+    let (collection, name) = load_scene(scene, scene_name, canvas)?;
     let image = streamwerk_engine::render_frame(&collection, &name, at).map_err(engine_failure)?;
     image::save_buffer(
         out,

@@ -16,6 +16,9 @@ pub struct RecordArgs {
     /// Scene to record; the collection's first scene when absent.
     #[arg(long)]
     scene_name: Option<String>,
+    /// Record at another canvas size, scaling the layout (for example 1920x1080).
+    #[arg(long, value_parser = crate::parse_size)]
+    canvas: Option<(u32, u32)>,
     /// Output profile (encoder settings); built-in defaults when absent.
     #[arg(long)]
     profile: Option<PathBuf>,
@@ -34,7 +37,7 @@ pub struct RecordArgs {
 }
 
 pub fn run(args: RecordArgs) -> Outcome {
-    let (collection, scene) = load_scene(&args.scene, args.scene_name)?;
+    let (collection, scene) = load_scene(&args.scene, args.scene_name, args.canvas)?;
     let profile = match &args.profile {
         Some(path) => load_profile(path).map_err(bad_input)?,
         None => Profile::default(),

@@ -1,43 +1,48 @@
-//! RGBA to BT.709 limited-range I420 (what x264 and every platform expect for HD), in 8.8 fixed
-//! point. Chroma is the mean of each 2x2 block.
+//! RGBA to BT.709 limited-range I420 (what x264 and every platform expect for HD), done by
+//! yuvutils-rs, which picks AVX2/SSE/NEON code at run time. Only dirty rectangles are
+//! converted: each is handed over as offset slices with the full strides.
 
 use streamwerk_media::{Image, Rect, I420};
+use yuvutils_rs::{
+    rgba_to_yuv420, BufferStoreMut, YuvConversionMode, YuvPlanarImageMut, YuvRange,
+    YuvStandardMatrix,
+};
 
 /// Converts `rect` (even-aligned, within the picture) of an opaque canvas into `out`.
 pub fn rgba_to_i420(canvas: &Image, out: &mut I420, rect: Rect) {
-    let w = canvas.width as usize;
-    let cw = w / 2;
-    let (x0, x1) = (rect.x as usize, rect.right() as usize);
-    for y in (rect.y as usize..rect.bottom() as usize).step_by(2) {
-        let row0 = &canvas.data[y * w * 4..][x0 * 4..x1 * 4];
-        let row1 = &canvas.data[(y + 1) * w * 4..][x0 * 4..x1 * 4];
-        let (luma0, rest) = out.y[y * w..].split_at_mut(w);
-        let luma0 = &mut luma0[x0..x1];
-        let luma1 = &mut rest[x0..x1];
-        let u = &mut out.u[(y / 2) * cw + x0 / 2..][..(x1 - x0) / 2];
-        let v = &mut out.v[(y / 2) * cw + x0 / 2..][..(x1 - x0) / 2];
-        luma_row(row0, luma0);
-        luma_row(row1, luma1);
-        for (i, (u, v)) in u.iter_mut().zip(v.iter_mut()).enumerate() {
-            let p = i * 8;
-            let r = row0[p] as i32 + row0[p + 4] as i32 + row1[p] as i32 + row1[p + 4] as i32;
-            let g =
-                row0[p + 1] as i32 + row0[p + 5] as i32 + row1[p + 1] as i32 + row1[p + 5] as i32;
-            let b =
-                row0[p + 2] as i32 + row0[p + 6] as i32 + row1[p + 2] as i32 + row1[p + 6] as i32;
-            // Sums of four pixels: divide by 4 x 256.
-            *u = ((-26 * r - 86 * g + 112 * b + 512) >> 10).wrapping_add(128) as u8;
-            *v = ((112 * r - 102 * g - 10 * b + 512) >> 10).wrapping_add(128) as u8;
-        }
+    if rect.is_empty() {
+        return;
     }
-}
-
-#[inline]
-fn luma_row(rgba: &[u8], luma: &mut [u8]) {
-    for (px, y) in rgba.chunks_exact(4).zip(luma.iter_mut()) {
-        let (r, g, b) = (px[0] as u32, px[1] as u32, px[2] as u32);
-        *y = (((47 * r + 157 * g + 16 * b + 128) >> 8) + 16) as u8;
-    }
+    // yuvutils-rs walks whole strides (chunks_exact), so a slice that starts mid-row must have
+    // a full stride per row left: at the bottom edge, start the rectangle at column 0 instead.
+    // The extra pixels convert to what the planes already hold.
+    let rect = if rect.bottom() == canvas.height as i32 {
+        Rect::new(0, rect.y, rect.right() as u32, rect.h)
+    } else {
+        rect
+    };
+    let (w, cw) = (canvas.width as usize, canvas.width as usize / 2);
+    let (x, y) = (rect.x as usize, rect.y as usize);
+    let chroma = (y / 2) * cw + x / 2;
+    let mut planes = YuvPlanarImageMut {
+        y_plane: BufferStoreMut::Borrowed(&mut out.y[y * w + x..]),
+        y_stride: w as u32,
+        u_plane: BufferStoreMut::Borrowed(&mut out.u[chroma..]),
+        u_stride: cw as u32,
+        v_plane: BufferStoreMut::Borrowed(&mut out.v[chroma..]),
+        v_stride: cw as u32,
+        width: rect.w,
+        height: rect.h,
+    };
+    rgba_to_yuv420(
+        &mut planes,
+        &canvas.data[(y * w + x) * 4..],
+        canvas.stride() as u32,
+        YuvRange::Limited,
+        YuvStandardMatrix::Bt709,
+        YuvConversionMode::Balanced,
+    )
+    .expect("dirty rectangles are even-aligned and inside the canvas");
 }
 
 #[cfg(test)]
@@ -45,30 +50,57 @@ mod tests {
     use super::*;
 
     fn convert(rgb: [u8; 3]) -> (u8, u8, u8) {
-        let image = Image::filled(2, 2, [rgb[0], rgb[1], rgb[2], 255]);
-        let mut out = I420::new(2, 2);
+        let image = Image::filled(64, 64, [rgb[0], rgb[1], rgb[2], 255]);
+        let mut out = I420::new(64, 64);
         rgba_to_i420(&image, &mut out, image.bounds());
         (out.y[0], out.u[0], out.v[0])
     }
 
+    fn near(got: (u8, u8, u8), want: (u8, u8, u8)) -> bool {
+        (got.0 as i32 - want.0 as i32).abs() <= 1
+            && (got.1 as i32 - want.1 as i32).abs() <= 1
+            && (got.2 as i32 - want.2 as i32).abs() <= 1
+    }
+
     #[test]
     fn bt709_limited_range_reference_colours() {
-        // Reference values from ITU-R BT.709 with 8-bit limited range.
-        assert_eq!(convert([0, 0, 0]), (16, 128, 128));
-        assert_eq!(convert([255, 255, 255]), (235, 128, 128));
-        let (y, u, v) = convert([255, 0, 0]);
+        // ITU-R BT.709, 8-bit limited range.
+        assert!(near(convert([0, 0, 0]), (16, 128, 128)));
+        assert!(near(convert([255, 255, 255]), (235, 128, 128)));
         assert!(
-            (y as i32 - 63).abs() <= 1
-                && (u as i32 - 102).abs() <= 1
-                && (v as i32 - 240).abs() <= 1,
-            "{y} {u} {v}"
+            near(convert([255, 0, 0]), (63, 102, 240)),
+            "{:?}",
+            convert([255, 0, 0])
         );
-        let (y, u, v) = convert([0, 0, 255]);
         assert!(
-            (y as i32 - 32).abs() <= 1
-                && (u as i32 - 240).abs() <= 1
-                && (v as i32 - 118).abs() <= 1,
-            "{y} {u} {v}"
+            near(convert([0, 0, 255]), (32, 240, 118)),
+            "{:?}",
+            convert([0, 0, 255])
         );
+    }
+
+    #[test]
+    fn converting_dirty_rectangles_equals_converting_everything() {
+        let mut image = Image::filled(64, 64, [0, 0, 0, 255]);
+        let mut incremental = I420::new(64, 64);
+        rgba_to_i420(&image, &mut incremental, image.bounds());
+        for (i, rect) in [
+            Rect::new(10, 20, 30, 44),
+            Rect::new(40, 50, 24, 14),
+            Rect::new(2, 2, 6, 6),
+            Rect::new(0, 62, 64, 2),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            image.fill(rect, [40 * i as u8, 255, 90, 255]);
+            rgba_to_i420(&image, &mut incremental, rect);
+            let mut full = I420::new(64, 64);
+            rgba_to_i420(&image, &mut full, image.bounds());
+            assert!(
+                full.y == incremental.y && full.u == incremental.u && full.v == incremental.v,
+                "{rect:?}"
+            );
+        }
     }
 }

@@ -31,6 +31,8 @@ pub struct Layer<'a> {
 struct Slot {
     key: u64,
     generation: u64,
+    /// Hides everything under its rectangle: an opaque source, upright, at full opacity.
+    opaque: bool,
     source_size: (u32, u32),
     transform: Transform,
     placement: Placement,
@@ -93,8 +95,26 @@ impl Compositor {
         let mut stats = ComposeStats::default();
         for d in 0..self.dirty.len() {
             let rect = self.dirty[d];
-            self.canvas.fill(rect, [0, 0, 0, 255]);
-            for (slot, layer) in self.slots.iter().zip(layers) {
+            // Start at the topmost layer that hides the whole rectangle: copy it, skip the rest.
+            let cover = self
+                .slots
+                .iter()
+                .rposition(|s| s.opaque && s.placement.dst.contains(rect));
+            let first = match cover {
+                Some(i) => {
+                    self.slots[i].placement.copy_into(
+                        &mut self.canvas,
+                        layers[i].frame.image,
+                        rect,
+                    );
+                    i + 1
+                }
+                None => {
+                    self.canvas.fill(rect, [0, 0, 0, 255]);
+                    0
+                }
+            };
+            for (slot, layer) in self.slots.iter().zip(layers).skip(first) {
                 slot.placement.blend_into(
                     &mut self.canvas,
                     layer.frame.image,
@@ -143,6 +163,7 @@ impl Compositor {
         let slot = Slot {
             key: layer.key,
             generation: frame.generation,
+            opaque: frame.opaque && placement.is_upright() && layer.transform.opacity >= 1.0,
             source_size: size,
             transform: layer.transform.clone(),
             placement,

@@ -11,6 +11,7 @@ pub(crate) struct Placement {
     /// The canvas rectangle the layer covers (not clipped to the canvas).
     pub dst: Rect,
     pixels: Pixels,
+    upright: bool,
 }
 
 enum Pixels {
@@ -30,6 +31,7 @@ impl Placement {
             return Placement {
                 dst: Rect::default(),
                 pixels: Pixels::Empty,
+                upright: true,
             };
         }
         let (x, y) = (t.x.round() as i32, t.y.round() as i32);
@@ -40,13 +42,20 @@ impl Placement {
                 pixels: Pixels::Direct {
                     origin: (t.crop.left as i32, t.crop.top as i32),
                 },
+                upright: true,
             };
         }
         let (dst, image) = prepare(source, t);
         Placement {
             dst,
             pixels: Pixels::Prepared(image),
+            upright: is_upright(t),
         }
+    }
+
+    /// Unrotated: the layer fills its whole rectangle (when its pixels are opaque).
+    pub fn is_upright(&self) -> bool {
+        self.upright
     }
 
     pub fn is_direct(&self) -> bool {
@@ -73,6 +82,32 @@ impl Placement {
 
     /// Blends the part of the layer inside `rect` (already within the canvas) over the canvas.
     pub fn blend_into(&self, canvas: &mut Image, source: &Image, rect: Rect, opacity: f32) {
+        let opacity = (opacity.clamp(0.0, 1.0) * 255.0).round() as u32;
+        if opacity == 0 {
+            return;
+        }
+        self.for_each_row(canvas, source, rect, |dst, src| {
+            if opacity == 255 {
+                blend::over(dst, src);
+            } else {
+                blend::over_faded(dst, src, opacity);
+            }
+        });
+    }
+
+    /// Copies the layer's pixels inside `rect` onto the canvas, for a layer that hides it.
+    pub fn copy_into(&self, canvas: &mut Image, source: &Image, rect: Rect) {
+        self.for_each_row(canvas, source, rect, |dst, src| dst.copy_from_slice(src));
+    }
+
+    /// Calls `f(canvas row, layer row)` for each row of the layer inside `rect`.
+    fn for_each_row(
+        &self,
+        canvas: &mut Image,
+        source: &Image,
+        rect: Rect,
+        mut f: impl FnMut(&mut [u8], &[u8]),
+    ) {
         let Some(r) = rect.intersect(self.dst) else {
             return;
         };
@@ -81,27 +116,19 @@ impl Placement {
             Pixels::Prepared(image) => (image, (0, 0)),
             Pixels::Empty => return,
         };
-        let opacity = (opacity.clamp(0.0, 1.0) * 255.0).round() as u32;
-        if opacity == 0 {
-            return;
-        }
         let (cs, ps) = (canvas.stride(), picture.stride());
         let sx = (r.x - self.dst.x + origin.0) as usize * 4;
         let dx = r.x as usize * 4;
         let len = r.w as usize * 4;
         for y in r.y..r.bottom() {
             let sy = (y - self.dst.y + origin.1) as usize;
-            let src = &picture.data[sy * ps + sx..][..len];
-            let dst = &mut canvas.data[y as usize * cs + dx..][..len];
-            if opacity == 255 {
-                blend::over(dst, src);
-            } else {
-                blend::over_faded(dst, src, opacity);
-            }
+            f(
+                &mut canvas.data[y as usize * cs + dx..][..len],
+                &picture.data[sy * ps + sx..][..len],
+            );
         }
     }
 }
-
 fn is_upright(t: &Transform) -> bool {
     t.rotation.rem_euclid(360.0) == 0.0
 }

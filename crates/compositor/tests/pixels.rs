@@ -23,6 +23,7 @@ fn layer<'a>(key: u64, image: &'a Image, t: &'a Transform) -> Layer<'a> {
             image,
             generation: 1,
             damage: None,
+            opaque: image.is_opaque(),
         },
         transform: t,
     }
@@ -146,6 +147,7 @@ fn damage_updates_match_a_full_recompose() {
             image: &image,
             generation,
             damage: Some(&damage),
+            opaque: true,
         };
         let layers = [
             Layer {
@@ -167,4 +169,32 @@ fn damage_updates_match_a_full_recompose() {
         assert!(full.canvas() == incremental.canvas(), "frame {generation}");
         assert!(full.i420().y == incremental.i420().y && full.i420().u == incremental.i420().u);
     }
+}
+
+#[test]
+fn an_opaque_layer_hides_what_is_under_it_and_a_translucent_one_does_not() {
+    let red = solid(64, 64, [255, 0, 0, 255]);
+    let green = solid(32, 32, [0, 255, 0, 255]);
+    let glass = solid(16, 16, [0, 0, 128, 128]);
+    let (t0, t1, t2) = (at(0.0, 0.0), at(0.0, 0.0), at(8.0, 8.0));
+    let mut c = Compositor::new(64, 64);
+    c.compose(&[
+        layer(1, &red, &t0),
+        layer(2, &green, &t1),
+        layer(3, &glass, &t2),
+    ]);
+    assert_eq!(px(&c, 4, 4), [0, 255, 0, 255], "green covers red");
+    assert_eq!(
+        px(&c, 10, 10),
+        [0, 127, 128, 255],
+        "glass blends over green"
+    );
+    assert_eq!(px(&c, 40, 40), [255, 0, 0, 255]);
+    // The same opaque layer at half opacity no longer hides red.
+    let faded = Transform {
+        opacity: 0.5,
+        ..at(0.0, 0.0)
+    };
+    c.compose(&[layer(1, &red, &t0), layer(2, &green, &faded)]);
+    assert_eq!(px(&c, 4, 4), [127, 128, 0, 255]);
 }

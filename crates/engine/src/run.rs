@@ -71,8 +71,15 @@ pub struct Engine {
     shared: Arc<Shared>,
     producers: Vec<JoinHandle<()>>,
     encoders: Vec<JoinHandle<()>>,
-    sinks: Vec<(String, Arc<SinkStats>, JoinHandle<Result<(), OutputError>>)>,
+    sinks: Vec<SinkThread>,
     last: Mutex<Option<StatsSnapshot>>,
+}
+
+/// A sink's thread and the counters it keeps, which outlive the fan-out.
+struct SinkThread {
+    name: String,
+    stats: Arc<SinkStats>,
+    thread: JoinHandle<Result<(), OutputError>>,
 }
 
 impl Engine {
@@ -98,11 +105,11 @@ impl Engine {
         let mut sinks = Vec::new();
         for (path, format) in &recordings {
             let recording = start_recording(path, *format, &streams)?;
-            sinks.push((
-                recording.feed.name.clone(),
-                recording.feed.stats.clone(),
-                recording.thread,
-            ));
+            sinks.push(SinkThread {
+                name: recording.feed.name.clone(),
+                stats: recording.feed.stats.clone(),
+                thread: recording.thread,
+            });
             feeds.push(recording.feed);
         }
         let fanout = Arc::new(FanOut::new(feeds));
@@ -206,7 +213,7 @@ impl Engine {
         let sinks = self
             .sinks
             .iter()
-            .map(|(name, stats, _)| stats.snapshot(name))
+            .map(|s| s.stats.snapshot(&s.name))
             .collect();
         let snapshot = self.shared.stats.snapshot(
             self.shared.clock.elapsed().as_secs_f64(),
@@ -228,8 +235,8 @@ impl Engine {
         // The encoder threads held the fan-out; with them gone the sink queues close.
         let mut sink_error = None;
         let mut sinks = Vec::new();
-        for (name, stats, handle) in self.sinks {
-            match handle.join() {
+        for sink in self.sinks {
+            match sink.thread.join() {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     sink_error.get_or_insert(e);
@@ -238,7 +245,7 @@ impl Engine {
                     sink_error.get_or_insert(OutputError::Panicked);
                 }
             }
-            sinks.push(stats.snapshot(&name));
+            sinks.push(sink.stats.snapshot(&sink.name));
         }
         if let Some(e) = self.shared.failure.lock().unwrap().take() {
             return Err(e);

@@ -47,6 +47,6 @@ impl Tick {
 
     /// True on the first frame of each whole second.
     pub fn is_whole_second(&self) -> bool {
-        self.index % self.fps as u64 == 0
+        self.index.is_multiple_of(self.fps as u64)
     }
 }

@@ -88,6 +88,11 @@ impl Image {
         }
     }
 
+    /// True when every pixel has full alpha.
+    pub fn is_opaque(&self) -> bool {
+        self.data.chunks_exact(4).all(|p| p[3] == 255)
+    }
+
     /// Straight-alpha RGBA8, for writing image files.
     pub fn to_straight_alpha(&self) -> Vec<u8> {
         let mut out = self.data.clone();
@@ -123,6 +128,8 @@ pub struct VideoFrame<'a> {
     pub image: &'a Image,
     pub generation: u64,
     pub damage: Option<&'a [Rect]>,
+    /// Every pixel has full alpha, so the layer hides whatever lies under it.
+    pub opaque: bool,
 }
 
 /// A planar 4:2:0 picture (BT.709, limited range) as the encoder takes it.

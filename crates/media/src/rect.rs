@@ -41,6 +41,14 @@ impl Rect {
         (r > x && b > y).then(|| Rect::new(x, y, (r - x) as u32, (b - y) as u32))
     }
 
+    /// True when `other` lies wholly inside.
+    pub fn contains(&self, other: Rect) -> bool {
+        other.x >= self.x
+            && other.y >= self.y
+            && other.right() <= self.right()
+            && other.bottom() <= self.bottom()
+    }
+
     /// The smallest rectangle holding both.
     pub fn union(&self, other: Rect) -> Rect {
         if self.is_empty() {
@@ -78,5 +86,6 @@ mod tests {
         assert_eq!(a.intersect(Rect::new(10, 0, 3, 3)), None);
         assert_eq!(a.union(b), Rect::new(0, -3, 15, 13));
         assert_eq!(Rect::new(3, 1, 4, 2).even(), Rect::new(2, 0, 6, 4));
+        assert!(a.contains(Rect::new(2, 2, 8, 8)) && !a.contains(b));
     }
 }

@@ -28,6 +28,51 @@ impl Collection {
         self.scenes.iter().find(|s| s.name == name)
     }
 
+    /// Changes the canvas size and scales the layout with it, as when a 720p show is produced
+    /// at 1080p: positions and explicit layer sizes, text sizes, colour boxes and explicit
+    /// test-pattern sizes. A layer with no explicit size over an image, camera or media file keeps
+    /// its source's pixel size, which this document does not know.
+    pub fn rescale_canvas(&mut self, width: u32, height: u32) {
+        let sx = width as f32 / self.canvas.width as f32;
+        let sy = height as f32 / self.canvas.height as f32;
+        let s = sx.min(sy);
+        self.canvas.width = width;
+        self.canvas.height = height;
+        let px = |v: u32, f: f32| ((v as f32 * f).round() as u32).max(1);
+        for source in &mut self.sources {
+            match &mut source.kind {
+                SourceKind::TestPattern(t) => {
+                    t.width = t.width.map(|w| px(w, sx));
+                    t.height = t.height.map(|h| px(h, sy));
+                }
+                SourceKind::Color(c) => {
+                    c.width = px(c.width, sx);
+                    c.height = px(c.height, sy);
+                }
+                SourceKind::Text(t) => {
+                    t.size *= s;
+                    t.wrap_width = t.wrap_width.map(|w| w * sx);
+                    if let Some(o) = &mut t.outline {
+                        o.width *= s;
+                    }
+                    if let Some(b) = &mut t.background {
+                        b.padding *= s;
+                    }
+                }
+                _ => {}
+            }
+        }
+        for scene in &mut self.scenes {
+            for layer in &mut scene.layers {
+                let t = &mut layer.transform;
+                t.x *= sx;
+                t.y *= sy;
+                t.width = t.width.map(|w| w * sx);
+                t.height = t.height.map(|h| h * sy);
+            }
+        }
+    }
+
     /// An asset path as written in the document, made absolute against the collection's folder.
     pub fn resolve(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {

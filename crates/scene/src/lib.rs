@@ -49,6 +49,11 @@ pub fn parse_collection(
     }
 }
 
+/// Every problem with an already-parsed collection (after an edit such as a rescale).
+pub fn check_collection(collection: &Collection) -> Vec<Problem> {
+    validate::collection(collection)
+}
+
 /// Reads and validates an output profile.
 pub fn load_profile(path: &Path) -> Result<Profile, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {

@@ -172,7 +172,7 @@ fn source(r: &mut Report, c: &Collection, at: &str, kind: &SourceKind) {
         SourceKind::Color(s) => {
             if s.width == 0 || s.height == 0 {
                 r.add(
-                    format!("{at}"),
+                    at.to_string(),
                     "width and height must be above 0",
                     "set the colour box's size",
                 );

@@ -6,11 +6,15 @@ use streamwerk_media::{Image, Tick, VideoFrame};
 /// so the compositor blends it once and reuses the result.
 pub struct Still {
     image: Image,
+    opaque: bool,
 }
 
 impl Still {
     pub fn new(image: Image) -> Self {
-        Still { image }
+        Still {
+            opaque: image.is_opaque(),
+            image,
+        }
     }
 }
 
@@ -22,6 +26,7 @@ impl VideoSource for Still {
             image: &self.image,
             generation: 1,
             damage: None,
+            opaque: self.opaque,
         }
     }
 }

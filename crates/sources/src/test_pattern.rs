@@ -1,4 +1,5 @@
 use crate::{TextRenderer, TextStyle, VideoSource};
+use std::io::Write;
 use streamwerk_media::{Image, Rect, Tick, VideoFrame};
 use streamwerk_scene::{Canvas, Rgba, TestPatternSettings};
 
@@ -34,8 +35,10 @@ pub struct TestPattern {
     fps: u32,
     flash: bool,
     glyphs: Vec<Image>,
-    line_h: u32,
     counter: Rect,
+    /// Where each character of "FFFFFF" + "HH:MM:SS:FF" goes, and what it shows now.
+    cells: Vec<Rect>,
+    shown: Vec<u8>,
     box_size: u32,
     box_y: i32,
     step: u32,
@@ -62,17 +65,28 @@ impl TestPattern {
             .collect();
         // Digits share one advance (tabular figures); the colon is narrower.
         let digit_w = glyphs[0].width;
+        let colon_w = glyphs[10].width;
         let line_h = glyphs.iter().map(|g| g.height).max().unwrap_or(1);
-        let timecode_w = 8 * digit_w + 3 * glyphs[10].width;
+        let timecode_w = 8 * digit_w + 3 * colon_w;
         let pad = line_h / 4;
-        let counter_w = timecode_w + 2 * pad;
-        let counter_h = line_h * 2 + 2 * pad;
         let counter = Rect::new(
-            (width as i32 - counter_w as i32) / 2,
+            (width as i32 - (timecode_w + 2 * pad) as i32) / 2,
             (height / 16) as i32,
-            counter_w,
-            counter_h,
+            timecode_w + 2 * pad,
+            line_h * 2 + 2 * pad,
         );
+        let mut cells = Vec::with_capacity(17);
+        let mut x = counter.x + (counter.w - 6 * digit_w) as i32 / 2;
+        for _ in 0..6 {
+            cells.push(Rect::new(x, counter.y + pad as i32, digit_w, line_h));
+            x += digit_w as i32;
+        }
+        let mut x = counter.x + pad as i32;
+        for c in "00:00:00:00".chars() {
+            let w = if c == ':' { colon_w } else { digit_w };
+            cells.push(Rect::new(x, counter.y + (pad + line_h) as i32, w, line_h));
+            x += w as i32;
+        }
         let box_size = (height / 8).max(2) & !1;
         let base = bars(width, height);
         TestPattern {
@@ -81,8 +95,9 @@ impl TestPattern {
             fps: canvas.fps,
             flash: settings.flash_each_second,
             glyphs,
-            line_h,
             counter,
+            shown: vec![0; cells.len()],
+            cells,
             box_size,
             box_y: (height as f32 * 0.42) as i32,
             step: (width / (canvas.fps * 2)).max(2),
@@ -98,30 +113,37 @@ impl TestPattern {
         Rect::new(x as i32, self.box_y, self.box_size, self.box_size)
     }
 
-    fn draw_counter(&mut self, tick: u64) {
-        self.frame.fill(self.counter, [0, 0, 0, 255]);
+    /// Draws the characters of the counter that differ from what is shown (all of them when
+    /// `all`), adding each redrawn cell to the damage.
+    fn draw_counter(&mut self, tick: u64, all: bool) {
         let fps = self.fps as u64;
         let secs = tick / fps;
-        let frame_no = format!("{:06}", tick % 1_000_000);
-        let timecode = format!(
-            "{:02}:{:02}:{:02}:{:02}",
+        // Written into a fixed array: no allocation per frame.
+        let mut text = [0u8; 17];
+        let _ = write!(
+            &mut text[..],
+            "{:06}{:02}:{:02}:{:02}:{:02}",
+            tick % 1_000_000,
             secs / 3600 % 100,
             secs / 60 % 60,
             secs % 60,
             tick % fps
         );
-        let pad = (self.line_h / 4) as i32;
-        for (line, text) in [(0, frame_no.as_str()), (1, timecode.as_str())] {
-            let indices: Vec<usize> = text
-                .chars()
-                .map(|c| GLYPHS.find(c).expect("counter uses only digits and colons"))
-                .collect();
-            let text_w: u32 = indices.iter().map(|&i| self.glyphs[i].width).sum();
-            let mut x = self.counter.x + (self.counter.w as i32 - text_w as i32) / 2;
-            let y = self.counter.y + pad + (line * self.line_h) as i32;
-            for i in indices {
-                blit_white_on_black(&mut self.frame, &self.glyphs[i], x, y);
-                x += self.glyphs[i].width as i32;
+        if all {
+            self.frame.fill(self.counter, [0, 0, 0, 255]);
+        }
+        for (i, &c) in text.iter().enumerate() {
+            if all || self.shown[i] != c {
+                let cell = self.cells[i];
+                let glyph = GLYPHS
+                    .find(c as char)
+                    .expect("counter uses only digits and colons");
+                self.frame.fill(cell, [0, 0, 0, 255]);
+                blit_white_on_black(&mut self.frame, &self.glyphs[glyph], cell.x, cell.y);
+                self.shown[i] = c;
+                if !all {
+                    self.damage.push(cell);
+                }
             }
         }
     }
@@ -133,15 +155,14 @@ impl VideoSource for TestPattern {
             let flash = self.flash && tick.is_whole_second();
             let box_rect = self.box_rect(tick.index);
             self.damage.clear();
-            match self.last {
-                Some(last) if !last.flashed && !flash => {
-                    self.frame.copy_rect_from(&self.base, last.box_rect);
-                    self.damage.extend([last.box_rect, box_rect, self.counter]);
-                }
-                _ => {
-                    self.frame.data.copy_from_slice(&self.base.data);
-                    self.damage.push(self.frame.bounds());
-                }
+            let incremental = matches!(self.last, Some(last) if !last.flashed) && !flash;
+            if incremental {
+                let last = self.last.expect("incremental implies a previous frame");
+                self.frame.copy_rect_from(&self.base, last.box_rect);
+                self.damage.extend([last.box_rect, box_rect]);
+            } else {
+                self.frame.data.copy_from_slice(&self.base.data);
+                self.damage.push(self.frame.bounds());
             }
             if flash {
                 self.frame.fill(self.frame.bounds(), [255, 255, 255, 255]);
@@ -155,7 +176,7 @@ impl VideoSource for TestPattern {
                     self.box_size / 2,
                 );
                 self.frame.fill(dot, [0, 0, 0, 255]);
-                self.draw_counter(tick.index);
+                self.draw_counter(tick.index, !incremental);
             }
             self.last = Some(Shown {
                 tick: tick.index,
@@ -171,6 +192,7 @@ impl VideoSource for TestPattern {
             image: &self.frame,
             generation: self.generation,
             damage: Some(&self.damage),
+            opaque: true,
         }
     }
 }
@@ -244,7 +266,9 @@ mod tests {
         let first = at(&mut p, tick(1)).image.clone();
         let f = at(&mut p, tick(2));
         let damage = f.damage.unwrap().to_vec();
-        assert_eq!(damage.len(), 3);
+        // The box's old and new places, and the counter's changed digits (frame 1 -> 2: the
+        // last frame digit and the timecode's last digit).
+        assert_eq!(damage.len(), 4, "{damage:?}");
         let second = f.image.clone();
         let mut changed = 0;
         for y in 0..second.height {

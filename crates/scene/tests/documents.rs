@@ -1,0 +1,71 @@
+//! The document model: round trips, defaults, rescaling.
+
+use std::path::{Path, PathBuf};
+use streamwerk_scene::*;
+
+fn demo_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/scenes/demo.json")
+}
+
+#[test]
+fn the_demo_loads_and_round_trips() {
+    let demo = load_collection(&demo_path()).unwrap();
+    assert_eq!(
+        demo.scenes
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Live", "Be right back"]
+    );
+    let text = serde_json::to_string(&demo).unwrap();
+    let again = parse_collection(&text, Path::new("again.json"), demo.base_dir.clone()).unwrap();
+    assert_eq!(again, demo);
+}
+
+#[test]
+fn rescaling_the_canvas_scales_the_layout() {
+    let mut demo = load_collection(&demo_path()).unwrap();
+    demo.rescale_canvas(1920, 1080);
+    assert_eq!((demo.canvas.width, demo.canvas.height), (1920, 1080));
+    let logo = &demo.scene("Live").unwrap().layers[1].transform;
+    assert_eq!(
+        (logo.x, logo.y, logo.width, logo.height),
+        (1692.0, 48.0, Some(180.0), Some(180.0))
+    );
+    let SourceKind::Text(name) = &demo.source("name").unwrap().kind else {
+        panic!()
+    };
+    assert_eq!(name.size, 66.0);
+    let SourceKind::Color(bar) = &demo.source("lower-third-bar").unwrap().kind else {
+        panic!()
+    };
+    assert_eq!((bar.width, bar.height), (1350, 168));
+}
+
+#[test]
+fn a_default_profile_is_what_platforms_expect() {
+    let p = Profile::default();
+    assert_eq!(p.video.preset, "veryfast");
+    assert_eq!(p.video.keyframe_interval_s, 2.0);
+    assert_eq!(p.video.rate_control, RateControl::Cbr);
+    assert_eq!(p.recording.format, RecordingFormat::Mkv);
+}
+
+#[test]
+fn profile_problems_name_their_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("profile.json");
+    std::fs::write(
+        &file,
+        r#"{"video": {"preset": "warp", "bitrate_kbps": 4500}}"#,
+    )
+    .unwrap();
+    let err = load_profile(&file).unwrap_err().to_string();
+    assert!(
+        err.contains("video.preset") && err.contains("warp"),
+        "{err}"
+    );
+    std::fs::write(&file, r#"{"video": {"bitrate": 4500}}"#).unwrap();
+    let err = load_profile(&file).unwrap_err().to_string();
+    assert!(err.contains("unknown field `bitrate`"), "{err}");
+}
