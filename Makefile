@@ -6,9 +6,11 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Build: FFmpeg 5.1 headers for ffmpeg-next, libclang for its bindgen. Tests: the ffmpeg and
-# ffprobe tools that decode what the engine writes.
+# ffprobe tools that decode what the engine writes, and nginx with the RTMP module as the
+# ingest server the streaming tests push to.
 APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev \
-	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3
+	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
+	nginx libnginx-mod-rtmp
 
 .PHONY: run test deps build bench
 

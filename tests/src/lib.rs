@@ -1,6 +1,8 @@
 //! Helpers for end-to-end tests: run the built `streamwerk` binary and look at what it wrote
 //! the way a user's tools would, by decoding it with FFmpeg.
 
+pub mod peers;
+
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -141,4 +143,28 @@ pub fn assert_decodes(file: &Path) {
         "{} does not decode cleanly: {err}",
         file.display()
     );
+}
+
+/// Asserts that video frames follow each other at `fps` with no gap and no repeat.
+pub fn assert_continuous_video(file: &Path, fps: f64) {
+    let mut pts: Vec<f64> = packet_times(file, "v").iter().map(|t| t.0).collect();
+    pts.sort_by(f64::total_cmp);
+    for pair in pts.windows(2) {
+        // FLV stores milliseconds: allow for their rounding.
+        assert!(
+            (pair[1] - pair[0] - 1.0 / fps).abs() < 0.0025,
+            "{}: pts gap {pair:?}",
+            file.display()
+        );
+    }
+}
+
+/// Video timestamps in whole milliseconds (what FLV and Matroska store), in order.
+pub fn video_pts_ms(file: &Path) -> Vec<i64> {
+    let mut pts: Vec<i64> = packet_times(file, "v")
+        .iter()
+        .map(|t| (t.0 * 1000.0).round() as i64)
+        .collect();
+    pts.sort();
+    pts
 }

@@ -17,6 +17,22 @@ fn record(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
     streamwerk(&args)
 }
 
+/// An open-ended recording of the demo, to be ended by a signal.
+fn spawn_record(out: &std::path::Path, stderr: Stdio) -> std::process::Child {
+    let scene = demo_scene();
+    Command::new(bin())
+        .args([
+            "record",
+            "--scene",
+            scene.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn five_seconds_of_the_demo_is_h264_and_aac_in_sync() {
     let dir = tempfile::tempdir().unwrap();
@@ -99,18 +115,7 @@ fn fragmented_mp4_recording_and_remux_to_mkv_keep_every_frame() {
 fn kill_9_leaves_a_recording_that_decodes_to_the_end() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("crash.mkv");
-    let scene = demo_scene();
-    let mut child = Command::new(bin())
-        .args([
-            "record",
-            "--scene",
-            scene.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_record(&out, Stdio::null());
     std::thread::sleep(Duration::from_secs(3));
     child.kill().unwrap(); // SIGKILL: no trailer, no flush
     child.wait().unwrap();
@@ -125,18 +130,7 @@ fn kill_9_leaves_a_recording_that_decodes_to_the_end() {
 fn ctrl_c_finishes_the_file_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("interrupted.mkv");
-    let scene = demo_scene();
-    let child = Command::new(bin())
-        .args([
-            "record",
-            "--scene",
-            scene.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_record(&out, Stdio::piped());
     std::thread::sleep(Duration::from_secs(2));
     let kill = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -150,7 +144,11 @@ fn ctrl_c_finishes_the_file_cleanly() {
         done.status,
         stderr(&done)
     );
-    assert!(stderr(&done).contains("recorded"), "{}", stderr(&done));
+    let summary = stderr(&done);
+    assert!(
+        summary.contains(&format!("to {}", out.display())),
+        "{summary}"
+    );
     assert_decodes(&out);
     // A finalised Matroska file knows its duration (the trailer was written).
     let probe = Command::new("ffprobe")

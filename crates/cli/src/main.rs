@@ -1,13 +1,13 @@
 //! `streamwerk`: the engine without a window, for servers, automation and tests.
 //! Exit codes: 0 done, 2 bad input (the message names the place and the fix), 1 runtime failure.
 
-mod record;
+mod live;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use streamwerk_scene::{check_collection, load_collection, Collection, LoadError};
+use streamwerk_scene::{check_collection, load_collection, verdict, Collection};
 
 #[derive(Parser)]
 #[command(
@@ -23,7 +23,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Record a scene to a file (MKV, or fragmented MP4) until Ctrl-C or --duration.
-    Record(record::RecordArgs),
+    Record(live::RecordArgs),
+    /// Go live: encode once, send to every --dest (RTMP, RTMPS, SRT), optionally record too.
+    Stream(live::StreamArgs),
     /// Compose one frame of a scene and save it as PNG.
     RenderFrame {
         /// Scene collection file (JSON).
@@ -72,7 +74,8 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Record(args) => record::run(args),
+        Command::Record(args) => live::record(args),
+        Command::Stream(args) => live::stream(args),
         Command::RenderFrame {
             scene,
             scene_name,
@@ -118,12 +121,8 @@ pub fn load_scene(
     if let Some((width, height)) = canvas {
         collection.rescale_canvas(width, height);
         let problems = check_collection(&collection);
-        if !problems.is_empty() {
-            return Err(bad_input(LoadError::Invalid {
-                file: format!("--canvas {width}x{height}").into(),
-                problems,
-            }));
-        }
+        let flag = PathBuf::from(format!("--canvas {width}x{height}"));
+        collection = verdict(collection, problems, &flag).map_err(bad_input)?;
     }
     let name = match scene_name {
         Some(name) => name,

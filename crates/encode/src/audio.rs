@@ -73,23 +73,21 @@ impl AudioEncoder {
         }
         self.frame.set_pts(Some(pts));
         self.encoder.send_frame(&self.frame).map_err(encode_error)?;
-        drain(
-            &mut self.encoder,
-            StreamKind::Audio,
-            self.time_base,
-            AUDIO_BLOCK as i64,
-            out,
-        )
-        .map_err(encode_error)
+        self.drain(out)
     }
 
     pub fn finish(&mut self, out: &mut dyn FnMut(EncodedPacket)) -> Result<(), EncodeError> {
         self.encoder.send_eof().map_err(encode_error)?;
+        self.drain(out)
+    }
+
+    fn drain(&mut self, out: &mut dyn FnMut(EncodedPacket)) -> Result<(), EncodeError> {
+        let block = AUDIO_BLOCK as i64;
         drain(
             &mut self.encoder,
             StreamKind::Audio,
             self.time_base,
-            AUDIO_BLOCK as i64,
+            block,
             out,
         )
         .map_err(encode_error)

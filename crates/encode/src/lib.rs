@@ -3,10 +3,12 @@
 //! shares by reference count instead of copying.
 
 mod audio;
+mod ffmpeg_log;
 mod packet;
 mod video;
 
 pub use audio::AudioEncoder;
+pub use ffmpeg_log::mask_url;
 pub use ffmpeg_next as ffmpeg;
 pub use packet::{EncodedPacket, StreamInfo, StreamKind};
 pub use video::{copy_planes, VideoEncoder};
@@ -30,12 +32,12 @@ pub enum EncodeError {
     },
 }
 
-/// Initialises FFmpeg once per process and keeps its own logging to warnings.
+/// Initialises FFmpeg once per process and routes its log through `tracing`, masked.
 pub fn init() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         ffmpeg::init().expect("FFmpeg libraries failed to initialise");
-        ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Error);
+        ffmpeg_log::install();
     });
 }
 

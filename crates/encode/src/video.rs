@@ -103,12 +103,16 @@ impl VideoEncoder {
     ) -> Result<(), EncodeError> {
         frame.set_pts(Some(pts));
         self.encoder.send_frame(frame).map_err(encode_error)?;
-        drain(&mut self.encoder, StreamKind::Video, self.time_base, 1, out).map_err(encode_error)
+        self.drain(out)
     }
 
     /// Flushes the frames x264 still holds.
     pub fn finish(&mut self, out: &mut dyn FnMut(EncodedPacket)) -> Result<(), EncodeError> {
         self.encoder.send_eof().map_err(encode_error)?;
+        self.drain(out)
+    }
+
+    fn drain(&mut self, out: &mut dyn FnMut(EncodedPacket)) -> Result<(), EncodeError> {
         drain(&mut self.encoder, StreamKind::Video, self.time_base, 1, out).map_err(encode_error)
     }
 }

@@ -22,7 +22,10 @@ use streamwerk_encode::{
     copy_planes, ffmpeg, AudioEncoder, EncodeError, EncodedPacket, StreamKind, VideoEncoder,
 };
 use streamwerk_media::{AudioBlock, MasterClock, AUDIO_BLOCK, SAMPLE_RATE};
-use streamwerk_outputs::{start_recording, FanOut, OutputError, SinkStats};
+use streamwerk_outputs::{
+    start_destination, start_recording, DestinationSpec, DestinationStatus, FanOut, OutputError,
+    SinkStats, SinkStatsSnapshot,
+};
 use streamwerk_scene::{Collection, Profile, RecordingFormat};
 
 /// Frames that can be between the video thread and x264 at once.
@@ -36,6 +39,8 @@ pub struct EngineConfig {
     pub scene: String,
     pub profile: Profile,
     pub recordings: Vec<(PathBuf, RecordingFormat)>,
+    /// Streaming destinations; each connects in parallel and reconnects on its own.
+    pub destinations: Vec<DestinationSpec>,
     /// Stop by itself after this long.
     pub duration: Option<Duration>,
 }
@@ -79,7 +84,17 @@ pub struct Engine {
 struct SinkThread {
     name: String,
     stats: Arc<SinkStats>,
-    thread: JoinHandle<Result<(), OutputError>>,
+    destination: Option<Arc<DestinationStatus>>,
+    /// Taken when joined, so the counters can be read after the thread ends.
+    thread: Option<JoinHandle<Result<(), OutputError>>>,
+}
+
+impl SinkThread {
+    fn snapshot(&self) -> SinkStatsSnapshot {
+        let mut snapshot = self.stats.snapshot(&self.name);
+        snapshot.destination = self.destination.as_ref().map(|d| d.snapshot());
+        snapshot
+    }
 }
 
 impl Engine {
@@ -91,6 +106,7 @@ impl Engine {
             scene,
             profile,
             recordings,
+            destinations,
             duration,
         } = config;
         let canvas = collection.canvas;
@@ -108,9 +124,20 @@ impl Engine {
             sinks.push(SinkThread {
                 name: recording.feed.name.clone(),
                 stats: recording.feed.stats.clone(),
-                thread: recording.thread,
+                destination: None,
+                thread: Some(recording.thread),
             });
             feeds.push(recording.feed);
+        }
+        for spec in destinations {
+            let destination = start_destination(spec, &streams)?;
+            sinks.push(SinkThread {
+                name: destination.feed.name.clone(),
+                stats: destination.feed.stats.clone(),
+                destination: Some(destination.status),
+                thread: Some(destination.thread),
+            });
+            feeds.push(destination.feed);
         }
         let fanout = Arc::new(FanOut::new(feeds));
 
@@ -210,11 +237,7 @@ impl Engine {
     /// Counters now, with rates since the previous call.
     pub fn stats(&self) -> StatsSnapshot {
         let mut last = self.last.lock().unwrap();
-        let sinks = self
-            .sinks
-            .iter()
-            .map(|s| s.stats.snapshot(&s.name))
-            .collect();
+        let sinks = self.sinks.iter().map(SinkThread::snapshot).collect();
         let snapshot = self.shared.stats.snapshot(
             self.shared.clock.elapsed().as_secs_f64(),
             last.as_ref(),
@@ -235,8 +258,9 @@ impl Engine {
         // The encoder threads held the fan-out; with them gone the sink queues close.
         let mut sink_error = None;
         let mut sinks = Vec::new();
-        for sink in self.sinks {
-            match sink.thread.join() {
+        for mut sink in self.sinks {
+            let thread = sink.thread.take().expect("each sink is joined once");
+            match thread.join() {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     sink_error.get_or_insert(e);
@@ -245,7 +269,7 @@ impl Engine {
                     sink_error.get_or_insert(OutputError::Panicked);
                 }
             }
-            sinks.push(sink.stats.snapshot(&sink.name));
+            sinks.push(sink.snapshot());
         }
         if let Some(e) = self.shared.failure.lock().unwrap().take() {
             return Err(e);

@@ -23,17 +23,31 @@ impl SinkStats {
             bytes: self.bytes.load(Relaxed),
             dropped: self.dropped.load(Relaxed),
             error: self.error.lock().unwrap().clone(),
+            bitrate_kbps: 0.0,
+            destination: None,
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SinkStatsSnapshot {
     pub name: String,
     pub packets: u64,
     pub bytes: u64,
     pub dropped: u64,
     pub error: Option<String>,
+    /// Sent bitrate since the previous snapshot.
+    pub bitrate_kbps: f64,
+    /// Destinations only: connection state, reconnections so far, seconds live.
+    #[serde(skip_serializing_if = "Option::is_none", flatten)]
+    pub destination: Option<DestinationSnapshot>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DestinationSnapshot {
+    pub state: crate::DestinationState,
+    pub reconnects: u64,
+    pub uptime_s: f64,
 }
 
 /// The fan-out's end of one sink's queue.

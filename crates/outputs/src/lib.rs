@@ -3,15 +3,22 @@
 //! and resumes at the next keyframe, so it cannot hold up the encoder or the other sinks.
 //! Each sink runs a [`Muxer`] on its own thread.
 
+mod destination;
 mod fanout;
 mod muxer;
 mod recording;
 mod remux;
+mod url_check;
 
-pub use fanout::{FanOut, SinkFeed, SinkStats, SinkStatsSnapshot};
+pub use destination::{
+    start_destination, Backoff, Destination, DestinationSpec, DestinationState, DestinationStatus,
+};
+pub use fanout::{DestinationSnapshot, FanOut, SinkFeed, SinkStats, SinkStatsSnapshot};
 pub use muxer::Muxer;
 pub use recording::{start_recording, Recording};
 pub use remux::{remux, RemuxSummary};
+pub use streamwerk_encode::mask_url;
+pub use url_check::validate_url;
 
 use std::path::PathBuf;
 use streamwerk_encode::ffmpeg;
@@ -33,6 +40,8 @@ pub enum OutputError {
         path: PathBuf,
         source: ffmpeg::Error,
     },
+    #[error("destination {url}: {reason}")]
+    BadUrl { url: String, reason: String },
     #[error("a sink thread panicked; this is a bug, please report it with the log")]
     Panicked,
     #[error("{}: unknown container; name the file .mkv, .mp4, .mov, .flv or .ts", path.display())]

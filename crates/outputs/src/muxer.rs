@@ -11,16 +11,18 @@ pub struct Muxer {
 }
 
 impl Muxer {
-    /// Opens `target` as `format` (an FFmpeg muxer name) and writes its header. `options` are
+    /// Opens `target` (a path or URL) as `format` (an FFmpeg muxer name) and writes its
+    /// header. `label` names it in errors: a URL with its stream key masked. `options` are
     /// muxer and protocol options (FFmpeg's `-movflags` and the like).
     pub fn open(
         target: &str,
+        label: &str,
         format: &str,
         streams: &[StreamInfo],
         options: Dictionary,
     ) -> Result<Self, OutputError> {
         let open_err = |source| OutputError::Open {
-            target: target.to_string(),
+            target: label.to_string(),
             source,
         };
         let mut output = format::output_as(target, format).map_err(open_err)?;
@@ -53,7 +55,7 @@ impl Muxer {
             .collect();
         Ok(Muxer {
             output,
-            target: target.to_string(),
+            target: label.to_string(),
             streams,
         })
     }

@@ -38,7 +38,7 @@ pub fn start_recording(
         }
     };
     let target = path.display().to_string();
-    let mut muxer = Muxer::open(&target, muxer_name, streams, options)?;
+    let mut muxer = Muxer::open(&target, &target, muxer_name, streams, options)?;
     let (feed, rx) = SinkFeed::new(format!("recording {target}"), RECORDING_QUEUE);
     let stats = feed.stats.clone();
     let thread = std::thread::Builder::new()

@@ -22,12 +22,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Reads, parses and validates a scene collection; relative asset paths resolve against the
 /// file's folder.
 pub fn load_collection(path: &Path) -> Result<Collection, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        file: path.to_path_buf(),
-        source,
-    })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    parse_collection(&text, path, base)
+    parse_collection(&read(path)?, path, base)
 }
 
 /// Parses and validates a collection from text; `file` is only used to name it in errors.
@@ -39,14 +35,7 @@ pub fn parse_collection(
     let mut collection: Collection = parse_json(text, file)?;
     collection.base_dir = base_dir;
     let problems = validate::collection(&collection);
-    if problems.is_empty() {
-        Ok(collection)
-    } else {
-        Err(LoadError::Invalid {
-            file: file.to_path_buf(),
-            problems,
-        })
-    }
+    verdict(collection, problems, file)
 }
 
 /// Every problem with an already-parsed collection (after an edit such as a rescale).
@@ -56,20 +45,28 @@ pub fn check_collection(collection: &Collection) -> Vec<Problem> {
 
 /// Reads and validates an output profile.
 pub fn load_profile(path: &Path) -> Result<Profile, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        file: path.to_path_buf(),
-        source,
-    })?;
-    let profile: Profile = parse_json(&text, path)?;
+    let profile: Profile = parse_json(&read(path)?, path)?;
     let problems = validate::profile(&profile);
+    verdict(profile, problems, path)
+}
+
+/// The document when nothing is wrong with it, else every problem, naming `file`.
+pub fn verdict<T>(document: T, problems: Vec<Problem>, file: &Path) -> Result<T, LoadError> {
     if problems.is_empty() {
-        Ok(profile)
+        Ok(document)
     } else {
         Err(LoadError::Invalid {
-            file: path.to_path_buf(),
+            file: file.to_path_buf(),
             problems,
         })
     }
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        file: path.to_path_buf(),
+        source,
+    })
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(text: &str, file: &Path) -> Result<T, LoadError> {

@@ -30,6 +30,16 @@ impl Report {
         }
     }
 
+    fn schema_version(&mut self, version: u32) {
+        if version != SCHEMA_VERSION {
+            self.add(
+                "schema_version",
+                format!("unsupported schema version {version}; this build reads version {SCHEMA_VERSION}"),
+                "open it with the Streamwerk version that wrote it, or set schema_version to 1 and check the fields",
+            );
+        }
+    }
+
     fn finite(&mut self, path: String, value: f32) {
         if !value.is_finite() {
             self.add(
@@ -54,16 +64,7 @@ impl Report {
 
 pub(crate) fn collection(c: &Collection) -> Vec<Problem> {
     let mut r = Report(Vec::new());
-    if c.schema_version != SCHEMA_VERSION {
-        r.add(
-            "schema_version",
-            format!(
-                "unsupported schema version {}; this build reads version {SCHEMA_VERSION}",
-                c.schema_version
-            ),
-            "open it with the Streamwerk version that wrote it, or set schema_version to 1 and check the fields",
-        );
-    }
+    r.schema_version(c.schema_version);
     canvas(&mut r, &c.canvas);
     if c.audio.sample_rate != 48_000 {
         r.add(
@@ -245,13 +246,7 @@ fn transform(r: &mut Report, at: &str, t: &Transform) {
 
 pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
     let mut r = Report(Vec::new());
-    if p.schema_version != SCHEMA_VERSION {
-        r.add(
-            "schema_version",
-            format!("unsupported schema version {}", p.schema_version),
-            "set schema_version to 1",
-        );
-    }
+    r.schema_version(p.schema_version);
     const PRESETS: [&str; 9] = [
         "ultrafast",
         "superfast",

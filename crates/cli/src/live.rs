@@ -1,0 +1,242 @@
+//! `record` and `stream`: run a scene live until Ctrl-C or a duration, reporting as it goes.
+
+use crate::{bad_input, engine_failure, load_scene, runtime, Outcome};
+use anyhow::anyhow;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use streamwerk_engine::{Engine, EngineConfig, StatsSnapshot};
+use streamwerk_outputs::{validate_url, Backoff, DestinationSpec, DestinationState};
+use streamwerk_scene::{load_profile, Profile, RecordingFormat};
+
+/// What every live run takes.
+#[derive(clap::Args)]
+pub struct ShowArgs {
+    /// Scene collection file (JSON).
+    #[arg(long)]
+    scene: PathBuf,
+    /// Scene to run; the collection's first scene when absent.
+    #[arg(long)]
+    scene_name: Option<String>,
+    /// Run at another canvas size, scaling the layout (for example 1920x1080).
+    #[arg(long, value_parser = crate::parse_size)]
+    canvas: Option<(u32, u32)>,
+    /// Output profile (encoder settings); built-in defaults when absent.
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Stop after this many seconds; otherwise run until Ctrl-C.
+    #[arg(long)]
+    duration: Option<f64>,
+    /// Replace a recording file that exists.
+    #[arg(long)]
+    overwrite: bool,
+    /// Print one JSON line of statistics a second on stdout.
+    #[arg(long)]
+    stats_json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct RecordArgs {
+    #[command(flatten)]
+    show: ShowArgs,
+    /// Recording file: .mkv (Matroska) or .mp4 (fragmented MP4).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct StreamArgs {
+    #[command(flatten)]
+    show: ShowArgs,
+    /// A destination URL with its stream key: rtmp://host/app/KEY, rtmps://…, srt://host:port.
+    /// Repeat for simulcast; the program is encoded once for all of them.
+    #[arg(long = "dest")]
+    destinations: Vec<String>,
+    /// Also record locally to this file (.mkv or .mp4).
+    #[arg(long)]
+    record: Option<PathBuf>,
+    /// For rtmps:// destinations: a CA certificate file to trust besides the system's.
+    #[arg(long)]
+    ca_file: Option<PathBuf>,
+}
+
+pub fn record(args: RecordArgs) -> Outcome {
+    run(args.show, Some(args.out), Vec::new())
+}
+
+pub fn stream(args: StreamArgs) -> Outcome {
+    if args.destinations.is_empty() && args.record.is_none() {
+        return Err(bad_input(anyhow!(
+            "nothing to send to: give at least one --dest URL (or --record FILE)"
+        )));
+    }
+    let mut specs = Vec::new();
+    for (i, url) in args.destinations.iter().enumerate() {
+        validate_url(url).map_err(|e| bad_input(anyhow!("--dest #{}: {e}", i + 1)))?;
+        specs.push(DestinationSpec {
+            name: format!("dest{}", i + 1),
+            url: url.clone(),
+            backoff: Backoff::default(),
+            ca_file: args.ca_file.clone(),
+        });
+    }
+    run(args.show, args.record, specs)
+}
+
+fn recording_format(out: &Path) -> Result<RecordingFormat, crate::Failure> {
+    match out.extension().and_then(|e| e.to_str()) {
+        Some("mkv") => Ok(RecordingFormat::Mkv),
+        Some("mp4") => Ok(RecordingFormat::Mp4),
+        _ => Err(bad_input(anyhow!(
+            "{}: name the recording .mkv (survives crashes, the default) or .mp4 (fragmented)",
+            out.display()
+        ))),
+    }
+}
+
+fn run(args: ShowArgs, out: Option<PathBuf>, destinations: Vec<DestinationSpec>) -> Outcome {
+    let (collection, scene) = load_scene(&args.scene, args.scene_name, args.canvas)?;
+    let profile = match &args.profile {
+        Some(path) => load_profile(path).map_err(bad_input)?,
+        None => Profile::default(),
+    };
+    let duration = match args.duration {
+        Some(d) if !(d.is_finite() && d > 0.0) => {
+            return Err(bad_input(anyhow!(
+                "--duration {d}: give a number of seconds above 0"
+            )))
+        }
+        d => d.map(Duration::from_secs_f64),
+    };
+    let mut recordings = Vec::new();
+    if let Some(out) = &out {
+        let format = recording_format(out)?;
+        if out.exists() && !args.overwrite {
+            return Err(bad_input(anyhow!(
+                "{} already exists; choose another name or pass --overwrite",
+                out.display()
+            )));
+        }
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                bad_input(anyhow!("cannot create folder {}: {e}", parent.display()))
+            })?;
+        }
+        recordings.push((out.clone(), format));
+    }
+
+    let fps = collection.canvas.fps as f64;
+    let engine = Engine::start(EngineConfig {
+        collection,
+        scene: scene.clone(),
+        profile,
+        recordings,
+        destinations,
+        duration,
+    })
+    .map_err(engine_failure)?;
+
+    // First Ctrl-C: finish cleanly. Second: leave at once (recordings stay readable).
+    let interrupts = Arc::new(AtomicUsize::new(0));
+    let counter = interrupts.clone();
+    ctrlc::set_handler(move || {
+        if counter.fetch_add(1, Ordering::SeqCst) >= 1 {
+            std::process::exit(130);
+        }
+    })
+    .map_err(runtime)?;
+
+    let progress = std::io::stderr().is_terminal();
+    let mut next_report = Instant::now() + Duration::from_secs(1);
+    while !engine.is_finished() {
+        std::thread::sleep(Duration::from_millis(50));
+        if interrupts.load(Ordering::SeqCst) > 0 {
+            engine.stop();
+        }
+        if Instant::now() >= next_report {
+            next_report += Duration::from_secs(1);
+            let stats = engine.stats();
+            report(&stats, args.stats_json, progress);
+            // A recording that cannot be written ends the run; destinations fail alone.
+            if stats
+                .sinks
+                .iter()
+                .any(|s| s.destination.is_none() && s.error.is_some())
+            {
+                engine.stop();
+            }
+        }
+    }
+    let stats = engine.wait().map_err(runtime)?;
+    if args.stats_json {
+        report(&stats, true, false);
+    }
+    if progress {
+        eprintln!();
+    }
+    let target = out.map_or_else(String::new, |o| format!(" to {}", o.display()));
+    eprintln!(
+        "ran {:.1} s of `{scene}`{target}: {} frames encoded, {} lagged, {} skipped",
+        stats.frames_encoded as f64 / fps,
+        stats.frames_encoded,
+        stats.frames_lagged,
+        stats.frames_skipped,
+    );
+    let mut failed = Vec::new();
+    for sink in &stats.sinks {
+        eprintln!(
+            "  {}: {} packets, {} dropped{}",
+            sink.name,
+            sink.packets,
+            sink.dropped,
+            sink.destination
+                .as_ref()
+                .map_or(String::new(), |d| format!(", {} reconnects", d.reconnects))
+        );
+        // A destination's error stays set until it is live again: it ended without streaming.
+        if let Some(error) = &sink.error {
+            failed.push(error.clone());
+        }
+    }
+    if !failed.is_empty() {
+        return Err(runtime(anyhow!("{}", failed.join("\n"))));
+    }
+    Ok(())
+}
+
+fn report(stats: &StatsSnapshot, json: bool, progress: bool) {
+    if json {
+        let line = serde_json::to_string(stats).expect("stats serialise");
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    }
+    if progress {
+        let secs = stats.elapsed_s as u64;
+        let live = stats
+            .sinks
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s.destination.as_ref().map(|d| &d.state),
+                    Some(DestinationState::Live)
+                )
+            })
+            .count();
+        eprint!(
+            "\r{:02}:{:02}:{:02}  {:5.1} fps  {:6.0} kbps  lagged {}  skipped {}  dropped {}  live {}/{}   ",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60,
+            stats.fps,
+            stats.bitrate_kbps,
+            stats.frames_lagged,
+            stats.frames_skipped,
+            stats.sinks.iter().map(|s| s.dropped).sum::<u64>(),
+            live,
+            stats.sinks.iter().filter(|s| s.destination.is_some()).count(),
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! Real peers on loopback, started by the tests themselves: nginx with the RTMP module as an
+//! ingest server (one instance per platform, so one can be killed alone) and an FFmpeg SRT
+//! listener. Each lives in a temporary folder and dies with its handle.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on port {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// An nginx-rtmp ingest: application `live` records every stream it receives (FLV) and
+/// application `locked` refuses every publisher, as a platform does with a wrong key.
+pub struct Nginx {
+    dir: tempfile::TempDir,
+    pub port: u16,
+    child: Option<Child>,
+}
+
+impl Nginx {
+    pub fn start() -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        // Workers run as `nobody`: they must reach the folder and write the recordings.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let rec = dir.path().join("rec");
+        std::fs::create_dir(&rec).unwrap();
+        std::fs::set_permissions(&rec, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let mut nginx = Nginx {
+            port: free_port(),
+            dir,
+            child: None,
+        };
+        nginx.launch();
+        nginx
+    }
+
+    fn launch(&mut self) {
+        let d = self.dir.path().display();
+        let conf = format!(
+            "load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;\n\
+             daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\n\
+             error_log {d}/error.log info;\nevents {{ worker_connections 128; }}\n\
+             rtmp {{ server {{ listen 127.0.0.1:{port}; chunk_size 4096;\n\
+               application live {{ live on; record all; record_path {d}/rec; record_unique on; }}\n\
+               application locked {{ live on; deny publish all; }}\n\
+             }} }}\n",
+            port = self.port
+        );
+        let path = self.dir.path().join("nginx.conf");
+        std::fs::write(&path, conf).unwrap();
+        let child = Command::new("nginx")
+            .arg("-p")
+            .arg(self.dir.path())
+            .arg("-c")
+            .arg(&path)
+            .arg("-e")
+            .arg(self.dir.path().join("error.log"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("nginx is installed (make test installs it)");
+        self.child = Some(child);
+        wait_for_port(self.port);
+    }
+
+    pub fn url(&self, app: &str, key: &str) -> String {
+        format!("rtmp://127.0.0.1:{}/{app}/{key}", self.port)
+    }
+
+    /// Dies at once, as a crashed ingest server does.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts again on the same port.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.launch();
+    }
+
+    /// The recordings made so far, oldest first.
+    pub fn recordings(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("rec"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).unwrap());
+        files
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// An SRT listener (FFmpeg) that copies what it receives into an MPEG-TS file.
+pub struct SrtListener {
+    pub port: u16,
+    pub file: PathBuf,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl SrtListener {
+    pub fn start() -> SrtListener {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("received.ts");
+        let port = free_port();
+        let child = Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-i"])
+            .arg(format!(
+                "srt://127.0.0.1:{port}?mode=listener&latency=120000"
+            ))
+            .args(["-c", "copy", "-f", "mpegts"])
+            .arg(&file)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // SRT is UDP: give the listener a moment to bind.
+        std::thread::sleep(Duration::from_millis(500));
+        SrtListener {
+            port,
+            file,
+            child,
+            _dir: dir,
+        }
+    }
+
+    /// Waits for the listener to finish writing (it ends when the caller disconnects).
+    pub fn finish(&mut self) -> &Path {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        &self.file
+    }
+}
+
+impl Drop for SrtListener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
