@@ -167,3 +167,64 @@ impl Drop for SrtListener {
         let _ = self.child.wait();
     }
 }
+
+/// A TCP relay that passes client-to-server bytes at a fixed rate: a weak uplink.
+pub struct ThrottledProxy {
+    pub port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ThrottledProxy {
+    pub fn start(upstream: u16, bytes_per_second: usize) -> ThrottledProxy {
+        use std::io::{Read, Write};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                let Ok((mut client, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                client.set_nonblocking(false).unwrap();
+                let mut server = TcpStream::connect(("127.0.0.1", upstream)).unwrap();
+                let (mut client_r, mut server_w) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let flag = flag.clone();
+                // Upstream, throttled: 20 slices a second.
+                std::thread::spawn(move || {
+                    let mut buf = vec![0u8; (bytes_per_second / 20).max(1)];
+                    while !flag.load(Ordering::Relaxed) {
+                        let started = Instant::now();
+                        match client_r.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => {
+                                if server_w.write_all(&buf[..n]).is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                        let slice = Duration::from_millis(50);
+                        if let Some(rest) = slice.checked_sub(started.elapsed()) {
+                            std::thread::sleep(rest);
+                        }
+                    }
+                });
+                // Downstream (the server's replies), at full speed.
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut server, &mut client);
+                });
+            }
+        });
+        ThrottledProxy { port, stop }
+    }
+}
+
+impl Drop for ThrottledProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}

@@ -4,7 +4,7 @@
 use serde_json::Value;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
-use streamwerk_e2e::peers::{free_port, Nginx, SrtListener};
+use streamwerk_e2e::peers::{free_port, Nginx, SrtListener, ThrottledProxy};
 use streamwerk_e2e::*;
 
 fn stream(dests: &[String], extra: &[&str]) -> Output {
@@ -224,4 +224,39 @@ fn bad_destination_urls_are_refused_before_going_live() {
     let run = stream(&[], &["--duration", "1"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(stderr(&run).contains("--dest"));
+}
+
+#[test]
+fn a_weak_uplink_degrades_its_own_destination_only() {
+    let (fast, slow) = (Nginx::start(), Nginx::start());
+    // 1 Mbit/s towards a 4.6 Mbit/s stream.
+    let proxy = ThrottledProxy::start(slow.port, 125_000);
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local.mkv");
+    let dests = [
+        fast.url("live", "k"),
+        format!("rtmp://127.0.0.1:{}/live/k", proxy.port),
+    ];
+    let run = stream(
+        &dests,
+        &[
+            "--record",
+            local.to_str().unwrap(),
+            "--duration",
+            "12",
+            "--stats-json",
+        ],
+    );
+    let last = stats_lines(&run).pop().unwrap();
+    let (fast_sink, slow_sink) = (&last["sinks"][1], &last["sinks"][2]);
+    assert!(
+        slow_sink["dropped"].as_u64().unwrap() > 50,
+        "the weak uplink dropped: {slow_sink}"
+    );
+    assert_eq!(fast_sink["dropped"], 0, "{fast_sink}");
+    assert_eq!(last["sinks"][0]["dropped"], 0, "the recording is untouched");
+    assert_eq!(last["frames_skipped"], 0, "the encoder never waited");
+    let program = video_pts_ms(&local);
+    assert_eq!(video_pts_ms(&only_recording(&fast)), program);
+    drop(proxy);
 }

@@ -39,6 +39,12 @@ impl EncodedPacket {
         self.packet.dts()
     }
 
+    /// Program time of the packet's presentation, in milliseconds.
+    pub fn time_ms(&self) -> i64 {
+        let pts = self.packet.pts().unwrap_or(0);
+        pts * 1000 * self.time_base.numerator() as i64 / self.time_base.denominator() as i64
+    }
+
     pub fn duration(&self) -> i64 {
         self.packet.duration()
     }

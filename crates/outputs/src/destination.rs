@@ -15,6 +15,8 @@ use streamwerk_encode::{EncodedPacket, StreamInfo, StreamKind};
 
 /// A destination's queue: about 4 s of packets at 30 fps with audio.
 const DESTINATION_QUEUE: usize = 400;
+/// How far a destination may fall behind the program before it drops to the next keyframe.
+pub const CONGESTION_BUDGET: Duration = Duration::from_millis(800);
 /// A network write that blocks longer than this fails, so a frozen server cannot hang the sink.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// A server that ends this many sessions in a row before accepting any media is rejecting us.
@@ -146,6 +148,9 @@ fn muxer_for(spec: &DestinationSpec) -> Result<(&'static str, Dictionary<'static
         "rtmp" | "rtmps" => {
             options.set("flvflags", "no_duration_filesize");
             options.set("rw_timeout", &IO_TIMEOUT.as_micros().to_string());
+            // A modest socket buffer (enough for 40 Mbps at 100 ms round trip) makes a slow
+            // uplink push back within a second, so the congestion budget can act on it.
+            options.set("send_buffer_size", "524288");
             if scheme == "rtmps" {
                 // FFmpeg does not check certificates unless asked; Streamwerk always asks.
                 options.set("tls_verify", "1");
@@ -181,6 +186,7 @@ pub fn start_destination(
     let (feed, rx) = SinkFeed::new(
         format!("{} ({})", spec.name, mask_url(&spec.url)),
         DESTINATION_QUEUE,
+        CONGESTION_BUDGET,
     );
     let status = Arc::new(DestinationStatus {
         state: Mutex::new(DestinationState::Connecting),
@@ -242,6 +248,8 @@ fn run(
             Ok(Ended::Failed { error, accepted }) => (error, accepted),
             Err(e) => (e.to_string(), false),
         };
+        // Not writing now: no lag to measure until the next session writes.
+        stats.written_ms.store(i64::MIN, Relaxed);
         // A server that is down refuses the connection: retry for as long as it takes. One
         // that answers and then drops us before taking media is rejecting the stream.
         if accepted_any {
@@ -336,6 +344,7 @@ fn session(
         if packet.kind == StreamKind::Video && packet.is_key() {
             keyframes += 1;
         }
+        stats.written_ms.store(packet.time_ms(), Relaxed);
         stats.packets.fetch_add(1, Relaxed);
         stats.bytes.fetch_add(packet.size() as u64, Relaxed);
     }

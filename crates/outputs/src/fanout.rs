@@ -1,11 +1,11 @@
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use serde::Serialize;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use streamwerk_encode::{EncodedPacket, StreamKind};
 
 /// Counters one sink keeps, read by the engine's stats.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SinkStats {
     pub packets: AtomicU64,
     pub bytes: AtomicU64,
@@ -13,6 +13,21 @@ pub struct SinkStats {
     /// keyframe after such a drop).
     pub dropped: AtomicU64,
     pub error: Mutex<Option<String>>,
+    /// Program time (ms) of the last packet the sink wrote; `i64::MIN` while it writes nothing
+    /// (connecting, waiting to reconnect), when only the queue bound applies.
+    pub written_ms: AtomicI64,
+}
+
+impl Default for SinkStats {
+    fn default() -> Self {
+        SinkStats {
+            packets: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            error: Mutex::new(None),
+            written_ms: AtomicI64::new(i64::MIN),
+        }
+    }
 }
 
 impl SinkStats {
@@ -53,17 +68,25 @@ pub struct DestinationSnapshot {
 /// The fan-out's end of one sink's queue.
 pub struct SinkFeed {
     pub name: String,
+    /// How far (program time) the sink may fall behind the encoder before the fan-out drops
+    /// its packets up to the next keyframe. OBS uses 700 to 900 ms for network outputs.
+    budget_ms: i64,
     tx: Sender<Arc<EncodedPacket>>,
     waiting_for_key: AtomicBool,
     pub stats: Arc<SinkStats>,
 }
 
 impl SinkFeed {
-    /// A queue of `capacity` packets; the sink thread reads the receiver.
-    pub fn new(name: impl Into<String>, capacity: usize) -> (Self, Receiver<Arc<EncodedPacket>>) {
+    /// A queue of `capacity` packets and a lag budget; the sink thread reads the receiver.
+    pub fn new(
+        name: impl Into<String>,
+        capacity: usize,
+        budget: std::time::Duration,
+    ) -> (Self, Receiver<Arc<EncodedPacket>>) {
         let (tx, rx) = crossbeam_channel::bounded(capacity);
         let feed = SinkFeed {
             name: name.into(),
+            budget_ms: budget.as_millis() as i64,
             tx,
             waiting_for_key: AtomicBool::new(false),
             stats: Arc::default(),
@@ -79,6 +102,12 @@ impl SinkFeed {
                 self.stats.dropped.fetch_add(1, Relaxed);
                 return;
             }
+        }
+        let written = self.stats.written_ms.load(Relaxed);
+        if written != i64::MIN && packet.time_ms() - written > self.budget_ms {
+            self.waiting_for_key.store(true, Relaxed);
+            self.stats.dropped.fetch_add(1, Relaxed);
+            return;
         }
         match self.tx.try_send(Arc::clone(packet)) {
             Ok(()) => {}
@@ -123,17 +152,24 @@ mod tests {
     use streamwerk_encode::ffmpeg::{Packet, Rational};
 
     fn packet(kind: StreamKind, key: bool) -> EncodedPacket {
+        packet_at(kind, key, 0)
+    }
+
+    /// A packet shown at `pts` (time base 1/30).
+    fn packet_at(kind: StreamKind, key: bool, pts: i64) -> EncodedPacket {
         let mut p = Packet::copy(&[1, 2, 3]);
         if key {
             p.set_flags(streamwerk_encode::ffmpeg::packet::Flags::KEY);
         }
+        p.set_pts(Some(pts));
         EncodedPacket::new(kind, p, Rational::new(1, 30))
     }
 
     #[test]
     fn a_full_sink_drops_until_the_next_keyframe_and_others_get_everything() {
-        let (slow, slow_rx) = SinkFeed::new("slow", 2);
-        let (fast, fast_rx) = SinkFeed::new("fast", 100);
+        let budget = std::time::Duration::from_secs(10);
+        let (slow, slow_rx) = SinkFeed::new("slow", 2, budget);
+        let (fast, fast_rx) = SinkFeed::new("fast", 100, budget);
         let fanout = FanOut::new(vec![slow, fast]);
         fanout.publish(packet(StreamKind::Video, true));
         fanout.publish(packet(StreamKind::Video, false));
@@ -150,6 +186,22 @@ mod tests {
         // The slow sink holds the second packet, then resumes with the keyframe.
         assert!(!slow_rx.recv().unwrap().is_key());
         assert!(slow_rx.recv().unwrap().is_key());
+    }
+
+    #[test]
+    fn a_sink_further_behind_than_its_budget_drops_to_the_next_keyframe() {
+        let (feed, rx) = SinkFeed::new("congested", 100, std::time::Duration::from_millis(800));
+        let stats = feed.stats.clone();
+        let fanout = FanOut::new(vec![feed]);
+        let at = |ms: i64, key: bool| packet_at(StreamKind::Video, key, ms * 30 / 1000);
+        stats.written_ms.store(0, Relaxed); // the sink is stuck writing the packet at 0 ms
+        fanout.publish(at(500, false)); // 500 ms behind: queued
+        fanout.publish(at(1000, false)); // 1 s behind: dropped
+        stats.written_ms.store(900, Relaxed); // it caught up
+        fanout.publish(at(1100, false)); // still waiting for a keyframe: dropped
+        fanout.publish(at(1200, true)); // resumes here
+        assert_eq!(stats.dropped.load(Relaxed), 2);
+        assert_eq!(rx.len(), 2);
     }
 
     #[test]

@@ -2,6 +2,7 @@ use crate::{Muxer, OutputError, SinkFeed};
 use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread::JoinHandle;
+use std::time::Duration;
 use streamwerk_encode::ffmpeg::Dictionary;
 use streamwerk_encode::StreamInfo;
 use streamwerk_scene::RecordingFormat;
@@ -39,7 +40,12 @@ pub fn start_recording(
     };
     let target = path.display().to_string();
     let mut muxer = Muxer::open(&target, &target, muxer_name, streams, options)?;
-    let (feed, rx) = SinkFeed::new(format!("recording {target}"), RECORDING_QUEUE);
+    // A local disk that falls seconds behind is failing; the queue bound applies first.
+    let (feed, rx) = SinkFeed::new(
+        format!("recording {target}"),
+        RECORDING_QUEUE,
+        Duration::from_secs(10),
+    );
     let stats = feed.stats.clone();
     let thread = std::thread::Builder::new()
         .name("sink-recording".into())
@@ -47,6 +53,7 @@ pub fn start_recording(
             let result = (|| {
                 for packet in rx {
                     muxer.write(&packet)?;
+                    stats.written_ms.store(packet.time_ms(), Relaxed);
                     stats.packets.fetch_add(1, Relaxed);
                     stats.bytes.fetch_add(packet.size() as u64, Relaxed);
                 }
