@@ -7,10 +7,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Build: FFmpeg 5.1 headers for ffmpeg-next, libclang for its bindgen. Tests: the ffmpeg and
 # ffprobe tools that decode what the engine writes, and nginx with the RTMP module as the
-# ingest server the streaming tests push to.
+# ingest server the streaming tests push to (stunnel and openssl put TLS in front of it).
 APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev \
 	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
-	nginx libnginx-mod-rtmp
+	nginx libnginx-mod-rtmp stunnel4 openssl
 
 .PHONY: run test deps build bench
 
@@ -32,7 +32,7 @@ build: deps
 
 bench: build
 	cargo bench -p streamwerk-engine --bench compose
-	python3 tools/bench_record.py
+	python3 tools/bench_pipeline.py
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \

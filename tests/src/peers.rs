@@ -228,3 +228,74 @@ impl Drop for ThrottledProxy {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
+
+/// A TLS terminator (stunnel) in front of an RTMP server: an RTMPS ingest with a self-signed
+/// certificate for localhost, whose PEM file the test can choose to trust.
+pub struct Stunnel {
+    pub port: u16,
+    pub certificate: PathBuf,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Stunnel {
+    pub fn start(upstream: u16) -> Stunnel {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        let made = Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=localhost",
+            ])
+            .args([
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl is installed (make test installs it)");
+        assert!(made.success());
+        let port = free_port();
+        let conf = dir.path().join("stunnel.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "foreground = yes\npid =\n[rtmps]\naccept = 127.0.0.1:{port}\nconnect = 127.0.0.1:{upstream}\ncert = {}\nkey = {}\n",
+                cert.display(),
+                key.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new("stunnel")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("stunnel is installed (make test installs it)");
+        wait_for_port(port);
+        Stunnel {
+            port,
+            certificate: cert,
+            child,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Stunnel {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -4,7 +4,7 @@
 use serde_json::Value;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
-use streamwerk_e2e::peers::{free_port, Nginx, SrtListener, ThrottledProxy};
+use streamwerk_e2e::peers::{free_port, Nginx, SrtListener, Stunnel, ThrottledProxy};
 use streamwerk_e2e::*;
 
 fn stream(dests: &[String], extra: &[&str]) -> Output {
@@ -259,4 +259,31 @@ fn a_weak_uplink_degrades_its_own_destination_only() {
     let program = video_pts_ms(&local);
     assert_eq!(video_pts_ms(&only_recording(&fast)), program);
     drop(proxy);
+}
+
+#[test]
+fn rtmps_checks_the_certificate() {
+    let server = Nginx::start();
+    let tls = Stunnel::start(server.port);
+    let url = format!("rtmps://localhost:{}/live/tls-secret", tls.port);
+
+    // Not trusted: refused at once, and the message says why and what to do.
+    let run = stream(std::slice::from_ref(&url), &["--duration", "3"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("certificate") && err.contains("--ca-file"),
+        "{err}"
+    );
+    assert!(!err.contains("tls-secret"), "{err}");
+    assert!(server.recordings().is_empty(), "nothing reached the server");
+
+    // Trusted through the test's CA file: the stream arrives.
+    let ca = tls.certificate.display().to_string();
+    let run = stream(&[url], &["--duration", "3", "--ca-file", &ca]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let file = only_recording(&server);
+    assert_h264_aac(&file);
+    assert_decodes(&file);
+    assert!((89..=91).contains(&video_frames(&file)));
 }

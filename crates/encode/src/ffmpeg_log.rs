@@ -39,6 +39,22 @@ pub fn mask_url(url: &str) -> String {
     masked
 }
 
+thread_local! {
+    /// The errors FFmpeg logged on this thread since they were last taken (the first few: the
+    /// cause comes first, generic wrappers follow). FFmpeg's error codes alone ("Input/output
+    /// error") do not say that a certificate failed verification or a server sent an error.
+    static ERRORS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// How many logged errors are kept for [`take_errors`].
+const KEPT_ERRORS: usize = 2;
+
+/// Takes the errors FFmpeg logged on the calling thread, masked, joined by "; ".
+pub fn take_errors() -> Option<String> {
+    let errors = ERRORS.with(|e| std::mem::take(&mut *e.borrow_mut()));
+    (!errors.is_empty()).then(|| errors.join("; "))
+}
+
 /// Masks every URL-like word of a log line.
 fn scrub(line: &str) -> String {
     line.split(' ')
@@ -81,7 +97,8 @@ unsafe extern "C" fn callback(
         return;
     }
     let mut line = [0 as std::ffi::c_char; 1024];
-    let mut print_prefix = 1;
+    // No "[rtmps @ 0x…]" prefix: the tracing target says where it came from.
+    let mut print_prefix = 0;
     // SAFETY: FFmpeg hands us a valid format and argument list; the buffer size is passed.
     let text = unsafe {
         ffi::av_log_format_line2(
@@ -98,6 +115,12 @@ unsafe extern "C" fn callback(
     let text = scrub(text.trim_end());
     if level <= ffi::AV_LOG_ERROR {
         tracing::info!(target: "ffmpeg", "{text}");
+        ERRORS.with(|errors| {
+            let mut errors = errors.borrow_mut();
+            if errors.len() < KEPT_ERRORS {
+                errors.push(text);
+            }
+        });
     } else {
         tracing::debug!(target: "ffmpeg", "{text}");
     }

@@ -17,7 +17,7 @@ use streamwerk_encode::{EncodedPacket, StreamInfo, StreamKind};
 const DESTINATION_QUEUE: usize = 400;
 /// How far a destination may fall behind the program before it drops to the next keyframe.
 pub const CONGESTION_BUDGET: Duration = Duration::from_millis(800);
-/// A network write that blocks longer than this fails, so a frozen server cannot hang the sink.
+/// A network read or write that blocks longer than this fails.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// A server that ends this many sessions in a row before accepting any media is rejecting us.
 const REJECTIONS_BEFORE_GIVING_UP: u32 = 3;
@@ -135,9 +135,14 @@ impl DestinationStatus {
     }
 }
 
-/// Container and options for a URL's protocol.
-fn muxer_for(spec: &DestinationSpec) -> Result<(&'static str, Dictionary<'static>), OutputError> {
-    let mut options = Dictionary::new();
+/// Container, protocol options and muxer options for a URL.
+fn muxer_for(
+    spec: &DestinationSpec,
+) -> Result<(&'static str, Dictionary<'static>, Dictionary<'static>), OutputError> {
+    let mut io = Dictionary::new();
+    let mut muxer = Dictionary::new();
+    // A write that blocks this long fails, so a frozen server cannot hang the sink.
+    io.set("rw_timeout", &IO_TIMEOUT.as_micros().to_string());
     let scheme = spec
         .url
         .split("://")
@@ -146,24 +151,25 @@ fn muxer_for(spec: &DestinationSpec) -> Result<(&'static str, Dictionary<'static
         .to_ascii_lowercase();
     let format = match scheme.as_str() {
         "rtmp" | "rtmps" => {
-            options.set("flvflags", "no_duration_filesize");
-            options.set("rw_timeout", &IO_TIMEOUT.as_micros().to_string());
+            // FFmpeg leaves Nagle on: each handshake round trip then waits ~40 ms for a delayed
+            // ACK, and going live takes 180 ms even on loopback.
+            io.set("tcp_nodelay", "1");
             // A modest socket buffer (enough for 40 Mbps at 100 ms round trip) makes a slow
             // uplink push back within a second, so the congestion budget can act on it.
-            options.set("send_buffer_size", "524288");
+            io.set("send_buffer_size", "524288");
             if scheme == "rtmps" {
                 // FFmpeg does not check certificates unless asked; Streamwerk always asks.
-                options.set("tls_verify", "1");
+                io.set("tls_verify", "1");
                 if let Some(ca) = &spec.ca_file {
-                    options.set("ca_file", &ca.display().to_string());
+                    io.set("ca_file", &ca.display().to_string());
                 }
             }
+            muxer.set("flvflags", "no_duration_filesize");
             "flv"
         }
         "srt" => {
-            options.set("rw_timeout", &IO_TIMEOUT.as_micros().to_string());
             // Without linger the last ~230 ms in flight is lost when the stream closes.
-            options.set("linger", "1");
+            io.set("linger", "1");
             "mpegts"
         }
         _ => {
@@ -173,7 +179,7 @@ fn muxer_for(spec: &DestinationSpec) -> Result<(&'static str, Dictionary<'static
             })
         }
     };
-    Ok((format, options))
+    Ok((format, io, muxer))
 }
 
 /// Starts a destination's thread; it connects at once, in parallel with the others.
@@ -258,12 +264,21 @@ fn run(
         } else if !ended.to_ascii_lowercase().contains("refused") {
             rejections += 1;
         }
-        if rejections >= REJECTIONS_BEFORE_GIVING_UP {
-            let error = format!(
-                "{}: the server ended {rejections} sessions in a row before accepting any media ({ended}); \
-                 check the stream key and the application in the URL",
-                mask_url(&spec.url)
-            );
+        let untrusted = ended.contains("certificate");
+        if untrusted || rejections >= REJECTIONS_BEFORE_GIVING_UP {
+            let error = if untrusted {
+                format!(
+                    "{}: the server's TLS certificate is not trusted ({ended}); if the server is yours, \
+                     trust its CA with --ca-file",
+                    mask_url(&spec.url)
+                )
+            } else {
+                format!(
+                    "{}: the server ended {rejections} sessions in a row before accepting any media ({ended}); \
+                     check the stream key and the application in the URL",
+                    mask_url(&spec.url)
+                )
+            };
             tracing::error!("{error}");
             *stats.error.lock().unwrap() = Some(error.clone());
             status.set(&spec.name, DestinationState::Failed { error });
@@ -308,9 +323,9 @@ fn session(
     status: &DestinationStatus,
     first: bool,
 ) -> Result<Ended, OutputError> {
-    let (format, options) = muxer_for(spec)?;
+    let (format, io, options) = muxer_for(spec)?;
     let masked = mask_url(&spec.url);
-    let mut muxer = match Muxer::open(&spec.url, &masked, format, streams, options) {
+    let mut muxer = match Muxer::open(&spec.url, &masked, format, streams, io, options) {
         Ok(m) => m,
         Err(e) => {
             return Ok(Ended::Failed {
@@ -352,12 +367,16 @@ fn session(
     Ok(Ended::Finished)
 }
 
-/// The cause of a failure in words, without the URL (FFmpeg's text, such as "Connection
-/// refused" or "Broken pipe").
+/// The cause of a failure in words, without the URL: FFmpeg's error ("Connection refused",
+/// "Broken pipe") and the detail it logged, if any ("Peer certificate failed verification").
 fn describe(e: &OutputError) -> String {
-    match e {
+    let cause = match e {
         OutputError::Open { source, .. } | OutputError::Write { source, .. } => source.to_string(),
         other => other.to_string(),
+    };
+    match streamwerk_encode::take_ffmpeg_errors() {
+        Some(detail) if !detail.contains(&cause) => format!("{cause}: {detail}"),
+        _ => cause,
     }
 }
 

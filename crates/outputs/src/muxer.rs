@@ -12,20 +12,22 @@ pub struct Muxer {
 
 impl Muxer {
     /// Opens `target` (a path or URL) as `format` (an FFmpeg muxer name) and writes its
-    /// header. `label` names it in errors: a URL with its stream key masked. `options` are
-    /// muxer and protocol options (FFmpeg's `-movflags` and the like).
+    /// header. `label` names it in errors: a URL with its stream key masked. `io` options go
+    /// to the protocol as the connection opens (timeouts, TLS checks, TCP settings); `muxer`
+    /// options to the container (FFmpeg's `-movflags` and the like).
     pub fn open(
         target: &str,
         label: &str,
         format: &str,
         streams: &[StreamInfo],
-        options: Dictionary,
+        io: Dictionary,
+        muxer: Dictionary,
     ) -> Result<Self, OutputError> {
         let open_err = |source| OutputError::Open {
             target: label.to_string(),
             source,
         };
-        let mut output = format::output_as(target, format).map_err(open_err)?;
+        let mut output = format::output_as_with(target, format, io).map_err(open_err)?;
         for info in streams {
             let mut stream = output
                 .add_stream(ffmpeg::encoder::find(ffmpeg::codec::Id::None))
@@ -39,7 +41,7 @@ impl Muxer {
             // muxer choose its own (MP4 and MKV tag H.264 differently).
             unsafe { (*(*stream.as_mut_ptr()).codecpar).codec_tag = 0 };
         }
-        output.write_header_with(options).map_err(open_err)?;
+        output.write_header_with(muxer).map_err(open_err)?;
         // Muxers choose their own time bases in write_header (MKV and FLV 1/1000): read them back.
         let streams = streams
             .iter()

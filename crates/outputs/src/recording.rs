@@ -39,7 +39,14 @@ pub fn start_recording(
         }
     };
     let target = path.display().to_string();
-    let mut muxer = Muxer::open(&target, &target, muxer_name, streams, options)?;
+    let mut muxer = Muxer::open(
+        &target,
+        &target,
+        muxer_name,
+        streams,
+        Dictionary::new(),
+        options,
+    )?;
     // A local disk that falls seconds behind is failing; the queue bound applies first.
     let (feed, rx) = SinkFeed::new(
         format!("recording {target}"),

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Whole-job benchmark: streamwerk running the demo's branded "Live" scene beside the ffmpeg CLI
+doing the same composition (bars, moving box, frame counter and timecode, scaled logo, lower
+third with two text lines, sine), the same encode (x264 veryfast zerolatency CBR 4500k, AAC
+160k) and the same fan-out: a Matroska recording alone, then with 1 and with 3 local
+nginx-rtmp destinations (ffmpeg: the tee muxer). Everything runs live (-re for ffmpeg), one job
+after the other in one run on this machine. CPU time and peak RSS come from the kernel (wait4
+rusage); "to live" is the time from start until every nginx has a publisher recording.
+
+Usage: tools/bench_pipeline.py [--seconds 15] [--bin target/release/streamwerk]
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEMO = os.path.join(ROOT, "assets/scenes/demo.json")
+LOGO = os.path.join(ROOT, "assets/logos/streamwerk-logo.png")
+FONT = os.path.join(ROOT, "assets/fonts/DejaVuSans.ttf")
+BOLD = os.path.join(ROOT, "assets/fonts/DejaVuSans-Bold.ttf")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Nginx:
+    """One nginx-rtmp ingest that records what it receives (one per platform)."""
+
+    def __init__(self, root):
+        self.dir = tempfile.mkdtemp(dir=root)
+        os.chmod(self.dir, 0o755)
+        self.rec = os.path.join(self.dir, "rec")
+        os.mkdir(self.rec)
+        os.chmod(self.rec, 0o777)
+        self.port = free_port()
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(
+                "load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;\n"
+                f"daemon off; master_process off; pid {self.dir}/nginx.pid; error_log {self.dir}/error.log;\n"
+                "events { worker_connections 64; }\n"
+                f"rtmp {{ server {{ listen 127.0.0.1:{self.port}; chunk_size 4096;\n"
+                f"application live {{ live on; record all; record_path {self.rec}; record_unique on; }} }} }}\n")
+        self.proc = subprocess.Popen(["nginx", "-p", self.dir, "-c", conf, "-e", f"{self.dir}/error.log"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.02)
+        sys.exit("nginx did not start")
+
+    def url(self):
+        return f"rtmp://127.0.0.1:{self.port}/live/bench"
+
+    def publishing(self):
+        return any(os.path.getsize(os.path.join(self.rec, f)) > 0 for f in os.listdir(self.rec))
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def run_measured(cmd, servers, stdout=subprocess.DEVNULL):
+    """Runs cmd; returns (cpu s, peak RSS MiB, seconds until every server receives, stdout)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE)
+    to_live = None
+    while to_live is None and servers and proc.poll() is None:
+        if all(s.publishing() for s in servers):
+            to_live = time.monotonic() - start
+        else:
+            time.sleep(0.002)
+    out = proc.stdout.read().decode() if stdout is None else ""
+    err = proc.stderr.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{cmd[0]} failed: {err}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, to_live, out
+
+
+def video_frames(path):
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+         "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path],
+        capture_output=True, text=True, check=True).stdout
+    return int(out.strip())
+
+
+def ffmpeg_peer(width, height, seconds, out, urls):
+    """The same scene as assets/scenes/demo.json's "Live", as an ffmpeg filter graph."""
+    k = width / 1280
+    s = lambda v: int(round(v * k))
+    box = (height // 8) & ~1
+    step = max(width // 60, 2)
+    glyph = height / 14
+    text = f"fontfile={FONT}:fontcolor=white:fontsize={glyph:.0f}"
+    y = int(height * 0.42)
+    graph = (
+        f"color=c=white:s={box}x{box}:r=30[outer];color=c=black:s={box // 2}x{box // 2}:r=30[inner];"
+        f"[outer][inner]overlay={box // 4}:{box // 4}[box];"
+        f"[0:v][box]overlay=x='mod(n*{step},{width - box})':y={y}:shortest=1,"
+        f"drawbox=x={s(445)}:y={height // 16}:w={s(390)}:h={s(155)}:color=black:t=fill,"
+        f"drawtext={text}:text='%{{frame_num}}':x=(w-tw)/2:y={height // 16 + s(20)},"
+        f"drawtext={text}:timecode='00\\:00\\:00\\:00':rate=30:x=(w-tw)/2:y={height // 16 + s(82)}[bg];"
+        f"[1:v]scale={s(120)}:{s(120)}[logo];"
+        f"[bg][logo]overlay={s(1128)}:{s(32)}:shortest=1,"
+        f"drawbox=x={s(64)}:y={s(544)}:w={s(900)}:h={s(112)}:color=0x6D28D9@0.9:t=fill,"
+        f"drawbox=x={s(64)}:y={s(544)}:w={s(12)}:h={s(112)}:color=0xF59E0B:t=fill,"
+        f"drawtext=fontfile={BOLD}:fontcolor=white:fontsize={s(44)}:text='Alex Rivera':x={s(100)}:y={s(562)},"
+        f"drawtext=fontfile={FONT}:fontcolor=0xEDE9FE:fontsize={s(28)}:text='Head of Social, Streamwerk':x={s(100)}:y={s(614)}[v]"
+    )
+    return [
+        "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+        "-re", "-f", "lavfi", "-i", f"smptebars=size={width}x{height}:rate=30",
+        "-loop", "1", "-framerate", "30", "-i", LOGO,
+        "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-filter_complex", graph, "-map", "[v]", "-map", "2:a",
+        "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "high",
+        "-b:v", "4500k", "-maxrate", "4500k", "-bufsize", "4500k", "-g", "60",
+        "-x264-params", "scenecut=0:open-gop=0:nal-hrd=cbr:force-cfr=1", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "160k", "-ac", "2", "-t", str(seconds),
+        # Matroska and FLV carry the codec headers globally; tee cannot ask for it itself.
+        "-flags:v", "+global_header", "-flags:a", "+global_header",
+    ] + (["-f", "tee", "|".join([f"[f=matroska]{out}"]
+                               + [f"[f=flv:onfail=ignore:flvflags=no_duration_filesize]{u}" for u in urls])]
+         if urls else ["-f", "matroska", out])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=15)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    parser.add_argument("--bin", default=os.path.join(target, "release/streamwerk"))
+    args = parser.parse_args()
+    if not shutil.which("nginx"):
+        sys.exit("nginx with libnginx-mod-rtmp is needed (make test installs it)")
+
+    print(f"# {time.strftime('%Y-%m-%d')} on {platform.node()}: {os.cpu_count()} cores, "
+          f"{platform.machine()}, {args.seconds:g} s per job")
+    print(f"{'job':<40} {'CPU s/s':>8} {'RSS MiB':>8} {'to live':>8} {'frames':>7} {'dropped':>8}")
+    cpu = {}
+    expected = int(args.seconds * 30)
+    with tempfile.TemporaryDirectory() as tmp:
+        for width, height in [(1280, 720), (1920, 1080)]:
+            for dests in (0, 1, 3):
+                for tool in ("streamwerk", "ffmpeg"):
+                    servers = [Nginx(tmp) for _ in range(dests)]
+                    out = os.path.join(tmp, f"{tool}-{height}-{dests}.mkv")
+                    if tool == "streamwerk":
+                        cmd = [args.bin, "stream", "--scene", DEMO, "--canvas", f"{width}x{height}",
+                               "--duration", str(args.seconds), "--record", out, "--stats-json"]
+                        for s in servers:
+                            cmd += ["--dest", s.url()]
+                        used, rss, to_live, stats = run_measured(cmd, servers, stdout=None)
+                        last = json.loads(stats.strip().splitlines()[-1])
+                        dropped = (last["frames_lagged"] + last["frames_skipped"]
+                                   + sum(s["dropped"] for s in last["sinks"]))
+                    else:
+                        used, rss, to_live, _ = run_measured(
+                            ffmpeg_peer(width, height, args.seconds, out, [s.url() for s in servers]), servers)
+                        dropped = None
+                    for s in servers:
+                        s.stop()
+                    frames = video_frames(out)
+                    if dropped is None:
+                        dropped = max(expected - frames, 0)
+                    cpu[(tool, height, dests)] = used / args.seconds
+                    job = f"{tool} {height}p30 rec + {dests} dest"
+                    live = f"{to_live:.3f}" if to_live is not None else "-"
+                    print(f"{job:<40} {used / args.seconds:8.3f} {rss:8.1f} {live:>8} {frames:7d} {dropped:8d}",
+                          flush=True)
+    for height in (720, 1080):
+        for dests in (0, 1, 3):
+            ratio = cpu[("streamwerk", height, dests)] / cpu[("ffmpeg", height, dests)]
+            print(f"ratio streamwerk/ffmpeg {height}p30 rec + {dests} dest: {ratio:.2f}")
+        for tool in ("streamwerk", "ffmpeg"):
+            print(f"ratio 3 dest / 1 dest {tool} {height}p30: {cpu[(tool, height, 3)] / cpu[(tool, height, 1)]:.3f}")
+
+
+if __name__ == "__main__":
+    main()
