@@ -114,6 +114,38 @@ impl Drop for Nginx {
     }
 }
 
+/// An nginx running a configuration the test wrote (a relay made by `relay-config`), in the
+/// foreground, one process.
+pub struct NginxWith {
+    child: Child,
+}
+
+impl NginxWith {
+    pub fn start(config: &Path, prefix: &Path, port: u16) -> NginxWith {
+        let child = Command::new("nginx")
+            .arg("-p")
+            .arg(prefix)
+            .arg("-c")
+            .arg(config)
+            .args(["-g", "daemon off; master_process off;"])
+            .arg("-e")
+            .arg(prefix.join("error.log"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for_port(port);
+        NginxWith { child }
+    }
+}
+
+impl Drop for NginxWith {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// An SRT listener (FFmpeg) that copies what it receives into an MPEG-TS file.
 pub struct SrtListener {
     pub port: u16,

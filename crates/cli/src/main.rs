@@ -2,6 +2,7 @@
 //! Exit codes: 0 done, 2 bad input (the message names the place and the fix), 1 runtime failure.
 
 mod live;
+mod relay;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -45,6 +46,9 @@ enum Command {
     },
     /// Check a scene collection and report every problem with its JSON path.
     Validate { file: PathBuf },
+    /// Write an nginx-rtmp configuration that takes one stream and pushes it to many
+    /// destinations: upload once, fan out on a server.
+    RelayConfig(relay::RelayArgs),
     /// Copy a recording into another container without re-encoding (MKV to MP4 for upload).
     Remux { input: PathBuf, output: PathBuf },
 }
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
             out,
         } => render_frame(&scene, scene_name, canvas, at, &out),
         Command::Validate { file } => validate(&file),
+        Command::RelayConfig(args) => relay::run(args),
         Command::Remux { input, output } => remux(&input, &output),
     };
     match outcome {

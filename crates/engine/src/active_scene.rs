@@ -25,7 +25,11 @@ pub struct SceneVideo {
 pub struct SceneAudio {
     sources: Vec<Box<dyn AudioSource>>,
     scratch: AudioBlock,
+    dither: fastrand::Rng,
 }
+
+/// One step of 16-bit audio: the level of the master bus's dither.
+const LSB_16: f32 = 1.0 / 32768.0;
 
 impl ActiveScene {
     /// Opens every source the scene uses; sources a scene uses twice are opened once.
@@ -77,6 +81,7 @@ impl ActiveScene {
             audio: SceneAudio {
                 sources: audio,
                 scratch: AudioBlock::silent(collection.audio.channels as usize),
+                dither: fastrand::Rng::with_seed(0x0057_524b),
             },
         })
     }
@@ -126,9 +131,13 @@ impl SceneAudio {
                 *o += *s;
             }
         }
-        // Until the mixer's limiter exists, keep the sum inside full scale.
+        // TPDF dither at the 16-bit level (-96 dBFS, inaudible), as a 16-bit chain would add.
+        // Clean digital audio otherwise leaves bands of almost-zero energy that send FFmpeg's
+        // AAC encoder into a slow search: 0.13 against 0.03 CPU s per second for a pure tone
+        // (docs/benchmarks.md). Then keep the sum inside full scale.
         for o in &mut out.data {
-            *o = o.clamp(-1.0, 1.0);
+            let tpdf = self.dither.f32() - self.dither.f32();
+            *o = (*o + tpdf * LSB_16).clamp(-1.0, 1.0);
         }
     }
 }
@@ -144,4 +153,39 @@ pub fn render_frame(
     let index = (seconds.max(0.0) * collection.canvas.fps as f64).round() as u64;
     scene.video.compose(index, &mut compositor);
     Ok(compositor.canvas().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use streamwerk_scene::ToneSettings;
+    use streamwerk_sources::Tone;
+
+    #[test]
+    fn the_mix_is_the_sum_plus_dither_below_one_16_bit_step() {
+        let tone = ToneSettings {
+            frequency_hz: 1000.0,
+            level_dbfs: -20.0,
+            beep_each_second: false,
+        };
+        let mut audio = SceneAudio {
+            sources: vec![Box::new(Tone::new(&tone)), Box::new(Tone::new(&tone))],
+            scratch: AudioBlock::silent(2),
+            dither: fastrand::Rng::with_seed(7),
+        };
+        let mut mixed = AudioBlock::silent(2);
+        audio.mix(48_000, &mut mixed);
+        let mut single = AudioBlock::silent(2);
+        Tone::new(&tone).fill(48_000, &mut single);
+        let mut noise = 0f32;
+        for (m, s) in mixed.data.iter().zip(&single.data) {
+            let error = m - 2.0 * s;
+            assert!(
+                error.abs() < LSB_16,
+                "dither stays within one 16-bit step: {error}"
+            );
+            noise = noise.max(error.abs());
+        }
+        assert!(noise > 0.0, "the dither is there");
+    }
 }
