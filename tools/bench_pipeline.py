@@ -5,7 +5,9 @@ third with two text lines, sine), the same encode (x264 veryfast zerolatency CBR
 160k) and the same fan-out: a Matroska recording alone, then with 1 and with 3 local
 nginx-rtmp destinations (ffmpeg: the tee muxer). Everything runs live (-re for ffmpeg), one job
 after the other in one run on this machine. CPU time and peak RSS come from the kernel (wait4
-rusage); "to live" is the time from start until every nginx has a publisher recording.
+rusage); "sinks" is the CPU of streamwerk's sink threads (recording and destinations), the
+fan-out's own cost without x264's run-to-run noise; "to live" is the time from start until
+every nginx has a publisher recording.
 
 Usage: tools/bench_pipeline.py [--seconds 15] [--bin target/release/streamwerk]
 """
@@ -74,22 +76,42 @@ class Nginx:
         self.proc.wait()
 
 
+def thread_cpu(pid, seen):
+    """Adds each thread's CPU seconds so far to `seen` (by thread id: name, seconds)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat = f.read()
+            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2:].split()
+            seen[tid] = (name, (int(fields[11]) + int(fields[12])) / tick)
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+
+
 def run_measured(cmd, servers, stdout=subprocess.DEVNULL):
-    """Runs cmd; returns (cpu s, peak RSS MiB, seconds until every server receives, stdout)."""
+    """Runs cmd; returns (cpu s, peak RSS MiB, seconds until every server receives, stdout,
+    CPU seconds of the threads named sink-*)."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE)
     to_live = None
-    while to_live is None and servers and proc.poll() is None:
-        if all(s.publishing() for s in servers):
+    threads = {}
+    while True:
+        # wait4 without waiting: the exit status and rusage arrive together, once.
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if to_live is None and servers and all(s.publishing() for s in servers):
             to_live = time.monotonic() - start
-        else:
-            time.sleep(0.002)
+        thread_cpu(proc.pid, threads)
+        time.sleep(0.002 if to_live is None and servers else 0.1)
     out = proc.stdout.read().decode() if stdout is None else ""
     err = proc.stderr.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{cmd[0]} failed: {err}")
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, to_live, out
+    sinks = sum(cpu for name, cpu in threads.values() if name.startswith("sink-"))
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, to_live, out, sinks
 
 
 def video_frames(path):
@@ -151,7 +173,7 @@ def main():
 
     print(f"# {time.strftime('%Y-%m-%d')} on {platform.node()}: {os.cpu_count()} cores, "
           f"{platform.machine()}, {args.seconds:g} s per job")
-    print(f"{'job':<40} {'CPU s/s':>8} {'RSS MiB':>8} {'to live':>8} {'frames':>7} {'dropped':>8}")
+    print(f"{'job':<36} {'CPU s/s':>8} {'sinks':>7} {'RSS MiB':>8} {'to live':>8} {'frames':>7} {'dropped':>8}")
     cpu = {}
     expected = int(args.seconds * 30)
     with tempfile.TemporaryDirectory() as tmp:
@@ -165,12 +187,12 @@ def main():
                                "--duration", str(args.seconds), "--record", out, "--stats-json"]
                         for s in servers:
                             cmd += ["--dest", s.url()]
-                        used, rss, to_live, stats = run_measured(cmd, servers, stdout=None)
+                        used, rss, to_live, stats, sinks = run_measured(cmd, servers, stdout=None)
                         last = json.loads(stats.strip().splitlines()[-1])
                         dropped = (last["frames_lagged"] + last["frames_skipped"]
                                    + sum(s["dropped"] for s in last["sinks"]))
                     else:
-                        used, rss, to_live, _ = run_measured(
+                        used, rss, to_live, _, sinks = run_measured(
                             ffmpeg_peer(width, height, args.seconds, out, [s.url() for s in servers]), servers)
                         dropped = None
                     for s in servers:
@@ -181,7 +203,8 @@ def main():
                     cpu[(tool, height, dests)] = used / args.seconds
                     job = f"{tool} {height}p30 rec + {dests} dest"
                     live = f"{to_live:.3f}" if to_live is not None else "-"
-                    print(f"{job:<40} {used / args.seconds:8.3f} {rss:8.1f} {live:>8} {frames:7d} {dropped:8d}",
+                    sink_cpu = f"{sinks / args.seconds:.4f}" if tool == "streamwerk" else "-"
+                    print(f"{job:<36} {used / args.seconds:8.3f} {sink_cpu:>7} {rss:8.1f} {live:>8} {frames:7d} {dropped:8d}",
                           flush=True)
     for height in (720, 1080):
         for dests in (0, 1, 3):
