@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use streamwerk_engine::{Engine, EngineConfig, StatsSnapshot};
+use streamwerk_keys::KeyStore;
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec, DestinationState};
 use streamwerk_scene::{load_profile, Profile, RecordingFormat};
 
@@ -23,7 +24,7 @@ pub struct ShowArgs {
     /// Run at another canvas size, scaling the layout (for example 1920x1080).
     #[arg(long, value_parser = crate::parse_size)]
     canvas: Option<(u32, u32)>,
-    /// Output profile (encoder settings); built-in defaults when absent.
+    /// Output profile (encoder settings, destinations); built-in defaults when absent.
     #[arg(long)]
     profile: Option<PathBuf>,
     /// Stop after this many seconds; otherwise run until Ctrl-C.
@@ -63,26 +64,63 @@ pub struct StreamArgs {
 }
 
 pub fn record(args: RecordArgs) -> Outcome {
-    run(args.show, Some(args.out), Vec::new())
+    let profile = load_profile_arg(&args.show)?;
+    run(args.show, profile, Some(args.out), Vec::new())
 }
 
 pub fn stream(args: StreamArgs) -> Outcome {
-    if args.destinations.is_empty() && args.record.is_none() {
-        return Err(bad_input(anyhow!(
-            "nothing to send to: give at least one --dest URL (or --record FILE)"
-        )));
-    }
+    let profile = load_profile_arg(&args.show)?;
+    let spec = |name: String, url: String| DestinationSpec {
+        name,
+        url,
+        backoff: Backoff::default(),
+        ca_file: args.ca_file.clone(),
+    };
     let mut specs = Vec::new();
+    // The profile's enabled destinations, with their keys from the key store.
+    let store = KeyStore::new();
+    let file = args
+        .show
+        .profile
+        .as_deref()
+        .unwrap_or(Path::new("profile"))
+        .display();
+    for (i, d) in profile
+        .destinations
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.enabled)
+    {
+        let at = format!("{file}: destinations[{i}] ({})", d.name);
+        let key = match &d.key {
+            Some(name) => Some(
+                store
+                    .get(name)
+                    .map_err(|e| bad_input(anyhow!("{at}: {e}")))?,
+            ),
+            None => None,
+        };
+        let url = d.url(key.as_deref()).expect("validated: a server is known");
+        validate_url(&url).map_err(|e| bad_input(anyhow!("{at}: {e}")))?;
+        specs.push(spec(d.name.clone(), url));
+    }
     for (i, url) in args.destinations.iter().enumerate() {
         validate_url(url).map_err(|e| bad_input(anyhow!("--dest #{}: {e}", i + 1)))?;
-        specs.push(DestinationSpec {
-            name: format!("dest{}", i + 1),
-            url: url.clone(),
-            backoff: Backoff::default(),
-            ca_file: args.ca_file.clone(),
-        });
+        specs.push(spec(format!("dest{}", i + 1), url.clone()));
     }
-    run(args.show, args.record, specs)
+    if specs.is_empty() && args.record.is_none() {
+        return Err(bad_input(anyhow!(
+            "nothing to send to: give a --dest URL, a --profile with enabled destinations, or --record FILE"
+        )));
+    }
+    run(args.show, profile, args.record, specs)
+}
+
+fn load_profile_arg(args: &ShowArgs) -> Result<Profile, crate::Failure> {
+    match &args.profile {
+        Some(path) => load_profile(path).map_err(bad_input),
+        None => Ok(Profile::default()),
+    }
 }
 
 fn recording_format(out: &Path) -> Result<RecordingFormat, crate::Failure> {
@@ -96,12 +134,13 @@ fn recording_format(out: &Path) -> Result<RecordingFormat, crate::Failure> {
     }
 }
 
-fn run(args: ShowArgs, out: Option<PathBuf>, destinations: Vec<DestinationSpec>) -> Outcome {
+fn run(
+    args: ShowArgs,
+    profile: Profile,
+    out: Option<PathBuf>,
+    destinations: Vec<DestinationSpec>,
+) -> Outcome {
     let (collection, scene) = load_scene(&args.scene, args.scene_name, args.canvas)?;
-    let profile = match &args.profile {
-        Some(path) => load_profile(path).map_err(bad_input)?,
-        None => Profile::default(),
-    };
     let duration = match args.duration {
         Some(d) if !(d.is_finite() && d > 0.0) => {
             return Err(bad_input(anyhow!(

@@ -1,6 +1,7 @@
 //! `streamwerk`: the engine without a window, for servers, automation and tests.
 //! Exit codes: 0 done, 2 bad input (the message names the place and the fix), 1 runtime failure.
 
+mod keys;
 mod live;
 mod relay;
 
@@ -46,6 +47,9 @@ enum Command {
     },
     /// Check a scene collection and report every problem with its JSON path.
     Validate { file: PathBuf },
+    /// Store or remove stream keys (OS keyring; a 0600 file where no keyring service runs).
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
     /// Write an nginx-rtmp configuration that takes one stream and pushes it to many
     /// destinations: upload once, fan out on a server.
     RelayConfig(relay::RelayArgs),
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
         } => render_frame(&scene, scene_name, canvas, at, &out),
         Command::Validate { file } => validate(&file),
         Command::RelayConfig(args) => relay::run(args),
+        Command::Keys(command) => keys::run(command),
         Command::Remux { input, output } => remux(&input, &output),
     };
     match outcome {

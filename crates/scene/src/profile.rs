@@ -14,6 +14,9 @@ pub struct Profile {
     pub audio: AudioEncoderSettings,
     #[serde(default)]
     pub recording: RecordingSettings,
+    /// Where `streamwerk stream --profile` goes live; every enabled one at once.
+    #[serde(default)]
+    pub destinations: Vec<DestinationSettings>,
 }
 
 fn version() -> u32 {
@@ -107,5 +110,71 @@ impl Default for RecordingSettings {
             format: RecordingFormat::Mkv,
             folder: PathBuf::from("recordings"),
         }
+    }
+}
+
+/// A streaming destination as saved in a profile. The stream key is not here: `key` names an
+/// entry of the key store (`streamwerk keys set NAME`), so profiles can be shared and committed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DestinationSettings {
+    pub name: String,
+    #[serde(default)]
+    pub platform: Platform,
+    /// Ingest server URL without the key, such as rtmp://host/app; the platform's own when absent.
+    #[serde(default)]
+    pub server: Option<String>,
+    /// Name of the stream key in the key store.
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+/// Where a destination streams to. Platforms whose ingest server is the same for everyone
+/// fill it in; the others give each stream its own server URL, which the user pastes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    Youtube,
+    Twitch,
+    Facebook,
+    Linkedin,
+    Kick,
+    Tiktok,
+    #[default]
+    Custom,
+}
+
+impl Platform {
+    /// The platform's published ingest server, where one is shared by all streams.
+    pub fn default_server(self) -> Option<&'static str> {
+        match self {
+            Platform::Youtube => Some("rtmp://a.rtmp.youtube.com/live2"),
+            Platform::Twitch => Some("rtmp://live.twitch.tv/app"),
+            Platform::Facebook => Some("rtmps://live-api-s.facebook.com:443/rtmp"),
+            Platform::Linkedin | Platform::Kick | Platform::Tiktok | Platform::Custom => None,
+        }
+    }
+}
+
+impl DestinationSettings {
+    /// The full URL for a key: RTMP servers take the key as the last path segment, SRT servers
+    /// as the `streamid`.
+    pub fn url(&self, key: Option<&str>) -> Option<String> {
+        let server = self.server.as_deref().or(self.platform.default_server())?;
+        let server = server.trim_end_matches('/');
+        Some(match key {
+            None => server.to_string(),
+            Some(key) if server.starts_with("srt://") => {
+                let sep = if server.contains('?') { '&' } else { '?' };
+                format!("{server}{sep}streamid={key}")
+            }
+            Some(key) => format!("{server}/{key}"),
+        })
     }
 }

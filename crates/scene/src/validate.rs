@@ -288,6 +288,43 @@ pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
             "use 0.25 to 10 (platforms ask for 2)",
         );
     }
+    let mut names = HashSet::new();
+    for (i, d) in p.destinations.iter().enumerate() {
+        let at = format!("destinations[{i}]");
+        if d.name.trim().is_empty() {
+            r.add(
+                format!("{at}.name"),
+                "is empty",
+                "name the destination, such as YouTube",
+            );
+        } else if !names.insert(d.name.as_str()) {
+            r.add(
+                format!("{at}.name"),
+                format!("duplicate destination `{}`", d.name),
+                "give each destination its own name",
+            );
+        }
+        if d.server.is_none() && d.platform.default_server().is_none() {
+            r.add(
+                format!("{at}.server"),
+                "is missing: this platform gives each stream its own server",
+                "paste the server URL from the platform's live dashboard (without the key)",
+            );
+        }
+        if let Some(key) = &d.key {
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            {
+                r.add(
+                    format!("{at}.key"),
+                    "is not a key name",
+                    "name the key (letters, digits, - _ .) and store the key itself with: streamwerk keys set NAME",
+                );
+            }
+        }
+    }
     if !(32..=512).contains(&p.audio.bitrate_kbps) {
         r.add(
             "audio.bitrate_kbps",

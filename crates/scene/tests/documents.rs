@@ -69,3 +69,38 @@ fn profile_problems_name_their_field() {
     let err = load_profile(&file).unwrap_err().to_string();
     assert!(err.contains("unknown field `bitrate`"), "{err}");
 }
+
+#[test]
+fn destinations_name_their_key_and_fill_in_platform_servers() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("profile.json");
+    std::fs::write(
+        &file,
+        r#"{"destinations": [
+            {"name": "YouTube", "platform": "youtube", "key": "yt-main"},
+            {"name": "Ingest", "server": "srt://127.0.0.1:9000?latency=120000", "key": "srt-id", "enabled": false}
+        ]}"#,
+    )
+    .unwrap();
+    let p = load_profile(&file).unwrap();
+    assert_eq!(
+        p.destinations[0].url(Some("abc")).unwrap(),
+        "rtmp://a.rtmp.youtube.com/live2/abc"
+    );
+    assert_eq!(
+        p.destinations[1].url(Some("id")).unwrap(),
+        "srt://127.0.0.1:9000?latency=120000&streamid=id"
+    );
+    assert!(!p.destinations[1].enabled);
+
+    std::fs::write(
+        &file,
+        r#"{"destinations": [{"name": "TikTok", "platform": "tiktok", "key": "sk live 123"}]}"#,
+    )
+    .unwrap();
+    let err = load_profile(&file).unwrap_err().to_string();
+    assert!(
+        err.contains("destinations[0].server") && err.contains("destinations[0].key"),
+        "{err}"
+    );
+}
