@@ -97,6 +97,16 @@ impl Nginx {
         self.launch();
     }
 
+    /// The one recording this server made, once the publisher has left; with the stream
+    /// name it was published under (nginx names recordings after the stream key).
+    pub fn only_recording(&self) -> (PathBuf, String) {
+        std::thread::sleep(Duration::from_millis(500));
+        let files = self.recordings();
+        assert_eq!(files.len(), 1, "{files:?}");
+        let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+        (files[0].clone(), name)
+    }
+
     /// The recordings made so far, oldest first.
     pub fn recordings(&self) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("rec"))

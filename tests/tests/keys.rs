@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 use streamwerk_e2e::peers::Nginx;
 use streamwerk_e2e::*;
 
@@ -82,20 +81,10 @@ fn a_profile_destination_streams_with_its_stored_key_and_never_shows_it() {
         !said.contains("\"Off"),
         "disabled destinations stay off: {said}"
     );
-    std::thread::sleep(Duration::from_millis(300));
-    let files = server.recordings();
-    assert_eq!(files.len(), 1);
+    let (file, stream) = server.only_recording();
     // nginx names the recording after the stream key it received.
-    assert!(
-        files[0]
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("k3y-from-the-store"),
-        "{files:?}"
-    );
-    assert_decodes(&files[0]);
+    assert!(stream.starts_with("k3y-from-the-store"), "{stream}");
+    assert_decodes(&file);
 
     let gone = run(dir.path(), &["keys", "delete", "local-test"], "");
     assert!(gone.status.success(), "{}", stderr(&gone));

@@ -28,14 +28,6 @@ fn stats_lines(out: &Output) -> Vec<Value> {
         .collect()
 }
 
-/// The one recording a server made, after the publisher left.
-fn only_recording(server: &Nginx) -> std::path::PathBuf {
-    std::thread::sleep(Duration::from_millis(300));
-    let files = server.recordings();
-    assert_eq!(files.len(), 1, "{files:?}");
-    files[0].clone()
-}
-
 fn assert_h264_aac(file: &std::path::Path) {
     let s = streams(file);
     assert!(
@@ -73,7 +65,7 @@ fn three_platforms_and_a_recording_from_one_encode() {
     assert!(run.status.success(), "{}", stderr(&run));
 
     for server in &servers {
-        let file = only_recording(server);
+        let file = server.only_recording().0;
         assert_h264_aac(&file);
         assert_decodes(&file);
         let seconds = span(&packet_times(&file, "v"));
@@ -145,7 +137,7 @@ fn a_server_that_dies_and_returns_is_rejoined_while_the_others_lose_nothing() {
     let program = video_pts_ms(&local);
     assert!(program.len() >= 410, "{} frames in 14 s", program.len());
     for server in [&servers[0], &servers[2]] {
-        let file = only_recording(server);
+        let file = server.only_recording().0;
         assert_decodes(&file);
         assert_eq!(video_pts_ms(&file), program, "{file:?}");
     }
@@ -171,7 +163,7 @@ fn a_destination_that_refuses_from_the_start_does_not_stop_the_others() {
     );
     assert!(err.contains("refused"), "{err}");
     assert!(!err.contains("secret-key-42"), "the key is masked: {err}");
-    let file = only_recording(&good);
+    let file = good.only_recording().0;
     assert_decodes(&file);
     assert!((149..=151).contains(&video_frames(&file)));
 }
@@ -257,7 +249,7 @@ fn a_weak_uplink_degrades_its_own_destination_only() {
     assert_eq!(last["sinks"][0]["dropped"], 0, "the recording is untouched");
     assert_eq!(last["frames_skipped"], 0, "the encoder never waited");
     let program = video_pts_ms(&local);
-    assert_eq!(video_pts_ms(&only_recording(&fast)), program);
+    assert_eq!(video_pts_ms(&fast.only_recording().0), program);
     drop(proxy);
 }
 
@@ -282,7 +274,7 @@ fn rtmps_checks_the_certificate() {
     let ca = tls.certificate.display().to_string();
     let run = stream(&[url], &["--duration", "3", "--ca-file", &ca]);
     assert!(run.status.success(), "{}", stderr(&run));
-    let file = only_recording(&server);
+    let file = server.only_recording().0;
     assert_h264_aac(&file);
     assert_decodes(&file);
     assert!((89..=91).contains(&video_frames(&file)));
