@@ -167,11 +167,7 @@ impl Default for KeyStore {
 }
 
 fn check_name(name: &str) -> Result<(), KeyError> {
-    let ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if ok {
+    if streamwerk_scene::is_key_name(name) {
         Ok(())
     } else {
         Err(KeyError::BadName(name.to_string()))

@@ -230,23 +230,15 @@ fn run(
 ) -> Result<(), OutputError> {
     let mut attempt = 0u32;
     let mut rejections = 0u32;
+    // The first session takes the program from its start; later ones wait for a keyframe.
+    let mut first = true;
     loop {
-        status.set(
-            &spec.name,
-            if attempt == 0 {
-                DestinationState::Connecting
-            } else {
-                status.state()
-            },
-        );
-        let (ended, accepted_any) = match session(
-            spec,
-            streams,
-            rx,
-            stats,
-            status,
-            attempt == 0 && rejections == 0,
-        ) {
+        if first {
+            status.set(&spec.name, DestinationState::Connecting);
+        }
+        let outcome = session(spec, streams, rx, stats, status, first);
+        first = false;
+        let (ended, accepted_any) = match outcome {
             Ok(Ended::Finished) => {
                 status.set(&spec.name, DestinationState::Stopped);
                 return Ok(());

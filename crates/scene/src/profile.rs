@@ -135,6 +135,15 @@ fn enabled() -> bool {
     true
 }
 
+/// A stream key's name (not the key): letters, digits, '-', '_' and '.', so it is safe as a
+/// keyring entry and a file key, and unlike most pasted keys.
+pub fn is_key_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
 /// Where a destination streams to. Platforms whose ingest server is the same for everyone
 /// fill it in; the others give each stream its own server URL, which the user pastes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

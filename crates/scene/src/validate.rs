@@ -30,6 +30,23 @@ impl Report {
         }
     }
 
+    /// `value` must be non-empty and differ from every earlier one in `seen`, which it joins.
+    /// `what` names it in the message (`duplicate source id `logo``).
+    fn unique<'a>(
+        &mut self,
+        path: String,
+        value: &'a str,
+        seen: &mut HashSet<&'a str>,
+        what: &str,
+        fixes: [&str; 2],
+    ) {
+        if value.trim().is_empty() {
+            self.add(path, "is empty", fixes[0]);
+        } else if !seen.insert(value) {
+            self.add(path, format!("duplicate {what} `{value}`"), fixes[1]);
+        }
+    }
+
     fn schema_version(&mut self, version: u32) {
         if version != SCHEMA_VERSION {
             self.add(
@@ -84,19 +101,8 @@ pub(crate) fn collection(c: &Collection) -> Vec<Problem> {
     let mut ids = HashSet::new();
     for (i, s) in c.sources.iter().enumerate() {
         let at = format!("sources[{i}]");
-        if s.id.trim().is_empty() {
-            r.add(
-                format!("{at}.id"),
-                "is empty",
-                "give the source a unique id",
-            );
-        } else if !ids.insert(s.id.as_str()) {
-            r.add(
-                format!("{at}.id"),
-                format!("duplicate source id `{}`", s.id),
-                "give each source its own id",
-            );
-        }
+        let fixes = ["give the source a unique id", "give each source its own id"];
+        r.unique(format!("{at}.id"), &s.id, &mut ids, "source id", fixes);
         source(&mut r, c, &format!("{at}.settings"), &s.kind);
     }
 
@@ -110,15 +116,14 @@ pub(crate) fn collection(c: &Collection) -> Vec<Problem> {
     let mut names = HashSet::new();
     for (i, scene) in c.scenes.iter().enumerate() {
         let at = format!("scenes[{i}]");
-        if scene.name.trim().is_empty() {
-            r.add(format!("{at}.name"), "is empty", "name the scene");
-        } else if !names.insert(scene.name.as_str()) {
-            r.add(
-                format!("{at}.name"),
-                format!("duplicate scene name `{}`", scene.name),
-                "give each scene its own name",
-            );
-        }
+        let fixes = ["name the scene", "give each scene its own name"];
+        r.unique(
+            format!("{at}.name"),
+            &scene.name,
+            &mut names,
+            "scene name",
+            fixes,
+        );
         for (j, layer) in scene.layers.iter().enumerate() {
             let at = format!("{at}.layers[{j}]");
             if !ids.contains(layer.source.as_str()) {
@@ -291,19 +296,17 @@ pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
     let mut names = HashSet::new();
     for (i, d) in p.destinations.iter().enumerate() {
         let at = format!("destinations[{i}]");
-        if d.name.trim().is_empty() {
-            r.add(
-                format!("{at}.name"),
-                "is empty",
-                "name the destination, such as YouTube",
-            );
-        } else if !names.insert(d.name.as_str()) {
-            r.add(
-                format!("{at}.name"),
-                format!("duplicate destination `{}`", d.name),
-                "give each destination its own name",
-            );
-        }
+        let fixes = [
+            "name the destination, such as YouTube",
+            "give each destination its own name",
+        ];
+        r.unique(
+            format!("{at}.name"),
+            &d.name,
+            &mut names,
+            "destination",
+            fixes,
+        );
         if d.server.is_none() && d.platform.default_server().is_none() {
             r.add(
                 format!("{at}.server"),
@@ -312,11 +315,7 @@ pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
             );
         }
         if let Some(key) = &d.key {
-            if key.is_empty()
-                || !key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            {
+            if !crate::is_key_name(key) {
                 r.add(
                     format!("{at}.key"),
                     "is not a key name",
