@@ -279,3 +279,52 @@ fn rtmps_checks_the_certificate() {
     assert_decodes(&file);
     assert!((89..=91).contains(&video_frames(&file)));
 }
+
+#[test]
+fn settings_a_platform_rejects_are_named_before_going_live() {
+    // A Twitch destination (its server pointed at a local nginx) with settings Twitch's
+    // published limits refuse: 4 s keyframes, 8000 kbps. The stream still goes out, warned.
+    let server = Nginx::start();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile.json");
+    std::fs::write(
+        &profile,
+        format!(
+            r#"{{"video": {{"keyframe_interval_s": 4, "bitrate_kbps": 8000}},
+                "destinations": [{{"name": "Twitch", "platform": "twitch",
+                                   "server": "rtmp://127.0.0.1:{}/live/tw"}}]}}"#,
+            server.port
+        ),
+    )
+    .unwrap();
+    let run = stream(
+        &[],
+        &["--profile", profile.to_str().unwrap(), "--duration", "2"],
+    );
+    let err = stderr(&run);
+    assert!(run.status.success(), "{err}");
+    assert!(
+        err.contains("warning: Twitch: Twitch wants a keyframe interval of exactly 2 s")
+            && err.contains("video.keyframe_interval_s"),
+        "{err}"
+    );
+    assert!(
+        err.contains("at most 6000 kbps of video") && err.contains("sends up to 8000 kbps"),
+        "{err}"
+    );
+    assert_decodes(&server.only_recording().0);
+
+    // The same settings on a custom server: nothing to warn about.
+    let custom = dir.path().join("custom.json");
+    std::fs::write(
+        &custom,
+        r#"{"video": {"keyframe_interval_s": 4, "bitrate_kbps": 8000}}"#,
+    )
+    .unwrap();
+    let plain = stream(
+        &[server.url("live", "plain")],
+        &["--profile", custom.to_str().unwrap(), "--duration", "1"],
+    );
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    assert!(!stderr(&plain).contains("warning:"), "{}", stderr(&plain));
+}

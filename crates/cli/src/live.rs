@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use streamwerk_engine::{Engine, EngineConfig, StatsSnapshot};
 use streamwerk_keys::KeyStore;
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec, DestinationState};
-use streamwerk_scene::{load_profile, Profile, RecordingFormat};
+use streamwerk_scene::{load_profile, Platform, Profile, RecordingFormat};
 
 /// What every live run takes.
 #[derive(clap::Args)]
@@ -68,13 +68,19 @@ pub fn record(args: RecordArgs) -> Outcome {
     run(args.show, profile, Some(args.out), Vec::new())
 }
 
+/// A destination to go live on, and the platform whose limits it must respect.
+type Destination = (DestinationSpec, Platform);
+
 pub fn stream(args: StreamArgs) -> Outcome {
     let profile = load_profile_arg(&args.show)?;
-    let spec = |name: String, url: String| DestinationSpec {
-        name,
-        url,
-        backoff: Backoff::default(),
-        ca_file: args.ca_file.clone(),
+    let spec = |name: String, url: String, platform| {
+        let spec = DestinationSpec {
+            name,
+            url,
+            backoff: Backoff::default(),
+            ca_file: args.ca_file.clone(),
+        };
+        (spec, platform)
     };
     let mut specs = Vec::new();
     // The profile's enabled destinations, with their keys from the key store.
@@ -102,11 +108,12 @@ pub fn stream(args: StreamArgs) -> Outcome {
         };
         let url = d.url(key.as_deref()).expect("validated: a server is known");
         validate_url(&url).map_err(|e| bad_input(anyhow!("{at}: {e}")))?;
-        specs.push(spec(d.name.clone(), url));
+        specs.push(spec(d.name.clone(), url, d.platform));
     }
     for (i, url) in args.destinations.iter().enumerate() {
         validate_url(url).map_err(|e| bad_input(anyhow!("--dest #{}: {e}", i + 1)))?;
-        specs.push(spec(format!("dest{}", i + 1), url.clone()));
+        let platform = Platform::from_url(url);
+        specs.push(spec(format!("dest{}", i + 1), url.clone(), platform));
     }
     if specs.is_empty() && args.record.is_none() {
         return Err(bad_input(anyhow!(
@@ -138,9 +145,22 @@ fn run(
     args: ShowArgs,
     profile: Profile,
     out: Option<PathBuf>,
-    destinations: Vec<DestinationSpec>,
+    destinations: Vec<Destination>,
 ) -> Outcome {
     let (collection, scene) = load_scene(&args.scene, args.scene_name, args.canvas)?;
+    let canvas = &collection.canvas;
+    for (spec, platform) in &destinations {
+        let picture = (canvas.width, canvas.height, canvas.fps);
+        for warning in platform.check(&profile.video, &profile.audio, picture) {
+            let sources = platform.limits().map_or(Vec::new(), |l| l.sources.to_vec());
+            eprintln!(
+                "warning: {}: {warning}; see {}",
+                spec.name,
+                sources.join(" and ")
+            );
+        }
+    }
+    let destinations = destinations.into_iter().map(|(spec, _)| spec).collect();
     let duration = match args.duration {
         Some(d) if !(d.is_finite() && d > 0.0) => {
             return Err(bad_input(anyhow!(

@@ -6,12 +6,14 @@
 mod collection;
 mod color;
 mod error;
+mod platform;
 mod profile;
 mod validate;
 
 pub use collection::*;
 pub use color::Rgba;
 pub use error::{LoadError, Problem};
+pub use platform::{LimitWarning, Platform, PlatformLimits};
 pub use profile::*;
 
 use std::path::{Path, PathBuf};

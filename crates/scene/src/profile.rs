@@ -1,3 +1,4 @@
+use crate::Platform;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -142,33 +143,6 @@ pub fn is_key_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-}
-
-/// Where a destination streams to. Platforms whose ingest server is the same for everyone
-/// fill it in; the others give each stream its own server URL, which the user pastes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Platform {
-    Youtube,
-    Twitch,
-    Facebook,
-    Linkedin,
-    Kick,
-    Tiktok,
-    #[default]
-    Custom,
-}
-
-impl Platform {
-    /// The platform's published ingest server, where one is shared by all streams.
-    pub fn default_server(self) -> Option<&'static str> {
-        match self {
-            Platform::Youtube => Some("rtmp://a.rtmp.youtube.com/live2"),
-            Platform::Twitch => Some("rtmp://live.twitch.tv/app"),
-            Platform::Facebook => Some("rtmps://live-api-s.facebook.com:443/rtmp"),
-            Platform::Linkedin | Platform::Kick | Platform::Tiktok | Platform::Custom => None,
-        }
-    }
 }
 
 impl DestinationSettings {
