@@ -1,8 +1,9 @@
 use crate::EngineError;
 use smallvec::SmallVec;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use streamwerk_compositor::{Compositor, Layer};
 use streamwerk_media::{AudioBlock, Image, Tick};
-use streamwerk_scene::{Collection, Transform};
+use streamwerk_scene::{Collection, Scene, Source, Transform};
 use streamwerk_sources::{open_audio, open_video, AudioSource, TextRenderer, VideoSource};
 
 /// A scene made ready to run: its sources opened, its visible layers listed bottom first.
@@ -14,11 +15,20 @@ pub struct ActiveScene {
 
 /// The picture side: video sources and the layers that place them.
 pub struct SceneVideo {
-    /// Keyed by the source's index in the collection.
-    sources: Vec<(u64, Box<dyn VideoSource>)>,
+    sources: Vec<OpenVideo>,
     /// (position in `sources`, transform) per visible layer, bottom first.
     layers: Vec<(usize, Transform)>,
     fps: u32,
+}
+
+/// An open video source and the definition it was opened from, so an edit that leaves the
+/// definition alone keeps the running source (and the compositor's caches of it).
+struct OpenVideo {
+    definition: Source,
+    /// Unique for each opening, so the compositor never mistakes a reopened source for the
+    /// one it cached.
+    key: u64,
+    source: Box<dyn VideoSource>,
 }
 
 /// The sound side: the scene's audio sources, summed.
@@ -28,56 +38,99 @@ pub struct SceneAudio {
     dither: fastrand::Rng,
 }
 
+/// A change of what is on screen, prepared away from the video thread: the sources that were
+/// not open yet are opened here; [`SceneVideo::apply`] takes the others over from the running
+/// scene.
+pub struct ScenePlan {
+    /// Definition of every source the scene shows, in the order the layers need them.
+    needed: Vec<Source>,
+    fresh: Vec<OpenVideo>,
+    /// (index in `needed`, transform) per visible layer, bottom first.
+    layers: Vec<(usize, Transform)>,
+    pub audio: SceneAudio,
+}
+
 /// One step of 16-bit audio: the level of the master bus's dither.
 const LSB_16: f32 = 1.0 / 32768.0;
+
+static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
+
+fn find_scene<'a>(collection: &'a Collection, name: &str) -> Result<&'a Scene, EngineError> {
+    collection
+        .scene(name)
+        .ok_or_else(|| EngineError::UnknownScene {
+            name: name.to_string(),
+            available: collection
+                .scenes
+                .iter()
+                .map(|s| format!("`{}`", s.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
 
 impl ActiveScene {
     /// Opens every source the scene uses; sources a scene uses twice are opened once.
     pub fn open(collection: &Collection, scene_name: &str) -> Result<Self, EngineError> {
-        let scene = collection
-            .scene(scene_name)
-            .ok_or_else(|| EngineError::UnknownScene {
-                name: scene_name.to_string(),
-                available: collection
-                    .scenes
-                    .iter()
-                    .map(|s| format!("`{}`", s.name))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?;
+        let (plan, audio) = ScenePlan::prepare(collection, scene_name, &[])?.split();
+        let mut video = SceneVideo::empty(collection.canvas.fps);
+        video.apply(plan);
+        Ok(ActiveScene { video, audio })
+    }
+}
+
+/// The video part of a [`ScenePlan`], for the video thread.
+pub struct VideoPlan {
+    needed: Vec<Source>,
+    fresh: Vec<OpenVideo>,
+    layers: Vec<(usize, Transform)>,
+}
+
+impl ScenePlan {
+    /// Prepares `scene_name` of `collection`, given the definitions of the video sources that
+    /// will be open when the plan is applied (`open`): only the others are opened now.
+    pub fn prepare(
+        collection: &Collection,
+        scene_name: &str,
+        open: &[Source],
+    ) -> Result<ScenePlan, EngineError> {
+        let scene = find_scene(collection, scene_name)?;
         let mut text = TextRenderer::new();
-        let mut video: Vec<(u64, Box<dyn VideoSource>)> = Vec::new();
+        let mut needed: Vec<Source> = Vec::new();
+        let mut fresh = Vec::new();
         let mut audio: Vec<Box<dyn AudioSource>> = Vec::new();
         let mut layers = Vec::new();
-        let mut opened: Vec<usize> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
         for layer in &scene.layers {
-            let index = collection
-                .sources
-                .iter()
-                .position(|s| s.id == layer.source)
+            let source = collection
+                .source(&layer.source)
                 .expect("validated: layers refer to existing sources");
-            let source = &collection.sources[index];
-            if !opened.contains(&index) {
-                opened.push(index);
-                if let Some(v) = open_video(source, collection, &mut text)? {
-                    video.push((index as u64, v));
-                }
+            if !seen.contains(&source.id.as_str()) {
+                seen.push(&source.id);
                 if let Some(a) = open_audio(source)? {
                     audio.push(a);
                 }
+                if open.contains(source) {
+                    needed.push(source.clone());
+                } else if let Some(v) = open_video(source, collection, &mut text)? {
+                    needed.push(source.clone());
+                    fresh.push(OpenVideo {
+                        definition: source.clone(),
+                        key: NEXT_KEY.fetch_add(1, Relaxed),
+                        source: v,
+                    });
+                }
             }
             if layer.visible {
-                if let Some(pos) = video.iter().position(|(key, _)| *key == index as u64) {
+                if let Some(pos) = needed.iter().position(|d| d.id == source.id) {
                     layers.push((pos, layer.transform.clone()));
                 }
             }
         }
-        Ok(ActiveScene {
-            video: SceneVideo {
-                sources: video,
-                layers,
-                fps: collection.canvas.fps,
-            },
+        Ok(ScenePlan {
+            needed,
+            fresh,
+            layers,
             audio: SceneAudio {
                 sources: audio,
                 scratch: AudioBlock::silent(collection.audio.channels as usize),
@@ -85,11 +138,67 @@ impl ActiveScene {
             },
         })
     }
+
+    /// Definitions of the video sources open once this plan is applied.
+    pub fn open_after(&self) -> Vec<Source> {
+        self.needed.clone()
+    }
+
+    /// Splits the plan for the two threads.
+    pub fn split(self) -> (VideoPlan, SceneAudio) {
+        let audio = self.audio;
+        let video = VideoPlan {
+            needed: self.needed,
+            fresh: self.fresh,
+            layers: self.layers,
+        };
+        (video, audio)
+    }
 }
 
 impl SceneVideo {
+    /// Nothing on screen yet.
+    pub fn empty(fps: u32) -> Self {
+        SceneVideo {
+            sources: Vec::new(),
+            layers: Vec::new(),
+            fps,
+        }
+    }
+
     pub fn fps(&self) -> u32 {
         self.fps
+    }
+
+    /// Switches to a prepared plan: sources it still needs are kept running, fresh ones
+    /// come from the plan, the rest are closed.
+    pub fn apply(&mut self, plan: VideoPlan) {
+        let VideoPlan {
+            needed,
+            mut fresh,
+            layers,
+        } = plan;
+        let mut old = std::mem::take(&mut self.sources);
+        let mut sources = Vec::with_capacity(needed.len());
+        let mut position = Vec::with_capacity(needed.len());
+        for definition in &needed {
+            let found = match fresh.iter().position(|f| f.definition == *definition) {
+                Some(i) => Some(fresh.swap_remove(i)),
+                None => old
+                    .iter()
+                    .position(|o| o.definition == *definition)
+                    .map(|i| old.swap_remove(i)),
+            };
+            position.push(found.is_some().then_some(sources.len()));
+            if let Some(found) = found {
+                sources.push(found);
+            }
+        }
+        self.layers = layers
+            .into_iter()
+            .filter_map(|(i, transform)| position[i].map(|pos| (pos, transform)))
+            .collect();
+        self.sources = sources;
     }
 
     /// Advances every source to frame `index` and composes it.
@@ -102,17 +211,17 @@ impl SceneVideo {
             index,
             fps: self.fps,
         };
-        for (_, source) in &mut self.sources {
-            source.advance(tick);
+        for open in &mut self.sources {
+            open.source.advance(tick);
         }
         let layers: SmallVec<[Layer; 32]> = self
             .layers
             .iter()
             .map(|(pos, transform)| {
-                let (key, source) = &self.sources[*pos];
+                let open = &self.sources[*pos];
                 Layer {
-                    key: *key,
-                    frame: source.frame(),
+                    key: open.key,
+                    frame: open.source.frame(),
                     transform,
                 }
             })
@@ -122,6 +231,15 @@ impl SceneVideo {
 }
 
 impl SceneAudio {
+    /// No sound.
+    pub fn silent(channels: usize) -> Self {
+        SceneAudio {
+            sources: Vec::new(),
+            scratch: AudioBlock::silent(channels),
+            dither: fastrand::Rng::with_seed(0x0057_524b),
+        }
+    }
+
     /// Mixes the block that starts at `start_sample` into `out`.
     pub fn mix(&mut self, start_sample: u64, out: &mut AudioBlock) {
         out.clear();

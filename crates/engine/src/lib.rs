@@ -1,13 +1,20 @@
-//! The running engine: opens a scene's sources, composes on a video thread and mixes on an
-//! audio thread, both paced by one [`MasterClock`], encodes once on two encoder threads and
-//! fans the packets out to every sink. See `docs/architecture.md` for the threads and queues.
+//! The running engine: a [`Program`] opens a scene's sources, composes on a video thread and
+//! mixes on an audio thread, both paced by one master clock, for as long as the studio is
+//! open; a [`Session`] encodes it once on two encoder threads and fans the packets out to
+//! every sink. [`Engine`] is the two together for one show. See `docs/architecture.md`.
 
 mod active_scene;
+mod preview;
+mod program;
 mod run;
+mod session;
 mod stats;
 
-pub use active_scene::{render_frame, ActiveScene};
+pub use active_scene::{render_frame, ActiveScene, ScenePlan};
+pub use preview::{Preview, Watch};
+pub use program::Program;
 pub use run::{Engine, EngineConfig};
+pub use session::{Session, SessionConfig};
 pub use stats::{EngineStats, StatsSnapshot};
 
 use streamwerk_encode::EncodeError;
@@ -24,6 +31,8 @@ pub enum EngineError {
     Encode(#[from] EncodeError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error("the canvas size or frame rate changed; stop streaming and recording, then apply it")]
+    CanvasChanged,
     #[error("an engine thread panicked; this is a bug, please report it with the log")]
     Panicked,
 }

@@ -2,9 +2,10 @@ use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use streamwerk_outputs::SinkStatsSnapshot;
 
-/// Counters the engine threads bump; cheap to update, read once a second. The words are OBS's,
-/// which users already know: "lagged" frames were missed because rendering ran late, "skipped"
-/// frames were rendered but the encoder had no room for them.
+/// Counters the engine threads bump; cheap to update, read once a second. The program keeps the
+/// rendering ones, each session the encoding ones. The words are OBS's, which users already
+/// know: "lagged" frames were missed because rendering ran late, "skipped" frames were rendered
+/// but the encoder had no room for them.
 #[derive(Debug, Default)]
 pub struct EngineStats {
     pub frames_rendered: AtomicU64,
@@ -41,13 +42,15 @@ pub struct StatsSnapshot {
 }
 
 impl EngineStats {
+    /// A session's counters (`self`) with the program's rendering ones.
     pub fn snapshot(
         &self,
+        program: &EngineStats,
         elapsed_s: f64,
         previous: Option<&StatsSnapshot>,
         sinks: Vec<SinkStatsSnapshot>,
     ) -> StatsSnapshot {
-        let rendered = self.frames_rendered.load(Relaxed);
+        let rendered = program.frames_rendered.load(Relaxed);
         let frames_encoded = self.frames_encoded.load(Relaxed);
         let video_bytes = self.video_bytes.load(Relaxed);
         let audio_bytes = self.audio_bytes.load(Relaxed);
@@ -70,17 +73,17 @@ impl EngineStats {
         StatsSnapshot {
             elapsed_s,
             frames_rendered: rendered,
-            frames_lagged: self.frames_lagged.load(Relaxed),
+            frames_lagged: program.frames_lagged.load(Relaxed),
             frames_skipped: self.frames_skipped.load(Relaxed),
             frames_encoded,
             compose_ms_avg: if rendered > 0 {
-                self.compose_ns.load(Relaxed) as f64 / rendered as f64 / 1e6
+                program.compose_ns.load(Relaxed) as f64 / rendered as f64 / 1e6
             } else {
                 0.0
             },
-            compose_ms_max: self.compose_ns_max.load(Relaxed) as f64 / 1e6,
+            compose_ms_max: program.compose_ns_max.load(Relaxed) as f64 / 1e6,
             video_bytes,
-            audio_blocks: self.audio_blocks.load(Relaxed),
+            audio_blocks: program.audio_blocks.load(Relaxed),
             audio_dropped: self.audio_dropped.load(Relaxed),
             audio_bytes,
             fps,

@@ -1,7 +1,7 @@
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use streamwerk_encode::{EncodedPacket, StreamKind};
 
 /// Counters one sink keeps, read by the engine's stats.
@@ -72,6 +72,8 @@ pub struct SinkFeed {
     /// its packets up to the next keyframe. OBS uses 700 to 900 ms for network outputs.
     budget_ms: i64,
     tx: Sender<Arc<EncodedPacket>>,
+    /// Until its first keyframe a sink gets nothing: it joined a running stream.
+    joined: AtomicBool,
     waiting_for_key: AtomicBool,
     pub stats: Arc<SinkStats>,
 }
@@ -88,6 +90,7 @@ impl SinkFeed {
             name: name.into(),
             budget_ms: budget.as_millis() as i64,
             tx,
+            joined: AtomicBool::new(false),
             waiting_for_key: AtomicBool::new(false),
             stats: Arc::default(),
         };
@@ -95,6 +98,12 @@ impl SinkFeed {
     }
 
     fn offer(&self, packet: &Arc<EncodedPacket>) {
+        if !self.joined.load(Relaxed) {
+            if packet.kind != StreamKind::Video || !packet.is_key() {
+                return;
+            }
+            self.joined.store(true, Relaxed);
+        }
         if self.waiting_for_key.load(Relaxed) {
             if packet.kind == StreamKind::Video && packet.is_key() {
                 self.waiting_for_key.store(false, Relaxed);
@@ -121,25 +130,44 @@ impl SinkFeed {
     }
 }
 
-/// Hands every packet to every sink. Shared by the encoder threads; never blocks.
+/// Hands every packet to every sink. Shared by the encoder threads; never blocks on a sink.
+/// Sinks join (from the next keyframe) and leave while it runs: going live while recording.
 pub struct FanOut {
-    feeds: Vec<SinkFeed>,
+    feeds: RwLock<Vec<SinkFeed>>,
 }
 
 impl FanOut {
     pub fn new(feeds: Vec<SinkFeed>) -> Self {
-        FanOut { feeds }
+        FanOut {
+            feeds: RwLock::new(feeds),
+        }
     }
 
     pub fn publish(&self, packet: EncodedPacket) {
         let packet = Arc::new(packet);
-        for feed in &self.feeds {
+        for feed in self.feeds.read().unwrap().iter() {
             feed.offer(&packet);
         }
     }
 
+    /// Adds a sink; it starts at the next keyframe.
+    pub fn add(&self, feed: SinkFeed) {
+        self.feeds.write().unwrap().push(feed);
+    }
+
+    /// Removes the sink named `name`: its queue closes, so its thread writes what is queued
+    /// and ends (a recording is finalised). False when there is no such sink.
+    pub fn remove(&self, name: &str) -> bool {
+        let mut feeds = self.feeds.write().unwrap();
+        let before = feeds.len();
+        feeds.retain(|f| f.name != name);
+        feeds.len() != before
+    }
+
     pub fn snapshot(&self) -> Vec<SinkStatsSnapshot> {
         self.feeds
+            .read()
+            .unwrap()
             .iter()
             .map(|f| f.stats.snapshot(&f.name))
             .collect()
@@ -194,6 +222,7 @@ mod tests {
         let stats = feed.stats.clone();
         let fanout = FanOut::new(vec![feed]);
         let at = |ms: i64, key: bool| packet_at(StreamKind::Video, key, ms * 30 / 1000);
+        fanout.publish(at(0, true));
         stats.written_ms.store(0, Relaxed); // the sink is stuck writing the packet at 0 ms
         fanout.publish(at(500, false)); // 500 ms behind: queued
         fanout.publish(at(1000, false)); // 1 s behind: dropped
@@ -201,7 +230,33 @@ mod tests {
         fanout.publish(at(1100, false)); // still waiting for a keyframe: dropped
         fanout.publish(at(1200, true)); // resumes here
         assert_eq!(stats.dropped.load(Relaxed), 2);
-        assert_eq!(rx.len(), 2);
+        assert_eq!(rx.len(), 3);
+    }
+
+    #[test]
+    fn a_sink_that_joins_late_starts_at_the_next_keyframe_and_leaves_cleanly() {
+        let budget = std::time::Duration::from_secs(10);
+        let (first, first_rx) = SinkFeed::new("first", 100, budget);
+        let fanout = FanOut::new(vec![first]);
+        fanout.publish(packet(StreamKind::Video, true));
+        fanout.publish(packet(StreamKind::Video, false));
+        let (late, late_rx) = SinkFeed::new("late", 100, budget);
+        fanout.add(late);
+        fanout.publish(packet(StreamKind::Audio, false));
+        fanout.publish(packet(StreamKind::Video, false));
+        fanout.publish(packet(StreamKind::Video, true));
+        fanout.publish(packet(StreamKind::Audio, false));
+        assert_eq!(late_rx.len(), 2, "from the keyframe on");
+        assert!(late_rx.recv().unwrap().is_key());
+        let stats = fanout.snapshot();
+        assert_eq!(stats[1].dropped, 0, "joining is not dropping");
+        assert!(fanout.remove("first"));
+        assert!(!fanout.remove("first"));
+        fanout.publish(packet(StreamKind::Video, false));
+        assert_eq!(first_rx.len(), 6);
+        assert_eq!(late_rx.len(), 2);
+        drop(fanout);
+        assert!(first_rx.recv().is_ok(), "queued packets stay readable");
     }
 
     #[test]

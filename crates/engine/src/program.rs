@@ -1,0 +1,230 @@
+//! The program: what is on screen and heard, composed and mixed on the master clock for as
+//! long as the studio is open, whether or not anything is encoded.
+//!
+//! ```text
+//! ScenePlan (control thread) --plans--> video thread --latest frame--> Preview (UI)
+//!                            --mixes--> audio thread
+//! Session taps (encoders) <--frames/blocks-- video / audio thread, while a session runs
+//! ```
+//! Both threads are paced by the clock and never block on a consumer. Edits and scene switches
+//! arrive as plans prepared off the video thread: only new sources are opened, the others keep
+//! running, so an edit costs no frame.
+
+use crate::active_scene::{SceneAudio, SceneVideo, VideoPlan};
+use crate::preview::Preview;
+use crate::session::{AudioTap, VideoTap};
+use crate::{EngineError, EngineStats, ScenePlan};
+use crossbeam_channel::{unbounded, Receiver, Sender};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+use streamwerk_compositor::Compositor;
+use streamwerk_encode::copy_planes;
+use streamwerk_media::{MasterClock, AUDIO_BLOCK, SAMPLE_RATE};
+use streamwerk_scene::{Canvas, Collection, Source};
+
+/// State the program's threads and its sessions share.
+pub(crate) struct ProgramShared {
+    pub clock: MasterClock,
+    pub canvas: Canvas,
+    pub channels: u16,
+    /// Clock time (ns) at which the program ends; u64::MAX while it runs.
+    end_ns: AtomicU64,
+    pub stats: EngineStats,
+    pub preview: Preview,
+}
+
+/// A running program. Dropping it without [`Program::wait`] detaches its threads.
+pub struct Program {
+    pub(crate) shared: Arc<ProgramShared>,
+    threads: Vec<JoinHandle<()>>,
+    /// Definitions of the video sources open once every plan sent so far is applied.
+    planned: Mutex<Vec<Source>>,
+    plans: Sender<VideoPlan>,
+    mixes: Sender<SceneAudio>,
+    pub(crate) taps: Sender<VideoTap>,
+    pub(crate) audio_taps: Sender<AudioTap>,
+}
+
+impl Program {
+    /// Opens the scene's sources and starts the clock and the video and audio threads.
+    pub fn start(collection: &Collection, scene: &str) -> Result<Program, EngineError> {
+        let plan = ScenePlan::prepare(collection, scene, &[])?;
+        let planned = plan.open_after();
+        let (plan, audio) = plan.split();
+        let canvas = collection.canvas;
+        let shared = Arc::new(ProgramShared {
+            clock: MasterClock::start(),
+            canvas,
+            channels: collection.audio.channels,
+            end_ns: AtomicU64::new(u64::MAX),
+            stats: EngineStats::default(),
+            preview: Preview::new(),
+        });
+        let (plans, plans_rx) = unbounded();
+        let (mixes, mixes_rx) = unbounded();
+        let (taps, taps_rx) = unbounded();
+        let (audio_taps, audio_taps_rx) = unbounded();
+        plans.send(plan).expect("receiver alive");
+        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(f)
+                .expect("spawning a thread")
+        };
+        let threads = vec![
+            spawn("video", {
+                let shared = shared.clone();
+                Box::new(move || video_thread(&shared, plans_rx, taps_rx))
+            }),
+            spawn("audio", {
+                let shared = shared.clone();
+                Box::new(move || audio_thread(&shared, audio, mixes_rx, audio_taps_rx))
+            }),
+        ];
+        Ok(Program {
+            shared,
+            threads,
+            planned: Mutex::new(planned),
+            plans,
+            mixes,
+            taps,
+            audio_taps,
+        })
+    }
+
+    /// Shows `scene` of `collection` from the next frame: a scene switch or an edit. Sources
+    /// whose definition did not change keep running; the canvas cannot change here.
+    pub fn show(&self, collection: &Collection, scene: &str) -> Result<(), EngineError> {
+        if collection.canvas != self.shared.canvas {
+            return Err(EngineError::CanvasChanged);
+        }
+        let mut planned = self.planned.lock().unwrap();
+        let plan = ScenePlan::prepare(collection, scene, &planned)?;
+        *planned = plan.open_after();
+        let (video, audio) = plan.split();
+        // The threads outlive the program's senders unless they ended; then nothing shows.
+        let _ = self.plans.send(video);
+        let _ = self.mixes.send(audio);
+        Ok(())
+    }
+
+    /// The program picture, for watchers.
+    pub fn preview(&self) -> &Preview {
+        &self.shared.preview
+    }
+
+    pub fn canvas(&self) -> Canvas {
+        self.shared.canvas
+    }
+
+    /// Ends the program now (sessions end with it).
+    pub fn stop(&self) {
+        self.shared
+            .end_ns
+            .fetch_min(self.shared.clock.elapsed().as_nanos() as u64, Relaxed);
+    }
+
+    /// Waits for the threads; true if one of them panicked.
+    pub fn wait(self) -> Result<(), EngineError> {
+        let mut panicked = false;
+        for handle in self.threads {
+            panicked |= handle.join().is_err();
+        }
+        if panicked {
+            Err(EngineError::Panicked)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl ProgramShared {
+    fn ended(&self, at: Duration) -> bool {
+        at.as_nanos() as u64 >= self.end_ns.load(Relaxed)
+    }
+}
+
+fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, taps: Receiver<VideoTap>) {
+    let fps = shared.canvas.fps;
+    let frame_ns = 1_000_000_000 / fps as u64;
+    let stats = &shared.stats;
+    let mut scene = SceneVideo::empty(fps);
+    let mut compositor = Compositor::new(shared.canvas.width, shared.canvas.height);
+    let mut tap: Option<VideoTap> = None;
+    let mut index = 0u64;
+    loop {
+        let at = Duration::from_nanos(index * 1_000_000_000 / fps as u64);
+        if shared.ended(at) {
+            break;
+        }
+        shared.clock.sleep_until(at);
+        let late = shared.clock.elapsed().saturating_sub(at).as_nanos() as u64;
+        if late >= frame_ns {
+            // Whole frame periods missed: count them and render the current one instead.
+            let missed = late / frame_ns;
+            stats.frames_lagged.fetch_add(missed, Relaxed);
+            index += missed;
+            continue;
+        }
+        for plan in plans.try_iter() {
+            scene.apply(plan);
+        }
+        if let Some(new) = taps.try_iter().last() {
+            tap = Some(new);
+        }
+        let started = std::time::Instant::now();
+        scene.compose(index, &mut compositor);
+        let took = started.elapsed().as_nanos() as u64;
+        stats.frames_rendered.fetch_add(1, Relaxed);
+        stats.compose_ns.fetch_add(took, Relaxed);
+        stats.compose_ns_max.fetch_max(took, Relaxed);
+        shared.preview.offer(compositor.i420());
+        if let Some(t) = &tap {
+            // Dropping the tap closes the encoder's queue: the session drains and ends.
+            if t.session.ended(at) || !t.offer(index, |frame| copy_planes(compositor.i420(), frame))
+            {
+                tap = None;
+            }
+        }
+        index += 1;
+    }
+}
+
+fn audio_thread(
+    shared: &ProgramShared,
+    mut scene: SceneAudio,
+    mixes: Receiver<SceneAudio>,
+    taps: Receiver<AudioTap>,
+) {
+    let stats = &shared.stats;
+    let mut tap: Option<AudioTap> = None;
+    let mut start = 0u64;
+    let at = |sample: u64| Duration::from_nanos(sample * 1_000_000_000 / SAMPLE_RATE as u64);
+    loop {
+        // The block whose middle passes the end is the last one, so audio ends within half a
+        // block (11 ms) of video.
+        let middle = at(start + AUDIO_BLOCK as u64 / 2);
+        if shared.ended(middle) {
+            break;
+        }
+        // A block is complete once its last sample's time has come.
+        shared.clock.sleep_until(at(start + AUDIO_BLOCK as u64));
+        if let Some(new) = mixes.try_iter().last() {
+            scene = new;
+        }
+        if let Some(new) = taps.try_iter().last() {
+            tap = Some(new);
+        }
+        stats.audio_blocks.fetch_add(1, Relaxed);
+        // Nothing encodes without a tap, so nothing is mixed: sources answer by sample time,
+        // so skipping blocks is safe. Dropping the tap closes the encoder's queue.
+        if let Some(t) = &tap {
+            if t.session.ended(middle) || !t.offer(start, |block| scene.mix(start, block)) {
+                tap = None;
+            }
+        }
+        start += AUDIO_BLOCK as u64;
+    }
+}

@@ -1,0 +1,437 @@
+//! An output session: the program encoded once (x264 + AAC) and fanned out to recordings and
+//! destinations, which join and leave while it runs. It starts at the next frame of a running
+//! program, so its timestamps start at zero, and ends when it is stopped or its duration ends.
+//!
+//! ```text
+//! video thread --(frame pool, 3)--> encode-video --\
+//!                                                   +--> FanOut --> sink threads
+//! audio thread --(block pool, 16)-> encode-audio --/
+//! ```
+
+use crate::program::{Program, ProgramShared};
+use crate::{EngineError, EngineStats, StatsSnapshot};
+use crossbeam_channel::{bounded, Receiver, Sender};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+use streamwerk_encode::{
+    ffmpeg, AudioEncoder, EncodeError, EncodedPacket, StreamInfo, StreamKind, VideoEncoder,
+};
+use streamwerk_media::{AudioBlock, SAMPLE_RATE};
+use streamwerk_outputs::{
+    start_destination, start_recording, DestinationSpec, DestinationStatus, FanOut, OutputError,
+    SinkFeed, SinkStats, SinkStatsSnapshot,
+};
+use streamwerk_scene::{AudioEncoderSettings, RecordingFormat, VideoEncoderSettings};
+
+/// Frames that can be between the video thread and x264 at once.
+const FRAME_POOL: usize = 3;
+/// Audio blocks that can be between the audio thread and the AAC encoder (about 340 ms).
+const BLOCK_POOL: usize = 16;
+
+/// What a session encodes with and where it sends it first.
+pub struct SessionConfig {
+    pub video: VideoEncoderSettings,
+    pub audio: AudioEncoderSettings,
+    pub recordings: Vec<(PathBuf, RecordingFormat)>,
+    /// Streaming destinations; each connects in parallel and reconnects on its own.
+    pub destinations: Vec<DestinationSpec>,
+    /// End by itself after this long.
+    pub duration: Option<Duration>,
+}
+
+/// State the session's threads and the program's taps share.
+pub(crate) struct SessionShared {
+    program: Arc<ProgramShared>,
+    /// Program clock time (ns) of the session's first frame.
+    start_ns: u64,
+    /// Program clock time (ns) at which the session ends; u64::MAX while it runs open-ended.
+    end_ns: AtomicU64,
+    stats: EngineStats,
+    failure: Mutex<Option<EngineError>>,
+}
+
+impl SessionShared {
+    pub(crate) fn ended(&self, at: Duration) -> bool {
+        at.as_nanos() as u64 >= self.end_ns.load(Relaxed)
+    }
+
+    fn fail(&self, error: EngineError) {
+        tracing::error!("{error}");
+        self.failure.lock().unwrap().get_or_insert(error);
+        self.end_ns
+            .fetch_min(self.program.clock.elapsed().as_nanos() as u64, Relaxed);
+    }
+}
+
+/// The video thread's end of a session: a pool of encoder frames and the encoder's queue.
+pub(crate) struct VideoTap {
+    pub session: Arc<SessionShared>,
+    first_index: u64,
+    pool: Receiver<ffmpeg::frame::Video>,
+    frames: Sender<(ffmpeg::frame::Video, i64)>,
+}
+
+impl VideoTap {
+    /// Hands frame `index` to the encoder, filled by `fill`; without a free frame it is
+    /// counted as skipped. False once the encoder is gone.
+    pub fn offer(&self, index: u64, fill: impl FnOnce(&mut ffmpeg::frame::Video)) -> bool {
+        if index < self.first_index {
+            return true;
+        }
+        match self.pool.try_recv() {
+            Ok(mut frame) => {
+                fill(&mut frame);
+                self.frames
+                    .send((frame, (index - self.first_index) as i64))
+                    .is_ok()
+            }
+            Err(_) => {
+                self.session.stats.frames_skipped.fetch_add(1, Relaxed);
+                true
+            }
+        }
+    }
+}
+
+/// The audio thread's end of a session.
+pub(crate) struct AudioTap {
+    pub session: Arc<SessionShared>,
+    first_sample: u64,
+    pool: Receiver<AudioBlock>,
+    blocks: Sender<(AudioBlock, i64)>,
+}
+
+impl AudioTap {
+    /// Hands the block starting at `start` to the encoder, mixed by `mix`; false once the
+    /// encoder is gone.
+    pub fn offer(&self, start: u64, mix: impl FnOnce(&mut AudioBlock)) -> bool {
+        if start < self.first_sample {
+            return true;
+        }
+        match self.pool.try_recv() {
+            Ok(mut block) => {
+                mix(&mut block);
+                self.blocks
+                    .send((block, (start - self.first_sample) as i64))
+                    .is_ok()
+            }
+            Err(_) => {
+                self.session.stats.audio_dropped.fetch_add(1, Relaxed);
+                true
+            }
+        }
+    }
+}
+
+/// A sink's thread and the counters it keeps, which outlive the fan-out.
+struct SinkThread {
+    name: String,
+    stats: Arc<SinkStats>,
+    destination: Option<Arc<DestinationStatus>>,
+    /// Taken when joined, so the counters can be read after the thread ends.
+    thread: Option<JoinHandle<Result<(), OutputError>>>,
+}
+
+impl SinkThread {
+    fn snapshot(&self) -> SinkStatsSnapshot {
+        let mut snapshot = self.stats.snapshot(&self.name);
+        snapshot.destination = self.destination.as_ref().map(|d| d.snapshot());
+        snapshot
+    }
+
+    /// Waits for the thread (once) and returns how it ended.
+    fn join(&mut self) -> Result<(), OutputError> {
+        match self.thread.take().map(JoinHandle::join) {
+            None | Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(e))) => Err(e),
+            Some(Err(_)) => Err(OutputError::Panicked),
+        }
+    }
+}
+
+/// A running output session.
+pub struct Session {
+    shared: Arc<SessionShared>,
+    streams: [StreamInfo; 2],
+    fanout: Arc<FanOut>,
+    encoders: Vec<JoinHandle<()>>,
+    sinks: Mutex<Vec<SinkThread>>,
+    last: Mutex<Option<StatsSnapshot>>,
+}
+
+impl Program {
+    /// Opens the encoders and the first sinks and starts encoding at the next frame.
+    /// Everything that can fail on bad input fails here, before anything is written.
+    pub fn start_session(&self, config: SessionConfig) -> Result<Session, EngineError> {
+        let program = self.shared.clone();
+        let canvas = program.canvas;
+        let mut video_encoder =
+            VideoEncoder::open(canvas.width, canvas.height, canvas.fps, &config.video)?;
+        let audio_encoder = AudioEncoder::open(program.channels, config.audio.bitrate_kbps)?;
+        let streams = [video_encoder.info().clone(), audio_encoder.info().clone()];
+
+        let (frame_pool_tx, frame_pool_rx) = bounded(FRAME_POOL);
+        for _ in 0..FRAME_POOL {
+            frame_pool_tx
+                .send(video_encoder.new_frame())
+                .expect("pool has room");
+        }
+        let (block_pool_tx, block_pool_rx) = bounded(BLOCK_POOL);
+        for _ in 0..BLOCK_POOL {
+            block_pool_tx
+                .send(AudioBlock::silent(program.channels as usize))
+                .expect("pool has room");
+        }
+        let (frames_tx, frames_rx) = bounded(FRAME_POOL);
+        let (blocks_tx, blocks_rx) = bounded(BLOCK_POOL);
+
+        // Start at the next whole frame, and the audio at the same instant.
+        let fps = canvas.fps as u64;
+        let now = program.clock.elapsed().as_nanos() as u64;
+        let first_index = (now * fps).div_ceil(1_000_000_000) + 1;
+        let start_ns = first_index * 1_000_000_000 / fps;
+        let first_sample = first_index * SAMPLE_RATE as u64 / fps;
+        let end_ns = config
+            .duration
+            .map_or(u64::MAX, |d| start_ns + d.as_nanos() as u64);
+        let shared = Arc::new(SessionShared {
+            program,
+            start_ns,
+            end_ns: AtomicU64::new(end_ns),
+            stats: EngineStats::default(),
+            failure: Mutex::new(None),
+        });
+
+        let session = Session {
+            shared: shared.clone(),
+            streams,
+            fanout: Arc::new(FanOut::new(Vec::new())),
+            encoders: Vec::new(),
+            sinks: Mutex::new(Vec::new()),
+            last: Mutex::new(None),
+        };
+        for (path, format) in config.recordings {
+            session.add_recording(&path, format)?;
+        }
+        for spec in config.destinations {
+            session.add_destination(spec)?;
+        }
+        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(f)
+                .expect("spawning a thread")
+        };
+        let encoders = vec![
+            spawn("encode-video", {
+                let (shared, fanout) = (shared.clone(), session.fanout.clone());
+                Box::new(move || {
+                    let result = (|| {
+                        for (mut frame, pts) in frames_rx {
+                            video_encoder
+                                .encode(&mut frame, pts, &mut |p| publish(&shared, &fanout, p))?;
+                            // The pool outlives this loop unless the video thread ended early.
+                            let _ = frame_pool_tx.send(frame);
+                        }
+                        video_encoder.finish(&mut |p| publish(&shared, &fanout, p))
+                    })();
+                    if let Err(e) = result {
+                        shared.fail(e.into());
+                    }
+                })
+            }),
+            spawn("encode-audio", {
+                let (shared, fanout) = (shared.clone(), session.fanout.clone());
+                Box::new(move || {
+                    let mut encoder = audio_encoder;
+                    let result: Result<(), EncodeError> = (|| {
+                        for (block, pts) in blocks_rx {
+                            encoder.encode(&block, pts, &mut |p| publish(&shared, &fanout, p))?;
+                            let _ = block_pool_tx.send(block);
+                        }
+                        encoder.finish(&mut |p| publish(&shared, &fanout, p))
+                    })();
+                    if let Err(e) = result {
+                        shared.fail(e.into());
+                    }
+                })
+            }),
+        ];
+        let _ = self.taps.send(VideoTap {
+            session: shared.clone(),
+            first_index,
+            pool: frame_pool_rx,
+            frames: frames_tx,
+        });
+        let _ = self.audio_taps.send(AudioTap {
+            session: shared,
+            first_sample,
+            pool: block_pool_rx,
+            blocks: blocks_tx,
+        });
+        Ok(Session {
+            encoders,
+            ..session
+        })
+    }
+}
+
+impl Session {
+    /// Starts recording to `path`; a session already running joins it at the next keyframe.
+    pub fn add_recording(
+        &self,
+        path: &std::path::Path,
+        format: RecordingFormat,
+    ) -> Result<(), EngineError> {
+        let recording = start_recording(path, format, &self.streams)?;
+        self.add(recording.feed, None, recording.thread);
+        Ok(())
+    }
+
+    /// Connects a destination (in the background); it streams from the next keyframe.
+    pub fn add_destination(&self, spec: DestinationSpec) -> Result<(), EngineError> {
+        let destination = start_destination(spec, &self.streams)?;
+        self.add(
+            destination.feed,
+            Some(destination.status),
+            destination.thread,
+        );
+        Ok(())
+    }
+
+    fn add(
+        &self,
+        feed: SinkFeed,
+        destination: Option<Arc<DestinationStatus>>,
+        thread: JoinHandle<Result<(), OutputError>>,
+    ) {
+        self.sinks.lock().unwrap().push(SinkThread {
+            name: feed.name.clone(),
+            stats: feed.stats.clone(),
+            destination,
+            thread: Some(thread),
+        });
+        self.fanout.add(feed);
+    }
+
+    /// Stops one sink: a recording is finalised, a destination disconnects. The others go on.
+    pub fn remove_sink(&self, name: &str) -> Result<(), EngineError> {
+        self.fanout.remove(name);
+        let removed = {
+            let mut sinks = self.sinks.lock().unwrap();
+            let at = sinks.iter().position(|s| s.name == name);
+            at.map(|i| sinks.remove(i))
+        };
+        match removed {
+            Some(mut sink) => Ok(sink.join()?),
+            None => Ok(()),
+        }
+    }
+
+    /// A destination's status, for "reconnect now".
+    pub fn destination(&self, name: &str) -> Option<Arc<DestinationStatus>> {
+        let sinks = self.sinks.lock().unwrap();
+        sinks
+            .iter()
+            .find(|s| s.name == name)
+            .and_then(|s| s.destination.clone())
+    }
+
+    /// Names of the sinks, as they appear in stats.
+    pub fn sink_names(&self) -> Vec<String> {
+        self.sinks
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
+    /// Ends the session at the program's next frame: encoders flush, recordings finalise.
+    pub fn stop(&self) {
+        let now = self.shared.program.clock.elapsed().as_nanos() as u64;
+        self.shared.end_ns.fetch_min(now, Relaxed);
+    }
+
+    /// True once both encoders have drained.
+    pub fn is_finished(&self) -> bool {
+        self.encoders.iter().all(JoinHandle::is_finished)
+    }
+
+    fn elapsed_s(&self) -> f64 {
+        let now = self.shared.program.clock.elapsed().as_nanos() as u64;
+        now.saturating_sub(self.shared.start_ns) as f64 / 1e9
+    }
+
+    /// Counters now, with rates since the previous call.
+    pub fn stats(&self) -> StatsSnapshot {
+        let mut last = self.last.lock().unwrap();
+        let sinks = self
+            .sinks
+            .lock()
+            .unwrap()
+            .iter()
+            .map(SinkThread::snapshot)
+            .collect();
+        let snapshot = self.shared.stats.snapshot(
+            &self.shared.program.stats,
+            self.elapsed_s(),
+            last.as_ref(),
+            sinks,
+        );
+        *last = Some(snapshot.clone());
+        snapshot
+    }
+
+    /// Waits for the encoders and every sink, and returns the final counters or the first
+    /// failure. Recordings are finalised either way.
+    pub fn wait(self) -> Result<StatsSnapshot, EngineError> {
+        for handle in self.encoders {
+            if handle.join().is_err() {
+                self.shared.fail(EngineError::Panicked);
+            }
+        }
+        // The encoder threads held the fan-out; with them gone the sink queues close.
+        drop(self.fanout);
+        let mut sink_error = None;
+        let mut sinks = Vec::new();
+        for mut sink in self.sinks.into_inner().unwrap() {
+            if let Err(e) = sink.join() {
+                sink_error.get_or_insert(e);
+            }
+            sinks.push(sink.snapshot());
+        }
+        if let Some(e) = self.shared.failure.lock().unwrap().take() {
+            return Err(e);
+        }
+        if let Some(e) = sink_error {
+            return Err(e.into());
+        }
+        let elapsed = {
+            let now = self.shared.program.clock.elapsed().as_nanos() as u64;
+            let end = now.min(self.shared.end_ns.load(Relaxed));
+            end.saturating_sub(self.shared.start_ns) as f64 / 1e9
+        };
+        Ok(self
+            .shared
+            .stats
+            .snapshot(&self.shared.program.stats, elapsed, None, sinks))
+    }
+}
+
+fn publish(shared: &SessionShared, fanout: &FanOut, packet: EncodedPacket) {
+    let stats = &shared.stats;
+    match packet.kind {
+        StreamKind::Video => {
+            stats.frames_encoded.fetch_add(1, Relaxed);
+            stats.video_bytes.fetch_add(packet.size() as u64, Relaxed);
+        }
+        StreamKind::Audio => {
+            stats.audio_bytes.fetch_add(packet.size() as u64, Relaxed);
+        }
+    }
+    fanout.publish(packet);
+}
