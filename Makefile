@@ -8,26 +8,30 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: FFmpeg 5.1 headers for ffmpeg-next, libclang for its bindgen. Tests: the ffmpeg and
 # ffprobe tools that decode what the engine writes, and nginx with the RTMP module as the
 # ingest server the streaming tests push to (stunnel and openssl put TLS in front of it).
+# The UI's browser tests run in Debian's Chromium (Node 20 and npm build the UI; see below).
 APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev \
 	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
-	nginx libnginx-mod-rtmp stunnel4 openssl
+	nginx libnginx-mod-rtmp stunnel4 openssl chromium
 
-.PHONY: run test deps build bench
+.PHONY: run test deps ui build bench
 
+# The studio on your own collection (made from the demo on first run), in the browser: open
+# the URL it prints. Ctrl-C stops it and finalises any recording.
 run: build
-	@mkdir -p recordings
-	@out=recordings/demo-$$(date +%Y%m%d-%H%M%S).mkv; \
-	echo "Recording the demo collection's Live scene to $$out (Ctrl-C stops and finalises it)"; \
-	$(TARGET_DIR)/release/streamwerk record --scene assets/scenes/demo.json --out "$$out" \
-	&& echo "Saved $$out"
+	$(TARGET_DIR)/release/streamwerk serve
 
-test: deps
+test: deps ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npx tsc --noEmit && npx vitest run
 	cargo build --bin streamwerk
 	cargo test --workspace -- --test-threads=2
 
-build: deps
+ui: deps
+	cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+	cd ui && npx vite build --logLevel warn
+
+build: deps ui
 	cargo build --release --bin streamwerk
 
 bench: build
@@ -44,5 +48,7 @@ deps:
 			--no-install-recommends -o DPkg::Lock::Timeout=600 $$missing; \
 	fi
 	@command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup, then run make again." >&2; exit 1; }
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null \
+		|| { echo "Node.js 20 or newer (with npm) is needed to build the UI: install it from nodejs.org or NodeSource, then run make again." >&2; exit 1; }
 	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy

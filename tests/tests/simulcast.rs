@@ -127,10 +127,15 @@ fn a_server_that_dies_and_returns_is_rejoined_while_the_others_lose_nothing() {
     assert!(
         lines
             .iter()
-            .any(|l| dest2(l)["state"]["state"] == "reconnecting"),
+            .any(|l| dest2(l)["destination"]["state"]["state"] == "reconnecting"),
         "the events show the reconnection"
     );
-    assert!(dest2(lines.last().unwrap())["reconnects"].as_u64().unwrap() >= 1);
+    assert!(
+        dest2(lines.last().unwrap())["destination"]["reconnects"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
 
     // Nobody else noticed: the other servers hold every frame the program had, at the same
     // timestamps as the local recording.
@@ -180,9 +185,12 @@ fn a_rejected_stream_says_so_and_stops_retrying() {
     assert!(err.contains("check the stream key"), "{err}");
     assert!(!err.contains("wrong-key"), "{err}");
     let last = stats_lines(&run).pop().unwrap();
-    assert_eq!(last["sinks"][0]["state"]["state"], "failed", "{last}");
     assert_eq!(
-        last["sinks"][0]["reconnects"], 2,
+        last["sinks"][0]["destination"]["state"]["state"], "failed",
+        "{last}"
+    );
+    assert_eq!(
+        last["sinks"][0]["destination"]["reconnects"], 2,
         "gave up after three sessions: {last}"
     );
 }

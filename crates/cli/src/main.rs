@@ -4,6 +4,7 @@
 mod keys;
 mod live;
 mod relay;
+mod serve;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -28,6 +29,8 @@ enum Command {
     Record(live::RecordArgs),
     /// Go live: encode once, send to every --dest (RTMP, RTMPS, SRT), optionally record too.
     Stream(live::StreamArgs),
+    /// Open the studio in a browser: serves the UI and its control API on 127.0.0.1 with a token.
+    Serve(serve::ServeArgs),
     /// Compose one frame of a scene and save it as PNG.
     RenderFrame {
         /// Scene collection file (JSON).
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Record(args) => live::record(args),
         Command::Stream(args) => live::stream(args),
+        Command::Serve(args) => serve::run(args),
         Command::RenderFrame {
             scene,
             scene_name,

@@ -139,6 +139,17 @@ impl ScenePlan {
         })
     }
 
+    /// Picture sizes of the sources this plan opens, by source id.
+    pub fn fresh_sizes(&self) -> Vec<(String, u32, u32)> {
+        self.fresh
+            .iter()
+            .map(|f| {
+                let image = f.source.frame().image;
+                (f.definition.id.clone(), image.width, image.height)
+            })
+            .collect()
+    }
+
     /// Definitions of the video sources open once this plan is applied.
     pub fn open_after(&self) -> Vec<Source> {
         self.needed.clone()

@@ -12,10 +12,11 @@ mod stats;
 
 pub use active_scene::{render_frame, ActiveScene, ScenePlan};
 pub use preview::{Preview, Watch};
-pub use program::Program;
+pub use program::{Program, ProgramStats};
 pub use run::{Engine, EngineConfig};
 pub use session::{Session, SessionConfig};
 pub use stats::{EngineStats, StatsSnapshot};
+pub use streamwerk_outputs::{DestinationSnapshot, DestinationState, SinkStatsSnapshot};
 
 use streamwerk_encode::EncodeError;
 use streamwerk_outputs::OutputError;

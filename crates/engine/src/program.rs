@@ -35,12 +35,25 @@ pub(crate) struct ProgramShared {
     pub preview: Preview,
 }
 
+/// Rendering counters of a program, for a status bar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProgramStats {
+    /// Frames composed per second since the previous call.
+    pub fps: f64,
+    pub frames_lagged: u64,
+    pub compose_ms_avg: f64,
+}
+
 /// A running program. Dropping it without [`Program::wait`] detaches its threads.
 pub struct Program {
+    /// (clock seconds, frames rendered) at the previous [`Program::stats`].
+    last_stats: Mutex<(f64, u64)>,
     pub(crate) shared: Arc<ProgramShared>,
     threads: Vec<JoinHandle<()>>,
     /// Definitions of the video sources open once every plan sent so far is applied.
     planned: Mutex<Vec<Source>>,
+    /// Picture size of every video source opened so far, by id: the UI's handles need them.
+    sizes: Mutex<Vec<(String, u32, u32)>>,
     plans: Sender<VideoPlan>,
     mixes: Sender<SceneAudio>,
     pub(crate) taps: Sender<VideoTap>,
@@ -52,6 +65,7 @@ impl Program {
     pub fn start(collection: &Collection, scene: &str) -> Result<Program, EngineError> {
         let plan = ScenePlan::prepare(collection, scene, &[])?;
         let planned = plan.open_after();
+        let sizes = plan.fresh_sizes();
         let (plan, audio) = plan.split();
         let canvas = collection.canvas;
         let shared = Arc::new(ProgramShared {
@@ -84,9 +98,11 @@ impl Program {
             }),
         ];
         Ok(Program {
+            last_stats: Mutex::new((0.0, 0)),
             shared,
             threads,
             planned: Mutex::new(planned),
+            sizes: Mutex::new(sizes),
             plans,
             mixes,
             taps,
@@ -103,6 +119,12 @@ impl Program {
         let mut planned = self.planned.lock().unwrap();
         let plan = ScenePlan::prepare(collection, scene, &planned)?;
         *planned = plan.open_after();
+        let mut sizes = self.sizes.lock().unwrap();
+        for (id, w, h) in plan.fresh_sizes() {
+            sizes.retain(|(known, ..)| *known != id);
+            sizes.push((id, w, h));
+        }
+        drop(sizes);
         let (video, audio) = plan.split();
         // The threads outlive the program's senders unless they ended; then nothing shows.
         let _ = self.plans.send(video);
@@ -110,9 +132,37 @@ impl Program {
         Ok(())
     }
 
+    /// The picture size of each video source shown so far, by source id.
+    pub fn source_sizes(&self) -> Vec<(String, u32, u32)> {
+        self.sizes.lock().unwrap().clone()
+    }
+
     /// The program picture, for watchers.
     pub fn preview(&self) -> &Preview {
         &self.shared.preview
+    }
+
+    /// Rendering counters now, with the frame rate since the previous call.
+    pub fn stats(&self) -> ProgramStats {
+        let stats = &self.shared.stats;
+        let now = self.shared.clock.elapsed().as_secs_f64();
+        let rendered = stats.frames_rendered.load(Relaxed);
+        let mut last = self.last_stats.lock().unwrap();
+        let fps = if now > last.0 {
+            (rendered - last.1) as f64 / (now - last.0)
+        } else {
+            0.0
+        };
+        *last = (now, rendered);
+        ProgramStats {
+            fps,
+            frames_lagged: stats.frames_lagged.load(Relaxed),
+            compose_ms_avg: if rendered > 0 {
+                stats.compose_ns.load(Relaxed) as f64 / rendered as f64 / 1e6
+            } else {
+                0.0
+            },
+        }
     }
 
     pub fn canvas(&self) -> Canvas {

@@ -281,25 +281,25 @@ impl Program {
 
 impl Session {
     /// Starts recording to `path`; a session already running joins it at the next keyframe.
+    /// Returns the sink's name, as in stats.
     pub fn add_recording(
         &self,
         path: &std::path::Path,
         format: RecordingFormat,
-    ) -> Result<(), EngineError> {
+    ) -> Result<String, EngineError> {
         let recording = start_recording(path, format, &self.streams)?;
-        self.add(recording.feed, None, recording.thread);
-        Ok(())
+        Ok(self.add(recording.feed, None, recording.thread))
     }
 
     /// Connects a destination (in the background); it streams from the next keyframe.
-    pub fn add_destination(&self, spec: DestinationSpec) -> Result<(), EngineError> {
+    /// Returns the sink's name, as in stats.
+    pub fn add_destination(&self, spec: DestinationSpec) -> Result<String, EngineError> {
         let destination = start_destination(spec, &self.streams)?;
-        self.add(
+        Ok(self.add(
             destination.feed,
             Some(destination.status),
             destination.thread,
-        );
-        Ok(())
+        ))
     }
 
     fn add(
@@ -307,14 +307,16 @@ impl Session {
         feed: SinkFeed,
         destination: Option<Arc<DestinationStatus>>,
         thread: JoinHandle<Result<(), OutputError>>,
-    ) {
+    ) -> String {
+        let name = feed.name.clone();
         self.sinks.lock().unwrap().push(SinkThread {
-            name: feed.name.clone(),
+            name: name.clone(),
             stats: feed.stats.clone(),
             destination,
             thread: Some(thread),
         });
         self.fanout.add(feed);
+        name
     }
 
     /// Stops one sink: a recording is finalised, a destination disconnects. The others go on.

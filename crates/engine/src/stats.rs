@@ -1,4 +1,4 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use streamwerk_outputs::SinkStatsSnapshot;
 
@@ -21,7 +21,7 @@ pub struct EngineStats {
 }
 
 /// A point-in-time copy of every counter, as printed by `--stats-json` and sent to the UI.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ts_rs::TS)]
 pub struct StatsSnapshot {
     pub elapsed_s: f64,
     pub frames_rendered: u64,

@@ -54,7 +54,7 @@ impl Backoff {
 }
 
 /// Where a destination stands, as users see it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum DestinationState {
     Connecting,

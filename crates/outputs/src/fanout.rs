@@ -1,5 +1,5 @@
 use crossbeam_channel::{Receiver, Sender, TrySendError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, RwLock};
 use streamwerk_encode::{EncodedPacket, StreamKind};
@@ -44,7 +44,7 @@ impl SinkStats {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ts_rs::TS)]
 pub struct SinkStatsSnapshot {
     pub name: String,
     pub packets: u64,
@@ -54,11 +54,10 @@ pub struct SinkStatsSnapshot {
     /// Sent bitrate since the previous snapshot.
     pub bitrate_kbps: f64,
     /// Destinations only: connection state, reconnections so far, seconds live.
-    #[serde(skip_serializing_if = "Option::is_none", flatten)]
     pub destination: Option<DestinationSnapshot>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ts_rs::TS)]
 pub struct DestinationSnapshot {
     pub state: crate::DestinationState,
     pub reconnects: u64,

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// A scene collection: one canvas, the sources it can show, and the scenes that arrange them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Collection {
     pub schema_version: u32,
@@ -73,6 +73,25 @@ impl Collection {
         }
     }
 
+    /// Makes every asset path absolute, so the collection can be saved in another folder.
+    pub fn make_paths_absolute(&mut self) {
+        for i in 0..self.sources.len() {
+            let path = match &mut self.sources[i].kind {
+                SourceKind::Image(s) => Some(&mut s.path),
+                SourceKind::MediaFile(s) => Some(&mut s.path),
+                SourceKind::Text(s) => s.font.as_mut(),
+                _ => None,
+            };
+            if let Some(path) = path {
+                *path = if path.is_absolute() {
+                    path.clone()
+                } else {
+                    self.base_dir.join(&*path)
+                };
+            }
+        }
+    }
+
     /// An asset path as written in the document, made absolute against the collection's folder.
     pub fn resolve(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {
@@ -84,7 +103,7 @@ impl Collection {
 }
 
 /// The output picture: every scene is composed at this size and rate.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Canvas {
     pub width: u32,
@@ -93,7 +112,7 @@ pub struct Canvas {
 }
 
 /// A source as the user named and configured it; layers refer to it by `id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Source {
     pub id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -104,7 +123,7 @@ pub struct Source {
 
 /// What a source is, with the settings of that kind. Written as
 /// `"kind": "text", "settings": { ... }`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", content = "settings", rename_all = "snake_case")]
 pub enum SourceKind {
     TestPattern(TestPatternSettings),
@@ -145,7 +164,7 @@ impl SourceKind {
 }
 
 /// Moving bars with a burned-in frame counter and timecode, so dropped or repeated frames show.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct TestPatternSettings {
     /// Defaults to the canvas size.
@@ -158,7 +177,7 @@ pub struct TestPatternSettings {
     pub flash_each_second: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct ColorSettings {
     pub color: Rgba,
@@ -166,14 +185,14 @@ pub struct ColorSettings {
     pub height: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct ImageSettings {
     /// PNG, JPEG, GIF (first frame) or WebP; relative to the collection file.
     pub path: PathBuf,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Align {
     #[default]
@@ -182,14 +201,14 @@ pub enum Align {
     Right,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Outline {
     pub width: f32,
     pub color: Rgba,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct TextBackground {
     pub color: Rgba,
@@ -197,7 +216,7 @@ pub struct TextBackground {
     pub padding: f32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct TextSettings {
     pub text: String,
@@ -226,7 +245,7 @@ fn white() -> Rgba {
 }
 
 /// A sine generator; with `beep_each_second` it sounds for 50 ms at each whole second only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct ToneSettings {
     #[serde(default = "default_frequency")]
@@ -244,7 +263,7 @@ fn default_level() -> f32 {
     -20.0
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct CameraSettings {
     /// Device name or index; the first camera when absent.
@@ -258,7 +277,7 @@ pub struct CameraSettings {
     pub fps: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct MicrophoneSettings {
     /// Device name; the default input when absent.
@@ -266,7 +285,7 @@ pub struct MicrophoneSettings {
     pub device: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct MediaFileSettings {
     pub path: PathBuf,
@@ -275,7 +294,7 @@ pub struct MediaFileSettings {
 }
 
 /// An ordered list of layers, bottom first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Scene {
     pub name: String,
@@ -284,7 +303,7 @@ pub struct Scene {
 }
 
 /// One placement of a source in a scene.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Layer {
     pub source: String,
@@ -303,7 +322,7 @@ fn yes() -> bool {
 /// Where and how a layer's source lands on the canvas. Crop is applied first (source pixels),
 /// then the cropped picture is scaled to `width` x `height` (its own size when absent), rotated
 /// by `rotation` degrees clockwise about its centre, and placed with its top-left at `x`, `y`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Transform {
     #[serde(default)]
@@ -341,7 +360,7 @@ impl Default for Transform {
 }
 
 /// Pixels cut from each edge of the source before scaling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Crop {
     #[serde(default)]
@@ -355,7 +374,7 @@ pub struct Crop {
 }
 
 /// The audio format of the mix; the engine runs at 48 kHz stereo, which every platform takes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct AudioSettings {
     #[serde(default = "default_rate")]

@@ -2,7 +2,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A straight-alpha sRGB colour, written `#RRGGBB` or `#RRGGBBAA` in documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ts_rs::TS)]
+#[ts(type = "string")]
 pub struct Rgba {
     pub r: u8,
     pub g: u8,

@@ -45,6 +45,11 @@ pub fn check_collection(collection: &Collection) -> Vec<Problem> {
     validate::collection(collection)
 }
 
+/// Every problem with an already-parsed profile (after an edit in the UI).
+pub fn check_profile(profile: &Profile) -> Vec<Problem> {
+    validate::profile(profile)
+}
+
 /// Reads and validates an output profile.
 pub fn load_profile(path: &Path) -> Result<Profile, LoadError> {
     let profile: Profile = parse_json(&read(path)?, path)?;

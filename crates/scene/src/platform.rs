@@ -7,7 +7,7 @@ use std::fmt;
 
 /// Where a destination streams to. Platforms whose ingest server is the same for everyone
 /// fill it in; the others give each stream its own server URL, which the user pastes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Platform {
     Youtube,

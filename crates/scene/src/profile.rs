@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 /// How the program is encoded and recorded. Kept apart from scene collections so one set of
 /// scenes can go out with different profiles (a 1080p stream, a 720p rehearsal).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     #[serde(default = "crate::profile::version")]
@@ -24,7 +24,19 @@ fn version() -> u32 {
     crate::SCHEMA_VERSION
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            schema_version: version(),
+            video: VideoEncoderSettings::default(),
+            audio: AudioEncoderSettings::default(),
+            recording: RecordingSettings::default(),
+            destinations: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RateControl {
     /// Constant bitrate: what streaming platforms ask for.
@@ -34,7 +46,7 @@ pub enum RateControl {
     Vbr,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields, default)]
 pub struct VideoEncoderSettings {
     /// x264 preset: ultrafast … veryslow.
@@ -67,7 +79,7 @@ impl Default for VideoEncoderSettings {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields, default)]
 pub struct AudioEncoderSettings {
     pub bitrate_kbps: u32,
@@ -79,7 +91,7 @@ impl Default for AudioEncoderSettings {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordingFormat {
     /// Matroska: readable after a crash, remux to MP4 for publishing.
@@ -98,7 +110,7 @@ impl RecordingFormat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields, default)]
 pub struct RecordingSettings {
     pub format: RecordingFormat,
@@ -116,7 +128,7 @@ impl Default for RecordingSettings {
 
 /// A streaming destination as saved in a profile. The stream key is not here: `key` names an
 /// entry of the key store (`streamwerk keys set NAME`), so profiles can be shared and committed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct DestinationSettings {
     pub name: String,

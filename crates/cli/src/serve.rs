@@ -1,0 +1,341 @@
+//! `streamwerk serve`: the studio UI in a browser. Serves the built UI, the protocol over a
+//! WebSocket (`/ws`) and the program preview as binary frames over another (`/preview`).
+//! Binds 127.0.0.1 by default; both sockets require the token printed at start (kept 0600 in
+//! the config folder), so another local user or a web page cannot drive the studio.
+
+use crate::{bad_input, runtime, Outcome};
+use anyhow::{anyhow, Context};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use bytes::Bytes;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use streamwerk_keys::KeyStore;
+use streamwerk_protocol::{Event, PreviewHeader, Request};
+use streamwerk_studio::Studio;
+use tokio::sync::watch;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Scene collection to open (edits are saved back to it); your own collection, made from
+    /// the demo on first use, when absent.
+    #[arg(long)]
+    scene: Option<PathBuf>,
+    /// Output profile (encoder, recording, destinations); `profile.json` beside the collection
+    /// when absent, created on first change.
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 7870)]
+    port: u16,
+    /// Address to listen on. Anything but loopback exposes the studio to the network (the
+    /// token still guards it).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// The built UI (`npm run build` in ui/).
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist"))]
+    ui: PathBuf,
+}
+
+struct Shared {
+    studio: Arc<Studio>,
+    token: String,
+    /// The latest preview frame (header + I420), for every preview socket.
+    frames: watch::Sender<Bytes>,
+    pumping: AtomicBool,
+}
+
+#[derive(serde::Deserialize)]
+struct Auth {
+    token: Option<String>,
+}
+
+pub fn run(args: ServeArgs) -> Outcome {
+    let scene = match args.scene {
+        Some(path) => path,
+        None => first_collection().map_err(runtime)?,
+    };
+    let profile = args
+        .profile
+        .unwrap_or_else(|| scene.with_file_name("profile.json"));
+    if !args.ui.join("index.html").exists() {
+        return Err(bad_input(anyhow!(
+            "{}: the UI is not built; run `npm ci && npm run build` in ui/ (make run does it)",
+            args.ui.display()
+        )));
+    }
+    let studio = Studio::open(&scene, &profile, KeyStore::new()).map_err(|e| match e {
+        streamwerk_studio::StudioError::Load(_) => bad_input(e),
+        e => runtime(e),
+    })?;
+    let token = token().map_err(runtime)?;
+    let runtime_ = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(runtime)?;
+    let result = runtime_.block_on(serve(
+        studio.clone(),
+        token,
+        SocketAddr::new(args.bind, args.port),
+        args.ui,
+    ));
+    studio.shutdown();
+    result.map_err(runtime)
+}
+
+async fn serve(
+    studio: Arc<Studio>,
+    token: String,
+    addr: SocketAddr,
+    ui: PathBuf,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}; pass another --port"))?;
+    let addr = listener.local_addr()?;
+    let shared = Arc::new(Shared {
+        studio,
+        token: token.clone(),
+        frames: watch::channel(Bytes::new()).0,
+        pumping: AtomicBool::new(false),
+    });
+    let csp = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; \
+               style-src 'self'; script-src 'self'; worker-src 'self' blob:; object-src 'none'; \
+               frame-ancestors 'none'";
+    let files = ServeDir::new(&ui).fallback(ServeFile::new(ui.join("index.html")));
+    let app = Router::new()
+        .route("/ws", get(control_socket))
+        .route("/preview", get(preview_socket))
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .with_state(shared);
+    // The token travels in the fragment, which browsers never send to the server or log.
+    println!("Streamwerk studio: http://{addr}/#token={token}");
+    tracing::info!("serving the studio on {addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Compares in constant time, so the token cannot be guessed byte by byte from timing.
+fn authorised(shared: &Shared, auth: &Auth) -> bool {
+    let given = auth.token.as_deref().unwrap_or("").as_bytes();
+    let want = shared.token.as_bytes();
+    given.len() == want.len() && given.iter().zip(want).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
+}
+
+fn refuse() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        "a studio token is required: open the URL `streamwerk serve` printed",
+    )
+        .into_response()
+}
+
+async fn control_socket(
+    State(shared): State<Arc<Shared>>,
+    Query(auth): Query<Auth>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !authorised(&shared, &auth) {
+        return refuse();
+    }
+    upgrade.on_upgrade(move |socket| control(shared, socket))
+}
+
+/// One UI connection: the hello, then requests in and replies plus pushed events out.
+async fn control(shared: Arc<Shared>, mut socket: WebSocket) {
+    let mut events = shared.studio.subscribe();
+    if send_event(&mut socket, &shared.studio.hello())
+        .await
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let text = match incoming {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                    Some(Ok(_)) => continue,
+                };
+                let reply = match serde_json::from_str::<Request>(&text) {
+                    Ok(request) => {
+                        let studio = shared.studio.clone();
+                        let outcome = tokio::task::spawn_blocking(move || studio.handle(request.command))
+                            .await
+                            .map_err(|e| e.to_string())
+                            .and_then(|r| r.map_err(|e| e.to_string()));
+                        Event::Reply { id: request.id, error: outcome.err() }
+                    }
+                    Err(e) => Event::Reply { id: 0, error: Some(format!("not a request: {e}")) },
+                };
+                if send_event(&mut socket, &reply).await.is_err() {
+                    return;
+                }
+            }
+            event = events.recv() => {
+                match event {
+                    Ok(event) => {
+                        if send_event(&mut socket, &event).await.is_err() {
+                            return;
+                        }
+                    }
+                    // Fell behind: the next state event brings the UI up to date.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(_) => return,
+                }
+            }
+        }
+    }
+}
+
+async fn send_event(socket: &mut WebSocket, event: &Event) -> Result<(), axum::Error> {
+    let text = serde_json::to_string(event).expect("events serialise");
+    socket.send(Message::Text(text.into())).await
+}
+
+async fn preview_socket(
+    State(shared): State<Arc<Shared>>,
+    Query(auth): Query<Auth>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !authorised(&shared, &auth) {
+        return refuse();
+    }
+    upgrade.on_upgrade(move |socket| preview(shared, socket))
+}
+
+/// Sends the newest frame whenever the socket is ready: a slow viewer skips frames instead of
+/// queueing them, so the preview never lags the program by more than a frame or two.
+async fn preview(shared: Arc<Shared>, mut socket: WebSocket) {
+    let mut frames = shared.frames.subscribe();
+    start_pump(&shared);
+    loop {
+        tokio::select! {
+            changed = frames.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let frame = frames.borrow_and_update().clone();
+                if socket.send(Message::Binary(frame)).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => {
+                if matches!(incoming, None | Some(Err(_)) | Some(Ok(Message::Close(_)))) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// One thread copies program frames into the preview channel while anyone watches.
+fn start_pump(shared: &Arc<Shared>) {
+    if shared.pumping.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let shared = shared.clone();
+    std::thread::Builder::new()
+        .name("preview".into())
+        .spawn(move || {
+            let preview = shared.studio.preview();
+            let _watch = preview.watch();
+            let mut seq = 0;
+            while shared.frames.receiver_count() > 0 {
+                let mut frame = PreviewHeader::bytes(0, 0, 0).to_vec();
+                if let Some((n, width, height)) =
+                    preview.next(seq, Duration::from_millis(500), &mut frame)
+                {
+                    seq = n;
+                    frame[..PreviewHeader::LEN]
+                        .copy_from_slice(&PreviewHeader::bytes(n, width, height));
+                    shared.frames.send_replace(Bytes::from(frame));
+                }
+            }
+            shared.pumping.store(false, Ordering::SeqCst);
+        })
+        .expect("spawning a thread");
+}
+
+/// The studio token: made once, kept 0600 in the config folder, so the URL stays valid.
+fn token() -> anyhow::Result<String> {
+    let file = config_dir().join("serve-token");
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        let text = text.trim();
+        if text.len() >= 32 {
+            return Ok(text.to_string());
+        }
+    }
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness for a token: {e}"))?;
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&file, &token)?;
+    Ok(token)
+}
+
+fn config_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("streamwerk")
+}
+
+fn write_private(file: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(file)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    f.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// The user's own collection: on first use, a copy of the demo whose asset paths point at
+/// the installed assets, so edits never touch the demo itself.
+fn first_collection() -> anyhow::Result<PathBuf> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("streamwerk");
+    let mine = data.join("collection.json");
+    if mine.exists() {
+        return Ok(mine);
+    }
+    let demo = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/scenes/demo.json"
+    ));
+    let mut collection = streamwerk_scene::load_collection(demo)?;
+    collection.make_paths_absolute();
+    std::fs::create_dir_all(&data)?;
+    std::fs::write(&mine, serde_json::to_string_pretty(&collection)? + "\n")?;
+    Ok(mine)
+}

@@ -1,0 +1,291 @@
+//! The one protocol the UI speaks, over Tauri IPC in the desktop app and over a WebSocket from
+//! `streamwerk serve`: requests carry a [`Command`], the engine answers each with a
+//! [`Event::Reply`] and pushes state, statistics and notices as they happen. Every type derives
+//! `ts_rs::TS`; `ui/src/protocol.gen.ts` is generated from them and a test fails when it is
+//! stale, so the two sides cannot drift.
+//!
+//! The preview does not travel here: it is a binary stream of its own ([`PreviewHeader`]).
+
+use serde::{Deserialize, Serialize};
+use streamwerk_engine::StatsSnapshot;
+use streamwerk_scene::{Collection, DestinationSettings, Profile, Source, Transform};
+use ts_rs::TS;
+
+/// Bumped on every incompatible change; the UI refuses to talk to another version.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A command with the number its reply will carry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Request {
+    pub id: u64,
+    pub command: Command,
+}
+
+/// What the UI asks of the engine. Scene and source edits apply to the program at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// Answered by a [`Event::State`].
+    GetState,
+    /// Cut the program to another scene.
+    SwitchScene {
+        scene: String,
+    },
+    AddScene {
+        name: String,
+    },
+    RenameScene {
+        scene: String,
+        name: String,
+    },
+    DuplicateScene {
+        scene: String,
+        name: String,
+    },
+    RemoveScene {
+        scene: String,
+    },
+    /// Moves a scene to `index` in the list.
+    MoveScene {
+        scene: String,
+        index: usize,
+    },
+    /// Adds a new source to the collection and places it on top of `scene`.
+    AddSource {
+        scene: String,
+        source: Source,
+        transform: Transform,
+    },
+    /// Replaces a source's settings (every scene showing it changes).
+    UpdateSource {
+        source: Source,
+    },
+    SetTransform {
+        scene: String,
+        source: String,
+        transform: Transform,
+    },
+    SetLayerVisible {
+        scene: String,
+        source: String,
+        visible: bool,
+    },
+    SetLayerLocked {
+        scene: String,
+        source: String,
+        locked: bool,
+    },
+    /// Moves a layer to `index`, counted from the bottom.
+    MoveLayer {
+        scene: String,
+        source: String,
+        index: usize,
+    },
+    /// Takes a layer out of a scene; the source goes too when no scene shows it any more.
+    RemoveLayer {
+        scene: String,
+        source: String,
+    },
+    /// Adds or replaces (by name) a destination of the profile.
+    SetDestination {
+        destination: DestinationSettings,
+    },
+    RemoveDestination {
+        name: String,
+    },
+    /// Stores a stream key in the key store under `name`; it is never sent back.
+    SetStreamKey {
+        name: String,
+        key: String,
+    },
+    /// Starts every enabled destination.
+    GoLive,
+    StopLive,
+    StartRecording,
+    StopRecording,
+    /// Ends a destination's wait between reconnection attempts now.
+    ReconnectDestination {
+        name: String,
+    },
+    /// Writes the collection and the profile to their files.
+    Save,
+}
+
+/// What the engine tells the UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// First message on every connection.
+    Hello { version: u32, state: StudioState },
+    /// The outcome of request `id`: `error` says what went wrong and how to fix it.
+    Reply { id: u64, error: Option<String> },
+    /// Everything the UI shows, after every change.
+    State { state: StudioState },
+    /// Counters, twice a second.
+    Stats { stats: StudioStats },
+    /// Something the user should read: a platform limit, a destination that failed.
+    Notice { level: NoticeLevel, message: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeLevel {
+    Info,
+    Warning,
+    Error,
+}
+
+/// The studio as the UI draws it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StudioState {
+    pub collection: Collection,
+    /// The scene on air.
+    pub program_scene: String,
+    pub profile: Profile,
+    /// Destinations going out now (by profile name).
+    pub live: Vec<String>,
+    /// The file being recorded, if any.
+    pub recording: Option<String>,
+    /// Natural picture size (width, height) of each video source shown so far, by id: where a
+    /// layer has no explicit size, this is its size on the canvas.
+    pub source_sizes: Vec<SourceSize>,
+    /// Names of the stream keys the key store holds for the profile's destinations.
+    pub stored_keys: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SourceSize {
+    pub id: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Rendering counters always; encoding counters while something is recorded or live.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StudioStats {
+    /// Frames composed per second.
+    pub render_fps: f64,
+    pub frames_lagged: u64,
+    pub compose_ms_avg: f64,
+    /// Encoding counters of the current session, while one runs.
+    pub session: Option<StatsSnapshot>,
+}
+
+/// The preview stream: every binary message is this 16-byte header (little-endian u64 frame
+/// number, u32 width, u32 height) followed by the frame as packed I420 (Y, U, V planes).
+pub struct PreviewHeader;
+
+impl PreviewHeader {
+    pub const LEN: usize = 16;
+
+    /// The header of a frame.
+    pub fn bytes(seq: u64, width: u32, height: u32) -> [u8; Self::LEN] {
+        let mut out = [0; Self::LEN];
+        out[..8].copy_from_slice(&seq.to_le_bytes());
+        out[8..12].copy_from_slice(&width.to_le_bytes());
+        out[12..].copy_from_slice(&height.to_le_bytes());
+        out
+    }
+}
+
+/// The TypeScript declarations of every protocol type, as written to `ui/src/protocol.gen.ts`.
+pub fn typescript() -> String {
+    use streamwerk_scene as s;
+    // Counters are u64 in Rust; JSON carries them as numbers, which is what the UI reads.
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from crates/protocol by `cargo test -p streamwerk-protocol` with\n\
+         // STREAMWERK_BLESS=1. Do not edit.\n\n",
+    );
+    out += &format!("export const PROTOCOL_VERSION = {PROTOCOL_VERSION};\n\n");
+    let decls = [
+        Request::decl(&cfg),
+        Command::decl(&cfg),
+        Event::decl(&cfg),
+        NoticeLevel::decl(&cfg),
+        StudioState::decl(&cfg),
+        StudioStats::decl(&cfg),
+        SourceSize::decl(&cfg),
+        StatsSnapshot::decl(&cfg),
+        streamwerk_engine::SinkStatsSnapshot::decl(&cfg),
+        streamwerk_engine::DestinationSnapshot::decl(&cfg),
+        streamwerk_engine::DestinationState::decl(&cfg),
+        s::Collection::decl(&cfg),
+        s::Canvas::decl(&cfg),
+        s::AudioSettings::decl(&cfg),
+        s::Source::decl(&cfg),
+        s::SourceKind::decl(&cfg),
+        s::TestPatternSettings::decl(&cfg),
+        s::ColorSettings::decl(&cfg),
+        s::ImageSettings::decl(&cfg),
+        s::Align::decl(&cfg),
+        s::Outline::decl(&cfg),
+        s::TextBackground::decl(&cfg),
+        s::TextSettings::decl(&cfg),
+        s::ToneSettings::decl(&cfg),
+        s::CameraSettings::decl(&cfg),
+        s::MicrophoneSettings::decl(&cfg),
+        s::MediaFileSettings::decl(&cfg),
+        s::Scene::decl(&cfg),
+        s::Layer::decl(&cfg),
+        s::Transform::decl(&cfg),
+        s::Crop::decl(&cfg),
+        s::Rgba::decl(&cfg),
+        s::Profile::decl(&cfg),
+        s::VideoEncoderSettings::decl(&cfg),
+        s::RateControl::decl(&cfg),
+        s::AudioEncoderSettings::decl(&cfg),
+        s::RecordingFormat::decl(&cfg),
+        s::RecordingSettings::decl(&cfg),
+        s::DestinationSettings::decl(&cfg),
+        s::Platform::decl(&cfg),
+    ];
+    for decl in decls {
+        out += "export ";
+        out += &decl;
+        out += "\n\n";
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ui_types_are_generated_from_these() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/protocol.gen.ts");
+        let now = typescript();
+        if std::env::var_os("STREAMWERK_BLESS").is_some() {
+            std::fs::write(file, &now).unwrap();
+        }
+        let saved = std::fs::read_to_string(file).unwrap_or_default();
+        assert!(
+            saved == now,
+            "{file} is stale: run `STREAMWERK_BLESS=1 cargo test -p streamwerk-protocol` and commit it"
+        );
+    }
+
+    #[test]
+    fn commands_read_as_the_ui_writes_them() {
+        let request: Request = serde_json::from_str(
+            r#"{"id": 7, "command": {"type": "switch_scene", "scene": "Live"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            request,
+            Request {
+                id: 7,
+                command: Command::SwitchScene {
+                    scene: "Live".into()
+                }
+            }
+        );
+        let wrong = serde_json::from_str::<Request>(
+            r#"{"id": 8, "command": {"type": "switch_scene", "scene": "Live", "extra": 1}}"#,
+        );
+        assert!(wrong.is_err(), "unknown fields are refused");
+    }
+}

@@ -1,0 +1,623 @@
+//! The studio behind every UI: the open scene collection and profile, the program on air,
+//! and the output session that records and goes live. The desktop app and `streamwerk serve`
+//! both drive it with protocol [`Command`]s and forward its [`Event`]s, so they behave alike.
+//!
+//! Edits are checked like a file on disk (same validation, same messages), applied to the
+//! running program (unchanged sources keep running) and saved at once: nothing is lost when
+//! the app dies.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+use streamwerk_engine::{EngineError, Preview, Program, Session, SessionConfig};
+use streamwerk_keys::{KeyError, KeyStore};
+use streamwerk_outputs::{validate_url, Backoff, DestinationSpec};
+use streamwerk_protocol::{Command, Event, NoticeLevel, SourceSize, StudioState, StudioStats};
+use streamwerk_scene::{
+    check_collection, is_key_name, load_collection, load_profile, Collection, LoadError, Profile,
+};
+use tokio::sync::broadcast;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StudioError {
+    /// The command cannot be carried out as given; the message says why and what to do.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    #[error("cannot write {}: {source}", path.display())]
+    Save {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn refused(message: impl Into<String>) -> StudioError {
+    StudioError::Refused(message.into())
+}
+
+/// An open studio. Shared by the connections of a UI; every method takes `&self`.
+pub struct Studio {
+    program: Program,
+    inner: Mutex<Inner>,
+    events: broadcast::Sender<Event>,
+    keys: KeyStore,
+}
+
+struct Inner {
+    collection: Collection,
+    collection_path: PathBuf,
+    profile: Profile,
+    profile_path: PathBuf,
+    program_scene: String,
+    session: Option<Session>,
+    /// (profile destination name, sink name) of every destination going out.
+    live: Vec<(String, String)>,
+    /// (sink name, file) of the recording.
+    recording: Option<(String, PathBuf)>,
+}
+
+impl Studio {
+    /// Opens a collection (saved back to the same file) and a profile (created on first save
+    /// when the file does not exist) and puts the collection's first scene on air.
+    pub fn open(
+        collection_path: &Path,
+        profile_path: &Path,
+        keys: KeyStore,
+    ) -> Result<Arc<Studio>, StudioError> {
+        let collection = load_collection(collection_path)?;
+        let profile = if profile_path.exists() {
+            load_profile(profile_path)?
+        } else {
+            Profile::default()
+        };
+        let program_scene = collection.scenes[0].name.clone();
+        let program = Program::start(&collection, &program_scene)?;
+        let (events, _) = broadcast::channel(256);
+        let studio = Arc::new(Studio {
+            program,
+            inner: Mutex::new(Inner {
+                collection,
+                collection_path: collection_path.to_path_buf(),
+                profile,
+                profile_path: profile_path.to_path_buf(),
+                program_scene,
+                session: None,
+                live: Vec::new(),
+                recording: None,
+            }),
+            events,
+            keys,
+        });
+        let weak = Arc::downgrade(&studio);
+        std::thread::Builder::new()
+            .name("studio-stats".into())
+            .spawn(move || stats_loop(weak))
+            .expect("spawning a thread");
+        Ok(studio)
+    }
+
+    /// Events from now on; the first thing a connection sends is [`Studio::hello`].
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    pub fn hello(&self) -> Event {
+        Event::Hello {
+            version: streamwerk_protocol::PROTOCOL_VERSION,
+            state: self.state(),
+        }
+    }
+
+    /// The program picture.
+    pub fn preview(&self) -> &Preview {
+        self.program.preview()
+    }
+
+    pub fn state(&self) -> StudioState {
+        let inner = self.lock();
+        let mut stored_keys: Vec<String> = inner
+            .profile
+            .destinations
+            .iter()
+            .filter_map(|d| d.key.clone())
+            .filter(|k| self.keys.get(k).is_ok())
+            .collect();
+        stored_keys.dedup();
+        StudioState {
+            collection: inner.collection.clone(),
+            program_scene: inner.program_scene.clone(),
+            profile: inner.profile.clone(),
+            live: inner.live.iter().map(|(name, _)| name.clone()).collect(),
+            recording: inner
+                .recording
+                .as_ref()
+                .map(|(_, path)| path.display().to_string()),
+            source_sizes: self
+                .program
+                .source_sizes()
+                .into_iter()
+                .map(|(id, width, height)| SourceSize { id, width, height })
+                .collect(),
+            stored_keys,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap()
+    }
+
+    fn notice(&self, level: NoticeLevel, message: String) {
+        let _ = self.events.send(Event::Notice { level, message });
+    }
+
+    /// Carries out a command; on success every connection gets the new state.
+    pub fn handle(&self, command: Command) -> Result<(), StudioError> {
+        let mut inner = self.lock();
+        match command {
+            Command::GetState => {}
+            Command::SwitchScene { scene } => {
+                self.program.show(&inner.collection, &scene)?;
+                inner.program_scene = scene;
+            }
+            Command::AddScene { name } => self.edit(&mut inner, |c| {
+                c.scenes.push(streamwerk_scene::Scene {
+                    name,
+                    layers: Vec::new(),
+                });
+                Ok(())
+            })?,
+            Command::RenameScene { scene, name } => {
+                self.edit(&mut inner, |c| {
+                    scene_mut(c, &scene)?.name = name.clone();
+                    Ok(())
+                })?;
+                if inner.program_scene == scene {
+                    inner.program_scene = name;
+                }
+            }
+            Command::DuplicateScene { scene, name } => self.edit(&mut inner, |c| {
+                let mut copy = scene_mut(c, &scene)?.clone();
+                copy.name = name;
+                let at = c.scenes.iter().position(|s| s.name == scene).unwrap_or(0);
+                c.scenes.insert(at + 1, copy);
+                Ok(())
+            })?,
+            Command::RemoveScene { scene } => {
+                if inner.program_scene == scene {
+                    return Err(refused(format!(
+                        "scene `{scene}` is on air; switch to another scene first"
+                    )));
+                }
+                self.edit(&mut inner, |c| {
+                    scene_mut(c, &scene)?;
+                    c.scenes.retain(|s| s.name != scene);
+                    drop_unused_sources(c);
+                    Ok(())
+                })?
+            }
+            Command::MoveScene { scene, index } => self.edit(&mut inner, |c| {
+                let from = c
+                    .scenes
+                    .iter()
+                    .position(|s| s.name == scene)
+                    .ok_or_else(|| no_scene(&scene))?;
+                let moved = c.scenes.remove(from);
+                c.scenes.insert(index.min(c.scenes.len()), moved);
+                Ok(())
+            })?,
+            Command::AddSource {
+                scene,
+                source,
+                transform,
+            } => self.edit(&mut inner, |c| {
+                if c.source(&source.id).is_some() {
+                    return Err(refused(format!(
+                        "a source with id `{}` exists; choose another id",
+                        source.id
+                    )));
+                }
+                let id = source.id.clone();
+                c.sources.push(source);
+                scene_mut(c, &scene)?.layers.push(streamwerk_scene::Layer {
+                    source: id,
+                    transform,
+                    visible: true,
+                    locked: false,
+                });
+                Ok(())
+            })?,
+            Command::UpdateSource { source } => self.edit(&mut inner, |c| {
+                let slot = c
+                    .sources
+                    .iter_mut()
+                    .find(|s| s.id == source.id)
+                    .ok_or_else(|| refused(format!("there is no source `{}`", source.id)))?;
+                *slot = source;
+                Ok(())
+            })?,
+            Command::SetTransform {
+                scene,
+                source,
+                transform,
+            } => self.edit(&mut inner, |c| {
+                let layer = layer_mut(c, &scene, &source)?;
+                if layer.locked {
+                    return Err(refused(format!(
+                        "`{source}` is locked in `{scene}`; unlock it to move it"
+                    )));
+                }
+                layer.transform = transform;
+                Ok(())
+            })?,
+            Command::SetLayerVisible {
+                scene,
+                source,
+                visible,
+            } => self.edit(&mut inner, |c| {
+                layer_mut(c, &scene, &source)?.visible = visible;
+                Ok(())
+            })?,
+            Command::SetLayerLocked {
+                scene,
+                source,
+                locked,
+            } => self.edit(&mut inner, |c| {
+                layer_mut(c, &scene, &source)?.locked = locked;
+                Ok(())
+            })?,
+            Command::MoveLayer {
+                scene,
+                source,
+                index,
+            } => self.edit(&mut inner, |c| {
+                let layers = &mut scene_mut(c, &scene)?.layers;
+                let from = layers
+                    .iter()
+                    .position(|l| l.source == source)
+                    .ok_or_else(|| no_layer(&scene, &source))?;
+                let moved = layers.remove(from);
+                layers.insert(index.min(layers.len()), moved);
+                Ok(())
+            })?,
+            Command::RemoveLayer { scene, source } => self.edit(&mut inner, |c| {
+                let layers = &mut scene_mut(c, &scene)?.layers;
+                let before = layers.len();
+                layers.retain(|l| l.source != source);
+                if layers.len() == before {
+                    return Err(no_layer(&scene, &source));
+                }
+                drop_unused_sources(c);
+                Ok(())
+            })?,
+            Command::SetDestination { destination } => {
+                let mut profile = inner.profile.clone();
+                match profile
+                    .destinations
+                    .iter_mut()
+                    .find(|d| d.name == destination.name)
+                {
+                    Some(d) => *d = destination,
+                    None => profile.destinations.push(destination),
+                }
+                self.set_profile(&mut inner, profile)?;
+            }
+            Command::RemoveDestination { name } => {
+                if inner.live.iter().any(|(n, _)| *n == name) {
+                    return Err(refused(format!(
+                        "`{name}` is live; stop streaming before removing it"
+                    )));
+                }
+                let mut profile = inner.profile.clone();
+                profile.destinations.retain(|d| d.name != name);
+                self.set_profile(&mut inner, profile)?;
+            }
+            Command::SetStreamKey { name, key } => {
+                if !is_key_name(&name) {
+                    return Err(refused(format!(
+                        "`{name}` cannot name a key: use letters, digits, '-', '_' and '.'"
+                    )));
+                }
+                let key = key.trim();
+                if key.is_empty() {
+                    return Err(refused(
+                        "the stream key is empty; paste it from the platform's dashboard",
+                    ));
+                }
+                self.keys.set(&name, key)?;
+            }
+            Command::GoLive => self.go_live(&mut inner)?,
+            Command::StopLive => {
+                let live = std::mem::take(&mut inner.live);
+                if let Some(session) = &inner.session {
+                    for (_, sink) in &live {
+                        if let Err(e) = session.remove_sink(sink) {
+                            self.notice(NoticeLevel::Error, e.to_string());
+                        }
+                    }
+                }
+                self.end_session_if_idle(&mut inner);
+            }
+            Command::StartRecording => self.start_recording(&mut inner)?,
+            Command::StopRecording => {
+                if let (Some((sink, path)), Some(session)) =
+                    (inner.recording.take(), &inner.session)
+                {
+                    session.remove_sink(&sink)?;
+                    self.notice(NoticeLevel::Info, format!("saved {}", path.display()));
+                }
+                self.end_session_if_idle(&mut inner);
+            }
+            Command::ReconnectDestination { name } => {
+                let sink = inner
+                    .live
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, sink)| sink.clone())
+                    .ok_or_else(|| refused(format!("`{name}` is not live")))?;
+                if let Some(status) = inner.session.as_ref().and_then(|s| s.destination(&sink)) {
+                    status.reconnect_now();
+                }
+            }
+            Command::Save => {
+                save_json(&inner.collection_path, &inner.collection)?;
+                save_json(&inner.profile_path, &inner.profile)?;
+            }
+        }
+        drop(inner);
+        let _ = self.events.send(Event::State {
+            state: self.state(),
+        });
+        Ok(())
+    }
+
+    /// Applies an edit to a copy of the collection, checks it like a file on disk, shows it
+    /// and saves it; on any failure nothing changes.
+    fn edit(
+        &self,
+        inner: &mut Inner,
+        change: impl FnOnce(&mut Collection) -> Result<(), StudioError>,
+    ) -> Result<(), StudioError> {
+        let mut next = inner.collection.clone();
+        change(&mut next)?;
+        let problems = check_collection(&next);
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            return Err(refused(list.join("; ")));
+        }
+        self.program.show(&next, &inner.program_scene)?;
+        save_json(&inner.collection_path, &next)?;
+        inner.collection = next;
+        Ok(())
+    }
+
+    fn set_profile(&self, inner: &mut Inner, profile: Profile) -> Result<(), StudioError> {
+        let problems = streamwerk_scene::check_profile(&profile);
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            return Err(refused(list.join("; ")));
+        }
+        save_json(&inner.profile_path, &profile)?;
+        inner.profile = profile;
+        Ok(())
+    }
+
+    /// The running session, started with nothing in it when there is none.
+    fn session<'a>(&self, inner: &'a mut Inner) -> Result<&'a Session, StudioError> {
+        if inner.session.is_none() {
+            inner.session = Some(self.program.start_session(SessionConfig {
+                video: inner.profile.video.clone(),
+                audio: inner.profile.audio.clone(),
+                recordings: Vec::new(),
+                destinations: Vec::new(),
+                duration: None,
+            })?);
+        }
+        Ok(inner.session.as_ref().expect("just started"))
+    }
+
+    fn go_live(&self, inner: &mut Inner) -> Result<(), StudioError> {
+        if !inner.live.is_empty() {
+            return Err(refused("already live; stop streaming first"));
+        }
+        let canvas = inner.collection.canvas;
+        let mut specs = Vec::new();
+        for d in inner.profile.destinations.iter().filter(|d| d.enabled) {
+            let key = match &d.key {
+                Some(name) => Some(
+                    self.keys
+                        .get(name)
+                        .map_err(|e| refused(format!("destination `{}`: {e}", d.name)))?,
+                ),
+                None => None,
+            };
+            let url = d.url(key.as_deref()).ok_or_else(|| {
+                refused(format!(
+                    "destination `{}`: {} needs the server URL from its dashboard",
+                    d.name,
+                    d.platform.label()
+                ))
+            })?;
+            validate_url(&url).map_err(|e| refused(format!("destination `{}`: {e}", d.name)))?;
+            let picture = (canvas.width, canvas.height, canvas.fps);
+            for warning in d
+                .platform
+                .check(&inner.profile.video, &inner.profile.audio, picture)
+            {
+                self.notice(NoticeLevel::Warning, format!("{}: {warning}", d.name));
+            }
+            specs.push((
+                d.name.clone(),
+                DestinationSpec {
+                    name: d.name.clone(),
+                    url,
+                    backoff: Backoff::default(),
+                    ca_file: None,
+                },
+            ));
+        }
+        if specs.is_empty() {
+            return Err(refused(
+                "no destination is enabled; add one under Destinations and enable it",
+            ));
+        }
+        let session = self.session(inner)?;
+        let mut live = Vec::new();
+        for (name, spec) in specs {
+            live.push((name, session.add_destination(spec)?));
+        }
+        inner.live = live;
+        Ok(())
+    }
+
+    fn start_recording(&self, inner: &mut Inner) -> Result<(), StudioError> {
+        if inner.recording.is_some() {
+            return Err(refused("already recording"));
+        }
+        let settings = inner.profile.recording.clone();
+        let folder = if settings.folder.is_absolute() {
+            settings.folder.clone()
+        } else {
+            inner
+                .collection_path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(&settings.folder)
+        };
+        std::fs::create_dir_all(&folder).map_err(|source| StudioError::Save {
+            path: folder.clone(),
+            source,
+        })?;
+        let stamp = chrono::Local::now().format("%Y-%m-%d_%H-%M-%S");
+        let file_name: String = inner
+            .collection
+            .name
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        let path = folder.join(format!(
+            "{file_name}-{stamp}.{}",
+            settings.format.extension()
+        ));
+        let format = settings.format;
+        let session = self.session(inner)?;
+        let sink = session.add_recording(&path, format)?;
+        inner.recording = Some((sink, path));
+        Ok(())
+    }
+
+    /// Ends the session once nothing records or streams, draining it in the background.
+    fn end_session_if_idle(&self, inner: &mut Inner) {
+        if inner.live.is_empty() && inner.recording.is_none() {
+            if let Some(session) = inner.session.take() {
+                session.stop();
+                std::thread::spawn(move || {
+                    if let Err(e) = session.wait() {
+                        tracing::warn!("the output session ended with: {e}");
+                    }
+                });
+            }
+        }
+    }
+
+    /// Stops recording and streaming (recordings are finalised) and the program.
+    pub fn shutdown(&self) {
+        let mut inner = self.lock();
+        inner.live.clear();
+        inner.recording = None;
+        if let Some(session) = inner.session.take() {
+            session.stop();
+            if let Err(e) = session.wait() {
+                tracing::warn!("the output session ended with: {e}");
+            }
+        }
+        self.program.stop();
+    }
+
+    fn stats(&self) -> StudioStats {
+        let inner = self.lock();
+        let session = inner.session.as_ref().map(Session::stats);
+        let program = self.program.stats();
+        StudioStats {
+            render_fps: program.fps,
+            frames_lagged: program.frames_lagged,
+            compose_ms_avg: program.compose_ms_avg,
+            session,
+        }
+    }
+}
+
+/// Twice a second while anyone listens: counters, and the notices of destinations that failed.
+fn stats_loop(studio: Weak<Studio>) {
+    loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let Some(studio) = studio.upgrade() else {
+            return;
+        };
+        if studio.events.receiver_count() > 0 {
+            let stats = studio.stats();
+            let _ = studio.events.send(Event::Stats { stats });
+        }
+    }
+}
+
+fn scene_mut<'a>(
+    c: &'a mut Collection,
+    scene: &str,
+) -> Result<&'a mut streamwerk_scene::Scene, StudioError> {
+    c.scenes
+        .iter_mut()
+        .find(|s| s.name == scene)
+        .ok_or_else(|| no_scene(scene))
+}
+
+fn layer_mut<'a>(
+    c: &'a mut Collection,
+    scene: &str,
+    source: &str,
+) -> Result<&'a mut streamwerk_scene::Layer, StudioError> {
+    scene_mut(c, scene)?
+        .layers
+        .iter_mut()
+        .find(|l| l.source == source)
+        .ok_or_else(|| no_layer(scene, source))
+}
+
+fn no_scene(scene: &str) -> StudioError {
+    refused(format!("there is no scene `{scene}`"))
+}
+
+fn no_layer(scene: &str, source: &str) -> StudioError {
+    refused(format!("scene `{scene}` does not show `{source}`"))
+}
+
+/// Sources no scene shows any more are removed with their last layer.
+fn drop_unused_sources(c: &mut Collection) {
+    let used: Vec<String> = c
+        .scenes
+        .iter()
+        .flat_map(|s| s.layers.iter().map(|l| l.source.clone()))
+        .collect();
+    c.sources.retain(|s| used.contains(&s.id));
+}
+
+/// Writes a document atomically (temporary file, then rename): a crash never leaves half a file.
+fn save_json<T: serde::Serialize>(path: &Path, document: &T) -> Result<(), StudioError> {
+    let text = serde_json::to_string_pretty(document).expect("documents serialise");
+    let tmp = path.with_extension("json.tmp");
+    let write = || -> std::io::Result<()> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&tmp, text + "\n")?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|source| StudioError::Save {
+        path: path.to_path_buf(),
+        source,
+    })
+}

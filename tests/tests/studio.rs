@@ -1,0 +1,198 @@
+//! The studio in a browser: `streamwerk serve` with the real engine, driven from Debian's
+//! Chromium by playwright-core (ui/e2e/studio.mjs), against a local nginx-rtmp.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use streamwerk_e2e::peers::Nginx;
+use streamwerk_e2e::*;
+
+/// A running `streamwerk serve`, interrupted (as Ctrl-C would) when dropped.
+struct Serve {
+    child: Child,
+    url: String,
+}
+
+impl Serve {
+    fn start(dir: &std::path::Path, scene: &std::path::Path) -> Serve {
+        let mut child = Command::new(bin())
+            .args(["serve", "--port", "0", "--scene", scene.to_str().unwrap()])
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env("STREAMWERK_KEYS_FILE", dir.join("keys.json"))
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("Streamwerk studio: ")
+            .unwrap_or_else(|| panic!("no URL printed: {line:?}"))
+            .to_string();
+        Serve { child, url }
+    }
+
+    fn port(&self) -> u16 {
+        let host = self.url.split('/').nth(2).unwrap();
+        host.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    fn token(&self) -> &str {
+        self.url.split("#token=").nth(1).unwrap()
+    }
+
+    /// Status line of a WebSocket upgrade request to `path`.
+    fn upgrade_status(&self, path: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port())).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        .unwrap();
+        let mut head = [0u8; 64];
+        let n = stream.read(&mut head).unwrap();
+        String::from_utf8_lossy(&head[..n])
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    fn interrupt(mut self) -> std::process::ExitStatus {
+        unsafe_kill(self.child.id(), 2);
+        let status = self.child.wait().unwrap();
+        std::mem::forget(self);
+        status
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn unsafe_kill(pid: u32, signal: i32) {
+    Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .unwrap();
+}
+
+/// The demo collection copied into `dir` with its asset paths made absolute.
+fn demo_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(demo_scene()).unwrap();
+    let logos = root().join("assets/logos/");
+    let text = text.replace("../logos/", &format!("{}/", logos.display()));
+    let file = dir.join("demo.json");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn a_browser_edits_the_scene_goes_live_and_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = demo_copy(dir.path());
+    let nginx = Nginx::start();
+    let serve = Serve::start(dir.path(), &scene);
+
+    // No token, or a wrong one: refused before any WebSocket opens.
+    assert!(serve.upgrade_status("/ws").contains("401"));
+    assert!(serve.upgrade_status("/ws?token=nope").contains("401"));
+    assert!(serve.upgrade_status("/preview").contains("401"));
+    let with_token = serve.upgrade_status(&format!("/ws?token={}", serve.token()));
+    assert!(with_token.contains("101"), "{with_token}");
+    let token_file = dir.path().join("config/streamwerk/serve-token");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&token_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let shots = root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let run = Command::new("node")
+        .arg(root().join("ui/e2e/studio.mjs"))
+        .args([
+            &serve.url,
+            &format!("rtmp://127.0.0.1:{}/live", nginx.port),
+            shots.to_str().unwrap(),
+        ])
+        .current_dir(root().join("ui"))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let result: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        result["keyShown"], false,
+        "the stream key never reaches the page"
+    );
+
+    // The drag moved the text by about (300, 200) canvas pixels (snapping may add a few).
+    let dx = result["after"]["x"].as_f64().unwrap() - result["before"]["x"].as_f64().unwrap();
+    let dy = result["after"]["y"].as_f64().unwrap() - result["before"]["y"].as_f64().unwrap();
+    assert!(
+        (dx - 300.0).abs() <= 10.0 && (dy - 200.0).abs() <= 10.0,
+        "{result}"
+    );
+
+    // The edit was saved: render-frame of the saved collection shows the text where it moved.
+    let saved = std::fs::read_to_string(&scene).unwrap();
+    assert!(saved.contains("Breaking news"), "{saved}");
+    let png = dir.path().join("interview.png");
+    let out = streamwerk(&[
+        "render-frame",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--scene-name",
+        "Interview",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let image = image::open(&png).unwrap().to_rgba8();
+    let lit = |x0: f64, y0: f64| {
+        let mut n = 0;
+        for y in y0 as u32..(y0 as u32 + 60).min(image.height()) {
+            for x in x0 as u32..(x0 as u32 + 300).min(image.width()) {
+                if image.get_pixel(x, y)[0] > 200 {
+                    n += 1;
+                }
+            }
+        }
+        n
+    };
+    let (ax, ay) = (
+        result["after"]["x"].as_f64().unwrap(),
+        result["after"]["y"].as_f64().unwrap(),
+    );
+    let (bx, by) = (
+        result["before"]["x"].as_f64().unwrap(),
+        result["before"]["y"].as_f64().unwrap(),
+    );
+    assert!(lit(ax, ay) > 200, "the text is at its new place");
+    assert_eq!(lit(bx, by), 0, "and no longer at its old one");
+
+    // The server received the live stream; the local recording decodes too.
+    let (received, stream) = nginx.only_recording();
+    assert!(stream.starts_with("studio-e2e-key"), "{stream}");
+    assert_decodes(&received);
+    let recording = std::path::PathBuf::from(result["recording"].as_str().unwrap());
+    assert_decodes(&recording);
+    assert!(span(&packet_times(&recording, "v")) >= 1.5);
+
+    let status = serve.interrupt();
+    assert!(status.success(), "Ctrl-C ends serve cleanly: {status}");
+}

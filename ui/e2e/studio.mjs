@@ -1,0 +1,94 @@
+// Browser end to end: Debian's Chromium, driven by playwright-core, against a running
+// `streamwerk serve`. Called by tests/tests/studio.rs, which starts the server and nginx and
+// checks the media afterwards. Usage: node e2e/studio.mjs STUDIO_URL RTMP_SERVER SHOT_DIR
+// Prints one JSON line with what the Rust side verifies.
+import { chromium } from "playwright-core";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const [url, rtmpServer, shots] = process.argv.slice(2);
+const fail = (message) => {
+  console.error(message);
+  process.exit(1);
+};
+
+const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "streamwerk-chromium-")), {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  viewport: { width: 1600, height: 1000 },
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+const page = browser.pages()[0] ?? (await browser.newPage());
+page.on("pageerror", (e) => fail(`page error: ${e.message}`));
+await page.goto(url);
+await page.waitForFunction(() => window.streamwerk?.state);
+const state = () => page.evaluate(() => window.streamwerk.state);
+
+// The preview draws the program: wait for frames, then check it is not blank.
+await page.waitForFunction(() => window.streamwerk.preview.frames > 10, null, { timeout: 15000 });
+const distinct = await page.evaluate(() => {
+  const source = document.getElementById("preview");
+  const copy = Object.assign(document.createElement("canvas"), { width: 160, height: 90 });
+  const ctx = copy.getContext("2d");
+  ctx.drawImage(source, 0, 0, 160, 90);
+  const data = ctx.getImageData(0, 0, 160, 90).data;
+  const colours = new Set();
+  for (let i = 0; i < data.length; i += 4) colours.add((data[i] >> 4) << 8 | (data[i + 1] >> 4) << 4 | data[i + 2] >> 4);
+  return colours.size;
+});
+if (distinct < 8) fail(`the preview looks blank: ${distinct} colours`);
+await page.screenshot({ path: join(shots, "studio-demo.png") });
+
+// A new scene with a text source, put on air.
+await page.fill("#new-scene-name", "Interview");
+await page.click("#add-scene button");
+await page.waitForFunction(() => window.streamwerk.state.collection.scenes.some((s) => s.name === "Interview"));
+await page.click("#scene-list .name >> text=Interview");
+await page.selectOption("#source-kind", "text");
+await page.fill("#source-id", "headline");
+await page.fill("#source-text", "Breaking news");
+await page.fill("#source-size", "64");
+await page.click("#add-source button");
+await page.waitForFunction(() => window.streamwerk.state.collection.sources.some((s) => s.id === "headline"));
+await page.click("button[aria-label='Put scene Interview on air']");
+await page.waitForFunction(() => window.streamwerk.state.program_scene === "Interview");
+await page.waitForFunction(() => window.streamwerk.state.source_sizes.some((s) => s.id === "headline"));
+
+// Drag it 300 canvas pixels right and 200 down.
+const before = (await state()).collection.scenes.find((s) => s.name === "Interview").layers[0].transform;
+const box = await page.locator("#overlay").boundingBox();
+const k = box.width / 1280;
+const start = { x: box.x + (before.x + 20) * k, y: box.y + (before.y + 20) * k };
+await page.mouse.move(start.x, start.y);
+await page.mouse.down();
+for (let i = 1; i <= 10; i++) await page.mouse.move(start.x + (300 * k * i) / 10, start.y + (200 * k * i) / 10);
+await page.mouse.up();
+await page.waitForFunction((x) => window.streamwerk.state.collection.scenes.find((s) => s.name === "Interview").layers[0].transform.x !== x, before.x);
+const after = (await state()).collection.scenes.find((s) => s.name === "Interview").layers[0].transform;
+await page.waitForTimeout(300);
+await page.screenshot({ path: join(shots, "studio-edited.png") });
+
+// A destination at the local nginx, with its key entered masked, then Go Live.
+await page.fill("#dest-name", "Local");
+await page.selectOption("#dest-platform", "custom");
+await page.fill("#dest-server", rtmpServer);
+await page.fill("#dest-key", "studio-e2e-key");
+await page.click("#add-destination button");
+await page.waitForFunction(() => window.streamwerk.state.profile.destinations.some((d) => d.name === "Local"));
+await page.click("#go-live");
+await page.waitForFunction(() => document.querySelector("[data-destination='Local'] .state")?.textContent?.startsWith("live"), null, { timeout: 15000 });
+await page.screenshot({ path: join(shots, "studio-live.png") });
+const keyShown = (await page.content()).includes("studio-e2e-key");
+await page.click("#record");
+await page.waitForFunction(() => window.streamwerk.state.recording !== null);
+await page.waitForTimeout(4000);
+const recording = (await state()).recording;
+await page.click("#record");
+await page.waitForFunction(() => window.streamwerk.state.recording === null);
+await page.click("#go-live");
+await page.waitForFunction(() => window.streamwerk.state.live.length === 0);
+
+console.log(JSON.stringify({ before, after, recording, keyShown, distinct }));
+await browser.close();

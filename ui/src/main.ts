@@ -1,0 +1,391 @@
+// The studio page: renders the state the engine pushes and turns clicks, drags and keys into
+// protocol commands. The engine is the source of truth; the page keeps only what is being
+// edited (selection, an unfinished drag).
+import type { Command, Layer, NoticeLevel, Platform, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
+import { Connection } from "./connection";
+import { startPreview, type PreviewStats } from "./preview";
+import { type Box, History, hitTest, layerBox, moveBox, resizeBox, snapLines, withBox } from "./editor";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+let connection: Connection;
+let state: StudioState;
+let stats: StudioStats | null = null;
+let preview: PreviewStats;
+/// Scene selected in the list (edited), and layer selected on the canvas.
+let selectedScene = "";
+let selectedLayer: string | null = null;
+const history = new History<{ scene: string; source: string; before: Transform; after: Transform }>();
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+}
+
+function notice(level: NoticeLevel, message: string) {
+  const n = el("div", { className: `notice ${level}`, textContent: message });
+  $("notices").append(n);
+  setTimeout(() => n.remove(), level === "error" ? 15000 : 8000);
+}
+
+/// Sends a command; a refusal shows as a notice, not in the console. True when applied.
+async function run(command: Command): Promise<boolean> {
+  try {
+    await connection.send(command);
+    return true;
+  } catch (e) {
+    notice("error", (e as Error).message);
+    return false;
+  }
+}
+
+function scene(): Scene | undefined {
+  return state.collection.scenes.find((s) => s.name === selectedScene);
+}
+
+function render() {
+  if (!state.collection.scenes.some((s) => s.name === selectedScene)) selectedScene = state.program_scene;
+  renderScenes();
+  renderLayers();
+  renderSelection();
+  renderDestinations();
+  renderButtons();
+}
+
+function renderScenes() {
+  const list = $("scene-list");
+  list.replaceChildren(
+    ...state.collection.scenes.map((s) => {
+      const item = el("li", { className: s.name === state.program_scene ? "on-air" : "" });
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", String(s.name === selectedScene));
+      const name = el("span", { className: "name", textContent: s.name, tabIndex: 0, title: "Click to select; double-click or Enter to put on air" });
+      name.onclick = () => { selectedScene = s.name; selectedLayer = null; render(); };
+      name.ondblclick = () => run({ type: "switch_scene", scene: s.name });
+      name.onkeydown = (e) => { if (e.key === "Enter") run({ type: "switch_scene", scene: s.name }); };
+      const cut = el("button", { textContent: "Cut", title: `Put ${s.name} on air` });
+      cut.setAttribute("aria-label", `Put scene ${s.name} on air`);
+      cut.onclick = () => run({ type: "switch_scene", scene: s.name }).then((ok) => { if (ok) { selectedScene = s.name; render(); } });
+      item.append(name, cut);
+      return item;
+    }),
+  );
+  $("on-air").textContent = `On air: ${state.program_scene}`;
+}
+
+function sourceLabel(id: string) {
+  const s = state.collection.sources.find((x) => x.id === id);
+  return s?.name || id;
+}
+
+function renderLayers() {
+  const layers = scene()?.layers ?? [];
+  $("layer-list").replaceChildren(
+    ...[...layers].reverse().map((layer, reversed) => {
+      const index = layers.length - 1 - reversed;
+      const item = el("li", { className: layer.source === selectedLayer ? "selected" : "" });
+      const name = el("span", { className: "name", textContent: sourceLabel(layer.source), tabIndex: 0 });
+      name.onclick = () => { selectedLayer = layer.source; render(); };
+      const button = (text: string, label: string, command: Command) => {
+        const b = el("button", { textContent: text, title: label });
+        b.setAttribute("aria-label", `${label}: ${sourceLabel(layer.source)}`);
+        b.onclick = () => run(command);
+        return b;
+      };
+      const where = { scene: selectedScene, source: layer.source };
+      item.append(
+        name,
+        button(layer.visible ? "Hide" : "Show", layer.visible ? "Hide" : "Show", { type: "set_layer_visible", ...where, visible: !layer.visible }),
+        button(layer.locked ? "Unlock" : "Lock", layer.locked ? "Unlock" : "Lock", { type: "set_layer_locked", ...where, locked: !layer.locked }),
+        button("▲", "Move up", { type: "move_layer", ...where, index: index + 1 }),
+        button("▼", "Move down", { type: "move_layer", ...where, index: Math.max(0, index - 1) }),
+        button("✕", "Remove", { type: "remove_layer", ...where }),
+      );
+      return item;
+    }),
+  );
+}
+
+/// Canvas pixels per CSS pixel of the overlay.
+function scale() {
+  const rect = $("overlay").getBoundingClientRect();
+  return state.collection.canvas.width / rect.width;
+}
+
+function selected(): Layer | undefined {
+  return scene()?.layers.find((l) => l.source === selectedLayer);
+}
+
+function renderSelection(box?: Box) {
+  const overlay = $("overlay");
+  overlay.replaceChildren();
+  const layer = selected();
+  const b = box ?? (layer ? layerBox(layer, state) : null);
+  if (!b) return;
+  const k = 1 / scale();
+  const frame = el("div", { className: "selection" }, el("div", { className: "handle" }));
+  frame.dataset.source = layer?.source ?? "";
+  Object.assign(frame.style, { left: `${b.x * k}px`, top: `${b.y * k}px`, width: `${b.w * k}px`, height: `${b.h * k}px` });
+  overlay.append(frame);
+}
+
+function setupEditor() {
+  const overlay = $("overlay");
+  overlay.onpointerdown = (e) => {
+    const s = scene();
+    if (!s) return;
+    const k = scale();
+    const rect = overlay.getBoundingClientRect();
+    const x = (e.clientX - rect.left) * k;
+    const y = (e.clientY - rect.top) * k;
+    const current = selected();
+    const currentBox = current ? layerBox(current, state) : null;
+    const onHandle = currentBox && Math.abs(x - (currentBox.x + currentBox.w)) < 12 * k && Math.abs(y - (currentBox.y + currentBox.h)) < 12 * k;
+    const layer = onHandle ? current! : hitTest(s.layers, state, x, y);
+    selectedLayer = layer?.source ?? null;
+    render();
+    if (!layer || layer.locked) return;
+    const start = layerBox(layer, state);
+    if (!start) return;
+    overlay.setPointerCapture(e.pointerId);
+    const before = layer.transform;
+    const lines = snapLines(state.collection.canvas.width, state.collection.canvas.height);
+    let box = start;
+    let sent = 0;
+    const apply = (final: boolean) => {
+      const transform = withBox(before, box, onHandle || before.width !== null);
+      const now = performance.now();
+      if (final || now - sent > 50) {
+        sent = now;
+        run({ type: "set_transform", scene: s.name, source: layer.source, transform });
+      }
+      return transform;
+    };
+    overlay.onpointermove = (m) => {
+      const dx = (m.clientX - e.clientX) * k;
+      const dy = (m.clientY - e.clientY) * k;
+      box = onHandle ? resizeBox(start, dx, dy, m.shiftKey) : moveBox(start, dx, dy, m.altKey ? { xs: [], ys: [] } : lines);
+      renderSelection(box);
+      apply(false);
+    };
+    overlay.onpointerup = () => {
+      overlay.onpointermove = null;
+      overlay.onpointerup = null;
+      if (box !== start) history.push({ scene: s.name, source: layer.source, before, after: apply(true) });
+    };
+  };
+  overlay.onkeydown = (e) => {
+    const layer = selected();
+    if (!layer || layer.locked) return;
+    const step = e.shiftKey ? 10 : 1;
+    const delta: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const d = delta[e.key];
+    if (!d) return;
+    e.preventDefault();
+    const before = layer.transform;
+    const after = { ...before, x: before.x + d[0], y: before.y + d[1] };
+    history.push({ scene: selectedScene, source: layer.source, before, after });
+    run({ type: "set_transform", scene: selectedScene, source: layer.source, transform: after });
+  };
+}
+
+function renderDestinations() {
+  const sinks = stats?.session?.sinks ?? [];
+  $("destination-list").replaceChildren(
+    ...state.profile.destinations.map((d) => {
+      const live = state.live.includes(d.name);
+      const sink = sinks.find((s) => s.name.startsWith(`${d.name} (`));
+      const st = sink?.destination?.state;
+      const label = st ? st.state : live ? "connecting" : d.enabled ? "ready" : "disabled";
+      const detail = sink && st
+        ? ` · ${sink.bitrate_kbps.toFixed(0)} kbps · ${sink.dropped} dropped · up ${sink.destination!.uptime_s.toFixed(0)} s · ${sink.destination!.reconnects} reconnects`
+        : "";
+      const error = st && "error" in st ? ` · ${st.error}` : "";
+      const item = el("li", { className: "destination" },
+        el("strong", { textContent: `${d.name} (${d.platform})` }),
+        el("span", { className: `state ${label}`, textContent: label + detail + error }),
+      );
+      item.dataset.destination = d.name;
+      if (live) {
+        const again = el("button", { textContent: "Reconnect now" });
+        again.onclick = () => run({ type: "reconnect_destination", name: d.name });
+        item.append(again);
+      } else {
+        const toggle = el("button", { textContent: d.enabled ? "Disable" : "Enable" });
+        toggle.onclick = () => run({ type: "set_destination", destination: { ...d, enabled: !d.enabled } });
+        const remove = el("button", { textContent: "Remove" });
+        remove.setAttribute("aria-label", `Remove destination ${d.name}`);
+        remove.onclick = () => run({ type: "remove_destination", name: d.name });
+        item.append(toggle, remove);
+      }
+      return item;
+    }),
+  );
+}
+
+function renderButtons() {
+  const live = $("go-live");
+  live.textContent = state.live.length ? "Stop streaming" : "Go Live";
+  live.classList.toggle("active", state.live.length > 0);
+  const record = $("record");
+  const elapsed = stats?.session?.elapsed_s;
+  record.textContent = state.recording ? `Stop recording${elapsed ? ` ${clock(elapsed)}` : ""}` : "Record";
+  record.title = state.recording ? `Recording to ${state.recording}` : "Start recording (Ctrl+R)";
+  record.classList.toggle("active", state.recording !== null);
+}
+
+function clock(seconds: number) {
+  const s = Math.floor(seconds);
+  return `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function renderStatus() {
+  const s = stats;
+  const parts = [`program ${s ? s.render_fps.toFixed(1) : "–"} fps`, `preview ${preview.fps.toFixed(1)} fps`, `lagged ${s?.frames_lagged ?? 0}`];
+  if (s?.session) {
+    parts.push(`encoding ${s.session.fps.toFixed(1)} fps`, `${s.session.bitrate_kbps.toFixed(0)} kbps`, `skipped ${s.session.frames_skipped}`,
+      `dropped ${s.session.sinks.reduce((n, x) => n + x.dropped, 0)}`);
+  }
+  if (state.recording) parts.push(`recording ${state.recording}`);
+  $("status-bar").textContent = parts.join(" · ");
+}
+
+function newSource(): Source {
+  const id = ($("source-id") as HTMLInputElement).value.trim();
+  const kind = ($("source-kind") as HTMLSelectElement).value;
+  const color = ($("source-color") as HTMLInputElement).value;
+  switch (kind) {
+    case "text":
+      return {
+        id,
+        kind: "text",
+        settings: {
+          text: ($("source-text") as HTMLInputElement).value,
+          font: null,
+          size: Number(($("source-size") as HTMLInputElement).value),
+          color,
+          bold: false,
+          align: "left",
+          wrap_width: null,
+          outline: null,
+          background: null,
+        },
+      };
+    case "color":
+      return { id, kind: "color", settings: { color, width: 320, height: 180 } };
+    case "image":
+      return { id, kind: "image", settings: { path: ($("source-path") as HTMLInputElement).value } };
+    case "tone":
+      return { id, kind: "tone", settings: { frequency_hz: 440, level_dbfs: -20, beep_each_second: false } };
+    default:
+      return { id, kind: "test_pattern", settings: { width: null, height: null, flash_each_second: false } };
+  }
+}
+
+function setupForms() {
+  $("add-scene").onsubmit = (e) => {
+    e.preventDefault();
+    const input = $("new-scene-name") as HTMLInputElement;
+    run({ type: "add_scene", name: input.value.trim() }).then((ok) => { if (ok) { selectedScene = input.value.trim(); input.value = ""; render(); } });
+  };
+  $("scene-rename").onclick = () => {
+    const name = prompt("New name for the scene", selectedScene);
+    if (name) run({ type: "rename_scene", scene: selectedScene, name }).then((ok) => { if (ok) { selectedScene = name; render(); } });
+  };
+  $("scene-duplicate").onclick = () => run({ type: "duplicate_scene", scene: selectedScene, name: `${selectedScene} copy` });
+  $("scene-remove").onclick = () => run({ type: "remove_scene", scene: selectedScene });
+  const move = (delta: number) => {
+    const index = state.collection.scenes.findIndex((s) => s.name === selectedScene);
+    run({ type: "move_scene", scene: selectedScene, index: Math.max(0, index + delta) });
+  };
+  $("scene-up").onclick = () => move(-1);
+  $("scene-down").onclick = () => move(1);
+
+  const kind = $("source-kind") as HTMLSelectElement;
+  const showFields = () => {
+    for (const label of document.querySelectorAll<HTMLElement>("#add-source label[class]")) {
+      label.hidden = !label.classList.contains(`for-${kind.value.replace("_", "-")}`);
+    }
+  };
+  kind.onchange = showFields;
+  showFields();
+  $("add-source").onsubmit = (e) => {
+    e.preventDefault();
+    const source = newSource();
+    const transform: Transform = { x: 100, y: 100, width: null, height: null, crop: { left: 0, top: 0, right: 0, bottom: 0 }, rotation: 0, opacity: 1 };
+    run({ type: "add_source", scene: selectedScene, source, transform }).then((ok) => { if (ok) { selectedLayer = source.id; render(); } });
+  };
+
+  $("add-destination").onsubmit = async (e) => {
+    e.preventDefault();
+    const value = (id: string) => ($(id) as HTMLInputElement).value.trim();
+    const name = value("dest-name");
+    const key = value("dest-key");
+    const keyName = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+    if (key && !(await run({ type: "set_stream_key", name: keyName, key }))) return;
+    ($("dest-key") as HTMLInputElement).value = "";
+    await run({
+      type: "set_destination",
+      destination: {
+        name,
+        platform: value("dest-platform") as Platform,
+        server: value("dest-server") || null,
+        key: key || state.stored_keys.includes(keyName) ? keyName : null,
+        enabled: ($("dest-enabled") as HTMLInputElement).checked,
+      },
+    });
+  };
+
+  $("go-live").onclick = () => run({ type: state.live.length ? "stop_live" : "go_live" });
+  $("record").onclick = () => run({ type: state.recording ? "stop_recording" : "start_recording" });
+}
+
+function setupShortcuts() {
+  document.addEventListener("keydown", (e) => {
+    if (!(e.ctrlKey || e.metaKey)) return;
+    const undoing = e.key.toLowerCase() === "z";
+    if (undoing) {
+      e.preventDefault();
+      const entry = e.shiftKey ? history.redo() : history.undo();
+      if (entry) run({ type: "set_transform", scene: entry.scene, source: entry.source, transform: e.shiftKey ? entry.after : entry.before });
+    } else if (e.key.toLowerCase() === "l") {
+      e.preventDefault();
+      $("go-live").click();
+    } else if (e.key.toLowerCase() === "r") {
+      e.preventDefault();
+      $("record").click();
+    } else if (/^[1-9]$/.test(e.key)) {
+      const s = state.collection.scenes[Number(e.key) - 1];
+      if (s) {
+        e.preventDefault();
+        run({ type: "switch_scene", scene: s.name });
+      }
+    }
+  });
+}
+
+async function main() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
+  const base = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
+  try {
+    connection = await Connection.open(base, token, {
+      state: (s) => { state = s; render(); },
+      stats: (s) => { stats = s; renderDestinations(); renderButtons(); renderStatus(); },
+      notice,
+      closed: (reason) => notice("error", reason),
+    });
+  } catch (e) {
+    notice("error", (e as Error).message);
+    return;
+  }
+  preview = startPreview(base, token, $("preview") as HTMLCanvasElement);
+  setupEditor();
+  setupForms();
+  setupShortcuts();
+  window.addEventListener("resize", () => renderSelection());
+  // For tests and the curious: the page's live view of the studio.
+  Object.assign(window, { streamwerk: { get state() { return state; }, get preview() { return preview; } } });
+}
+
+main();

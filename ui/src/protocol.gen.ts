@@ -1,0 +1,193 @@
+// Generated from crates/protocol by `cargo test -p streamwerk-protocol` with
+// STREAMWERK_BLESS=1. Do not edit.
+
+export const PROTOCOL_VERSION = 1;
+
+export type Request = { id: number, command: Command, };
+
+export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transform", scene: string, source: string, transform: Transform, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "reconnect_destination", name: string, } | { "type": "save" };
+
+export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, };
+
+export type NoticeLevel = "info" | "warning" | "error";
+
+export type StudioState = { collection: Collection, 
+/**
+ * The scene on air.
+ */
+program_scene: string, profile: Profile, 
+/**
+ * Destinations going out now (by profile name).
+ */
+live: Array<string>, 
+/**
+ * The file being recorded, if any.
+ */
+recording: string | null, 
+/**
+ * Natural picture size (width, height) of each video source shown so far, by id: where a
+ * layer has no explicit size, this is its size on the canvas.
+ */
+source_sizes: Array<SourceSize>, 
+/**
+ * Names of the stream keys the key store holds for the profile's destinations.
+ */
+stored_keys: Array<string>, };
+
+export type StudioStats = { 
+/**
+ * Frames composed per second.
+ */
+render_fps: number, frames_lagged: number, compose_ms_avg: number, 
+/**
+ * Encoding counters of the current session, while one runs.
+ */
+session: StatsSnapshot | null, };
+
+export type SourceSize = { id: string, width: number, height: number, };
+
+export type StatsSnapshot = { elapsed_s: number, frames_rendered: number, frames_lagged: number, frames_skipped: number, frames_encoded: number, compose_ms_avg: number, compose_ms_max: number, video_bytes: number, audio_blocks: number, audio_dropped: number, audio_bytes: number, 
+/**
+ * Encoded frames per second since the previous snapshot.
+ */
+fps: number, 
+/**
+ * Encoded audio and video bitrate since the previous snapshot.
+ */
+bitrate_kbps: number, sinks: Array<SinkStatsSnapshot>, };
+
+export type SinkStatsSnapshot = { name: string, packets: number, bytes: number, dropped: number, error: string | null, 
+/**
+ * Sent bitrate since the previous snapshot.
+ */
+bitrate_kbps: number, 
+/**
+ * Destinations only: connection state, reconnections so far, seconds live.
+ */
+destination: DestinationSnapshot | null, };
+
+export type DestinationSnapshot = { state: DestinationState, reconnects: number, uptime_s: number, };
+
+export type DestinationState = { "state": "connecting" } | { "state": "live" } | { "state": "reconnecting", attempt: number, retry_in_ms: number, error: string, } | { "state": "failed", error: string, } | { "state": "stopped" };
+
+export type Collection = { schema_version: number, name: string, canvas: Canvas, sources: Array<Source>, scenes: Array<Scene>, audio: AudioSettings, };
+
+export type Canvas = { width: number, height: number, fps: number, };
+
+export type AudioSettings = { sample_rate: number, channels: number, };
+
+export type Source = { id: string, name?: string, } & ({ "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings });
+
+export type SourceKind = { "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings };
+
+export type TestPatternSettings = { 
+/**
+ * Defaults to the canvas size.
+ */
+width: number | null, height: number | null, 
+/**
+ * Turn the whole frame white on each whole second (pairs with a tone's `beep_each_second`).
+ */
+flash_each_second: boolean, };
+
+export type ColorSettings = { color: Rgba, width: number, height: number, };
+
+export type ImageSettings = { 
+/**
+ * PNG, JPEG, GIF (first frame) or WebP; relative to the collection file.
+ */
+path: string, };
+
+export type Align = "left" | "center" | "right";
+
+export type Outline = { width: number, color: Rgba, };
+
+export type TextBackground = { color: Rgba, padding: number, };
+
+export type TextSettings = { text: string, 
+/**
+ * A font file (TTF/OTF); defaults to the bundled font.
+ */
+font: string | null, 
+/**
+ * Font size in canvas pixels.
+ */
+size: number, color: Rgba, bold: boolean, align: Align, 
+/**
+ * Wrap lines at this width in pixels; no wrapping when absent.
+ */
+wrap_width: number | null, outline: Outline | null, background: TextBackground | null, };
+
+export type ToneSettings = { frequency_hz: number, level_dbfs: number, beep_each_second: boolean, };
+
+export type CameraSettings = { 
+/**
+ * Device name or index; the first camera when absent.
+ */
+device: string | null, width: number | null, height: number | null, fps: number | null, };
+
+export type MicrophoneSettings = { 
+/**
+ * Device name; the default input when absent.
+ */
+device: string | null, };
+
+export type MediaFileSettings = { path: string, looping: boolean, };
+
+export type Scene = { name: string, layers: Array<Layer>, };
+
+export type Layer = { source: string, transform: Transform, visible: boolean, locked: boolean, };
+
+export type Transform = { x: number, y: number, width: number | null, height: number | null, crop: Crop, rotation: number, opacity: number, };
+
+export type Crop = { left: number, top: number, right: number, bottom: number, };
+
+export type Rgba = string;
+
+export type Profile = { schema_version: number, video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, 
+/**
+ * Where `streamwerk stream --profile` goes live; every enabled one at once.
+ */
+destinations: Array<DestinationSettings>, };
+
+export type VideoEncoderSettings = { 
+/**
+ * x264 preset: ultrafast … veryslow.
+ */
+preset: string, 
+/**
+ * x264 tune, such as `zerolatency`; none when absent.
+ */
+tune: string | null, 
+/**
+ * H.264 profile: baseline, main or high.
+ */
+profile: string, rate_control: RateControl, bitrate_kbps: number, 
+/**
+ * VBR ceiling; defaults to 1.5 x the bitrate.
+ */
+max_bitrate_kbps: number | null, keyframe_interval_s: number, 
+/**
+ * Encoder threads; 0 lets x264 choose.
+ */
+threads: number, };
+
+export type RateControl = "cbr" | "vbr";
+
+export type AudioEncoderSettings = { bitrate_kbps: number, };
+
+export type RecordingFormat = "mkv" | "mp4";
+
+export type RecordingSettings = { format: RecordingFormat, folder: string, };
+
+export type DestinationSettings = { name: string, platform: Platform, 
+/**
+ * Ingest server URL without the key, such as rtmp://host/app; the platform's own when absent.
+ */
+server: string | null, 
+/**
+ * Name of the stream key in the key store.
+ */
+key: string | null, enabled: boolean, };
+
+export type Platform = "youtube" | "twitch" | "facebook" | "linkedin" | "kick" | "tiktok" | "custom";
