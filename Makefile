@@ -9,22 +9,32 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # ffprobe tools that decode what the engine writes, and nginx with the RTMP module as the
 # ingest server the streaming tests push to (stunnel and openssl put TLS in front of it).
 # The UI's browser tests run in Debian's Chromium (Node 20 and npm build the UI; see below).
+# The desktop app: WebKitGTK to build it, Xvfb and WebKitWebDriver to test it headless.
 APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev \
 	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
-	nginx libnginx-mod-rtmp stunnel4 openssl chromium
+	nginx libnginx-mod-rtmp stunnel4 openssl chromium \
+	build-essential libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev \
+	xvfb xauth webkit2gtk-driver
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
 .PHONY: run test deps ui build bench
 
-# The studio on your own collection (made from the demo on first run), in the browser: open
-# the URL it prints. Ctrl-C stops it and finalises any recording.
+# The studio on your own collection (made from the demo on first run): a window where a
+# display exists, else in the browser at the URL it prints. Closing it (or Ctrl-C) finalises
+# any recording.
 run: build
-	$(TARGET_DIR)/release/streamwerk serve
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(TARGET_DIR)/release/streamwerk-studio; \
+	else \
+		echo "No display: serving the studio to a browser instead."; \
+		$(TARGET_DIR)/release/streamwerk serve; \
+	fi
 
 test: deps ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npx tsc --noEmit && npx vitest run
-	cargo build --bin streamwerk
+	cargo build --bin streamwerk --bin streamwerk-studio
 	cargo test --workspace -- --test-threads=2
 
 ui: deps
@@ -32,7 +42,7 @@ ui: deps
 	cd ui && npx vite build --logLevel warn
 
 build: deps ui
-	cargo build --release --bin streamwerk
+	cargo build --release --bin streamwerk --bin streamwerk-studio
 
 bench: build
 	cargo bench -p streamwerk-engine --bench compose
@@ -52,3 +62,4 @@ deps:
 		|| { echo "Node.js 20 or newer (with npm) is needed to build the UI: install it from nodejs.org or NodeSource, then run make again." >&2; exit 1; }
 	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+	@[ -x "$(CARGO_BIN)/tauri-driver" ] || cargo install tauri-driver --locked

@@ -1,6 +1,8 @@
-// The control connection: requests with numbered replies, and the events the engine pushes.
+// The control connection: requests with numbered replies, and the events the engine pushes,
+// over whichever carrier the page runs on.
 import type { Command, Event, StudioState, StudioStats, NoticeLevel } from "./protocol.gen";
 import { PROTOCOL_VERSION } from "./protocol.gen";
+import type { Carrier } from "./carrier";
 
 export interface Handlers {
   state(state: StudioState): void;
@@ -10,32 +12,28 @@ export interface Handlers {
 }
 
 export class Connection {
-  private socket: WebSocket;
   private nextId = 1;
   private pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
 
-  private constructor(socket: WebSocket, private handlers: Handlers) {
-    this.socket = socket;
-    socket.onmessage = (m) => this.receive(JSON.parse(m.data as string) as Event);
-    socket.onclose = () => {
+  private constructor(private carrier: Carrier, private handlers: Handlers) {
+    carrier.receive = (text) => this.receive(JSON.parse(text) as Event);
+    carrier.closed = () => {
       for (const p of this.pending.values()) p.reject(new Error("the studio closed the connection"));
       this.pending.clear();
       handlers.closed("The connection to the studio closed. Reload the page to reconnect.");
     };
   }
 
-  /// Opens `/ws` with the token and waits for the engine's hello.
-  static open(base: string, token: string, handlers: Handlers): Promise<Connection> {
+  /// Waits for the engine's hello on `carrier`, checks the protocol version, and takes over.
+  static open(carrier: Carrier, handlers: Handlers): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`${base}/ws?token=${encodeURIComponent(token)}`);
-      socket.onerror = () => reject(new Error("the studio refused the connection: check the token in the URL"));
-      socket.onmessage = (m) => {
-        const hello = JSON.parse(m.data as string) as Event;
+      carrier.receive = (text) => {
+        const hello = JSON.parse(text) as Event;
         if (hello.type !== "hello") return reject(new Error("the studio did not greet us"));
         if (hello.version !== PROTOCOL_VERSION) {
           return reject(new Error(`the studio speaks protocol ${hello.version}, this page ${PROTOCOL_VERSION}: reload`));
         }
-        const connection = new Connection(socket, handlers);
+        const connection = new Connection(carrier, handlers);
         handlers.state(hello.state);
         resolve(connection);
       };
@@ -47,7 +45,7 @@ export class Connection {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.socket.send(JSON.stringify({ id, command }));
+      this.carrier.send(JSON.stringify({ id, command }));
     });
   }
 

@@ -3,6 +3,7 @@
 // edited (selection, an unfinished drag).
 import type { Command, Layer, NoticeLevel, Platform, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
 import { Connection } from "./connection";
+import { openCarrier, openFrames } from "./carrier";
 import { startPreview, type PreviewStats } from "./preview";
 import { type Box, History, hitTest, layerBox, moveBox, resizeBox, snapLines, withBox } from "./editor";
 
@@ -366,10 +367,8 @@ function setupShortcuts() {
 }
 
 async function main() {
-  const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
-  const base = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
   try {
-    connection = await Connection.open(base, token, {
+    connection = await Connection.open(await openCarrier(), {
       state: (s) => { state = s; render(); },
       stats: (s) => { stats = s; renderDestinations(); renderButtons(); renderStatus(); },
       notice,
@@ -379,7 +378,7 @@ async function main() {
     notice("error", (e as Error).message);
     return;
   }
-  preview = startPreview(base, token, $("preview") as HTMLCanvasElement);
+  preview = startPreview(openFrames(), $("preview") as HTMLCanvasElement);
   setupEditor();
   setupForms();
   setupShortcuts();

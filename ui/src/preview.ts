@@ -1,6 +1,7 @@
-// The program preview: binary I420 frames over their own WebSocket, drawn with WebGL (the GPU
-// converts YUV to RGB) or, without WebGL, converted on the CPU into a 2D canvas. Only the
-// newest frame is drawn; the server skips frames for a slow page instead of queueing them.
+// The program preview: binary I420 frames, drawn with WebGL (the GPU converts YUV to RGB) or,
+// without WebGL, converted on the CPU into a 2D canvas. Only the newest frame is drawn; the
+// engine skips frames for a slow page instead of queueing them.
+import type { Frames } from "./carrier";
 
 const HEADER = 16;
 
@@ -10,17 +11,15 @@ export interface PreviewStats {
   fps: number;
 }
 
-export function startPreview(base: string, token: string, canvas: HTMLCanvasElement): PreviewStats {
+export function startPreview(frames: Frames, canvas: HTMLCanvasElement): PreviewStats {
   const stats: PreviewStats = { frames: 0, fps: 0 };
   const draw = glDrawer(canvas) ?? cpuDrawer(canvas);
   let latest: ArrayBuffer | null = null;
   let windowStart = performance.now();
   let windowFrames = 0;
-  const socket = new WebSocket(`${base}/preview?token=${encodeURIComponent(token)}`);
-  socket.binaryType = "arraybuffer";
-  socket.onmessage = (m) => {
+  frames.onframe = (data) => {
     const first = latest === null;
-    latest = m.data as ArrayBuffer;
+    latest = data;
     if (first) requestAnimationFrame(frame);
   };
   function frame() {
@@ -31,6 +30,7 @@ export function startPreview(base: string, token: string, canvas: HTMLCanvasElem
     const width = view.getUint32(8, true);
     const height = view.getUint32(12, true);
     draw(new Uint8Array(data, HEADER), width, height);
+    frames.drawn();
     stats.frames++;
     windowFrames++;
     const now = performance.now();

@@ -62,7 +62,7 @@ struct Auth {
 pub fn run(args: ServeArgs) -> Outcome {
     let scene = match args.scene {
         Some(path) => path,
-        None => first_collection().map_err(runtime)?,
+        None => streamwerk_studio::own_collection().map_err(runtime)?,
     };
     let profile = args
         .profile
@@ -315,27 +315,4 @@ fn write_private(file: &Path, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", file.display()))?;
     f.write_all(text.as_bytes())?;
     Ok(())
-}
-
-/// The user's own collection: on first use, a copy of the demo whose asset paths point at
-/// the installed assets, so edits never touch the demo itself.
-fn first_collection() -> anyhow::Result<PathBuf> {
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("streamwerk");
-    let mine = data.join("collection.json");
-    if mine.exists() {
-        return Ok(mine);
-    }
-    let demo = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/scenes/demo.json"
-    ));
-    let mut collection = streamwerk_scene::load_collection(demo)?;
-    collection.make_paths_absolute();
-    std::fs::create_dir_all(&data)?;
-    std::fs::write(&mine, serde_json::to_string_pretty(&collection)? + "\n")?;
-    Ok(mine)
 }

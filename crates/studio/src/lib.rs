@@ -17,6 +17,8 @@ use streamwerk_scene::{
     check_collection, is_key_name, load_collection, load_profile, Collection, LoadError, Profile,
 };
 use tokio::sync::broadcast;
+/// Why an event subscription yielded nothing: fell behind (skip ahead) or the studio closed.
+pub use tokio::sync::broadcast::error::RecvError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StudioError {
@@ -620,4 +622,26 @@ fn save_json<T: serde::Serialize>(path: &Path, document: &T) -> Result<(), Studi
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// The user's own collection, `collection.json` in the data folder: on first use a copy of the
+/// demo whose asset paths point at the installed assets, so edits never touch the demo.
+pub fn own_collection() -> Result<PathBuf, StudioError> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("streamwerk");
+    let mine = data.join("collection.json");
+    if mine.exists() {
+        return Ok(mine);
+    }
+    let demo = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/scenes/demo.json"
+    ));
+    let mut collection = load_collection(demo)?;
+    collection.make_paths_absolute();
+    save_json(&mine, &collection)?;
+    Ok(mine)
 }

@@ -1,0 +1,169 @@
+//! The desktop studio: the web UI (ui/) in a native window, with the engine in-process. The UI
+//! speaks the same protocol as in the browser; only the carrier differs: events arrive on a
+//! Tauri channel, requests go through `invoke`, and preview frames come as raw bytes on their
+//! own channel, paced by the page (at most two frames in flight, so frames are skipped, never
+//! queued).
+
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use streamwerk_keys::KeyStore;
+use streamwerk_protocol::{Event, PreviewHeader, Request};
+use streamwerk_studio::{RecvError, Studio};
+use tauri::ipc::{Channel, InvokeResponseBody};
+use tauri::{Manager, State};
+
+/// Preview frames that may be on their way to the page at once.
+const PREVIEW_IN_FLIGHT: i32 = 2;
+
+struct App {
+    studio: Arc<Studio>,
+    /// Frames the page may still receive before it reports one drawn.
+    preview_credit: Arc<AtomicI32>,
+}
+
+/// Opens the event stream: the hello, then every event, as protocol JSON.
+#[tauri::command]
+fn connect(app: State<'_, App>, events: Channel<String>) -> Result<(), String> {
+    let studio = app.studio.clone();
+    let mut rx = studio.subscribe();
+    events
+        .send(json(&studio.hello()))
+        .map_err(|e| e.to_string())?;
+    std::thread::Builder::new()
+        .name("ipc-events".into())
+        .spawn(move || loop {
+            match rx.blocking_recv() {
+                Ok(event) => {
+                    if events.send(json(&event)).is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return,
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// One protocol request (JSON); answers with its reply event (JSON).
+#[tauri::command]
+async fn request(app: State<'_, App>, text: String) -> Result<String, String> {
+    let reply = match serde_json::from_str::<Request>(&text) {
+        Ok(request) => {
+            let studio = app.studio.clone();
+            let outcome =
+                tauri::async_runtime::spawn_blocking(move || studio.handle(request.command))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.map_err(|e| e.to_string()));
+            Event::Reply {
+                id: request.id,
+                error: outcome.err(),
+            }
+        }
+        Err(e) => Event::Reply {
+            id: 0,
+            error: Some(format!("not a request: {e}")),
+        },
+    };
+    Ok(json(&reply))
+}
+
+/// Starts sending program frames (header + I420, as over the WebSocket) to `frames`.
+#[tauri::command]
+fn watch_preview(app: State<'_, App>, frames: Channel<InvokeResponseBody>) -> Result<(), String> {
+    let studio = app.studio.clone();
+    let credit = app.preview_credit.clone();
+    credit.store(PREVIEW_IN_FLIGHT, Ordering::SeqCst);
+    std::thread::Builder::new()
+        .name("ipc-preview".into())
+        .spawn(move || {
+            let preview = studio.preview();
+            let _watch = preview.watch();
+            let mut seq = 0;
+            loop {
+                if credit.load(Ordering::SeqCst) <= 0 {
+                    std::thread::sleep(Duration::from_millis(2));
+                    continue;
+                }
+                let mut frame = PreviewHeader::bytes(0, 0, 0).to_vec();
+                let Some((n, width, height)) =
+                    preview.next(seq, Duration::from_millis(500), &mut frame)
+                else {
+                    continue;
+                };
+                seq = n;
+                frame[..PreviewHeader::LEN]
+                    .copy_from_slice(&PreviewHeader::bytes(n, width, height));
+                credit.fetch_sub(1, Ordering::SeqCst);
+                if frames.send(InvokeResponseBody::Raw(frame)).is_err() {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The page drew a frame: one more may come.
+#[tauri::command]
+fn preview_drawn(app: State<'_, App>) {
+    let credit = &app.preview_credit;
+    if credit.fetch_add(1, Ordering::SeqCst) >= PREVIEW_IN_FLIGHT {
+        credit.store(PREVIEW_IN_FLIGHT, Ordering::SeqCst);
+    }
+}
+
+fn json(event: &Event) -> String {
+    serde_json::to_string(event).expect("events serialise")
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    // STREAMWERK_COLLECTION opens another collection (tests, several shows); the user's own,
+    // made from the demo on first run, otherwise.
+    let collection = match std::env::var_os("STREAMWERK_COLLECTION") {
+        Some(path) => path.into(),
+        None => match streamwerk_studio::own_collection() {
+            Ok(path) => path,
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+        },
+    };
+    let profile = collection.with_file_name("profile.json");
+    let studio = match Studio::open(&collection, &profile, KeyStore::new()) {
+        Ok(studio) => studio,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
+    let app = tauri::Builder::default()
+        .manage(App {
+            studio: studio.clone(),
+            preview_credit: Arc::new(AtomicI32::new(0)),
+        })
+        .invoke_handler(tauri::generate_handler![
+            connect,
+            request,
+            watch_preview,
+            preview_drawn
+        ])
+        .build(tauri::generate_context!())
+        .expect("the window opens");
+    app.run(move |handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            // Finalise any recording before the process ends.
+            handle.state::<App>().studio.shutdown();
+        }
+    });
+}

@@ -1,0 +1,73 @@
+// Desktop end to end: the Tauri app under Xvfb, driven through tauri-driver and WebKitWebDriver
+// with webdriverio. Called by tests/tests/desktop.rs inside xvfb-run.
+// Usage: node e2e/desktop.mjs APP_BINARY SHOT_DIR. Prints one JSON line for the Rust side.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { homedir } from "node:os";
+import { remote } from "webdriverio";
+
+const [application, shots] = process.argv.slice(2);
+const driverPath = process.env.TAURI_DRIVER ?? join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin", "tauri-driver");
+const port = 4444 + Math.floor(Math.random() * 1000);
+const driver = spawn(driverPath, ["--port", String(port), "--native-port", String(port + 1000)], { stdio: ["ignore", "inherit", "inherit"] });
+const stop = () => driver.kill();
+const fail = (message) => {
+  console.error(message);
+  stop();
+  process.exit(1);
+};
+
+for (let i = 0; ; i++) {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/status`);
+    if (r.ok) break;
+  } catch {}
+  if (i > 100) fail("tauri-driver did not start");
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+const browser = await remote({
+  hostname: "127.0.0.1",
+  port,
+  logLevel: "error",
+  capabilities: { "tauri:options": { application } },
+});
+const until = async (what, check, timeout = 20000, ...args) => {
+  const end = Date.now() + timeout;
+  while (!(await browser.execute(check, ...args))) {
+    if (Date.now() > end) fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+/// Average colour of the preview in a 4x3 grid: enough to tell two scenes apart.
+const fingerprint = () => browser.execute(() => {
+  const source = document.getElementById("preview");
+  const copy = Object.assign(document.createElement("canvas"), { width: 4, height: 3 });
+  const ctx = copy.getContext("2d");
+  ctx.drawImage(source, 0, 0, 4, 3);
+  return Array.from(ctx.getImageData(0, 0, 4, 3).data);
+});
+
+try {
+  await until("the studio state", () => Boolean(window.streamwerk?.state));
+  await until("preview frames", () => window.streamwerk.preview.frames > 10);
+  const demo = await fingerprint();
+  const lit = demo.filter((v, i) => i % 4 !== 3 && v > 40).length;
+  if (lit < 6) fail(`the preview looks blank: ${demo}`);
+  await browser.saveScreenshot(join(shots, "desktop-demo.png"));
+
+  const before = await browser.execute(() => window.streamwerk.preview.frames);
+  await (await browser.$("button[aria-label='Put scene Be right back on air']")).click();
+  await until("the scene switch", () => window.streamwerk.state.program_scene === "Be right back");
+  await until("new frames", (n) => window.streamwerk.preview.frames > n + 10, 20000, before);
+  await new Promise((r) => setTimeout(r, 300));
+  const brb = await fingerprint();
+  const difference = demo.reduce((sum, v, i) => sum + Math.abs(v - brb[i]), 0) / demo.length;
+  await browser.saveScreenshot(join(shots, "desktop-brb.png"));
+  const fps = await browser.execute(() => window.streamwerk.preview.fps);
+  console.log(JSON.stringify({ difference, fps, scene: await browser.execute(() => window.streamwerk.state.program_scene) }));
+} finally {
+  await browser.deleteSession().catch(() => {});
+  stop();
+}

@@ -1,0 +1,92 @@
+// How protocol messages travel: a WebSocket to `streamwerk serve` in a browser, Tauri IPC in
+// the desktop app. Both hand the connection the same JSON texts and the preview the same
+// binary frames (16-byte header + I420).
+import { Channel, invoke } from "@tauri-apps/api/core";
+
+export interface Carrier {
+  /// Sends a request; a carrier that answers directly passes the reply to `receive`.
+  send(text: string): void;
+  /// Called with every message from the engine, the hello first.
+  receive: (text: string) => void;
+  closed: () => void;
+}
+
+export interface Frames {
+  /// Called with each frame; call `drawn` once it is on screen (IPC paces frames by it).
+  onframe: (frame: ArrayBuffer) => void;
+  drawn(): void;
+}
+
+export const inTauri = () => "__TAURI_INTERNALS__" in window;
+
+/// The token comes from the URL fragment, which never reaches a server or its logs.
+function token() {
+  return encodeURIComponent(new URLSearchParams(location.hash.slice(1)).get("token") ?? "");
+}
+
+function socketBase() {
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
+}
+
+export function openCarrier(): Promise<Carrier> {
+  return inTauri() ? ipcCarrier() : socketCarrier();
+}
+
+function socketCarrier(): Promise<Carrier> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${socketBase()}/ws?token=${token()}`);
+    const carrier: Carrier = { send: (text) => socket.send(text), receive: () => {}, closed: () => {} };
+    socket.onerror = () => reject(new Error("the studio refused the connection: open the URL `streamwerk serve` printed, with its token"));
+    socket.onopen = () => resolve(carrier);
+    socket.onmessage = (m) => carrier.receive(m.data as string);
+    socket.onclose = () => carrier.closed();
+  });
+}
+
+async function ipcCarrier(): Promise<Carrier> {
+  const carrier: Carrier = {
+    send: (text) => {
+      invoke<string>("request", { text }).then((reply) => carrier.receive(reply), () => carrier.closed());
+    },
+    receive: () => {},
+    closed: () => {},
+  };
+  const events = new Channel<string>();
+  // Messages that arrive before the connection takes over are kept for it.
+  const early: string[] = [];
+  carrier.receive = (text) => early.push(text);
+  events.onmessage = (text) => carrier.receive(text);
+  await invoke("connect", { events });
+  const replay = carrier.receive;
+  return {
+    send: carrier.send,
+    set receive(f: (text: string) => void) {
+      carrier.receive = f;
+      if (replay !== f) early.splice(0).forEach(f);
+    },
+    get receive() {
+      return carrier.receive;
+    },
+    set closed(f: () => void) {
+      carrier.closed = f;
+    },
+    get closed() {
+      return carrier.closed;
+    },
+  };
+}
+
+export function openFrames(): Frames {
+  const frames: Frames = { onframe: () => {}, drawn: () => {} };
+  if (inTauri()) {
+    const channel = new Channel<ArrayBuffer>();
+    channel.onmessage = (frame) => frames.onframe(frame);
+    frames.drawn = () => void invoke("preview_drawn");
+    void invoke("watch_preview", { frames: channel });
+  } else {
+    const socket = new WebSocket(`${socketBase()}/preview?token=${token()}`);
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (m) => frames.onframe(m.data as ArrayBuffer);
+  }
+  return frames;
+}
