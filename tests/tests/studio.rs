@@ -150,7 +150,10 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
 
     // The edit was saved: render-frame of the saved collection shows the text where it moved.
     let saved = std::fs::read_to_string(&scene).unwrap();
-    assert!(saved.contains("Breaking news"), "{saved}");
+    assert!(saved.contains("Breaking news: live"), "{saved}");
+    // Alt-drag cropped about 100 source pixels off the right edge.
+    let cropped = result["crop"]["right"].as_f64().unwrap();
+    assert!((cropped - 100.0).abs() <= 10.0, "{result}");
     let png = dir.path().join("interview.png");
     let out = streamwerk(&[
         "render-frame",

@@ -25,6 +25,8 @@ page.on("pageerror", (e) => fail(`page error: ${e.message}`));
 await page.goto(url);
 await page.waitForFunction(() => window.streamwerk?.state);
 const state = () => page.evaluate(() => window.streamwerk.state);
+// Screenshots are artifacts for people, not checks: one that times out is reported, not fatal.
+const shot = (name) => page.screenshot({ path: join(shots, name), timeout: 10000 }).catch((e) => console.error(`screenshot ${name}: ${e.message}`));
 
 // The preview draws the program: wait for frames, then check it is not blank.
 await page.waitForFunction(() => window.streamwerk.preview.frames > 10, null, { timeout: 15000 });
@@ -39,7 +41,7 @@ const distinct = await page.evaluate(() => {
   return colours.size;
 });
 if (distinct < 8) fail(`the preview looks blank: ${distinct} colours`);
-await page.screenshot({ path: join(shots, "studio-demo.png") });
+await shot("studio-demo.png");
 
 // A new scene with a text source, put on air.
 await page.fill("#new-scene-name", "Interview");
@@ -68,7 +70,21 @@ await page.mouse.up();
 await page.waitForFunction((x) => window.streamwerk.state.collection.scenes.find((s) => s.name === "Interview").layers[0].transform.x !== x, before.x);
 const after = (await state()).collection.scenes.find((s) => s.name === "Interview").layers[0].transform;
 await page.waitForTimeout(300);
-await page.screenshot({ path: join(shots, "studio-edited.png") });
+
+// Edit the text in the properties form, then Alt-drag to crop its right edge.
+await page.fill("#prop-text", "Breaking news: live");
+await page.click("#properties button");
+await page.waitForFunction(() => window.streamwerk.state.collection.sources.find((s) => s.id === "headline").settings.text === "Breaking news: live");
+const grab = { x: box.x + (after.x + 20) * k, y: box.y + (after.y + 20) * k };
+await page.keyboard.down("Alt");
+await page.mouse.move(grab.x, grab.y);
+await page.mouse.down();
+for (let i = 1; i <= 5; i++) await page.mouse.move(grab.x - (100 * k * i) / 5, grab.y);
+await page.mouse.up();
+await page.keyboard.up("Alt");
+await page.waitForFunction(() => window.streamwerk.state.collection.scenes.find((s) => s.name === "Interview").layers[0].transform.crop.right > 0);
+const crop = (await state()).collection.scenes.find((s) => s.name === "Interview").layers[0].transform.crop;
+await shot("studio-edited.png");
 
 // A destination at the local nginx, with its key entered masked, then Go Live.
 await page.fill("#dest-name", "Local");
@@ -79,7 +95,7 @@ await page.click("#add-destination button");
 await page.waitForFunction(() => window.streamwerk.state.profile.destinations.some((d) => d.name === "Local"));
 await page.click("#go-live");
 await page.waitForFunction(() => document.querySelector("[data-destination='Local'] .state")?.textContent?.startsWith("live"), null, { timeout: 15000 });
-await page.screenshot({ path: join(shots, "studio-live.png") });
+await shot("studio-live.png");
 const keyShown = (await page.content()).includes("studio-e2e-key");
 await page.click("#record");
 await page.waitForFunction(() => window.streamwerk.state.recording !== null);
@@ -90,5 +106,5 @@ await page.waitForFunction(() => window.streamwerk.state.recording === null);
 await page.click("#go-live");
 await page.waitForFunction(() => window.streamwerk.state.live.length === 0);
 
-console.log(JSON.stringify({ before, after, recording, keyShown, distinct }));
+console.log(JSON.stringify({ before, after, crop, recording, keyShown, distinct }));
 await browser.close();

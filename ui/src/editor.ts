@@ -65,6 +65,25 @@ export function resizeBox(box: Box, dx: number, dy: number, keepAspect: boolean)
   return { ...box, w, h };
 }
 
+/// Alt-drag: crops the right and bottom edges by the drag, in source pixels (a drag back
+/// uncrops). A layer without an explicit size shrinks with its crop; a sized one keeps its box
+/// and shows less of the source.
+export function cropBy(t: Transform, natural: { width: number; height: number }, box: Box, dx: number, dy: number): Transform {
+  const visibleW = natural.width - t.crop.left - t.crop.right;
+  const visibleH = natural.height - t.crop.top - t.crop.bottom;
+  const right = t.crop.right - (dx * visibleW) / box.w;
+  const bottom = t.crop.bottom - (dy * visibleH) / box.h;
+  const clamp = (v: number, max: number) => Math.round(Math.min(Math.max(0, v), max));
+  return {
+    ...t,
+    crop: {
+      ...t.crop,
+      right: clamp(right, natural.width - t.crop.left - 8),
+      bottom: clamp(bottom, natural.height - t.crop.top - 8),
+    },
+  };
+}
+
 /// The transform that puts a layer at `box`; an unchanged size stays implicit.
 export function withBox(t: Transform, box: Box, sized: boolean): Transform {
   const round = (v: number) => Math.round(v);

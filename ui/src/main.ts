@@ -5,7 +5,7 @@ import type { Command, Layer, NoticeLevel, Platform, Scene, Source, StudioState,
 import { Connection } from "./connection";
 import { openCarrier, openFrames } from "./carrier";
 import { startPreview, type PreviewStats } from "./preview";
-import { type Box, History, hitTest, layerBox, moveBox, resizeBox, snapLines, withBox } from "./editor";
+import { type Box, History, cropBy, hitTest, layerBox, moveBox, resizeBox, snapLines, withBox } from "./editor";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -49,6 +49,7 @@ function render() {
   if (!state.collection.scenes.some((s) => s.name === selectedScene)) selectedScene = state.program_scene;
   renderScenes();
   renderLayers();
+  renderProperties();
   renderSelection();
   renderDestinations();
   renderButtons();
@@ -78,6 +79,47 @@ function renderScenes() {
 function sourceLabel(id: string) {
   const s = state.collection.sources.find((x) => x.id === id);
   return s?.name || id;
+}
+
+/// The selected layer's source settings, editable where the kind has any.
+function renderProperties() {
+  const form = $("properties") as HTMLFormElement;
+  const source = state.collection.sources.find((s) => s.id === selectedLayer);
+  const kind = source?.kind;
+  form.hidden = !(kind === "text" || kind === "color" || kind === "image");
+  if (form.hidden || !source) return;
+  for (const label of form.querySelectorAll<HTMLElement>("label")) {
+    label.hidden = !label.classList.contains(`prop-${kind}`);
+  }
+  const input = (id: string) => $(id) as HTMLInputElement;
+  // Leave what the user is typing alone.
+  if (form.contains(document.activeElement)) return;
+  if (source.kind === "text") {
+    input("prop-text").value = source.settings.text;
+    input("prop-size").value = String(source.settings.size);
+    input("prop-color").value = source.settings.color.slice(0, 7);
+  } else if (source.kind === "color") {
+    input("prop-color").value = source.settings.color.slice(0, 7);
+  } else if (source.kind === "image") {
+    input("prop-path").value = source.settings.path;
+  }
+}
+
+function applyProperties() {
+  const source = state.collection.sources.find((s) => s.id === selectedLayer);
+  if (!source) return;
+  const value = (id: string) => ($(id) as HTMLInputElement).value;
+  let changed: Source;
+  if (source.kind === "text") {
+    changed = { ...source, settings: { ...source.settings, text: value("prop-text"), size: Number(value("prop-size")), color: value("prop-color") } };
+  } else if (source.kind === "color") {
+    changed = { ...source, settings: { ...source.settings, color: value("prop-color") } };
+  } else if (source.kind === "image") {
+    changed = { ...source, settings: { ...source.settings, path: value("prop-path") } };
+  } else {
+    return;
+  }
+  run({ type: "update_source", source: changed });
 }
 
 function renderLayers() {
@@ -154,8 +196,10 @@ function setupEditor() {
     const lines = snapLines(state.collection.canvas.width, state.collection.canvas.height);
     let box = start;
     let sent = 0;
+    const natural = state.source_sizes.find((n) => n.id === layer.source);
+    let cropped: Transform | null = null;
     const apply = (final: boolean) => {
-      const transform = withBox(before, box, onHandle || before.width !== null);
+      const transform = cropped ?? withBox(before, box, onHandle || before.width !== null);
       const now = performance.now();
       if (final || now - sent > 50) {
         sent = now;
@@ -166,14 +210,21 @@ function setupEditor() {
     overlay.onpointermove = (m) => {
       const dx = (m.clientX - e.clientX) * k;
       const dy = (m.clientY - e.clientY) * k;
-      box = onHandle ? resizeBox(start, dx, dy, m.shiftKey) : moveBox(start, dx, dy, m.altKey ? { xs: [], ys: [] } : lines);
+      if (m.altKey && natural) {
+        // Alt-drag crops the right and bottom edges.
+        cropped = cropBy(before, natural, start, dx, dy);
+        box = layerBox({ ...layer, transform: cropped }, state) ?? start;
+      } else {
+        cropped = null;
+        box = onHandle ? resizeBox(start, dx, dy, m.shiftKey) : moveBox(start, dx, dy, m.ctrlKey ? { xs: [], ys: [] } : lines);
+      }
       renderSelection(box);
       apply(false);
     };
     overlay.onpointerup = () => {
       overlay.onpointermove = null;
       overlay.onpointerup = null;
-      if (box !== start) history.push({ scene: s.name, source: layer.source, before, after: apply(true) });
+      if (box !== start || cropped) history.push({ scene: s.name, source: layer.source, before, after: apply(true) });
     };
   };
   overlay.onkeydown = (e) => {
@@ -311,6 +362,10 @@ function setupForms() {
   };
   kind.onchange = showFields;
   showFields();
+  $("properties").onsubmit = (e) => {
+    e.preventDefault();
+    applyProperties();
+  };
   $("add-source").onsubmit = (e) => {
     e.preventDefault();
     const source = newSource();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { History, hitTest, layerBox, moveBox, resizeBox, snapLines, withBox } from "../src/editor";
+import { History, cropBy, hitTest, layerBox, moveBox, resizeBox, snapLines, withBox } from "../src/editor";
 import type { Layer, StudioState, Transform } from "../src/protocol.gen";
 
 const transform = (x: number, y: number, width: number | null = null, height: number | null = null): Transform => ({
@@ -41,6 +41,21 @@ describe("moving and resizing", () => {
   it("writes whole pixels and keeps an implicit size implicit", () => {
     expect(withBox(transform(0, 0), { x: 10.4, y: 20.6, w: 200, h: 100 }, false)).toMatchObject({ x: 10, y: 21, width: null, height: null });
     expect(withBox(transform(0, 0), { x: 0, y: 0, w: 299.6, h: 150 }, true)).toMatchObject({ width: 300, height: 150 });
+  });
+});
+
+describe("cropping", () => {
+  it("crops the right and bottom edges by the drag, in source pixels", () => {
+    const natural = { width: 200, height: 100 };
+    const t = transform(0, 0);
+    expect(cropBy(t, natural, { x: 0, y: 0, w: 200, h: 100 }, -50, -20).crop).toEqual({ left: 0, top: 0, right: 50, bottom: 20 });
+    // Shown at twice its size: a 50 px drag is 25 source pixels.
+    expect(cropBy(transform(0, 0, 400, 200), natural, { x: 0, y: 0, w: 400, h: 200 }, -50, 0).crop.right).toBe(25);
+  });
+  it("never crops below nothing or away the whole picture", () => {
+    const natural = { width: 200, height: 100 };
+    expect(cropBy(transform(0, 0), natural, { x: 0, y: 0, w: 200, h: 100 }, 80, 80).crop).toMatchObject({ right: 0, bottom: 0 });
+    expect(cropBy(transform(0, 0), natural, { x: 0, y: 0, w: 200, h: 100 }, -500, -500).crop).toMatchObject({ right: 192, bottom: 92 });
   });
 });
 
