@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use streamwerk_keys::KeyStore;
-use streamwerk_protocol::{Event, PreviewHeader, Request};
+use streamwerk_protocol::{Event, Request};
 use streamwerk_studio::{RecvError, Studio};
 use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{Manager, State};
@@ -80,23 +80,18 @@ fn watch_preview(app: State<'_, App>, frames: Channel<InvokeResponseBody>) -> Re
     std::thread::Builder::new()
         .name("ipc-preview".into())
         .spawn(move || {
-            let preview = studio.preview();
-            let _watch = preview.watch();
+            let _watch = studio.preview().watch();
             let mut seq = 0;
             loop {
                 if credit.load(Ordering::SeqCst) <= 0 {
                     std::thread::sleep(Duration::from_millis(2));
                     continue;
                 }
-                let mut frame = PreviewHeader::bytes(0, 0, 0).to_vec();
-                let Some((n, width, height)) =
-                    preview.next(seq, Duration::from_millis(500), &mut frame)
-                else {
+                let timeout = Duration::from_millis(500);
+                let Some((n, frame)) = studio.preview_message(seq, timeout) else {
                     continue;
                 };
                 seq = n;
-                frame[..PreviewHeader::LEN]
-                    .copy_from_slice(&PreviewHeader::bytes(n, width, height));
                 credit.fetch_sub(1, Ordering::SeqCst);
                 if frames.send(InvokeResponseBody::Raw(frame)).is_err() {
                     return;

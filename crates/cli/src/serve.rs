@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use streamwerk_keys::KeyStore;
-use streamwerk_protocol::{Event, PreviewHeader, Request};
+use streamwerk_protocol::{Event, Request};
 use streamwerk_studio::Studio;
 use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
@@ -257,18 +257,13 @@ fn start_pump(shared: &Arc<Shared>) {
     std::thread::Builder::new()
         .name("preview".into())
         .spawn(move || {
-            let preview = shared.studio.preview();
-            let _watch = preview.watch();
+            let _watch = shared.studio.preview().watch();
             let mut seq = 0;
             while shared.frames.receiver_count() > 0 {
-                let mut frame = PreviewHeader::bytes(0, 0, 0).to_vec();
-                if let Some((n, width, height)) =
-                    preview.next(seq, Duration::from_millis(500), &mut frame)
-                {
+                let timeout = Duration::from_millis(500);
+                if let Some((n, message)) = shared.studio.preview_message(seq, timeout) {
                     seq = n;
-                    frame[..PreviewHeader::LEN]
-                        .copy_from_slice(&PreviewHeader::bytes(n, width, height));
-                    shared.frames.send_replace(Bytes::from(frame));
+                    shared.frames.send_replace(Bytes::from(message));
                 }
             }
             shared.pumping.store(false, Ordering::SeqCst);

@@ -12,7 +12,9 @@ use std::time::Duration;
 use streamwerk_engine::{EngineError, Preview, Program, Session, SessionConfig};
 use streamwerk_keys::{KeyError, KeyStore};
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec};
-use streamwerk_protocol::{Command, Event, NoticeLevel, SourceSize, StudioState, StudioStats};
+use streamwerk_protocol::{
+    Command, Event, NoticeLevel, PreviewHeader, SourceSize, StudioState, StudioStats,
+};
 use streamwerk_scene::{
     check_collection, is_key_name, load_collection, load_profile, Collection, LoadError, Profile,
 };
@@ -118,6 +120,16 @@ impl Studio {
     /// The program picture.
     pub fn preview(&self) -> &Preview {
         self.program.preview()
+    }
+
+    /// Waits up to `timeout` for a program frame newer than `after` and returns its number and
+    /// the preview message for it (header + I420), as both carriers send it. The caller holds
+    /// a [`Preview::watch`] while it wants frames.
+    pub fn preview_message(&self, after: u64, timeout: Duration) -> Option<(u64, Vec<u8>)> {
+        let mut message = PreviewHeader::bytes(0, 0, 0).to_vec();
+        let (seq, width, height) = self.preview().next(after, timeout, &mut message)?;
+        message[..PreviewHeader::LEN].copy_from_slice(&PreviewHeader::bytes(seq, width, height));
+        Some((seq, message))
     }
 
     pub fn state(&self) -> StudioState {
