@@ -10,8 +10,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # ingest server the streaming tests push to (stunnel and openssl put TLS in front of it).
 # The UI's browser tests run in Debian's Chromium (Node 20 and npm build the UI; see below).
 # The desktop app: WebKitGTK to build it, Xvfb and WebKitWebDriver to test it headless.
+# Sound capture: ALSA headers for cpal; a user-space PulseAudio with a null sink is the tests'
+# sound card, reached through ALSA's pulse plugin.
 APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev \
 	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
+	libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils \
 	nginx libnginx-mod-rtmp stunnel4 openssl chromium \
 	build-essential libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev \
 	xvfb xauth webkit2gtk-driver

@@ -168,3 +168,52 @@ pub fn video_pts_ms(file: &Path) -> Vec<i64> {
     pts.sort();
     pts
 }
+
+/// The audio of a stereo `file` decoded to mono f32 at 48 kHz (channels averaged), by FFmpeg.
+pub fn decode_audio_mono(file: &Path) -> Vec<f32> {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(file)
+        // `-ac 1` would sum at -3 dB each; this is the plain average.
+        .args([
+            "-vn",
+            "-af",
+            "pan=mono|c0=0.5*c0+0.5*c1",
+            "-ar",
+            "48000",
+            "-f",
+            "f32le",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    out.stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+/// RMS level of `samples` in dBFS.
+pub fn rms_dbfs(samples: &[f32]) -> f64 {
+    let mean_square = samples
+        .iter()
+        .map(|v| (*v as f64) * (*v as f64))
+        .sum::<f64>()
+        / samples.len() as f64;
+    10.0 * mean_square.log10()
+}
+
+/// The frequency of a clean tone, from its rising zero crossings (interpolated to sub-sample
+/// precision), at 48 kHz.
+pub fn tone_frequency(samples: &[f32]) -> f64 {
+    let crossings: Vec<f64> = samples
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0] < 0.0 && w[1] >= 0.0)
+        .map(|(i, w)| i as f64 + (-w[0] / (w[1] - w[0])) as f64)
+        .collect();
+    assert!(crossings.len() > 2, "no tone in the sound");
+    let cycles = (crossings.len() - 1) as f64;
+    cycles * 48_000.0 / (crossings[crossings.len() - 1] - crossings[0])
+}

@@ -341,3 +341,115 @@ impl Drop for Stunnel {
         let _ = self.child.wait();
     }
 }
+
+/// A user-space PulseAudio daemon with one null sink (`studio_null`), whose monitor is the
+/// default source: what is played into the sink can be captured from the monitor, with no
+/// sound card. Clients find it through `XDG_RUNTIME_DIR`, which [`PulseAudio::env`] gives;
+/// ALSA programs (cpal) reach it through the `pulse` plugin of libasound2-plugins.
+pub struct PulseAudio {
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl PulseAudio {
+    pub fn start() -> PulseAudio {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = dir.path().join("xdg");
+        std::fs::create_dir(&runtime).unwrap();
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let config = dir.path().join("default.pa");
+        std::fs::write(
+            &config,
+            "load-module module-native-protocol-unix auth-anonymous=1\n\
+             load-module module-null-sink sink_name=studio_null rate=48000 channels=2 \
+             sink_properties=device.description=StudioNull\n\
+             set-default-sink studio_null\n\
+             set-default-source studio_null.monitor\n",
+        )
+        .unwrap();
+        let mut pulse = PulseAudio { dir, child: None };
+        pulse.restart();
+        pulse
+    }
+
+    /// Ends the daemon, as when the sound server crashes: every client's stream fails.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the daemon (again), with the same null sink, and waits until it answers.
+    pub fn restart(&mut self) {
+        self.stop();
+        let child = Command::new("pulseaudio")
+            .args([
+                "-n",
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--use-pid-file=no",
+            ])
+            .arg("-F")
+            .arg(self.dir.path().join("default.pa"))
+            .arg(format!(
+                "--log-target=file:{}",
+                self.dir.path().join("pulse.log").display()
+            ))
+            .envs(self.env())
+            .env("HOME", self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("pulseaudio (apt install pulseaudio)");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.pactl(&["info"]).status.success() {
+            assert!(Instant::now() < deadline, "PulseAudio did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The variables a client needs to reach this daemon.
+    pub fn env(&self) -> [(&'static str, PathBuf); 1] {
+        [("XDG_RUNTIME_DIR", self.dir.path().join("xdg"))]
+    }
+
+    pub fn pactl(&self, args: &[&str]) -> std::process::Output {
+        Command::new("pactl")
+            .args(args)
+            .envs(self.env())
+            .output()
+            .unwrap()
+    }
+
+    /// Plays a sound file into the null sink until it ends or the player is dropped.
+    pub fn play(&self, file: &Path) -> Player {
+        Player(
+            Command::new("paplay")
+                .arg(file)
+                .envs(self.env())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        )
+    }
+}
+
+/// A `paplay` process; dropping it stops the sound.
+pub struct Player(Child);
+
+impl Drop for Player {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for PulseAudio {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -140,6 +140,11 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
         "the stream key never reaches the page"
     );
 
+    // The mixer's meter read the demo's -24 dBFS tone; muting it silenced the master.
+    let tone = result["tonePeak"].as_f64().unwrap();
+    assert!((tone + 24.0).abs() <= 1.0, "tone meter {tone} dBFS");
+    assert!(result["mutedMaster"].as_f64().unwrap() < -70.0, "{result}");
+
     // The drag moved the text by about (300, 200) canvas pixels (snapping may add a few).
     let dx = result["after"]["x"].as_f64().unwrap() - result["before"]["x"].as_f64().unwrap();
     let dy = result["after"]["y"].as_f64().unwrap() - result["before"]["y"].as_f64().unwrap();

@@ -43,6 +43,24 @@ const distinct = await page.evaluate(() => {
 if (distinct < 8) fail(`the preview looks blank: ${distinct} colours`);
 await shot("studio-demo.png");
 
+// The mixer: the demo's tone plays at -24 dBFS and its strip's meter says so; muting it
+// silences the master bus, and the mute is saved with the source.
+const meterOf = (id) => `li.strip[data-source='${id}'] .meter`;
+await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("aria-valuenow"), meterOf("tone"));
+await page.waitForTimeout(500);
+const tonePeak = Number(await page.getAttribute(meterOf("tone"), "aria-valuenow"));
+await page.click("li.strip[data-source='tone'] button[aria-label='Mute Test tone']");
+await page.waitForFunction(() => window.streamwerk.state.collection.sources.find((s) => s.id === "tone").audio?.muted === true);
+await page.waitForFunction((sel) => Number(document.querySelector(sel).getAttribute("aria-valuenow")) < -70, meterOf("master"), { timeout: 5000 });
+const mutedMaster = Number(await page.getAttribute(meterOf("master"), "aria-valuenow"));
+await page.click("li.strip[data-source='tone'] button[aria-label='Mute Test tone']");
+await page.waitForFunction(() => !window.streamwerk.state.collection.sources.find((s) => s.id === "tone").audio?.muted);
+await shot("studio-mixer.png");
+
+// No camera on this machine: the form says so instead of offering an empty list.
+await page.selectOption("#source-kind", "camera");
+await page.waitForSelector("#no-camera:not([hidden])", { timeout: 5000 });
+
 // A new scene with a text source, put on air.
 await page.fill("#new-scene-name", "Interview");
 await page.click("#add-scene button");
@@ -106,5 +124,5 @@ await page.waitForFunction(() => window.streamwerk.state.recording === null);
 await page.click("#go-live");
 await page.waitForFunction(() => window.streamwerk.state.live.length === 0);
 
-console.log(JSON.stringify({ before, after, crop, recording, keyShown, distinct }));
+console.log(JSON.stringify({ before, after, crop, recording, keyShown, distinct, tonePeak, mutedMaster }));
 await browser.close();

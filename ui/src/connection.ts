@@ -1,6 +1,6 @@
 // The control connection: requests with numbered replies, and the events the engine pushes,
 // over whichever carrier the page runs on.
-import type { Command, Event, StudioState, StudioStats, NoticeLevel } from "./protocol.gen";
+import type { Command, DeviceList, Event, Meters, StudioState, StudioStats, NoticeLevel } from "./protocol.gen";
 import { PROTOCOL_VERSION } from "./protocol.gen";
 import type { Carrier } from "./carrier";
 
@@ -8,6 +8,8 @@ export interface Handlers {
   state(state: StudioState): void;
   stats(stats: StudioStats): void;
   notice(level: NoticeLevel, message: string): void;
+  meters(meters: Meters): void;
+  devices(devices: DeviceList): void;
   closed(reason: string): void;
 }
 
@@ -65,6 +67,12 @@ export class Connection {
         break;
       case "notice":
         this.handlers.notice(event.level, event.message);
+        break;
+      case "meters":
+        this.handlers.meters(event.meters);
+        break;
+      case "devices":
+        this.handlers.devices(event.devices);
         break;
       case "hello":
         this.handlers.state(event.state);

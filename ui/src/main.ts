@@ -1,10 +1,11 @@
 // The studio page: renders the state the engine pushes and turns clicks, drags and keys into
 // protocol commands. The engine is the source of truth; the page keeps only what is being
 // edited (selection, an unfinished drag).
-import type { Command, Layer, NoticeLevel, Platform, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
+import type { Command, DeviceList, Layer, Meters, NoticeLevel, Platform, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
 import { Connection } from "./connection";
 import { openCarrier, openFrames } from "./carrier";
 import { startPreview, type PreviewStats } from "./preview";
+import { buildStrip, mixOf, type StripView } from "./mixer";
 import { type Box, History, cropBy, hitTest, layerBox, moveBox, resizeBox, snapLines, withBox } from "./editor";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -13,6 +14,10 @@ let connection: Connection;
 let state: StudioState;
 let stats: StudioStats | null = null;
 let preview: PreviewStats;
+let devices: DeviceList | null = null;
+/// The mixer's strips by source id, and the ids they were built for ("" forces a rebuild).
+let strips = new Map<string, StripView>();
+let stripKey = "";
 /// Scene selected in the list (edited), and layer selected on the canvas.
 let selectedScene = "";
 let selectedLayer: string | null = null;
@@ -53,6 +58,7 @@ function render() {
   renderSelection();
   renderDestinations();
   renderButtons();
+  stripKey = "";
 }
 
 function renderScenes() {
@@ -303,6 +309,38 @@ function renderStatus() {
   $("status-bar").textContent = parts.join(" · ");
 }
 
+function renderDevices() {
+  const option = (value: string, text: string) => el("option", { value, textContent: text });
+  const mics = devices?.audio_inputs ?? [];
+  $("source-mic").replaceChildren(
+    option("", "Default input"),
+    ...mics.map((m) => option(m.id, `${m.name}${m.is_default ? " (default)" : ""}`)),
+  );
+  const cameras = devices?.cameras ?? [];
+  $("source-camera").replaceChildren(...cameras.map((c) => option(String(c.index), c.name)));
+  $("no-camera").hidden = !(devices && cameras.length === 0 && ($("source-kind") as HTMLSelectElement).value === "camera");
+}
+
+/// Meters 20 times a second: the strips are rebuilt only when the sources or their mix change.
+function renderMixer(meters: Meters) {
+  const key = meters.sources.map((m) => m.source).join("\n");
+  if (key !== stripKey) {
+    stripKey = key;
+    strips = new Map();
+    const views = meters.sources.map((m) => {
+      const source = state.collection.sources.find((s) => s.id === m.source);
+      const view = buildStrip(m.source, sourceLabel(m.source), mixOf(source), (mix) => run({ type: "set_audio_mix", source: m.source, mix }));
+      strips.set(m.source, view);
+      return view.root;
+    });
+    const master = buildStrip("master", "Master", mixOf(undefined), null);
+    strips.set("master", master);
+    $("strips").replaceChildren(...views, master.root);
+  }
+  for (const m of meters.sources) strips.get(m.source)?.update(m, m.state);
+  strips.get("master")?.update(meters.master, "live");
+}
+
 function newSource(): Source {
   const id = ($("source-id") as HTMLInputElement).value.trim();
   const kind = ($("source-kind") as HTMLSelectElement).value;
@@ -330,6 +368,10 @@ function newSource(): Source {
       return { id, kind: "image", settings: { path: ($("source-path") as HTMLInputElement).value } };
     case "tone":
       return { id, kind: "tone", settings: { frequency_hz: 440, level_dbfs: -20, beep_each_second: false } };
+    case "microphone":
+      return { id, kind: "microphone", settings: { device: ($("source-mic") as HTMLSelectElement).value || null } };
+    case "camera":
+      return { id, kind: "camera", settings: { device: ($("source-camera") as HTMLSelectElement).value || null, width: null, height: null, fps: null } };
     default:
       return { id, kind: "test_pattern", settings: { width: null, height: null, flash_each_second: false } };
   }
@@ -360,7 +402,11 @@ function setupForms() {
       label.hidden = !label.classList.contains(`for-${kind.value.replace("_", "-")}`);
     }
   };
-  kind.onchange = showFields;
+  kind.onchange = () => {
+    showFields();
+    if (kind.value === "microphone" || kind.value === "camera") run({ type: "list_devices" });
+    renderDevices();
+  };
   showFields();
   $("properties").onsubmit = (e) => {
     e.preventDefault();
@@ -427,6 +473,8 @@ async function main() {
       state: (s) => { state = s; render(); },
       stats: (s) => { stats = s; renderDestinations(); renderButtons(); renderStatus(); },
       notice,
+      meters: renderMixer,
+      devices: (d) => { devices = d; renderDevices(); },
       closed: (reason) => notice("error", reason),
     });
   } catch (e) {
@@ -439,7 +487,8 @@ async function main() {
   setupShortcuts();
   window.addEventListener("resize", () => renderSelection());
   // For tests and the curious: the page's live view of the studio.
-  Object.assign(window, { streamwerk: { get state() { return state; }, get preview() { return preview; } } });
+  Object.assign(window, { streamwerk: { get state() { return state; }, get preview() { return preview; }, get devices() { return devices; } } });
+  run({ type: "list_devices" });
 }
 
 main();

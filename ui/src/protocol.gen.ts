@@ -5,9 +5,9 @@ export const PROTOCOL_VERSION = 1;
 
 export type Request = { id: number, command: Command, };
 
-export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transform", scene: string, source: string, transform: Transform, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "reconnect_destination", name: string, } | { "type": "save" };
+export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transform", scene: string, source: string, transform: Transform, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" };
 
-export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, };
+export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, };
 
 export type NoticeLevel = "info" | "warning" | "error";
 
@@ -54,7 +54,11 @@ fps: number,
 /**
  * Encoded audio and video bitrate since the previous snapshot.
  */
-bitrate_kbps: number, sinks: Array<SinkStatsSnapshot>, };
+bitrate_kbps: number, sinks: Array<SinkStatsSnapshot>, 
+/**
+ * Audio meters since the previous snapshot, while the program runs.
+ */
+meters: Meters | null, };
 
 export type SinkStatsSnapshot = { name: string, packets: number, bytes: number, dropped: number, error: string | null, 
 /**
@@ -70,13 +74,55 @@ export type DestinationSnapshot = { state: DestinationState, reconnects: number,
 
 export type DestinationState = { "state": "connecting" } | { "state": "live" } | { "state": "reconnecting", attempt: number, retry_in_ms: number, error: string, } | { "state": "failed", error: string, } | { "state": "stopped" };
 
+export type Meters = { sources: Array<SourceMeter>, master: MeterReading, 
+/**
+ * Blocks in which the master limiter had to pull the level down, since the program began.
+ */
+blocks_limited: number, };
+
+export type SourceMeter = { source: string, 
+/**
+ * Whether its device delivers (a microphone that vanished reads `disconnected`).
+ */
+state: DeviceState, peak_dbfs: number, rms_dbfs: number, momentary_lufs: number, short_term_lufs: number, };
+
+export type DeviceState = "opening" | "live" | "disconnected";
+
+export type MeterReading = { peak_dbfs: number, rms_dbfs: number, momentary_lufs: number, short_term_lufs: number, };
+
+export type DeviceList = { cameras: Array<CameraInfo>, audio_inputs: Array<AudioInputInfo>, };
+
+export type CameraInfo = { index: number, name: string, description: string, 
+/**
+ * What the camera offers; empty when it could not be opened to ask.
+ */
+formats: Array<CameraMode>, };
+
+export type CameraMode = { width: number, height: number, fps: number, format: PixelFormat, };
+
+export type PixelFormat = "mjpeg" | "yuyv" | "nv12" | "gray" | "rgb" | "bgr";
+
+export type AudioInputInfo = { 
+/**
+ * Stable identifier to put in a scene (`host:device`).
+ */
+id: string, 
+/**
+ * What people call it.
+ */
+name: string, is_default: boolean, channels: number, sample_rate: number, };
+
 export type Collection = { schema_version: number, name: string, canvas: Canvas, sources: Array<Source>, scenes: Array<Scene>, audio: AudioSettings, };
 
 export type Canvas = { width: number, height: number, fps: number, };
 
 export type AudioSettings = { sample_rate: number, channels: number, };
 
-export type Source = { id: string, name?: string, } & ({ "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings });
+export type Source = { id: string, name?: string, 
+/**
+ * How it sounds in the mix; only sources with sound use it.
+ */
+audio?: AudioMix, } & ({ "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings });
 
 export type SourceKind = { "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings };
 
@@ -132,7 +178,40 @@ export type MicrophoneSettings = {
  */
 device: string | null, };
 
-export type MediaFileSettings = { path: string, looping: boolean, };
+export type MediaFileSettings = { 
+/**
+ * A video or audio file FFmpeg reads (MP4, MKV, MOV, WebM, MP3, WAV...); relative to the
+ * collection file.
+ */
+path: string, 
+/**
+ * Start again from `start_s` at the end.
+ */
+looping: boolean, 
+/**
+ * Where playback starts, in seconds into the file.
+ */
+start_s: number, };
+
+export type AudioMix = { 
+/**
+ * Fader, in dB (-60 to +20); 0 leaves the level alone.
+ */
+gain_db: number, muted: boolean, 
+/**
+ * Moves the source's sound later (positive) or earlier (negative), in ms (-2000 to 2000),
+ * to line it up with a picture that lags or leads. A live input cannot play ahead of what
+ * it has captured, so on a microphone only positive offsets apply.
+ */
+sync_offset_ms: number, 
+/**
+ * Folds the channels to one and plays it on both sides.
+ */
+mono: boolean, filters?: Array<AudioFilter>, };
+
+export type AudioFilter = { "type": "noise_gate" } & NoiseGate | { "type": "gain", db: number, };
+
+export type NoiseGate = { open_threshold_db: number, close_threshold_db: number, attack_ms: number, hold_ms: number, release_ms: number, };
 
 export type Scene = { name: string, layers: Array<Layer>, };
 

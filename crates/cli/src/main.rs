@@ -58,6 +58,12 @@ enum Command {
     RelayConfig(relay::RelayArgs),
     /// Copy a recording into another container without re-encoding (MKV to MP4 for upload).
     Remux { input: PathBuf, output: PathBuf },
+    /// List cameras and sound inputs, with the ids a scene's `device` field takes.
+    Devices {
+        /// Print JSON: `{"cameras": [...], "audio_inputs": [...]}`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Why a command failed, which decides the exit code.
@@ -80,7 +86,8 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,pulseaudio::client=off".into()),
         )
         .init();
     let cli = Cli::parse();
@@ -99,6 +106,7 @@ fn main() -> ExitCode {
         Command::RelayConfig(args) => relay::run(args),
         Command::Keys(command) => keys::run(command),
         Command::Remux { input, output } => remux(&input, &output),
+        Command::Devices { json } => devices(json),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -202,5 +210,39 @@ fn remux(input: &Path, output: &Path) -> Outcome {
         summary.streams,
         summary.packets
     );
+    Ok(())
+}
+
+fn devices(json: bool) -> Outcome {
+    let list = streamwerk_capture::list_devices().map_err(runtime)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&list).map_err(runtime)?);
+        return Ok(());
+    }
+    println!("Cameras:");
+    if list.cameras.is_empty() {
+        println!(
+            "  none found (no video device is connected; the test_pattern source can stand in)"
+        );
+    }
+    for camera in &list.cameras {
+        println!(
+            "  {}  {}  ({} modes)",
+            camera.index,
+            camera.name,
+            camera.formats.len()
+        );
+    }
+    println!("Sound inputs:");
+    if list.audio_inputs.is_empty() {
+        println!("  none found");
+    }
+    for input in &list.audio_inputs {
+        let default = if input.is_default { "  [default]" } else { "" };
+        println!(
+            "  {}  {}  ({} ch, {} Hz){default}",
+            input.id, input.name, input.channels, input.sample_rate
+        );
+    }
     Ok(())
 }

@@ -1,10 +1,11 @@
+use crate::scene_audio::{AudioPlan, SceneAudio};
 use crate::EngineError;
 use smallvec::SmallVec;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use streamwerk_compositor::{Compositor, Layer};
-use streamwerk_media::{AudioBlock, Image, Tick};
+use streamwerk_media::{Image, Tick};
 use streamwerk_scene::{Collection, Scene, Source, Transform};
-use streamwerk_sources::{open_audio, open_video, AudioSource, TextRenderer, VideoSource};
+use streamwerk_sources::{TextRenderer, VideoSource};
 
 /// A scene made ready to run: its sources opened, its visible layers listed bottom first.
 /// The video half and the audio half go to different threads, so they are kept apart.
@@ -31,27 +32,18 @@ struct OpenVideo {
     source: Box<dyn VideoSource>,
 }
 
-/// The sound side: the scene's audio sources, summed.
-pub struct SceneAudio {
-    sources: Vec<Box<dyn AudioSource>>,
-    scratch: AudioBlock,
-    dither: fastrand::Rng,
-}
-
 /// A change of what is on screen, prepared away from the video thread: the sources that were
 /// not open yet are opened here; [`SceneVideo::apply`] takes the others over from the running
 /// scene.
 pub struct ScenePlan {
-    /// Definition of every source the scene shows, in the order the layers need them.
+    /// Definition of every source with a picture the scene shows, in the order the layers
+    /// need them.
     needed: Vec<Source>,
     fresh: Vec<OpenVideo>,
     /// (index in `needed`, transform) per visible layer, bottom first.
     layers: Vec<(usize, Transform)>,
-    pub audio: SceneAudio,
+    audio: AudioPlan,
 }
-
-/// One step of 16-bit audio: the level of the master bus's dither.
-const LSB_16: f32 = 1.0 / 32768.0;
 
 static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
 
@@ -72,9 +64,11 @@ fn find_scene<'a>(collection: &'a Collection, name: &str) -> Result<&'a Scene, E
 impl ActiveScene {
     /// Opens every source the scene uses; sources a scene uses twice are opened once.
     pub fn open(collection: &Collection, scene_name: &str) -> Result<Self, EngineError> {
-        let (plan, audio) = ScenePlan::prepare(collection, scene_name, &[])?.split();
+        let (plan, audio_plan) = ScenePlan::prepare(collection, scene_name, &[])?.split();
         let mut video = SceneVideo::empty(collection.canvas.fps);
         video.apply(plan);
+        let mut audio = SceneAudio::silent(collection.audio.channels as usize);
+        audio.apply(audio_plan);
         Ok(ActiveScene { video, audio })
     }
 }
@@ -87,8 +81,8 @@ pub struct VideoPlan {
 }
 
 impl ScenePlan {
-    /// Prepares `scene_name` of `collection`, given the definitions of the video sources that
-    /// will be open when the plan is applied (`open`): only the others are opened now.
+    /// Prepares `scene_name` of `collection`, given the definitions of the sources that will
+    /// be open when the plan is applied (`open`): only the others are opened now.
     pub fn prepare(
         collection: &Collection,
         scene_name: &str,
@@ -98,7 +92,7 @@ impl ScenePlan {
         let mut text = TextRenderer::new();
         let mut needed: Vec<Source> = Vec::new();
         let mut fresh = Vec::new();
-        let mut audio: Vec<Box<dyn AudioSource>> = Vec::new();
+        let mut audio = AudioPlan::default();
         let mut layers = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for layer in &scene.layers {
@@ -107,18 +101,27 @@ impl ScenePlan {
                 .expect("validated: layers refer to existing sources");
             if !seen.contains(&source.id.as_str()) {
                 seen.push(&source.id);
-                if let Some(a) = open_audio(source)? {
-                    audio.push(a);
-                }
-                if open.contains(source) {
-                    needed.push(source.clone());
-                } else if let Some(v) = open_video(source, collection, &mut text)? {
-                    needed.push(source.clone());
-                    fresh.push(OpenVideo {
-                        definition: source.clone(),
-                        key: NEXT_KEY.fetch_add(1, Relaxed),
-                        source: v,
-                    });
+                let running = open.iter().any(|o| o.same_media(source));
+                if running {
+                    if source.kind.has_video() {
+                        needed.push(source.clone());
+                    }
+                    if source.kind.has_audio() {
+                        audio.keep(source.clone());
+                    }
+                } else {
+                    let opened = streamwerk_sources::open(source, collection, &mut text)?;
+                    if let Some(v) = opened.video {
+                        needed.push(source.clone());
+                        fresh.push(OpenVideo {
+                            definition: source.clone(),
+                            key: NEXT_KEY.fetch_add(1, Relaxed),
+                            source: v,
+                        });
+                    }
+                    if let Some(a) = opened.audio {
+                        audio.open(source.clone(), a);
+                    }
                 }
             }
             if layer.visible {
@@ -131,11 +134,7 @@ impl ScenePlan {
             needed,
             fresh,
             layers,
-            audio: SceneAudio {
-                sources: audio,
-                scratch: AudioBlock::silent(collection.audio.channels as usize),
-                dither: fastrand::Rng::with_seed(0x0057_524b),
-            },
+            audio,
         })
     }
 
@@ -150,13 +149,19 @@ impl ScenePlan {
             .collect()
     }
 
-    /// Definitions of the video sources open once this plan is applied.
+    /// Definitions of the sources open once this plan is applied.
     pub fn open_after(&self) -> Vec<Source> {
-        self.needed.clone()
+        let mut all = self.needed.clone();
+        for source in self.audio.sources() {
+            if !all.iter().any(|s| s.id == source.id) {
+                all.push(source.clone());
+            }
+        }
+        all
     }
 
     /// Splits the plan for the two threads.
-    pub fn split(self) -> (VideoPlan, SceneAudio) {
+    pub fn split(self) -> (VideoPlan, AudioPlan) {
         let audio = self.audio;
         let video = VideoPlan {
             needed: self.needed,
@@ -193,11 +198,14 @@ impl SceneVideo {
         let mut sources = Vec::with_capacity(needed.len());
         let mut position = Vec::with_capacity(needed.len());
         for definition in &needed {
-            let found = match fresh.iter().position(|f| f.definition == *definition) {
+            let found = match fresh
+                .iter()
+                .position(|f| f.definition.same_media(definition))
+            {
                 Some(i) => Some(fresh.swap_remove(i)),
                 None => old
                     .iter()
-                    .position(|o| o.definition == *definition)
+                    .position(|o| o.definition.same_media(definition))
                     .map(|i| old.swap_remove(i)),
             };
             position.push(found.is_some().then_some(sources.len()));
@@ -241,36 +249,6 @@ impl SceneVideo {
     }
 }
 
-impl SceneAudio {
-    /// No sound.
-    pub fn silent(channels: usize) -> Self {
-        SceneAudio {
-            sources: Vec::new(),
-            scratch: AudioBlock::silent(channels),
-            dither: fastrand::Rng::with_seed(0x0057_524b),
-        }
-    }
-
-    /// Mixes the block that starts at `start_sample` into `out`.
-    pub fn mix(&mut self, start_sample: u64, out: &mut AudioBlock) {
-        out.clear();
-        for source in &mut self.sources {
-            source.fill(start_sample, &mut self.scratch);
-            for (o, s) in out.data.iter_mut().zip(&self.scratch.data) {
-                *o += *s;
-            }
-        }
-        // TPDF dither at the 16-bit level (-96 dBFS, inaudible), as a 16-bit chain would add.
-        // Clean digital audio otherwise leaves bands of almost-zero energy that send FFmpeg's
-        // AAC encoder into a slow search: 0.13 against 0.03 CPU s per second for a pure tone
-        // (docs/benchmarks.md). Then keep the sum inside full scale.
-        for o in &mut out.data {
-            let tpdf = self.dither.f32() - self.dither.f32();
-            *o = (*o + tpdf * LSB_16).clamp(-1.0, 1.0);
-        }
-    }
-}
-
 /// Composes one frame of `scene_name` at `seconds`, for previews and layout checks.
 pub fn render_frame(
     collection: &Collection,
@@ -282,39 +260,4 @@ pub fn render_frame(
     let index = (seconds.max(0.0) * collection.canvas.fps as f64).round() as u64;
     scene.video.compose(index, &mut compositor);
     Ok(compositor.canvas().clone())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use streamwerk_scene::ToneSettings;
-    use streamwerk_sources::Tone;
-
-    #[test]
-    fn the_mix_is_the_sum_plus_dither_below_one_16_bit_step() {
-        let tone = ToneSettings {
-            frequency_hz: 1000.0,
-            level_dbfs: -20.0,
-            beep_each_second: false,
-        };
-        let mut audio = SceneAudio {
-            sources: vec![Box::new(Tone::new(&tone)), Box::new(Tone::new(&tone))],
-            scratch: AudioBlock::silent(2),
-            dither: fastrand::Rng::with_seed(7),
-        };
-        let mut mixed = AudioBlock::silent(2);
-        audio.mix(48_000, &mut mixed);
-        let mut single = AudioBlock::silent(2);
-        Tone::new(&tone).fill(48_000, &mut single);
-        let mut noise = 0f32;
-        for (m, s) in mixed.data.iter().zip(&single.data) {
-            let error = m - 2.0 * s;
-            assert!(
-                error.abs() < LSB_16,
-                "dither stays within one 16-bit step: {error}"
-            );
-            noise = noise.max(error.abs());
-        }
-        assert!(noise > 0.0, "the dither is there");
-    }
 }

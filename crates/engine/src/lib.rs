@@ -4,19 +4,24 @@
 //! every sink. [`Engine`] is the two together for one show. See `docs/architecture.md`.
 
 mod active_scene;
+mod meters;
 mod preview;
 mod program;
 mod run;
+mod scene_audio;
 mod session;
 mod stats;
 
 pub use active_scene::{render_frame, ActiveScene, ScenePlan};
+pub use meters::{Meters, SourceMeter};
 pub use preview::{Preview, Watch};
 pub use program::{Program, ProgramStats};
 pub use run::{Engine, EngineConfig};
+pub use scene_audio::{AudioPlan, SceneAudio};
 pub use session::{Session, SessionConfig};
 pub use stats::{EngineStats, StatsSnapshot};
 pub use streamwerk_outputs::{DestinationSnapshot, DestinationState, SinkStatsSnapshot};
+pub use streamwerk_sources::DeviceState;
 
 use streamwerk_encode::EncodeError;
 use streamwerk_outputs::OutputError;

@@ -10,8 +10,10 @@
 //! arrive as plans prepared off the video thread: only new sources are opened, the others keep
 //! running, so an edit costs no frame.
 
-use crate::active_scene::{SceneAudio, SceneVideo, VideoPlan};
+use crate::active_scene::{SceneVideo, VideoPlan};
+use crate::meters::{MeterBoard, Meters};
 use crate::preview::Preview;
+use crate::scene_audio::{AudioPlan, SceneAudio};
 use crate::session::{AudioTap, VideoTap};
 use crate::{EngineError, EngineStats, ScenePlan};
 use crossbeam_channel::{unbounded, Receiver, Sender};
@@ -21,8 +23,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 use streamwerk_compositor::Compositor;
 use streamwerk_encode::copy_planes;
-use streamwerk_media::{MasterClock, AUDIO_BLOCK, SAMPLE_RATE};
-use streamwerk_scene::{Canvas, Collection, Source};
+use streamwerk_media::{AudioBlock, MasterClock, AUDIO_BLOCK, SAMPLE_RATE};
+use streamwerk_scene::{AudioMix, Canvas, Collection, Source};
 
 /// State the program's threads and its sessions share.
 pub(crate) struct ProgramShared {
@@ -33,6 +35,14 @@ pub(crate) struct ProgramShared {
     end_ns: AtomicU64,
     pub stats: EngineStats,
     pub preview: Preview,
+    pub meters: Arc<MeterBoard>,
+}
+
+/// What the control side tells the audio thread.
+enum AudioControl {
+    Plan(AudioPlan),
+    /// A fader, mute or filter change for one source: applied at the next block.
+    Mix(String, AudioMix),
 }
 
 /// Rendering counters of a program, for a status bar.
@@ -55,7 +65,7 @@ pub struct Program {
     /// Picture size of every video source opened so far, by id: the UI's handles need them.
     sizes: Mutex<Vec<(String, u32, u32)>>,
     plans: Sender<VideoPlan>,
-    mixes: Sender<SceneAudio>,
+    mixes: Sender<AudioControl>,
     pub(crate) taps: Sender<VideoTap>,
     pub(crate) audio_taps: Sender<AudioTap>,
 }
@@ -75,12 +85,16 @@ impl Program {
             end_ns: AtomicU64::new(u64::MAX),
             stats: EngineStats::default(),
             preview: Preview::new(),
+            meters: Arc::new(MeterBoard::default()),
         });
         let (plans, plans_rx) = unbounded();
         let (mixes, mixes_rx) = unbounded();
         let (taps, taps_rx) = unbounded();
         let (audio_taps, audio_taps_rx) = unbounded();
         plans.send(plan).expect("receiver alive");
+        mixes
+            .send(AudioControl::Plan(audio))
+            .expect("receiver alive");
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new()
                 .name(name.into())
@@ -94,7 +108,7 @@ impl Program {
             }),
             spawn("audio", {
                 let shared = shared.clone();
-                Box::new(move || audio_thread(&shared, audio, mixes_rx, audio_taps_rx))
+                Box::new(move || audio_thread(&shared, mixes_rx, audio_taps_rx))
             }),
         ];
         Ok(Program {
@@ -128,8 +142,21 @@ impl Program {
         let (video, audio) = plan.split();
         // The threads outlive the program's senders unless they ended; then nothing shows.
         let _ = self.plans.send(video);
-        let _ = self.mixes.send(audio);
+        let _ = self.mixes.send(AudioControl::Plan(audio));
         Ok(())
+    }
+
+    /// Changes a source's fader, mute, offset or filters from the next audio block, without
+    /// a new plan. The collection should be changed alike, so the next plan agrees.
+    pub fn set_mix(&self, source: &str, mix: &AudioMix) {
+        let _ = self
+            .mixes
+            .send(AudioControl::Mix(source.to_string(), mix.clone()));
+    }
+
+    /// Meter readings since the previous call: peak, RMS, loudness per source and master.
+    pub fn meters(&self) -> Meters {
+        self.shared.meters.take()
     }
 
     /// The picture size of each video source shown so far, by source id.
@@ -244,11 +271,13 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, taps: Receiv
 
 fn audio_thread(
     shared: &ProgramShared,
-    mut scene: SceneAudio,
-    mixes: Receiver<SceneAudio>,
+    controls: Receiver<AudioControl>,
     taps: Receiver<AudioTap>,
 ) {
     let stats = &shared.stats;
+    let mut scene = SceneAudio::silent(shared.channels as usize);
+    scene.meter_into(shared.meters.clone());
+    let mut block = AudioBlock::silent(shared.channels as usize);
     let mut tap: Option<AudioTap> = None;
     let mut start = 0u64;
     let at = |sample: u64| Duration::from_nanos(sample * 1_000_000_000 / SAMPLE_RATE as u64);
@@ -261,17 +290,23 @@ fn audio_thread(
         }
         // A block is complete once its last sample's time has come.
         shared.clock.sleep_until(at(start + AUDIO_BLOCK as u64));
-        if let Some(new) = mixes.try_iter().last() {
-            scene = new;
+        for control in controls.try_iter() {
+            match control {
+                AudioControl::Plan(plan) => scene.apply(plan),
+                AudioControl::Mix(source, mix) => scene.set_mix(&source, &mix),
+            }
         }
         if let Some(new) = taps.try_iter().last() {
             tap = Some(new);
         }
         stats.audio_blocks.fetch_add(1, Relaxed);
-        // Nothing encodes without a tap, so nothing is mixed: sources answer by sample time,
-        // so skipping blocks is safe. Dropping the tap closes the encoder's queue.
+        // Mixed whether or not anything encodes: the meters and live inputs' queues need it.
+        scene.mix(start, &mut block);
         if let Some(t) = &tap {
-            if t.session.ended(middle) || !t.offer(start, |block| scene.mix(start, block)) {
+            // Dropping the tap closes the encoder's queue.
+            if t.session.ended(middle)
+                || !t.offer(start, |into| into.data.copy_from_slice(&block.data))
+            {
                 tap = None;
             }
         }

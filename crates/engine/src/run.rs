@@ -61,7 +61,10 @@ impl Engine {
 
     /// Counters now, with rates since the previous call.
     pub fn stats(&self) -> StatsSnapshot {
-        self.session.stats()
+        StatsSnapshot {
+            meters: Some(self.program.meters()),
+            ..self.session.stats()
+        }
     }
 
     /// Waits for every thread and returns the final counters or the first failure.

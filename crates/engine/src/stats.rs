@@ -39,6 +39,9 @@ pub struct StatsSnapshot {
     /// Encoded audio and video bitrate since the previous snapshot.
     pub bitrate_kbps: f64,
     pub sinks: Vec<SinkStatsSnapshot>,
+    /// Audio meters since the previous snapshot, while the program runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meters: Option<crate::Meters>,
 }
 
 impl EngineStats {
@@ -89,6 +92,7 @@ impl EngineStats {
             fps,
             bitrate_kbps,
             sinks,
+            meters: None,
         }
     }
 }

@@ -7,8 +7,9 @@
 //! The preview does not travel here: it is a binary stream of its own ([`PreviewHeader`]).
 
 use serde::{Deserialize, Serialize};
-use streamwerk_engine::StatsSnapshot;
-use streamwerk_scene::{Collection, DestinationSettings, Profile, Source, Transform};
+use streamwerk_capture::DeviceList;
+use streamwerk_engine::{Meters, StatsSnapshot};
+use streamwerk_scene::{AudioMix, Collection, DestinationSettings, Profile, Source, Transform};
 use ts_rs::TS;
 
 /// Bumped on every incompatible change; the UI refuses to talk to another version.
@@ -109,6 +110,13 @@ pub enum Command {
     },
     /// Writes the collection and the profile to their files.
     Save,
+    /// Sets a source's fader, mute, sync offset, mono and filters; heard from the next block.
+    SetAudioMix {
+        source: String,
+        mix: AudioMix,
+    },
+    /// Answered by a [`Event::Devices`]: the cameras and sound inputs, for pickers.
+    ListDevices,
 }
 
 /// What the engine tells the UI.
@@ -125,6 +133,10 @@ pub enum Event {
     Stats { stats: StudioStats },
     /// Something the user should read: a platform limit, a destination that failed.
     Notice { level: NoticeLevel, message: String },
+    /// Audio meters, 20 times a second: the highest peak and RMS since the previous event.
+    Meters { meters: Meters },
+    /// The capture devices, in answer to [`Command::ListDevices`].
+    Devices { devices: DeviceList },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -210,6 +222,15 @@ pub fn typescript() -> String {
         streamwerk_engine::SinkStatsSnapshot::decl(&cfg),
         streamwerk_engine::DestinationSnapshot::decl(&cfg),
         streamwerk_engine::DestinationState::decl(&cfg),
+        Meters::decl(&cfg),
+        streamwerk_engine::SourceMeter::decl(&cfg),
+        streamwerk_engine::DeviceState::decl(&cfg),
+        streamwerk_mixer::MeterReading::decl(&cfg),
+        DeviceList::decl(&cfg),
+        streamwerk_capture::CameraInfo::decl(&cfg),
+        streamwerk_capture::CameraMode::decl(&cfg),
+        streamwerk_capture::PixelFormat::decl(&cfg),
+        streamwerk_capture::AudioInputInfo::decl(&cfg),
         s::Collection::decl(&cfg),
         s::Canvas::decl(&cfg),
         s::AudioSettings::decl(&cfg),
@@ -226,6 +247,9 @@ pub fn typescript() -> String {
         s::CameraSettings::decl(&cfg),
         s::MicrophoneSettings::decl(&cfg),
         s::MediaFileSettings::decl(&cfg),
+        s::AudioMix::decl(&cfg),
+        s::AudioFilter::decl(&cfg),
+        s::NoiseGate::decl(&cfg),
         s::Scene::decl(&cfg),
         s::Layer::decl(&cfg),
         s::Transform::decl(&cfg),

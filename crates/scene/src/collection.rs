@@ -1,3 +1,4 @@
+use crate::AudioMix;
 use crate::Rgba;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -119,6 +120,17 @@ pub struct Source {
     pub name: String,
     #[serde(flatten)]
     pub kind: SourceKind,
+    /// How it sounds in the mix; only sources with sound use it.
+    #[serde(default, skip_serializing_if = "AudioMix::is_default")]
+    pub audio: AudioMix,
+}
+
+impl Source {
+    /// Same device, file or generator with the same settings: a running source can stay
+    /// open across an edit that changed only its name or its mix.
+    pub fn same_media(&self, other: &Source) -> bool {
+        self.id == other.id && self.kind == other.kind
+    }
 }
 
 /// What a source is, with the settings of that kind. Written as
@@ -288,9 +300,15 @@ pub struct MicrophoneSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct MediaFileSettings {
+    /// A video or audio file FFmpeg reads (MP4, MKV, MOV, WebM, MP3, WAV...); relative to the
+    /// collection file.
     pub path: PathBuf,
+    /// Start again from `start_s` at the end.
     #[serde(default)]
     pub looping: bool,
+    /// Where playback starts, in seconds into the file.
+    #[serde(default)]
+    pub start_s: f64,
 }
 
 /// An ordered list of layers, bottom first.

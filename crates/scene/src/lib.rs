@@ -3,6 +3,7 @@
 //! these types, the UI edits them, and [`load_collection`] refuses anything it cannot run,
 //! naming the JSON path and the fix.
 
+mod audio_mix;
 mod collection;
 mod color;
 mod error;
@@ -10,6 +11,7 @@ mod platform;
 mod profile;
 mod validate;
 
+pub use audio_mix::{AudioFilter, AudioMix, NoiseGate};
 pub use collection::*;
 pub use color::Rgba;
 pub use error::{LoadError, Problem};

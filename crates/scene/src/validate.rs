@@ -3,6 +3,7 @@
 
 use crate::*;
 use std::collections::HashSet;
+use std::ops::RangeInclusive;
 
 /// Largest canvas the compositor is built and benchmarked for.
 pub const MAX_CANVAS: (u32, u32) = (3840, 2160);
@@ -104,6 +105,7 @@ pub(crate) fn collection(c: &Collection) -> Vec<Problem> {
         let fixes = ["give the source a unique id", "give each source its own id"];
         r.unique(format!("{at}.id"), &s.id, &mut ids, "source id", fixes);
         source(&mut r, c, &format!("{at}.settings"), &s.kind);
+        audio_mix(&mut r, &format!("{at}.audio"), &s.audio);
     }
 
     if c.scenes.is_empty() {
@@ -225,8 +227,73 @@ fn source(r: &mut Report, c: &Collection, at: &str, kind: &SourceKind) {
                 );
             }
         }
-        SourceKind::MediaFile(s) => r.file(format!("{at}.path"), c, &s.path),
+        SourceKind::MediaFile(s) => {
+            r.file(format!("{at}.path"), c, &s.path);
+            if !s.start_s.is_finite() || s.start_s < 0.0 {
+                r.add(
+                    format!("{at}.start_s"),
+                    format!("{} is not a start time", s.start_s),
+                    "use 0 or more seconds",
+                );
+            }
+        }
         SourceKind::Camera(_) | SourceKind::Microphone(_) => {}
+    }
+}
+
+fn audio_mix(r: &mut Report, at: &str, m: &AudioMix) {
+    fn range(r: &mut Report, path: String, value: f32, range: RangeInclusive<f32>, unit: &str) {
+        if !range.contains(&value) {
+            r.add(
+                path,
+                format!("{value} {unit} is out of range"),
+                format!("use {} to {}", range.start(), range.end()),
+            );
+        }
+    }
+    range(r, format!("{at}.gain_db"), m.gain_db, -60.0..=20.0, "dB");
+    range(
+        r,
+        format!("{at}.sync_offset_ms"),
+        m.sync_offset_ms as f32,
+        -2000.0..=2000.0,
+        "ms",
+    );
+    for (i, filter) in m.filters.iter().enumerate() {
+        let at = format!("{at}.filters[{i}]");
+        match filter {
+            AudioFilter::Gain { db } => range(r, format!("{at}.db"), *db, -30.0..=30.0, "dB"),
+            AudioFilter::NoiseGate(g) => {
+                range(
+                    r,
+                    format!("{at}.open_threshold_db"),
+                    g.open_threshold_db,
+                    -96.0..=0.0,
+                    "dB",
+                );
+                range(
+                    r,
+                    format!("{at}.close_threshold_db"),
+                    g.close_threshold_db,
+                    -96.0..=0.0,
+                    "dB",
+                );
+                for (name, ms) in [
+                    ("attack_ms", g.attack_ms),
+                    ("hold_ms", g.hold_ms),
+                    ("release_ms", g.release_ms),
+                ] {
+                    range(r, format!("{at}.{name}"), ms, 0.0..=10_000.0, "ms");
+                }
+                if g.close_threshold_db > g.open_threshold_db {
+                    r.add(
+                        format!("{at}.close_threshold_db"),
+                        "is above the open threshold",
+                        "set it at or below open_threshold_db, such as 6 dB below",
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -1,13 +1,19 @@
 //! Everything that makes pictures or sound for the compositor and the mixer. A video source is
 //! pulled once per tick on the video thread and answers with its current picture and what
 //! changed; an audio source fills one block at a given sample time on the audio thread. Sources
-//! that capture from hardware will run their own threads and hand over their latest frame here.
+//! that capture from hardware run their own threads and hand over their latest frame or samples here.
 
+mod camera;
+mod media_file;
+mod microphone;
 mod still;
 mod test_pattern;
 mod text;
 mod tone;
 
+pub use camera::CameraSource;
+pub use media_file::{MediaAudio, MediaVideo};
+pub use microphone::Microphone;
 pub use still::Still;
 pub use test_pattern::TestPattern;
 pub use text::{TextRenderer, TextStyle};
@@ -31,6 +37,21 @@ pub trait VideoSource: Send {
 pub trait AudioSource: Send {
     /// Fills `out` with the block that starts at `start_sample` on the master clock.
     fn fill(&mut self, start_sample: u64, out: &mut AudioBlock);
+
+    /// Whether the device behind it delivers; generators always do.
+    fn state(&self) -> DeviceState {
+        DeviceState::Live
+    }
+}
+
+/// Where a capture source stands, for the mixer's strip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceState {
+    Opening,
+    Live,
+    /// Missing or failing: silent (or a placeholder picture) and retried every second.
+    Disconnected,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,33 +68,50 @@ pub enum SourceError {
         path: PathBuf,
         reason: String,
     },
-    #[error("source `{id}`: the {kind} source kind is not available in this build yet; remove it from the scene or use a test_pattern in its place")]
-    Unavailable { id: String, kind: &'static str },
+    #[error("source `{id}`: cannot play {}: {reason}; check that the file is a video or audio file FFmpeg reads", path.display())]
+    Media {
+        id: String,
+        path: PathBuf,
+        reason: String,
+    },
 }
 
-/// Opens the video side of `source`, or `None` for sound-only kinds.
-pub fn open_video(
+/// The two halves of an open source: its picture for the video thread and its sound for the
+/// audio thread. A media file has both, sharing one decoder.
+#[derive(Default)]
+pub struct Opened {
+    pub video: Option<Box<dyn VideoSource>>,
+    pub audio: Option<Box<dyn AudioSource>>,
+}
+
+/// Opens `source`. Hardware that is missing does not fail here: a camera shows a placeholder
+/// and a microphone stays silent until the device appears.
+pub fn open(
     source: &Source,
     collection: &Collection,
     text: &mut TextRenderer,
-) -> Result<Option<Box<dyn VideoSource>>, SourceError> {
+) -> Result<Opened, SourceError> {
     let canvas: Canvas = collection.canvas;
-    Ok(Some(match &source.kind {
-        SourceKind::TestPattern(s) => Box::new(TestPattern::new(s, canvas, text)),
-        SourceKind::Color(s) => Box::new(Still::new(Image::filled(
+    let video = |v: Box<dyn VideoSource>| Opened {
+        video: Some(v),
+        audio: None,
+    };
+    Ok(match &source.kind {
+        SourceKind::TestPattern(s) => video(Box::new(TestPattern::new(s, canvas, text))),
+        SourceKind::Color(s) => video(Box::new(Still::new(Image::filled(
             s.width,
             s.height,
             s.color.premultiplied(),
-        ))),
+        )))),
         SourceKind::Image(s) => {
             let path = collection.resolve(&s.path);
-            Box::new(Still::new(still::load_image(&path).map_err(|reason| {
-                SourceError::Image {
+            video(Box::new(Still::new(still::load_image(&path).map_err(
+                |reason| SourceError::Image {
                     id: source.id.clone(),
                     path,
                     reason,
-                }
-            })?))
+                },
+            )?)))
         }
         SourceKind::Text(s) => {
             let font = match &s.font {
@@ -87,26 +125,34 @@ pub fn open_video(
                 }
                 None => None,
             };
-            Box::new(Still::new(text.render(&TextStyle::from_settings(s, font))))
+            video(Box::new(Still::new(
+                text.render(&TextStyle::from_settings(s, font)),
+            )))
         }
-        SourceKind::Tone(_) | SourceKind::Microphone(_) => return Ok(None),
-        SourceKind::Camera(_) | SourceKind::MediaFile(_) => {
-            return Err(SourceError::Unavailable {
-                id: source.id.clone(),
-                kind: source.kind.name(),
-            })
+        SourceKind::Camera(s) => video(Box::new(CameraSource::open(s, canvas, text))),
+        SourceKind::Tone(s) => Opened {
+            video: None,
+            audio: Some(Box::new(Tone::new(s))),
+        },
+        SourceKind::Microphone(s) => Opened {
+            video: None,
+            audio: Some(Box::new(Microphone::open(s))),
+        },
+        SourceKind::MediaFile(s) => {
+            let path = collection.resolve(&s.path);
+            let channels = collection.audio.channels as usize;
+            let (video, audio) =
+                media_file::open(s, &path, canvas.fps, channels).map_err(|reason| {
+                    SourceError::Media {
+                        id: source.id.clone(),
+                        path,
+                        reason,
+                    }
+                })?;
+            Opened {
+                video: video.map(|v| Box::new(v) as Box<dyn VideoSource>),
+                audio: audio.map(|a| Box::new(a) as Box<dyn AudioSource>),
+            }
         }
-    }))
-}
-
-/// Opens the sound side of `source`, or `None` for picture-only kinds.
-pub fn open_audio(source: &Source) -> Result<Option<Box<dyn AudioSource>>, SourceError> {
-    match &source.kind {
-        SourceKind::Tone(s) => Ok(Some(Box::new(Tone::new(s)))),
-        SourceKind::Microphone(_) | SourceKind::MediaFile(_) => Err(SourceError::Unavailable {
-            id: source.id.clone(),
-            kind: source.kind.name(),
-        }),
-        _ => Ok(None),
-    }
+    })
 }

@@ -377,6 +377,26 @@ impl Studio {
                     status.reconnect_now();
                 }
             }
+            Command::SetAudioMix { source, mix } => {
+                let mut next = inner.collection.clone();
+                let found = next.sources.iter_mut().find(|s| s.id == source);
+                let found = found.ok_or_else(|| refused(format!("no source `{source}`")))?;
+                found.audio = mix.clone();
+                let problems = check_collection(&next);
+                if !problems.is_empty() {
+                    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                    return Err(refused(list.join("; ")));
+                }
+                // Straight to the mixer: a fader move must not reopen anything.
+                self.program.set_mix(&source, &mix);
+                save_json(&inner.collection_path, &next)?;
+                inner.collection = next;
+            }
+            Command::ListDevices => {
+                let devices =
+                    streamwerk_capture::list_devices().map_err(|e| refused(e.to_string()))?;
+                let _ = self.events.send(Event::Devices { devices });
+            }
             Command::Save => {
                 save_json(&inner.collection_path, &inner.collection)?;
                 save_json(&inner.profile_path, &inner.profile)?;
@@ -565,16 +585,20 @@ impl Studio {
     }
 }
 
-/// Twice a second while anyone listens: counters, and the notices of destinations that failed.
+/// While anyone listens: meters 20 times a second, counters twice a second.
 fn stats_loop(studio: Weak<Studio>) {
-    loop {
-        std::thread::sleep(Duration::from_millis(500));
+    for tick in 0u64.. {
+        std::thread::sleep(Duration::from_millis(50));
         let Some(studio) = studio.upgrade() else {
             return;
         };
         if studio.events.receiver_count() > 0 {
-            let stats = studio.stats();
-            let _ = studio.events.send(Event::Stats { stats });
+            let meters = studio.program.meters();
+            let _ = studio.events.send(Event::Meters { meters });
+            if tick % 10 == 9 {
+                let stats = studio.stats();
+                let _ = studio.events.send(Event::Stats { stats });
+            }
         }
     }
 }

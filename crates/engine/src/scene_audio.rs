@@ -1,0 +1,258 @@
+//! The sound side of the program: the scene's audio sources, each through its channel strip,
+//! summed on the master bus, limited, dithered and metered. Runs on the audio thread; sources
+//! that stay in the next scene keep running (a microphone is not reopened by an edit).
+
+use crate::meters::MeterBoard;
+use std::sync::Arc;
+use streamwerk_media::AudioBlock;
+use streamwerk_mixer::{Limiter, Meter, Strip};
+use streamwerk_scene::{AudioMix, Source};
+use streamwerk_sources::AudioSource;
+
+/// The audio part of a scene plan: the sources the next scene plays, some opened just now.
+#[derive(Default)]
+pub struct AudioPlan {
+    needed: Vec<Source>,
+    fresh: Vec<(Source, Box<dyn AudioSource>)>,
+}
+
+impl AudioPlan {
+    /// A source that is already playing and stays.
+    pub(crate) fn keep(&mut self, source: Source) {
+        self.needed.push(source);
+    }
+
+    pub(crate) fn open(&mut self, source: Source, opened: Box<dyn AudioSource>) {
+        self.needed.push(source.clone());
+        self.fresh.push((source, opened));
+    }
+
+    pub(crate) fn sources(&self) -> impl Iterator<Item = &Source> {
+        self.needed.iter()
+    }
+}
+
+struct OpenAudio {
+    definition: Source,
+    source: Box<dyn AudioSource>,
+    strip: Strip,
+}
+
+/// The program's mixer.
+pub struct SceneAudio {
+    inputs: Vec<OpenAudio>,
+    channels: usize,
+    scratch: AudioBlock,
+    limiter: Limiter,
+    master_meter: Meter,
+    dither: fastrand::Rng,
+    board: Arc<MeterBoard>,
+}
+
+/// One step of 16-bit audio: the level of the master bus's dither.
+const LSB_16: f32 = 1.0 / 32768.0;
+
+impl SceneAudio {
+    /// No sound yet.
+    pub fn silent(channels: usize) -> Self {
+        SceneAudio {
+            inputs: Vec::new(),
+            channels,
+            scratch: AudioBlock::silent(channels),
+            limiter: Limiter::default(),
+            master_meter: Meter::new(channels),
+            dither: fastrand::Rng::with_seed(0x0057_524b),
+            board: Arc::new(MeterBoard::default()),
+        }
+    }
+
+    /// Publishes meter readings to `board` from now on.
+    pub(crate) fn meter_into(&mut self, board: Arc<MeterBoard>) {
+        self.board = board;
+    }
+
+    /// Switches to a plan: inputs it keeps go on playing (with its strip settings), fresh ones
+    /// start, the rest close.
+    pub fn apply(&mut self, plan: AudioPlan) {
+        let AudioPlan { needed, mut fresh } = plan;
+        let mut old = std::mem::take(&mut self.inputs);
+        for definition in needed {
+            let found = match fresh.iter().position(|(d, _)| d.same_media(&definition)) {
+                Some(i) => {
+                    let (_, source) = fresh.swap_remove(i);
+                    Some(OpenAudio {
+                        strip: Strip::new(&definition.audio, self.channels),
+                        source,
+                        definition: definition.clone(),
+                    })
+                }
+                None => old
+                    .iter()
+                    .position(|o| o.definition.same_media(&definition))
+                    .map(|i| old.swap_remove(i)),
+            };
+            if let Some(mut input) = found {
+                input.strip.set(&definition.audio);
+                input.definition = definition;
+                self.inputs.push(input);
+            }
+        }
+        self.board
+            .forget_others(self.inputs.iter().map(|i| &i.definition.id));
+    }
+
+    /// Changes one source's strip now (a fader move): no plan, no reopening.
+    pub fn set_mix(&mut self, source: &str, mix: &AudioMix) {
+        for input in &mut self.inputs {
+            if input.definition.id == source {
+                input.strip.set(mix);
+                input.definition.audio = mix.clone();
+            }
+        }
+    }
+
+    /// Mixes the block that starts at `start_sample` into `out` and publishes the meters.
+    pub fn mix(&mut self, start_sample: u64, out: &mut AudioBlock) {
+        out.clear();
+        for input in &mut self.inputs {
+            let at = input.strip.source_start(start_sample);
+            input.source.fill(at, &mut self.scratch);
+            input.strip.process(&mut self.scratch);
+            for (o, s) in out.data.iter_mut().zip(&self.scratch.data) {
+                *o += *s;
+            }
+            self.board.publish(
+                &input.definition.id,
+                input.source.state(),
+                input.strip.meter.take_reading(),
+            );
+        }
+        // TPDF dither at the 16-bit level (-96 dBFS, inaudible), as a 16-bit chain would add.
+        // Clean digital audio otherwise leaves bands of almost-zero energy that send FFmpeg's
+        // AAC encoder into a slow search: 0.13 against 0.03 CPU s per second for a pure tone
+        // (docs/benchmarks.md).
+        for o in &mut out.data {
+            let tpdf = self.dither.f32() - self.dither.f32();
+            *o += tpdf * LSB_16;
+        }
+        // Then keep the sum under the ceiling, whatever the sources add up to.
+        self.limiter.process(out);
+        self.master_meter.measure(out);
+        self.board.publish_master(
+            self.master_meter.take_reading(),
+            self.limiter.blocks_limited,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use streamwerk_scene::{SourceKind, ToneSettings};
+    use streamwerk_sources::Tone;
+
+    fn tone_source(id: &str, level_dbfs: f32, mix: AudioMix) -> (Source, Box<dyn AudioSource>) {
+        let settings = ToneSettings {
+            frequency_hz: 1000.0,
+            level_dbfs,
+            beep_each_second: false,
+        };
+        let source = Source {
+            id: id.into(),
+            name: String::new(),
+            kind: SourceKind::Tone(settings.clone()),
+            audio: mix,
+        };
+        (source, Box::new(Tone::new(&settings)))
+    }
+
+    fn mixer_with(inputs: Vec<(Source, Box<dyn AudioSource>)>) -> SceneAudio {
+        let mut plan = AudioPlan::default();
+        for (s, a) in inputs {
+            plan.open(s, a);
+        }
+        let mut audio = SceneAudio::silent(2);
+        audio.apply(plan);
+        audio
+    }
+
+    #[test]
+    fn the_mix_is_the_sum_plus_dither_below_one_16_bit_step() {
+        let mut audio = mixer_with(vec![
+            tone_source("a", -20.0, AudioMix::default()),
+            tone_source("b", -20.0, AudioMix::default()),
+        ]);
+        let mut mixed = AudioBlock::silent(2);
+        audio.mix(48_000, &mut mixed);
+        let mut single = AudioBlock::silent(2);
+        tone_source("c", -20.0, AudioMix::default())
+            .1
+            .fill(48_000, &mut single);
+        let mut noise = 0f32;
+        for (m, s) in mixed.data.iter().zip(&single.data) {
+            let error = m - 2.0 * s;
+            assert!(
+                error.abs() < LSB_16,
+                "dither within one 16-bit step: {error}"
+            );
+            noise = noise.max(error.abs());
+        }
+        assert!(noise > 0.0, "the dither is there");
+    }
+
+    #[test]
+    fn loud_sources_are_limited_and_meters_show_each_strip() {
+        let mut audio = mixer_with(vec![
+            tone_source("a", -1.0, AudioMix::default()),
+            tone_source(
+                "b",
+                -1.0,
+                AudioMix {
+                    gain_db: 6.0,
+                    ..AudioMix::default()
+                },
+            ),
+        ]);
+        let mut mixed = AudioBlock::silent(2);
+        for block in 0..20 {
+            audio.mix(block * 1024, &mut mixed);
+            assert!(mixed
+                .data
+                .iter()
+                .all(|v| v.abs() <= streamwerk_mixer::CEILING + 1e-4));
+        }
+        let meters = audio.board.take();
+        let peak = |id: &str| {
+            meters
+                .sources
+                .iter()
+                .find(|m| m.source == id)
+                .unwrap()
+                .reading
+                .peak_dbfs
+        };
+        assert!((peak("a") + 1.0).abs() < 0.05, "{meters:?}");
+        assert!(
+            (peak("b") - 5.0).abs() < 0.05,
+            "the strip meter is after the fader"
+        );
+        assert!(meters.master.peak_dbfs <= -0.99, "{meters:?}");
+        assert!(meters.blocks_limited > 0);
+    }
+
+    #[test]
+    fn a_fader_move_keeps_the_source_running() {
+        let mut audio = mixer_with(vec![tone_source("a", -20.0, AudioMix::default())]);
+        audio.set_mix(
+            "a",
+            &AudioMix {
+                muted: true,
+                ..AudioMix::default()
+            },
+        );
+        let mut mixed = AudioBlock::silent(2);
+        audio.mix(0, &mut mixed);
+        assert!(mixed.data.iter().all(|v| v.abs() < LSB_16), "muted");
+        assert_eq!(audio.inputs.len(), 1);
+    }
+}

@@ -1,0 +1,170 @@
+//! A/V sync, measured: 60 s recordings of a picture that flashes white and a sound that beeps
+//! on every whole second, once from the built-in test sources and once from a media file with
+//! the same pattern made by FFmpeg. For every second the flash's frame time and the beep's
+//! onset are found in the decoded recording; their offset must stay within one frame and not
+//! drift by more than 1 ms from the first second to the last.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use streamwerk_e2e::*;
+
+const FPS: f64 = 30.0;
+const SECONDS: u32 = 60;
+
+fn write_scene(dir: &Path, sources: &str, layers: &str) -> PathBuf {
+    let file = dir.join("sync.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{ "schema_version": 1, "name": "Sync",
+  "canvas": {{ "width": 320, "height": 180, "fps": 30 }},
+  "sources": [ {sources} ],
+  "scenes": [ {{ "name": "Sync", "layers": [ {layers} ] }} ] }}"#
+        ),
+    )
+    .unwrap();
+    file
+}
+
+fn record(scene: &Path, out: &Path) {
+    let run = streamwerk(&[
+        "record",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--duration",
+        &SECONDS.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+}
+
+/// Presentation times of the decoded frames of `kind` ("v" or "a"), in order.
+fn frame_times(file: &Path, kind: &str) -> Vec<f64> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", kind])
+        .args(["-show_entries", "frame=pts_time", "-of", "csv=p=0"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim().trim_end_matches(',').parse().ok())
+        .collect()
+}
+
+/// Mean brightness (0-255) of every decoded frame, in order.
+fn brightness(file: &Path) -> Vec<f64> {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(file)
+        .args(["-map", "0:v", "-fps_mode", "passthrough"])
+        .args(["-vf", "scale=8:8,format=gray", "-f", "rawvideo", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    out.stdout
+        .chunks_exact(64)
+        .map(|f| f.iter().map(|v| *v as f64).sum::<f64>() / 64.0)
+        .collect()
+}
+
+/// (offset in ms of each second's beep after its flash, drift in ms from first to last).
+fn offsets(file: &Path) -> (Vec<f64>, f64) {
+    let video_times = frame_times(file, "v");
+    let light = brightness(file);
+    assert_eq!(video_times.len(), light.len(), "one time per frame");
+    let sound = decode_audio_mono(file);
+    let audio_start = frame_times(file, "a")[0];
+    let peak = sound.iter().fold(0f32, |m, v| m.max(v.abs()));
+    assert!(peak > 0.2, "the beeps are there: peak {peak}");
+
+    let mut offsets = Vec::new();
+    // Whole seconds with a full window on both sides.
+    for s in 1..SECONDS - 1 {
+        let (from, to) = (s as f64 - 0.5, s as f64 + 0.5);
+        let flash = video_times
+            .iter()
+            .zip(&light)
+            .find(|(t, l)| (from..to).contains(*t) && **l > 180.0)
+            .map(|(t, _)| *t)
+            .unwrap_or_else(|| panic!("no flash near {s} s"));
+        let first = ((from - audio_start) * 48_000.0).max(0.0) as usize;
+        let last = (((to - audio_start) * 48_000.0) as usize).min(sound.len());
+        // Onset: the first sample at half the beep's level; AAC's pre-echo stays below it.
+        let onset = sound[first..last]
+            .iter()
+            .position(|v| v.abs() > peak / 2.0)
+            .unwrap_or_else(|| panic!("no beep near {s} s"));
+        let beep = audio_start + (first + onset) as f64 / 48_000.0;
+        offsets.push((beep - flash) * 1000.0);
+    }
+    let drift = offsets[offsets.len() - 1] - offsets[0];
+    (offsets, drift)
+}
+
+fn assert_in_sync(name: &str, file: &Path) {
+    assert_decodes(file);
+    let (offsets, drift) = offsets(file);
+    let worst = offsets.iter().fold(0f64, |m, o| m.max(o.abs()));
+    let mean = offsets.iter().sum::<f64>() / offsets.len() as f64;
+    eprintln!(
+        "{name}: A/V offset mean {mean:+.2} ms, worst {worst:.2} ms, drift {drift:+.3} ms over {} s",
+        offsets.len()
+    );
+    assert!(
+        worst <= 1000.0 / FPS,
+        "{name}: offset beyond one frame: {offsets:?}"
+    );
+    assert!(drift.abs() <= 1.0, "{name}: drift {drift} ms: {offsets:?}");
+}
+
+#[test]
+fn test_sources_stay_in_sync_for_a_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = write_scene(
+        dir.path(),
+        r#"{ "id": "bars", "kind": "test_pattern", "settings": { "flash_each_second": true } },
+           { "id": "beep", "kind": "tone", "settings": { "frequency_hz": 1000, "level_dbfs": -6, "beep_each_second": true } }"#,
+        r#"{ "source": "bars" }, { "source": "beep" }"#,
+    );
+    let out = dir.path().join("sources.mkv");
+    record(&scene, &out);
+    assert_in_sync("test sources", &out);
+}
+
+#[test]
+fn a_media_file_stays_in_sync_for_a_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    // Black with a white frame and a 50 ms beep on each whole second, H.264 and PCM.
+    let media = dir.path().join("flash-beep.mkv");
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!(
+            "color=c=black:s=320x180:r=30:d={d},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='eq(mod(n\\,30)\\,0)'",
+            d = SECONDS + 2
+        ))
+        .args(["-f", "lavfi", "-i"])
+        .arg(format!(
+            "aevalsrc='0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.05)':s=48000:d={d}",
+            d = SECONDS + 2
+        ))
+        .args(["-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p"])
+        .args(["-c:a", "pcm_s16le"])
+        .arg(&media)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    let scene = write_scene(
+        dir.path(),
+        &format!(
+            r#"{{ "id": "clip", "kind": "media_file", "settings": {{ "path": "{}" }} }}"#,
+            media.display()
+        ),
+        r#"{ "source": "clip" }"#,
+    );
+    let out = dir.path().join("media.mkv");
+    record(&scene, &out);
+    assert_in_sync("media file", &out);
+}

@@ -1,0 +1,93 @@
+// The audio mixer panel: a strip per playing audio source with its meter (peak bar, RMS bar,
+// momentary loudness), fader, mute and sync offset. Meter events arrive 20 times a second;
+// only the bars change then, the strips are rebuilt when the set of sources does.
+import type { AudioMix, MeterReading, Source } from "./protocol.gen";
+
+/// Meter scale: -60 dBFS at the left edge, 0 dBFS at the right.
+export const METER_FLOOR_DB = -60;
+
+/// Where `db` falls on the meter, 0 to 1.
+export function meterFraction(db: number): number {
+  if (!Number.isFinite(db) || db <= METER_FLOOR_DB) return 0;
+  return Math.min(1, (db - METER_FLOOR_DB) / -METER_FLOOR_DB);
+}
+
+/// Meter colour zone, as broadcast meters draw them.
+export function meterZone(db: number): "safe" | "hot" | "clip" {
+  return db >= -1 ? "clip" : db >= -9 ? "hot" : "safe";
+}
+
+export function formatDb(db: number, unit = "dB"): string {
+  return db <= -99 ? `-∞ ${unit}` : `${db.toFixed(1)} ${unit}`;
+}
+
+/// A source's mix, with the defaults filled in for sources that never had one.
+export function mixOf(source: Source | undefined): AudioMix {
+  return { gain_db: 0, muted: false, sync_offset_ms: 0, mono: false, filters: [], ...(source?.audio ?? {}) };
+}
+
+export interface StripView {
+  root: HTMLElement;
+  update(reading: MeterReading, state: string): void;
+}
+
+/// One strip; `change` sends the new mix when the user moves a control. The master strip has
+/// no controls (`change` null): the limiter keeps it under -1 dBFS.
+export function buildStrip(id: string, label: string, mix: AudioMix, change: ((mix: AudioMix) => void) | null): StripView {
+  const make = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}): HTMLElementTagNameMap[K] =>
+    Object.assign(document.createElement(tag), props);
+  const root = make("li", { className: "strip" });
+  root.dataset.source = id;
+  const name = make("span", { className: "strip-name", textContent: label });
+  const state = make("span", { className: "state" });
+  const meter = make("div", { className: "meter", role: "meter", ariaLabel: `${label} level` });
+  meter.setAttribute("aria-valuemin", String(METER_FLOOR_DB));
+  meter.setAttribute("aria-valuemax", "0");
+  const rms = make("div", { className: "meter-rms" });
+  const peak = make("div", { className: "meter-peak" });
+  meter.append(rms, peak);
+  const readout = make("span", { className: "readout" });
+  const fader = make("input", { type: "range", min: "-60", max: "20", step: "0.5", value: String(mix.gain_db), ariaLabel: `${label} volume (dB)` });
+  const gain = make("output", { textContent: formatDb(mix.gain_db) });
+  const mute = make("button", { type: "button", textContent: mix.muted ? "Unmute" : "Mute", ariaLabel: `Mute ${label}` });
+  mute.setAttribute("aria-pressed", String(mix.muted));
+  if (mix.muted) mute.classList.add("active");
+  const offset = make("input", { type: "number", min: "-2000", max: "2000", step: "10", value: String(mix.sync_offset_ms), ariaLabel: `${label} sync offset (ms)` });
+  const offsetLabel = make("label", { textContent: "Sync offset (ms) " });
+  offsetLabel.append(offset);
+
+  fader.oninput = () => { gain.textContent = formatDb(Number(fader.value)); };
+  if (change) {
+    // The strip keeps its own copy, so a second click before the engine's state arrives
+    // builds on the first.
+    let current = { ...mix };
+    const send = (next: AudioMix) => { current = next; change(next); };
+    fader.onchange = () => send({ ...current, gain_db: Number(fader.value) });
+    mute.onclick = () => {
+      send({ ...current, muted: !current.muted });
+      mute.textContent = current.muted ? "Unmute" : "Mute";
+      mute.setAttribute("aria-pressed", String(current.muted));
+      mute.classList.toggle("active", current.muted);
+    };
+    offset.onchange = () => send({ ...current, sync_offset_ms: Math.round(Number(offset.value)) });
+  }
+
+  const top = make("div", { className: "strip-top" });
+  top.append(name, state);
+  const controls = make("div", { className: "strip-controls" });
+  controls.append(fader, gain, mute);
+  root.append(top, meter, readout);
+  if (change) root.append(controls, offsetLabel);
+  return {
+    root,
+    update(reading, deviceState) {
+      rms.style.width = `${meterFraction(reading.rms_dbfs) * 100}%`;
+      peak.style.left = `${meterFraction(reading.peak_dbfs) * 100}%`;
+      peak.className = `meter-peak ${meterZone(reading.peak_dbfs)}`;
+      meter.setAttribute("aria-valuenow", reading.peak_dbfs.toFixed(1));
+      readout.textContent = `peak ${formatDb(reading.peak_dbfs)} · ${formatDb(reading.momentary_lufs, "LUFS")}`;
+      state.textContent = deviceState === "live" ? "" : deviceState === "disconnected" ? "disconnected" : "starting";
+      state.className = `state ${deviceState}`;
+    },
+  };
+}
