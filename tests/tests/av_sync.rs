@@ -26,13 +26,13 @@ fn write_scene(dir: &Path, sources: &str, layers: &str) -> PathBuf {
     file
 }
 
-fn record(scene: &Path, out: &Path) {
+fn record(scene: &Path, out: &Path, seconds: u32) {
     let run = streamwerk(&[
         "record",
         "--scene",
         scene.to_str().unwrap(),
         "--duration",
-        &SECONDS.to_string(),
+        &seconds.to_string(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -70,8 +70,9 @@ fn brightness(file: &Path) -> Vec<f64> {
         .collect()
 }
 
-/// (offset in ms of each second's beep after its flash, drift in ms from first to last).
-fn offsets(file: &Path) -> (Vec<f64>, f64) {
+/// (offset in ms of each flash-and-beep's beep after its flash, drift in ms from first to
+/// last); they are expected `phase` seconds after each whole second of the recording.
+fn offsets(file: &Path, phase: f64, seconds: u32) -> (Vec<f64>, f64) {
     let video_times = frame_times(file, "v");
     let light = brightness(file);
     assert_eq!(video_times.len(), light.len(), "one time per frame");
@@ -82,8 +83,8 @@ fn offsets(file: &Path) -> (Vec<f64>, f64) {
 
     let mut offsets = Vec::new();
     // Whole seconds with a full window on both sides.
-    for s in 1..SECONDS - 1 {
-        let (from, to) = (s as f64 - 0.5, s as f64 + 0.5);
+    for s in 1..seconds - 1 {
+        let (from, to) = (s as f64 + phase - 0.5, s as f64 + phase + 0.5);
         let flash = video_times
             .iter()
             .zip(&light)
@@ -104,9 +105,9 @@ fn offsets(file: &Path) -> (Vec<f64>, f64) {
     (offsets, drift)
 }
 
-fn assert_in_sync(name: &str, file: &Path) {
+fn assert_in_sync(name: &str, file: &Path, phase: f64, seconds: u32) {
     assert_decodes(file);
-    let (offsets, drift) = offsets(file);
+    let (offsets, drift) = offsets(file, phase, seconds);
     let worst = offsets.iter().fold(0f64, |m, o| m.max(o.abs()));
     let mean = offsets.iter().sum::<f64>() / offsets.len() as f64;
     eprintln!(
@@ -130,32 +131,14 @@ fn test_sources_stay_in_sync_for_a_minute() {
         r#"{ "source": "bars" }, { "source": "beep" }"#,
     );
     let out = dir.path().join("sources.mkv");
-    record(&scene, &out);
-    assert_in_sync("test sources", &out);
+    record(&scene, &out, SECONDS);
+    assert_in_sync("test sources", &out, 0.0, SECONDS);
 }
 
 #[test]
 fn a_media_file_stays_in_sync_for_a_minute() {
     let dir = tempfile::tempdir().unwrap();
-    // Black with a white frame and a 50 ms beep on each whole second, H.264 and PCM.
-    let media = dir.path().join("flash-beep.mkv");
-    let made = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
-        .arg(format!(
-            "color=c=black:s=320x180:r=30:d={d},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='eq(mod(n\\,30)\\,0)'",
-            d = SECONDS + 2
-        ))
-        .args(["-f", "lavfi", "-i"])
-        .arg(format!(
-            "aevalsrc='0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.05)':s=48000:d={d}",
-            d = SECONDS + 2
-        ))
-        .args(["-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p"])
-        .args(["-c:a", "pcm_s16le"])
-        .arg(&media)
-        .output()
-        .unwrap();
-    assert!(made.status.success(), "{}", stderr(&made));
+    let media = flash_beep_file(dir.path(), (SECONDS + 2) as f64);
     let scene = write_scene(
         dir.path(),
         &format!(
@@ -165,6 +148,47 @@ fn a_media_file_stays_in_sync_for_a_minute() {
         r#"{ "source": "clip" }"#,
     );
     let out = dir.path().join("media.mkv");
-    record(&scene, &out);
-    assert_in_sync("media file", &out);
+    record(&scene, &out, SECONDS);
+    assert_in_sync("media file", &out, 0.0, SECONDS);
+}
+
+#[test]
+fn a_short_file_loops_from_its_start_offset_in_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    // 3.5 s long, started 0.5 s in: three seconds a pass, the flash-and-beeps of file seconds
+    // 1, 2 and 3 landing half a second after each whole second of the recording. Ignoring the
+    // start offset would put them on whole seconds; a loop that slipped would break the beat.
+    let media = flash_beep_file(dir.path(), 3.5);
+    let scene = write_scene(
+        dir.path(),
+        &format!(
+            r#"{{ "id": "clip", "kind": "media_file", "settings": {{ "path": "{}", "looping": true, "start_s": 0.5 }} }}"#,
+            media.display()
+        ),
+        r#"{ "source": "clip" }"#,
+    );
+    let out = dir.path().join("loop.mkv");
+    record(&scene, &out, 10);
+    assert_in_sync("looping media file", &out, 0.5, 10);
+}
+
+/// Black with a white frame and a 50 ms beep on each whole second, H.264 and PCM, by FFmpeg.
+fn flash_beep_file(dir: &Path, seconds: f64) -> PathBuf {
+    let media = dir.join("flash-beep.mkv");
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!(
+            "color=c=black:s=320x180:r=30:d={seconds},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='eq(mod(n\\,30)\\,0)'"
+        ))
+        .args(["-f", "lavfi", "-i"])
+        .arg(format!(
+            "aevalsrc='0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.05)':s=48000:d={seconds}"
+        ))
+        .args(["-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p"])
+        .args(["-c:a", "pcm_s16le"])
+        .arg(&media)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    media
 }

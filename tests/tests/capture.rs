@@ -196,3 +196,49 @@ fn a_microphone_that_disappears_goes_silent_says_so_and_comes_back() {
     assert!(second(6) < -80.0, "silent while unplugged: {}", second(6));
     assert!(second(12) > -20.0, "tone after the replug: {}", second(12));
 }
+
+#[test]
+fn a_missing_camera_shows_a_placeholder_and_the_recording_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = dir.path().join("camera.json");
+    std::fs::write(
+        &scene,
+        r#"{ "schema_version": 1, "name": "Camera",
+  "canvas": { "width": 640, "height": 360, "fps": 30 },
+  "sources": [ { "id": "cam", "kind": "camera", "settings": { "device": "0" } } ],
+  "scenes": [ { "name": "Main", "layers": [ { "source": "cam" } ] } ] }"#,
+    )
+    .unwrap();
+    // The card: dark grey, with light text in the middle.
+    let png = dir.path().join("camera.png");
+    let out = streamwerk(&[
+        "render-frame",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let image = image::open(&png).unwrap().to_rgba8();
+    assert_eq!(image.get_pixel(10, 10).0, [0x24, 0x24, 0x24, 255]);
+    let light = (200..440)
+        .flat_map(|x| (160..200).map(move |y| (x, y)))
+        .filter(|(x, y)| image.get_pixel(*x, *y).0[0] > 0x80)
+        .count();
+    assert!(light > 200, "the words are drawn: {light} light pixels");
+
+    // Recording with no camera attached works and decodes to the end.
+    let mkv = dir.path().join("camera.mkv");
+    let run = streamwerk(&[
+        "record",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--duration",
+        "2",
+        "--out",
+        mkv.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_decodes(&mkv);
+    assert!((59..=61).contains(&video_frames(&mkv)));
+}

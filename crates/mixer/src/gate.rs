@@ -35,10 +35,13 @@ impl Gate {
     }
 
     pub fn process(&mut self, block: &mut AudioBlock) {
+        let channels = block.channels;
+        let data = &mut block.data[..channels * AUDIO_BLOCK];
         for i in 0..AUDIO_BLOCK {
-            let level = (0..block.channels)
-                .map(|c| block.channel(c)[i].abs())
-                .fold(0.0, f32::max);
+            let mut level = 0f32;
+            for c in 0..channels {
+                level = level.max(data[c * AUDIO_BLOCK + i].abs());
+            }
             if level >= self.open_level {
                 self.open = true;
                 self.below = 0;
@@ -53,8 +56,8 @@ impl Gate {
             } else {
                 (self.gain - self.release_step).max(0.0)
             };
-            for c in 0..block.channels {
-                block.channel_mut(c)[i] *= self.gain;
+            for c in 0..channels {
+                data[c * AUDIO_BLOCK + i] *= self.gain;
             }
         }
     }

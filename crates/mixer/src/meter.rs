@@ -34,7 +34,19 @@ pub struct Meter {
     peak: f32,
     sum_squares: f64,
     samples: u64,
+    /// Readings so far: loudness is recomputed only every few (see `take_reading`).
+    readings: u64,
+    momentary: f32,
+    short_term: f32,
 }
+
+/// `ebur128` sums its whole window on every loudness query (19,200 frames for momentary,
+/// 144,000 for short-term), which per block and strip costs far more than the mixing (3.9 ms
+/// a block for eight strips, `benches/mix.rs`): so momentary loudness is recomputed every 4th
+/// reading (11.7 times a second at one reading per block) and short-term every 20th (2.3 times
+/// a second; a 3 s window moves slowly by definition). Peak and RMS stay per block.
+const MOMENTARY_EVERY: u64 = 4;
+const SHORT_TERM_EVERY: u64 = 20;
 
 pub fn to_db(amplitude: f64) -> f32 {
     if amplitude <= 1e-5 {
@@ -52,6 +64,9 @@ impl Meter {
             peak: 0.0,
             sum_squares: 0.0,
             samples: 0,
+            readings: 0,
+            momentary: FLOOR_DB,
+            short_term: FLOOR_DB,
         }
     }
 
@@ -75,6 +90,13 @@ impl Meter {
             Ok(v) if v.is_finite() => (v as f32).max(FLOOR_DB),
             _ => FLOOR_DB,
         };
+        if self.readings.is_multiple_of(MOMENTARY_EVERY) {
+            self.momentary = lufs(self.loudness.loudness_momentary());
+        }
+        if self.readings.is_multiple_of(SHORT_TERM_EVERY) {
+            self.short_term = lufs(self.loudness.loudness_shortterm());
+        }
+        self.readings += 1;
         let reading = MeterReading {
             peak_dbfs: to_db(self.peak as f64),
             rms_dbfs: if self.samples == 0 {
@@ -82,8 +104,8 @@ impl Meter {
             } else {
                 to_db((self.sum_squares / self.samples as f64).sqrt())
             },
-            momentary_lufs: lufs(self.loudness.loudness_momentary()),
-            short_term_lufs: lufs(self.loudness.loudness_shortterm()),
+            momentary_lufs: self.momentary,
+            short_term_lufs: self.short_term,
         };
         self.peak = 0.0;
         self.sum_squares = 0.0;

@@ -116,6 +116,11 @@ struct AudioDecoding {
     start: i64,
     decoded: frame::Audio,
     resampled: frame::Audio,
+    /// File position (48 kHz samples) of the next sound to decode, once known.
+    cursor: Option<i64>,
+    /// Samples `resampled` has room for. FFmpeg takes the frame's sample count as its room,
+    /// and each conversion leaves the count it wrote there, so it is set back before each.
+    room: usize,
 }
 
 /// Opens `path` and starts decoding at `settings.start_s`. Either half is `None` when the
@@ -233,6 +238,8 @@ fn open_audio(stream: &format::stream::Stream, channels: usize) -> Result<AudioD
         layout,
         decoded: frame::Audio::empty(),
         resampled: frame::Audio::empty(),
+        cursor: None,
+        room: 0,
     })
 }
 
@@ -270,6 +277,7 @@ impl Decoding {
         }
         if let Some(a) = &mut self.audio {
             a.decoder.flush();
+            a.cursor = None;
         }
         Ok(())
     }
@@ -284,17 +292,31 @@ impl Decoding {
                 return Ok(());
             }
             offset += end - shared.start_s;
+            tracing::debug!(
+                "media file: pass ended at {end:.3} s; looping, next pass at {offset:.3} s"
+            );
             self.seek(shared.start_s)?;
         }
     }
 
-    /// Decodes from the current position to the end; returns the end time (file seconds).
+    /// Decodes from the current position to the end; returns the end time (file seconds):
+    /// the sound's, counted in samples, unless the picture runs on for longer than a rounding.
     fn one_pass(&mut self, shared: &Shared, offset: f64) -> Result<f64, String> {
-        let mut end = 0f64;
+        let (video_end, audio_end) = self.decode_pass(shared, offset)?;
+        Ok(if video_end > audio_end + 0.002 {
+            video_end
+        } else {
+            audio_end
+        })
+    }
+
+    /// Returns the end of the picture and of the sound (file seconds; 0 for a missing one).
+    fn decode_pass(&mut self, shared: &Shared, offset: f64) -> Result<(f64, f64), String> {
+        let (mut video_end, mut audio_end) = (0f64, 0f64);
         let mut packet = ffmpeg::Packet::empty();
         loop {
             if !self.wait_for_room(shared) {
-                return Ok(end);
+                return Ok((video_end, audio_end));
             }
             match packet.read(&mut self.input) {
                 Ok(()) => {}
@@ -305,23 +327,23 @@ impl Decoding {
             let index = packet.stream();
             if let Some(v) = self.video.as_mut().filter(|v| v.stream == index) {
                 let _ = v.decoder.send_packet(&packet);
-                end = end.max(v.drain(shared, offset)?);
+                video_end = video_end.max(v.drain(shared, offset)?);
             } else if let Some(a) = self.audio.as_mut().filter(|a| a.stream == index) {
                 let _ = a.decoder.send_packet(&packet);
-                end = end.max(a.drain(shared, offset)?);
+                audio_end = audio_end.max(a.drain(shared, offset)?);
             }
         }
         if let Some(v) = &mut self.video {
             let _ = v.decoder.send_eof();
-            end = end.max(v.drain(shared, offset)?);
+            video_end = video_end.max(v.drain(shared, offset)?);
             v.decoder.flush();
         }
         if let Some(a) = &mut self.audio {
             let _ = a.decoder.send_eof();
-            end = end.max(a.drain(shared, offset)?);
+            audio_end = audio_end.max(a.drain(shared, offset)?);
             a.decoder.flush();
         }
-        Ok(end)
+        Ok((video_end, audio_end))
     }
 
     /// Waits while both queues are full; false once stopped.
@@ -354,6 +376,10 @@ impl VideoDecoding {
             let at = (pts - self.start) as f64 * self.time_base;
             let duration = self.decoded.packet().duration as f64 * self.time_base;
             end = end.max(at + duration.max(0.0));
+            // A seek lands on the keyframe before the start: what ends before it is not shown.
+            if at + duration.max(1e-3) <= shared.start_s + 1e-6 {
+                continue;
+            }
             let (w, h, pixel) = (
                 self.decoded.width(),
                 self.decoded.height(),
@@ -405,15 +431,36 @@ impl AudioDecoding {
         while self.decoder.receive_frame(&mut self.decoded).is_ok() {
             let pts = self.decoded.timestamp().unwrap_or(self.start);
             let at = (pts - self.start) as f64 * self.time_base;
-            end = end.max(at + self.decoded.samples() as f64 / self.decoded.rate() as f64);
             if self.decoded.channel_layout().is_empty() {
                 self.decoded.set_channel_layout(self.layout);
             }
+            // Room for this frame at 48 kHz plus what the resampler holds back.
+            let needed = self.decoded.samples() * SAMPLE_RATE as usize
+                / self.decoded.rate().max(1) as usize
+                + 256;
+            if needed > self.room {
+                let output = self.resampler.output();
+                self.room = needed.max(4096);
+                self.resampled = frame::Audio::new(output.format, self.room, output.channel_layout);
+            }
+            self.resampled.set_samples(self.room);
             self.resampler
                 .run(&self.decoded, &mut self.resampled)
                 .map_err(|e| e.to_string())?;
             let n = self.resampled.samples();
-            let first = ((at + offset) * SAMPLE_RATE as f64).round() as i64;
+            // Where this sound sits in the file, in samples: counted on from the previous frame,
+            // since containers round timestamps (to the millisecond in MKV); taken from the
+            // timestamp after a seek or across a gap in the file.
+            let stamped = (at * SAMPLE_RATE as f64).round() as i64;
+            let position = match self.cursor {
+                Some(cursor) if (stamped - cursor).abs() <= 480 => cursor,
+                _ => stamped,
+            };
+            self.cursor = Some(position + n as i64);
+            // Sound from before the start (a seek lands early) is cut off.
+            let start = (shared.start_s * SAMPLE_RATE as f64).round() as i64;
+            let early = (start - position).clamp(0, n as i64) as usize;
+            let first = position + (offset * SAMPLE_RATE as f64).round() as i64 + early as i64;
             let mut queues = shared.queues.lock().unwrap();
             let queued = queues.audio[0].len() as i64;
             let next = queues.audio_start + queued;
@@ -427,8 +474,11 @@ impl AudioDecoding {
             }
             for (c, channel) in queues.audio.iter_mut().enumerate() {
                 let plane = c.min(self.resampled.planes() - 1);
-                channel.extend(&self.resampled.plane::<f32>(plane)[..n]);
+                channel.extend(&self.resampled.plane::<f32>(plane)[early..n]);
             }
+            // The end by sample count: exact, where timestamps are rounded.
+            let queued_end = queues.audio_start + queues.audio[0].len() as i64;
+            end = queued_end as f64 / SAMPLE_RATE as f64 - offset;
         }
         Ok(end)
     }
@@ -445,11 +495,13 @@ impl VideoSource for MediaVideo {
         let now = shared.start_s + (program - anchor) as f64 / SAMPLE_RATE as f64;
         let mut queues = shared.queues.lock().unwrap();
         let mut took = false;
-        // Every picture whose time has come; the last of them is shown.
+        // Every picture nearer to now than the next tick is; the last of them is shown.
+        // (Containers round times to the millisecond: a frame due at 1.0333 s may say 1.034.)
+        let half_tick = shared.frame_samples as f64 / SAMPLE_RATE as f64 / 2.0;
         while queues
             .video
             .front()
-            .is_some_and(|(at, _)| *at <= now + 1e-4)
+            .is_some_and(|(at, _)| *at < now + half_tick)
         {
             let (_, picture) = queues.video.pop_front().expect("checked");
             let old = std::mem::replace(&mut self.current, picture);
