@@ -242,3 +242,66 @@ fn a_missing_camera_shows_a_placeholder_and_the_recording_goes_on() {
     assert_decodes(&mkv);
     assert!((59..=61).contains(&video_frames(&mkv)));
 }
+
+#[test]
+fn a_monitored_muted_source_is_heard_on_the_monitor_output_only() {
+    let pulse = PulseAudio::start();
+    let dir = tempfile::tempdir().unwrap();
+    let scene = dir.path().join("monitor.json");
+    std::fs::write(
+        &scene,
+        r##"{ "schema_version": 1, "name": "Monitor",
+  "canvas": { "width": 320, "height": 180, "fps": 30 },
+  "sources": [
+    { "id": "bg", "kind": "color", "settings": { "color": "#204060", "width": 320, "height": 180 } },
+    { "id": "tone", "kind": "tone", "settings": { "frequency_hz": 440, "level_dbfs": -12 },
+      "audio": { "muted": true, "monitor": true } } ],
+  "scenes": [ { "name": "Main", "layers": [ { "source": "bg" }, { "source": "tone" } ] } ] }"##,
+    )
+    .unwrap();
+    let out = dir.path().join("monitor.mkv");
+    let mut run = Command::new(bin())
+        .args(["record", "--duration", "8", "--scene"])
+        .arg(&scene)
+        .arg("--out")
+        .arg(&out)
+        .envs(pulse.env())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Listen to the sink the monitor plays into (the default output), after the start.
+    std::thread::sleep(Duration::from_secs(1));
+    let heard = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "pulse", "-i", "studio_null.monitor", "-t", "3"])
+        // The average of the two sides (`-ac 1` would sum them 3 dB down each).
+        .args(["-af", "pan=mono|c0=0.5*c0+0.5*c1", "-ar", "48000", "-f", "f32le", "-"])
+        .envs(pulse.env())
+        .output()
+        .unwrap();
+    assert!(heard.status.success(), "{}", stderr(&heard));
+    assert!(run.wait().unwrap().success());
+    let sound: Vec<f32> = heard
+        .stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    assert!(sound.len() > 2 * 48_000, "{} samples heard", sound.len());
+    let end = &sound[sound.len() - 48_000..];
+    let hz = tone_frequency(end);
+    assert!(
+        (hz - 440.0).abs() <= 5.0,
+        "monitor plays the tone: {hz:.1} Hz"
+    );
+    let level = rms_dbfs(end);
+    assert!(
+        (level - (-12.0 - 3.0103)).abs() <= 1.0,
+        "at its level: {level:.2} dBFS RMS"
+    );
+    // The program did not carry it: the source is muted.
+    let recorded = decode_audio_mono(&out);
+    let loudest = rms_dbfs(&recorded[recorded.len() / 2..]);
+    assert!(
+        loudest < -80.0,
+        "the recording is silent: {loudest:.1} dBFS"
+    );
+}

@@ -370,8 +370,10 @@ function newSource(): Source {
       return { id, kind: "tone", settings: { frequency_hz: 440, level_dbfs: -20, beep_each_second: false } };
     case "microphone":
       return { id, kind: "microphone", settings: { device: ($("source-mic") as HTMLSelectElement).value || null } };
+    case "media_file":
+      return { id, kind: "media_file", settings: { path: ($("source-path") as HTMLInputElement).value, looping: ($("source-loop") as HTMLInputElement).checked, start_s: 0 } };
     case "camera":
-      return { id, kind: "camera", settings: { device: ($("source-camera") as HTMLSelectElement).value || null, width: null, height: null, fps: null } };
+      return { id, kind: "camera", settings: { device: ($("source-camera") as HTMLSelectElement).value || null, width: null, height: null, fps: null, format: null } };
     default:
       return { id, kind: "test_pattern", settings: { width: null, height: null, flash_each_second: false } };
   }

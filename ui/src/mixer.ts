@@ -1,6 +1,7 @@
 // The audio mixer panel: a strip per playing audio source with its meter (peak bar, RMS bar,
-// momentary loudness), fader, mute and sync offset. Meter events arrive 20 times a second;
-// only the bars change then, the strips are rebuilt when the set of sources does.
+// momentary loudness), fader, mute, monitor (headphones) and sync offset. Meter events arrive
+// 20 times a second; only the bars change then, the strips are rebuilt when the set of
+// sources does.
 import type { AudioMix, MeterReading, Source } from "./protocol.gen";
 
 /// Meter scale: -60 dBFS at the left edge, 0 dBFS at the right.
@@ -23,7 +24,7 @@ export function formatDb(db: number, unit = "dB"): string {
 
 /// A source's mix, with the defaults filled in for sources that never had one.
 export function mixOf(source: Source | undefined): AudioMix {
-  return { gain_db: 0, muted: false, sync_offset_ms: 0, mono: false, filters: [], ...(source?.audio ?? {}) };
+  return { gain_db: 0, muted: false, sync_offset_ms: 0, mono: false, monitor: false, filters: [], ...(source?.audio ?? {}) };
 }
 
 export interface StripView {
@@ -52,6 +53,9 @@ export function buildStrip(id: string, label: string, mix: AudioMix, change: ((m
   const mute = make("button", { type: "button", textContent: mix.muted ? "Unmute" : "Mute", ariaLabel: `Mute ${label}` });
   mute.setAttribute("aria-pressed", String(mix.muted));
   if (mix.muted) mute.classList.add("active");
+  const listen = make("button", { type: "button", textContent: "Monitor", ariaLabel: `Monitor ${label} in headphones` });
+  listen.setAttribute("aria-pressed", String(mix.monitor));
+  if (mix.monitor) listen.classList.add("active");
   const offset = make("input", { type: "number", min: "-2000", max: "2000", step: "10", value: String(mix.sync_offset_ms), ariaLabel: `${label} sync offset (ms)` });
   const offsetLabel = make("label", { textContent: "Sync offset (ms) " });
   offsetLabel.append(offset);
@@ -69,13 +73,18 @@ export function buildStrip(id: string, label: string, mix: AudioMix, change: ((m
       mute.setAttribute("aria-pressed", String(current.muted));
       mute.classList.toggle("active", current.muted);
     };
+    listen.onclick = () => {
+      send({ ...current, monitor: !current.monitor });
+      listen.setAttribute("aria-pressed", String(current.monitor));
+      listen.classList.toggle("active", current.monitor);
+    };
     offset.onchange = () => send({ ...current, sync_offset_ms: Math.round(Number(offset.value)) });
   }
 
   const top = make("div", { className: "strip-top" });
   top.append(name, state);
   const controls = make("div", { className: "strip-controls" });
-  controls.append(fader, gain, mute);
+  controls.append(fader, gain, mute, listen);
   root.append(top, meter, readout);
   if (change) root.append(controls, offsetLabel);
   return {

@@ -170,7 +170,13 @@ export type CameraSettings = {
 /**
  * Device name or index; the first camera when absent.
  */
-device: string | null, width: number | null, height: number | null, fps: number | null, };
+device: string | null, width: number | null, height: number | null, fps: number | null, 
+/**
+ * What the camera should send; any it offers when absent.
+ */
+format: CameraFormat | null, };
+
+export type CameraFormat = "mjpeg" | "yuyv" | "nv12";
 
 export type MicrophoneSettings = { 
 /**
@@ -207,7 +213,12 @@ sync_offset_ms: number,
 /**
  * Folds the channels to one and plays it on both sides.
  */
-mono: boolean, filters?: Array<AudioFilter>, };
+mono: boolean, 
+/**
+ * Also plays it on the studio's monitoring output (headphones), after the fader and
+ * before the mute: a muted source can be checked before it goes out.
+ */
+monitor: boolean, filters?: Array<AudioFilter>, };
 
 export type AudioFilter = { "type": "noise_gate" } & NoiseGate | { "type": "gain", db: number, };
 

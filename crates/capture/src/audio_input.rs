@@ -4,10 +4,11 @@
 //! resamples to the engine's 48 kHz and steers the resampling ratio by the queue's level, so
 //! the device's clock and the master clock may differ without the queue growing or running dry.
 
+use crate::device_thread;
 use crate::CaptureError;
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample};
-use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::{unbounded, Receiver, Sender};
 use rubato::audioadapter_buffers::direct::{InterleavedSlice, SequentialSlice};
 use rubato::{Adjustable, Async, FixedAsync, PolynomialDegree, Resampler};
 use serde::{Deserialize, Serialize};
@@ -136,18 +137,11 @@ impl AudioInput {
             last_data_ms: AtomicU64::new(0),
         });
         let (feeds_tx, feeds) = unbounded();
-        let (ended_tx, ended) = crossbeam_channel::bounded::<()>(0);
         let wanted = device.map(str::to_string);
-        std::thread::Builder::new()
-            .name("audio input".into())
-            .spawn({
-                let shared = shared.clone();
-                move || {
-                    device_thread(wanted.as_deref(), &shared, &feeds_tx);
-                    drop(ended_tx);
-                }
-            })
-            .expect("spawning a thread");
+        let ended = device_thread::spawn("audio input", {
+            let shared = shared.clone();
+            move || input_thread(wanted.as_deref(), &shared, &feeds_tx)
+        });
         AudioInput {
             shared,
             ended,
@@ -192,11 +186,7 @@ impl Drop for AudioInput {
     fn drop(&mut self) {
         tracing::debug!("audio input closed: {:?}", self.counters());
         self.shared.stop.store(true, Relaxed);
-        // Wait for the device to close, but not forever: a hung driver must not hang the
-        // program with it.
-        if let Err(RecvTimeoutError::Timeout) = self.ended.recv_timeout(Duration::from_secs(1)) {
-            tracing::warn!("audio input: the device did not close within 1 s; leaving it");
-        }
+        device_thread::join_briefly(&self.ended, "audio input");
     }
 }
 
@@ -296,7 +286,7 @@ fn map_channels(planar: &[f32], channels: usize, out: &mut AudioBlock) {
     }
 }
 
-fn device_thread(wanted: Option<&str>, shared: &Arc<Shared>, feeds: &Sender<Feed>) {
+fn input_thread(wanted: Option<&str>, shared: &Arc<Shared>, feeds: &Sender<Feed>) {
     let started = Instant::now();
     let mut reported = false;
     while !shared.stop.load(Relaxed) {
@@ -325,10 +315,7 @@ fn device_thread(wanted: Option<&str>, shared: &Arc<Shared>, feeds: &Sender<Feed
                         break;
                     }
                 }
-                // A driver that lost its server can hang in its own thread forever (ALSA's
-                // PulseAudio plugin does when the server dies): close the stream on a thread
-                // of its own so that this one goes on reopening.
-                close_aside(stream);
+                device_thread::close_aside(stream);
                 if shared.stop.load(Relaxed) {
                     return;
                 }
@@ -344,21 +331,12 @@ fn device_thread(wanted: Option<&str>, shared: &Arc<Shared>, feeds: &Sender<Feed
                     reported = true;
                 }
                 shared.state.store(InputState::Disconnected as u8, Relaxed);
-                for _ in 0..10 {
-                    if shared.stop.load(Relaxed) {
-                        return;
-                    }
-                    std::thread::sleep(Duration::from_millis(100));
+                if !device_thread::wait_to_retry(&shared.stop) {
+                    return;
                 }
             }
         }
     }
-}
-
-fn close_aside(stream: cpal::Stream) {
-    let _ = std::thread::Builder::new()
-        .name("audio input close".into())
-        .spawn(move || drop(stream));
 }
 
 /// The device whose id or name is `wanted`, or the default input.

@@ -3,9 +3,9 @@
 //! platform today. A [`Camera`] runs the device on a thread of its own and keeps only the
 //! latest decoded picture, so a slow camera never stalls the canvas.
 
+use crate::device_thread;
 use crate::CaptureError;
-use crossbeam_channel::{Receiver, RecvTimeoutError};
-use nokhwa::pixel_format::RgbFormat;
+use crossbeam_channel::Receiver;
 use nokhwa::utils::{
     ApiBackend, CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType,
     Resolution,
@@ -13,7 +13,6 @@ use nokhwa::utils::{
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use streamwerk_media::Image;
 use yuvutils_rs::{
     YuvBiPlanarImage, YuvConversionMode, YuvPackedImage, YuvRange, YuvStandardMatrix,
@@ -58,6 +57,8 @@ pub struct CameraRequest {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub fps: Option<u32>,
+    /// The only pixel format to accept; any decodable one when absent.
+    pub format: Option<PixelFormat>,
 }
 
 /// A frame as the device delivered it, before decoding.
@@ -92,6 +93,17 @@ fn pixel_format(format: FrameFormat) -> PixelFormat {
         FrameFormat::GRAY => PixelFormat::Gray,
         FrameFormat::RAWRGB => PixelFormat::Rgb,
         FrameFormat::RAWBGR => PixelFormat::Bgr,
+    }
+}
+
+fn frame_format(format: PixelFormat) -> FrameFormat {
+    match format {
+        PixelFormat::Mjpeg => FrameFormat::MJPEG,
+        PixelFormat::Yuyv => FrameFormat::YUYV,
+        PixelFormat::Nv12 => FrameFormat::NV12,
+        PixelFormat::Gray => FrameFormat::GRAY,
+        PixelFormat::Rgb => FrameFormat::RAWRGB,
+        PixelFormat::Bgr => FrameFormat::RAWBGR,
     }
 }
 
@@ -150,10 +162,11 @@ impl CameraDriver for Nokhwa {
                 .map(|c| CameraIndex::Index(c.index))
                 .ok_or_else(|| CaptureError::NoSuchCamera(wanted.clone()))?,
         };
+        let only = request.format.map(frame_format);
         let requested = match (request.width, request.height) {
             (Some(w), Some(h)) => RequestedFormatType::Closest(CameraFormat::new(
                 Resolution::new(w, h),
-                FrameFormat::MJPEG,
+                only.unwrap_or(FrameFormat::MJPEG),
                 request.fps.unwrap_or(30),
             )),
             _ => match request.fps {
@@ -161,8 +174,13 @@ impl CameraDriver for Nokhwa {
                 None => RequestedFormatType::AbsoluteHighestFrameRate,
             },
         };
-        let mut camera = nokhwa::Camera::new(index, RequestedFormat::new::<RgbFormat>(requested))
-            .map_err(|e| CaptureError::Open(wanted.clone(), e.to_string()))?;
+        let formats = match &only {
+            Some(format) => std::slice::from_ref(format),
+            None => &ALL_FORMATS[..],
+        };
+        let mut camera =
+            nokhwa::Camera::new(index, RequestedFormat::with_formats(requested, formats))
+                .map_err(|e| CaptureError::Open(wanted.clone(), e.to_string()))?;
         camera
             .open_stream()
             .map_err(|e| CaptureError::Open(wanted.clone(), e.to_string()))?;
@@ -314,17 +332,10 @@ impl Camera {
             stop: AtomicBool::new(false),
             latest: Mutex::new((0, Image::new(0, 0))),
         });
-        let (ended_tx, ended) = crossbeam_channel::bounded::<()>(0);
-        std::thread::Builder::new()
-            .name("camera".into())
-            .spawn({
-                let shared = shared.clone();
-                move || {
-                    camera_thread(&*driver, &request, &shared);
-                    drop(ended_tx);
-                }
-            })
-            .expect("spawning a thread");
+        let ended = device_thread::spawn("camera", {
+            let shared = shared.clone();
+            move || camera_thread(&*driver, &request, &shared)
+        });
         Camera { shared, ended }
     }
 
@@ -349,10 +360,7 @@ impl Camera {
 impl Drop for Camera {
     fn drop(&mut self) {
         self.shared.stop.store(true, Relaxed);
-        // A camera stuck in its driver must not hang the program: wait 1 s at most.
-        if let Err(RecvTimeoutError::Timeout) = self.ended.recv_timeout(Duration::from_secs(1)) {
-            tracing::warn!("camera: the device did not close within 1 s; leaving it");
-        }
+        device_thread::join_briefly(&self.ended, "camera");
     }
 }
 
@@ -389,11 +397,8 @@ fn camera_thread(driver: &dyn CameraDriver, request: &CameraRequest, shared: &Ca
             }
         }
         shared.state.store(CameraState::Disconnected as u8, Relaxed);
-        for _ in 0..10 {
-            if shared.stop.load(Relaxed) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        if !device_thread::wait_to_retry(&shared.stop) {
+            return;
         }
     }
 }

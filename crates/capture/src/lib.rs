@@ -4,9 +4,12 @@
 //! program; it is retried every second until it comes back.
 
 mod audio_input;
+mod audio_output;
 mod camera;
+mod device_thread;
 
 pub use audio_input::{audio_inputs, AudioInput, AudioInputInfo, InputCounters, InputState};
+pub use audio_output::AudioOutput;
 pub use camera::{
     decode, Camera, CameraDriver, CameraInfo, CameraMode, CameraRequest, CameraState, CameraStream,
     Nokhwa, PixelFormat, RawFrame,
@@ -20,6 +23,8 @@ pub enum CaptureError {
     Devices(String),
     #[error("no sound input `{0}`: `streamwerk devices` lists the inputs there are")]
     NoSuchInput(String),
+    #[error("no sound output `{0}`: check the system's sound settings")]
+    NoSuchOutput(String),
     #[error("no camera `{0}`: `streamwerk devices` lists the cameras there are")]
     NoSuchCamera(String),
     #[error("cannot open `{0}`: {1}")]

@@ -4,6 +4,7 @@
 
 use crate::meters::MeterBoard;
 use std::sync::Arc;
+use streamwerk_capture::AudioOutput;
 use streamwerk_media::AudioBlock;
 use streamwerk_mixer::{Limiter, Meter, Strip};
 use streamwerk_scene::{AudioMix, Source};
@@ -43,6 +44,9 @@ pub struct SceneAudio {
     inputs: Vec<OpenAudio>,
     channels: usize,
     scratch: AudioBlock,
+    /// What monitored strips add up to, and the output it plays on while any strip is.
+    monitor: AudioBlock,
+    monitor_output: Option<AudioOutput>,
     limiter: Limiter,
     master_meter: Meter,
     dither: fastrand::Rng,
@@ -59,6 +63,8 @@ impl SceneAudio {
             inputs: Vec::new(),
             channels,
             scratch: AudioBlock::silent(channels),
+            monitor: AudioBlock::silent(channels),
+            monitor_output: None,
             limiter: Limiter::default(),
             master_meter: Meter::new(channels),
             dither: fastrand::Rng::with_seed(0x0057_524b),
@@ -114,10 +120,11 @@ impl SceneAudio {
     /// Mixes the block that starts at `start_sample` into `out` and publishes the meters.
     pub fn mix(&mut self, start_sample: u64, out: &mut AudioBlock) {
         out.clear();
+        self.monitor.clear();
         for input in &mut self.inputs {
             let at = input.strip.source_start(start_sample);
             input.source.fill(at, &mut self.scratch);
-            input.strip.process(&mut self.scratch);
+            input.strip.process(&mut self.scratch, &mut self.monitor);
             for (o, s) in out.data.iter_mut().zip(&self.scratch.data) {
                 *o += *s;
             }
@@ -135,6 +142,7 @@ impl SceneAudio {
             let tpdf = self.dither.f32() - self.dither.f32();
             *o += tpdf * LSB_16;
         }
+        self.play_monitor();
         // Then keep the sum under the ceiling, whatever the sources add up to.
         self.limiter.process(out);
         self.master_meter.measure(out);
@@ -142,6 +150,30 @@ impl SceneAudio {
             self.master_meter.take_reading(),
             self.limiter.blocks_limited,
         );
+    }
+}
+
+impl SceneAudio {
+    /// Plays the monitor bus while any strip is monitored; the output opens with the first
+    /// and closes (on a thread of its own: a stuck driver must not hold this one) with the last.
+    fn play_monitor(&mut self) {
+        let wanted = self.inputs.iter().any(|i| i.strip.mix().monitor);
+        match (&mut self.monitor_output, wanted) {
+            (Some(output), true) => {
+                for v in &mut self.monitor.data {
+                    *v = v.clamp(-1.0, 1.0);
+                }
+                output.write(&self.monitor);
+            }
+            (None, true) => self.monitor_output = Some(AudioOutput::open(None)),
+            (Some(_), false) => {
+                let output = self.monitor_output.take();
+                let _ = std::thread::Builder::new()
+                    .name("audio output close".into())
+                    .spawn(move || drop(output));
+            }
+            (None, false) => {}
+        }
     }
 }
 

@@ -88,8 +88,9 @@ impl Strip {
         }
     }
 
-    /// Runs `block` (the source's sound) through the strip in place.
-    pub fn process(&mut self, block: &mut AudioBlock) {
+    /// Runs `block` (the source's sound) through the strip in place; adds it to `monitor`
+    /// (before the mute) when the strip is monitored.
+    pub fn process(&mut self, block: &mut AudioBlock, monitor: &mut AudioBlock) {
         for filter in &mut self.filters {
             match filter {
                 Filter::Gate(gate) => gate.process(block),
@@ -115,6 +116,11 @@ impl Strip {
             self.delay.write = 0;
         }
         self.meter.measure(block);
+        if self.mix.monitor {
+            for (m, v) in monitor.data.iter_mut().zip(&block.data) {
+                *m += *v;
+            }
+        }
         if self.mix.muted {
             block.clear();
         }
@@ -164,13 +170,33 @@ mod tests {
         let mut found = None;
         for b in 0..10 {
             let mut block = make(b);
-            strip.process(&mut block);
+            strip.process(&mut block, &mut AudioBlock::silent(2));
             if let Some(i) = block.channel(0).iter().position(|v| *v == 1.0) {
                 found = Some(b * AUDIO_BLOCK + i);
             }
         }
         assert_eq!(found, Some(AUDIO_BLOCK + 4800));
         assert_eq!(strip.source_start(1000), 1000);
+    }
+
+    #[test]
+    fn a_monitored_source_is_heard_in_the_monitor_even_when_muted() {
+        let mix = AudioMix {
+            muted: true,
+            monitor: true,
+            ..AudioMix::default()
+        };
+        let mut strip = Strip::new(&mix, 2);
+        let mut block = AudioBlock::silent(2);
+        block.data.fill(0.25);
+        let mut monitor = AudioBlock::silent(2);
+        monitor.data.fill(0.5);
+        strip.process(&mut block, &mut monitor);
+        assert!(block.data.iter().all(|v| *v == 0.0), "muted on the program");
+        assert!(
+            monitor.data.iter().all(|v| *v == 0.75),
+            "added to the monitor bus"
+        );
     }
 
     #[test]
@@ -192,12 +218,12 @@ mod tests {
         let mut strip = Strip::new(&mix, 2);
         let mut block = AudioBlock::silent(2);
         block.channel_mut(0).fill(0.8);
-        strip.process(&mut block);
+        strip.process(&mut block, &mut AudioBlock::silent(2));
         // Half level, then (0.4 + 0) / 2 on both sides.
         assert!(block.data.iter().all(|v| (v - 0.2).abs() < 1e-4));
         strip.set(&AudioMix { muted: true, ..mix });
         block.channel_mut(0).fill(0.8);
-        strip.process(&mut block);
+        strip.process(&mut block, &mut AudioBlock::silent(2));
         assert!(block.data.iter().all(|v| *v == 0.0));
         assert!(
             strip.meter.take_reading().peak_dbfs > -20.0,

@@ -245,6 +245,7 @@ pub fn typescript() -> String {
         s::TextSettings::decl(&cfg),
         s::ToneSettings::decl(&cfg),
         s::CameraSettings::decl(&cfg),
+        s::CameraFormat::decl(&cfg),
         s::MicrophoneSettings::decl(&cfg),
         s::MediaFileSettings::decl(&cfg),
         s::AudioMix::decl(&cfg),

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A source's channel strip. Filters run first, in order, then gain, mute, mono and offset.
+/// A source's channel strip. Filters run first, in order, then the fader, mono and offset;
+/// the monitor hears that, the program hears it unless muted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct AudioMix {
@@ -20,6 +21,10 @@ pub struct AudioMix {
     /// Folds the channels to one and plays it on both sides.
     #[serde(default)]
     pub mono: bool,
+    /// Also plays it on the studio's monitoring output (headphones), after the fader and
+    /// before the mute: a muted source can be checked before it goes out.
+    #[serde(default)]
+    pub monitor: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<AudioFilter>,
 }

@@ -287,6 +287,19 @@ pub struct CameraSettings {
     pub height: Option<u32>,
     #[serde(default)]
     pub fps: Option<u32>,
+    /// What the camera should send; any it offers when absent.
+    #[serde(default)]
+    pub format: Option<CameraFormat>,
+}
+
+/// Pixel formats a camera can be asked for (all are decoded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CameraFormat {
+    /// Compressed: the highest resolutions and rates over USB 2.
+    Mjpeg,
+    Yuyv,
+    Nv12,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]

@@ -1,8 +1,8 @@
 use crate::{TextRenderer, TextStyle, VideoSource};
 use std::sync::Arc;
-use streamwerk_capture::{Camera, CameraRequest, CameraState, Nokhwa};
+use streamwerk_capture::{Camera, CameraRequest, CameraState, Nokhwa, PixelFormat};
 use streamwerk_media::{Image, Tick, VideoFrame};
-use streamwerk_scene::{CameraSettings, Canvas, Rgba};
+use streamwerk_scene::{CameraFormat, CameraSettings, Canvas, Rgba};
 
 /// A camera's latest picture, or a "camera disconnected" card while it is missing, so the
 /// stream goes on and the layout keeps its place; the picture returns when the camera does.
@@ -23,6 +23,11 @@ impl CameraSource {
             width: settings.width,
             height: settings.height,
             fps: settings.fps,
+            format: settings.format.map(|f| match f {
+                CameraFormat::Mjpeg => PixelFormat::Mjpeg,
+                CameraFormat::Yuyv => PixelFormat::Yuyv,
+                CameraFormat::Nv12 => PixelFormat::Nv12,
+            }),
         };
         let width = settings.width.unwrap_or(canvas.width);
         let height = settings.height.unwrap_or(canvas.height);

@@ -164,7 +164,11 @@ pub fn open(
                         return;
                     }
                 };
-                let _ = opened_tx.send(Ok((decoding.video.is_some(), decoding.audio.is_some())));
+                let size = decoding
+                    .video
+                    .as_ref()
+                    .map(|v| (v.decoder.width(), v.decoder.height()));
+                let _ = opened_tx.send(Ok((size, decoding.audio.is_some())));
                 if let Err(e) = decoding.run(&shared) {
                     tracing::warn!("media file {}: {e}", path.display());
                 }
@@ -172,14 +176,16 @@ pub fn open(
             }
         })
         .map_err(|e| e.to_string())?;
-    let (has_video, has_audio) = opened
+    let (picture_size, has_audio) = opened
         .recv()
         .map_err(|_| "the decoder thread ended".to_string())??;
     let handle = Arc::new(DecoderHandle(shared.clone()));
     Ok((
-        has_video.then(|| MediaVideo {
+        picture_size.map(|(width, height)| MediaVideo {
             shared: shared.clone(),
-            current: Image::new(16, 16),
+            // Black at the picture's size until the first frame's time: the layout editor
+            // sizes the layer from it.
+            current: Image::filled(width, height, [0, 0, 0, 255]),
             generation: 0,
             _decoder: handle.clone(),
         }),

@@ -1,0 +1,182 @@
+//! The monitoring output: what the operator hears in headphones. The audio thread pushes each
+//! mixed monitor block into a lock-free queue; the output device's callback plays from it and
+//! fills any shortfall with silence, so a slow or missing output never holds the mix up. The
+//! device is opened at 48 kHz (every PulseAudio, PipeWire, CoreAudio and WASAPI output takes
+//! it) on a thread of its own and reopened every second when it fails.
+
+use crate::{device_thread, CaptureError};
+use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use crossbeam_channel::Receiver;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use streamwerk_media::{AudioBlock, AUDIO_BLOCK, SAMPLE_RATE};
+
+/// Sound queued for the device beyond this is dropped: monitoring must stay close to live.
+const MAX_QUEUED: f64 = 0.2;
+
+struct Shared {
+    stop: AtomicBool,
+    /// The producer end of the current device's queue; replaced on every (re)open.
+    queue: Mutex<Option<rtrb::Producer<f32>>>,
+    /// Samples dropped because the device did not take them in time.
+    dropped: AtomicU64,
+}
+
+/// An open monitoring output. Dropping it closes the device.
+pub struct AudioOutput {
+    shared: Arc<Shared>,
+    ended: Receiver<()>,
+    /// Interleaving scratch, sized once.
+    interleaved: Vec<f32>,
+}
+
+impl AudioOutput {
+    /// Opens the output whose id or name is `device` (the default output when `None`).
+    pub fn open(device: Option<&str>) -> AudioOutput {
+        let shared = Arc::new(Shared {
+            stop: AtomicBool::new(false),
+            queue: Mutex::new(None),
+            dropped: AtomicU64::new(0),
+        });
+        let wanted = device.map(str::to_string);
+        let ended = device_thread::spawn("audio output", {
+            let shared = shared.clone();
+            move || output_thread(wanted.as_deref(), &shared)
+        });
+        AudioOutput {
+            shared,
+            ended,
+            interleaved: Vec::new(),
+        }
+    }
+
+    /// Queues one block for the device; never blocks.
+    pub fn write(&mut self, block: &AudioBlock) {
+        let mut queue = self.shared.queue.lock().unwrap();
+        let Some(producer) = queue.as_mut() else {
+            return;
+        };
+        self.interleaved.clear();
+        for i in 0..AUDIO_BLOCK {
+            // The device is stereo: a mono mix goes to both sides.
+            for c in 0..2 {
+                self.interleaved
+                    .push(block.channel(c.min(block.channels - 1))[i]);
+            }
+        }
+        let room = producer.slots().min(self.interleaved.len());
+        if room < self.interleaved.len() {
+            self.shared
+                .dropped
+                .fetch_add((self.interleaved.len() - room) as u64, Relaxed);
+        }
+        if let Ok(mut chunk) = producer.write_chunk(room) {
+            let (a, b) = chunk.as_mut_slices();
+            let (first, second) = self.interleaved[..room].split_at(a.len());
+            a.copy_from_slice(first);
+            b.copy_from_slice(second);
+            chunk.commit_all();
+        };
+    }
+}
+
+impl Drop for AudioOutput {
+    fn drop(&mut self) {
+        tracing::debug!(
+            "audio output closed; {} samples dropped",
+            self.shared.dropped.load(Relaxed)
+        );
+        self.shared.stop.store(true, Relaxed);
+        device_thread::join_briefly(&self.ended, "audio output");
+    }
+}
+
+fn find_output(wanted: Option<&str>) -> Option<cpal::Device> {
+    let host = cpal::default_host();
+    let Some(wanted) = wanted else {
+        return host.default_output_device();
+    };
+    host.output_devices().ok()?.find(|d| {
+        d.id().is_ok_and(|id| id.to_string() == wanted)
+            || d.description().is_ok_and(|desc| desc.name() == wanted)
+    })
+}
+
+fn open_output(
+    wanted: Option<&str>,
+    shared: &Shared,
+) -> Result<(cpal::Stream, Arc<AtomicBool>), CaptureError> {
+    let name = wanted.unwrap_or("default output").to_string();
+    let device = find_output(wanted).ok_or_else(|| CaptureError::NoSuchOutput(name.clone()))?;
+    let config = cpal::StreamConfig {
+        channels: 2,
+        sample_rate: SAMPLE_RATE,
+        buffer_size: cpal::BufferSize::Fixed(SAMPLE_RATE / 100),
+    };
+    // Room for the largest backlog allowed, plus a block.
+    let capacity = ((SAMPLE_RATE as f64 * MAX_QUEUED) as usize + AUDIO_BLOCK) * 2;
+    let (producer, mut consumer) = rtrb::RingBuffer::<f32>::new(capacity);
+    let failed = Arc::new(AtomicBool::new(false));
+    let limit = (SAMPLE_RATE as f64 * MAX_QUEUED) as usize * 2;
+    let stream = device
+        .build_output_stream::<f32, _, _>(
+            config,
+            move |out: &mut [f32], _| {
+                // Too much queued (the device stalled): drop the oldest to stay near live.
+                let queued = consumer.slots();
+                if queued > limit + out.len() {
+                    if let Ok(chunk) = consumer.read_chunk(queued - limit) {
+                        chunk.commit_all();
+                    }
+                }
+                let take = consumer.slots().min(out.len());
+                if let Ok(chunk) = consumer.read_chunk(take) {
+                    let (a, b) = chunk.as_slices();
+                    out[..a.len()].copy_from_slice(a);
+                    out[a.len()..take].copy_from_slice(b);
+                    chunk.commit_all();
+                }
+                out[take..].fill(0.0);
+            },
+            {
+                let failed = failed.clone();
+                move |e| {
+                    tracing::warn!("audio output: {e}");
+                    failed.store(true, Relaxed);
+                }
+            },
+            None,
+        )
+        .map_err(|e| CaptureError::Open(name.clone(), e.to_string()))?;
+    stream
+        .play()
+        .map_err(|e| CaptureError::Open(name, e.to_string()))?;
+    *shared.queue.lock().unwrap() = Some(producer);
+    Ok((stream, failed))
+}
+
+fn output_thread(wanted: Option<&str>, shared: &Shared) {
+    let mut reported = false;
+    while !shared.stop.load(Relaxed) {
+        match open_output(wanted, shared) {
+            Ok((stream, failed)) => {
+                reported = false;
+                while !shared.stop.load(Relaxed) && !failed.load(Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                *shared.queue.lock().unwrap() = None;
+                device_thread::close_aside(stream);
+            }
+            Err(e) => {
+                if !reported {
+                    tracing::warn!("monitoring: {e}; retrying every second");
+                    reported = true;
+                }
+            }
+        }
+        if !device_thread::wait_to_retry(&shared.stop) {
+            return;
+        }
+    }
+}
