@@ -272,9 +272,10 @@ fn a_monitored_muted_source_is_heard_on_the_monitor_output_only() {
     // Listen to the sink the monitor plays into (the default output), after the start.
     std::thread::sleep(Duration::from_secs(1));
     let heard = Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "pulse", "-i", "studio_null.monitor", "-t", "3"])
+        .args(["-v", "error", "-f", "pulse", "-t", "3"])
+        .args(["-i", "studio_null.monitor", "-ar", "48000", "-f", "f32le"])
         // The average of the two sides (`-ac 1` would sum them 3 dB down each).
-        .args(["-af", "pan=mono|c0=0.5*c0+0.5*c1", "-ar", "48000", "-f", "f32le", "-"])
+        .args(["-af", "pan=mono|c0=0.5*c0+0.5*c1", "-"])
         .envs(pulse.env())
         .output()
         .unwrap();

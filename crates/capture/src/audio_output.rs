@@ -32,17 +32,16 @@ pub struct AudioOutput {
 }
 
 impl AudioOutput {
-    /// Opens the output whose id or name is `device` (the default output when `None`).
-    pub fn open(device: Option<&str>) -> AudioOutput {
+    /// Opens the system's default output (where the operator's headphones are).
+    pub fn open_default() -> AudioOutput {
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),
             queue: Mutex::new(None),
             dropped: AtomicU64::new(0),
         });
-        let wanted = device.map(str::to_string);
         let ended = device_thread::spawn("audio output", {
             let shared = shared.clone();
-            move || output_thread(wanted.as_deref(), &shared)
+            move || output_thread(&shared)
         });
         AudioOutput {
             shared,
@@ -92,23 +91,11 @@ impl Drop for AudioOutput {
     }
 }
 
-fn find_output(wanted: Option<&str>) -> Option<cpal::Device> {
-    let host = cpal::default_host();
-    let Some(wanted) = wanted else {
-        return host.default_output_device();
-    };
-    host.output_devices().ok()?.find(|d| {
-        d.id().is_ok_and(|id| id.to_string() == wanted)
-            || d.description().is_ok_and(|desc| desc.name() == wanted)
-    })
-}
-
-fn open_output(
-    wanted: Option<&str>,
-    shared: &Shared,
-) -> Result<(cpal::Stream, Arc<AtomicBool>), CaptureError> {
-    let name = wanted.unwrap_or("default output").to_string();
-    let device = find_output(wanted).ok_or_else(|| CaptureError::NoSuchOutput(name.clone()))?;
+fn open_output(shared: &Shared) -> Result<(cpal::Stream, Arc<AtomicBool>), CaptureError> {
+    let name = "default output".to_string();
+    let device = cpal::default_host()
+        .default_output_device()
+        .ok_or_else(|| CaptureError::NoSuchOutput(name.clone()))?;
     let config = cpal::StreamConfig {
         channels: 2,
         sample_rate: SAMPLE_RATE,
@@ -156,10 +143,10 @@ fn open_output(
     Ok((stream, failed))
 }
 
-fn output_thread(wanted: Option<&str>, shared: &Shared) {
+fn output_thread(shared: &Shared) {
     let mut reported = false;
     while !shared.stop.load(Relaxed) {
-        match open_output(wanted, shared) {
+        match open_output(shared) {
             Ok((stream, failed)) => {
                 reported = false;
                 while !shared.stop.load(Relaxed) && !failed.load(Relaxed) {

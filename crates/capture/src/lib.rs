@@ -23,7 +23,7 @@ pub enum CaptureError {
     Devices(String),
     #[error("no sound input `{0}`: `streamwerk devices` lists the inputs there are")]
     NoSuchInput(String),
-    #[error("no sound output `{0}`: check the system's sound settings")]
+    #[error("no sound output ({0}) for monitoring: check the system's sound settings")]
     NoSuchOutput(String),
     #[error("no camera `{0}`: `streamwerk devices` lists the cameras there are")]
     NoSuchCamera(String),

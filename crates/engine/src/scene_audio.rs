@@ -165,7 +165,7 @@ impl SceneAudio {
                 }
                 output.write(&self.monitor);
             }
-            (None, true) => self.monitor_output = Some(AudioOutput::open(None)),
+            (None, true) => self.monitor_output = Some(AudioOutput::open_default()),
             (Some(_), false) => {
                 let output = self.monitor_output.take();
                 let _ = std::thread::Builder::new()
