@@ -43,24 +43,29 @@ fn restart(reading: &mut MeterReading) {
 }
 
 impl MeterBoard {
-    pub(crate) fn publish(&self, source: &str, state: DeviceState, reading: MeterReading) {
+    /// Merges one block's readings, every source's and the master's, under one lock: the
+    /// audio thread publishes every block.
+    pub(crate) fn publish<'a>(
+        &self,
+        sources: impl Iterator<Item = (&'a str, DeviceState, MeterReading)>,
+        master: MeterReading,
+        blocks_limited: u64,
+    ) {
         let mut latest = self.latest.lock().unwrap();
-        match latest.sources.iter_mut().find(|m| m.source == source) {
-            Some(meter) => {
-                meter.state = state;
-                merge(&mut meter.reading, reading);
+        for (source, state, reading) in sources {
+            match latest.sources.iter_mut().find(|m| m.source == source) {
+                Some(meter) => {
+                    meter.state = state;
+                    merge(&mut meter.reading, reading);
+                }
+                None => latest.sources.push(SourceMeter {
+                    source: source.to_string(),
+                    state,
+                    reading,
+                }),
             }
-            None => latest.sources.push(SourceMeter {
-                source: source.to_string(),
-                state,
-                reading,
-            }),
         }
-    }
-
-    pub(crate) fn publish_master(&self, reading: MeterReading, blocks_limited: u64) {
-        let mut latest = self.latest.lock().unwrap();
-        merge(&mut latest.master, reading);
+        merge(&mut latest.master, master);
         latest.blocks_limited = blocks_limited;
     }
 

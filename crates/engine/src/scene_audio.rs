@@ -6,7 +6,7 @@ use crate::meters::MeterBoard;
 use std::sync::Arc;
 use streamwerk_capture::AudioOutput;
 use streamwerk_media::AudioBlock;
-use streamwerk_mixer::{Limiter, Meter, Strip};
+use streamwerk_mixer::{Limiter, Meter, MeterReading, Strip};
 use streamwerk_scene::{AudioMix, Source};
 use streamwerk_sources::AudioSource;
 
@@ -37,6 +37,8 @@ struct OpenAudio {
     definition: Source,
     source: Box<dyn AudioSource>,
     strip: Strip,
+    /// Its strip's meter over the block just mixed.
+    reading: MeterReading,
 }
 
 /// The program's mixer.
@@ -88,6 +90,7 @@ impl SceneAudio {
                     let (_, source) = fresh.swap_remove(i);
                     Some(OpenAudio {
                         strip: Strip::new(&definition.audio, self.channels),
+                        reading: MeterReading::default(),
                         source,
                         definition: definition.clone(),
                     })
@@ -128,11 +131,7 @@ impl SceneAudio {
             for (o, s) in out.data.iter_mut().zip(&self.scratch.data) {
                 *o += *s;
             }
-            self.board.publish(
-                &input.definition.id,
-                input.source.state(),
-                input.strip.meter.take_reading(),
-            );
+            input.reading = input.strip.meter.take_reading();
         }
         // TPDF dither at the 16-bit level (-96 dBFS, inaudible), as a 16-bit chain would add.
         // Clean digital audio otherwise leaves bands of almost-zero energy that send FFmpeg's
@@ -146,7 +145,10 @@ impl SceneAudio {
         // Then keep the sum under the ceiling, whatever the sources add up to.
         self.limiter.process(out);
         self.master_meter.measure(out);
-        self.board.publish_master(
+        self.board.publish(
+            self.inputs
+                .iter()
+                .map(|i| (i.definition.id.as_str(), i.source.state(), i.reading)),
             self.master_meter.take_reading(),
             self.limiter.blocks_limited,
         );
