@@ -10,10 +10,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # ingest server the streaming tests push to (stunnel and openssl put TLS in front of it).
 # The UI's browser tests run in Debian's Chromium (Node 20 and npm build the UI; see below).
 # The desktop app: WebKitGTK to build it, Xvfb and WebKitWebDriver to test it headless.
+# The studio's preview: libjpeg-turbo encodes each program frame for the UI.
 # Sound capture: ALSA headers for cpal; a user-space PulseAudio with a null sink is the tests'
 # sound card, reached through ALSA's pulse plugin.
 APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev \
 	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
+	libturbojpeg0-dev mold \
 	libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils \
 	nginx libnginx-mod-rtmp stunnel4 openssl chromium \
 	build-essential libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev \
@@ -37,7 +39,10 @@ test: deps ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npx tsc --noEmit && npx vitest run
-	cargo build --bin streamwerk --bin streamwerk-studio
+	# One build of every target (the binaries the end-to-end tests run, the tests, the
+	# benches): built apart, the binaries and the tests resolve dependency features differently
+	# and compile some crates twice.
+	cargo build --workspace --all-targets
 	cargo test --workspace -- --test-threads=2
 
 ui: deps
@@ -48,8 +53,11 @@ build: deps ui
 	cargo build --release --bin streamwerk --bin streamwerk-studio
 
 bench: build
-	cargo bench -p streamwerk-engine --bench compose
+	cargo bench -p streamwerk-engine
 	python3 tools/bench_pipeline.py
+	cd ui && xvfb-run -a -s "-screen 0 1600x1000x24" node bench/preview.mjs \
+		$(abspath $(TARGET_DIR))/release/streamwerk $(abspath $(TARGET_DIR))/release/streamwerk-studio \
+		../assets/scenes/demo.json 10
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
