@@ -1,6 +1,6 @@
 //! The desktop studio: the web UI (ui/) in a native window, with the engine in-process. The UI
 //! speaks the same protocol as in the browser; only the carrier differs: events arrive on a
-//! Tauri channel, requests go through `invoke`, and preview frames come as raw bytes on their
+//! Tauri channel, requests go through `invoke`, and preview frames come as JPEG bytes on their
 //! own channel, paced by the page (at most two frames in flight, so frames are skipped, never
 //! queued).
 
@@ -71,7 +71,7 @@ async fn request(app: State<'_, App>, text: String) -> Result<String, String> {
     Ok(json(&reply))
 }
 
-/// Starts sending program frames (header + I420, as over the WebSocket) to `frames`.
+/// Starts sending program frames (header + JPEG, as over the WebSocket) to `frames`.
 #[tauri::command]
 fn watch_preview(app: State<'_, App>, frames: Channel<InvokeResponseBody>) -> Result<(), String> {
     let studio = app.studio.clone();
@@ -80,18 +80,18 @@ fn watch_preview(app: State<'_, App>, frames: Channel<InvokeResponseBody>) -> Re
     std::thread::Builder::new()
         .name("ipc-preview".into())
         .spawn(move || {
-            let _watch = studio.preview().watch();
-            let mut seq = 0;
+            let mut stream = match studio.preview_stream() {
+                Ok(stream) => stream,
+                Err(e) => return tracing::error!("no preview: {e}"),
+            };
             loop {
                 if credit.load(Ordering::SeqCst) <= 0 {
                     std::thread::sleep(Duration::from_millis(2));
                     continue;
                 }
-                let timeout = Duration::from_millis(500);
-                let Some((n, frame)) = studio.preview_message(seq, timeout) else {
+                let Some(frame) = stream.next(Duration::from_millis(500)) else {
                     continue;
                 };
-                seq = n;
                 credit.fetch_sub(1, Ordering::SeqCst);
                 if frames.send(InvokeResponseBody::Raw(frame)).is_err() {
                     return;

@@ -201,6 +201,70 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     assert_decodes(&recording);
     assert!(span(&packet_times(&recording, "v")) >= 1.5);
 
+    // Multi-select: both layers moved by the same drag, about (-80, 60) without snapping, and
+    // one Ctrl+Z put both back.
+    let moved = &result["moved"];
+    assert_eq!(moved[0], moved[1], "{result}");
+    let (mx, my) = (moved[0][0].as_f64().unwrap(), moved[0][1].as_f64().unwrap());
+    assert!(
+        (mx + 80.0).abs() <= 2.0 && (my - 60.0).abs() <= 2.0,
+        "{result}"
+    );
+    assert_eq!(result["undoneBack"], true, "{result}");
+
+    // Settings: the 1080p canvas scaled the layout by 1.5 and the recording made then is a
+    // 1080p MP4 (the format chosen in the output settings) that decodes.
+    let (x720, x1080) = (
+        result["x720"].as_f64().unwrap(),
+        result["x1080"].as_f64().unwrap(),
+    );
+    assert!((x1080 - 1.5 * x720).abs() <= 1.0, "{result}");
+    let recording1080 = std::path::PathBuf::from(result["recording1080"].as_str().unwrap());
+    assert_eq!(recording1080.extension().unwrap(), "mp4");
+    assert_decodes(&recording1080);
+    let video = streams(&recording1080)
+        .into_iter()
+        .find(|s| s.codec_type == "video")
+        .unwrap();
+    assert_eq!((video.width, video.height), (Some(1920), Some(1080)));
+    let profile = std::fs::read_to_string(dir.path().join("profile.json")).unwrap();
+    assert!(
+        profile.contains("\"superfast\"") && profile.contains("3000"),
+        "{profile}"
+    );
+
+    // Collections: Save as wrote a valid copy that took the later edit; Open went back to the
+    // original, which did not.
+    let copy = dir.path().join("copy.json");
+    let listed: Vec<&str> = result["listed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        listed.contains(&copy.to_str().unwrap()) && listed.contains(&scene.to_str().unwrap()),
+        "{result}"
+    );
+    assert!(
+        !listed.iter().any(|p| p.ends_with("profile.json")),
+        "{result}"
+    );
+    let out = streamwerk(&["validate", copy.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&copy)
+        .unwrap()
+        .contains("Only in the copy"));
+    assert!(!std::fs::read_to_string(&scene)
+        .unwrap()
+        .contains("Only in the copy"));
+    assert_eq!(result["original"], scene.to_str().unwrap());
+    assert!(!result["copyScenes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "Only in the copy"));
+
     let status = serve.interrupt();
     assert!(status.success(), "Ctrl-C ends serve cleanly: {status}");
 }

@@ -2,10 +2,8 @@
 // `streamwerk serve`. Called by tests/tests/studio.rs, which starts the server and nginx and
 // checks the media afterwards. Usage: node e2e/studio.mjs STUDIO_URL RTMP_SERVER SHOT_DIR
 // Prints one JSON line with what the Rust side verifies.
-import { chromium } from "playwright-core";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { launchChromium } from "./chromium.mjs";
 
 const [url, rtmpServer, shots] = process.argv.slice(2);
 const fail = (message) => {
@@ -13,14 +11,7 @@ const fail = (message) => {
   process.exit(1);
 };
 
-const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "streamwerk-chromium-")), {
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 1600, height: 1000 },
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
-const page = browser.pages()[0] ?? (await browser.newPage());
+const { context: browser, page } = await launchChromium();
 page.on("pageerror", (e) => fail(`page error: ${e.message}`));
 await page.goto(url);
 await page.waitForFunction(() => window.streamwerk?.state);
@@ -85,9 +76,10 @@ await page.mouse.move(start.x, start.y);
 await page.mouse.down();
 for (let i = 1; i <= 10; i++) await page.mouse.move(start.x + (300 * k * i) / 10, start.y + (200 * k * i) / 10);
 await page.mouse.up();
-await page.waitForFunction((x) => window.streamwerk.state.collection.scenes.find((s) => s.name === "Interview").layers[0].transform.x !== x, before.x);
-const after = (await state()).collection.scenes.find((s) => s.name === "Interview").layers[0].transform;
+// While dragging the page sends intermediate positions; wait for the last one.
+await page.waitForFunction((x) => Math.abs(window.streamwerk.state.collection.scenes.find((s) => s.name === "Interview").layers[0].transform.x - (x + 300)) <= 10, before.x);
 await page.waitForTimeout(300);
+const after = (await state()).collection.scenes.find((s) => s.name === "Interview").layers[0].transform;
 
 // Edit the text in the properties form, then Alt-drag to crop its right edge.
 await page.fill("#prop-text", "Breaking news: live");
@@ -100,9 +92,46 @@ await page.mouse.down();
 for (let i = 1; i <= 5; i++) await page.mouse.move(grab.x - (100 * k * i) / 5, grab.y);
 await page.mouse.up();
 await page.keyboard.up("Alt");
-await page.waitForFunction(() => window.streamwerk.state.collection.scenes.find((s) => s.name === "Interview").layers[0].transform.crop.right > 0);
+await page.waitForFunction(() => window.streamwerk.state.collection.scenes.find((s) => s.name === "Interview").layers[0].transform.crop.right >= 90);
+await page.waitForTimeout(300);
 const crop = (await state()).collection.scenes.find((s) => s.name === "Interview").layers[0].transform.crop;
 await shot("studio-edited.png");
+
+// Multi-select: a second text, both selected in the layer list (Shift+click), dragged together
+// on the canvas, then Ctrl+Z puts both back in one step.
+await page.fill("#source-id", "subtitle");
+await page.fill("#source-text", "Live from the studio");
+await page.click("#add-source button");
+await page.waitForFunction(() => window.streamwerk.state.source_sizes.some((s) => s.id === "subtitle"));
+const interview = async () => (await state()).collection.scenes.find((s) => s.name === "Interview").layers;
+const layerAt = (layers, id) => layers.find((l) => l.source === id).transform;
+await page.click("#layer-list .name >> text=headline");
+await page.click("#layer-list .name >> text=subtitle", { modifiers: ["Shift"] });
+await page.waitForSelector("#overlay .selection[data-source='headline']");
+await page.waitForSelector("#overlay .selection[data-source='subtitle']");
+const together0 = await interview();
+const grab2 = { x: box.x + (layerAt(together0, "headline").x + 10) * k, y: box.y + (layerAt(together0, "headline").y + 10) * k };
+await page.mouse.move(grab2.x, grab2.y);
+await page.mouse.down();
+// Ctrl: no snapping, so both move by exactly the drag.
+await page.keyboard.down("Control");
+for (let i = 1; i <= 5; i++) await page.mouse.move(grab2.x - (80 * k * i) / 5, grab2.y + (60 * k * i) / 5);
+await page.mouse.up();
+await page.keyboard.up("Control");
+await page.waitForFunction((x) => Math.abs(window.streamwerk.state.collection.scenes.find((s) => s.name === "Interview").layers.find((l) => l.source === "subtitle").transform.x - (x - 80)) <= 2, layerAt(together0, "subtitle").x);
+await page.waitForTimeout(300);
+const together1 = await interview();
+const moved = ["headline", "subtitle"].map((id) => [layerAt(together1, id).x - layerAt(together0, id).x, layerAt(together1, id).y - layerAt(together0, id).y]);
+await page.focus("#overlay");
+await page.keyboard.press("Control+z");
+await page.waitForFunction((x) => window.streamwerk.state.collection.scenes.find((s) => s.name === "Interview").layers.find((l) => l.source === "subtitle").transform.x === x, layerAt(together0, "subtitle").x);
+const undone = await interview();
+const undoneBack = ["headline", "subtitle"].every((id) => layerAt(undone, id).x === layerAt(together0, id).x && layerAt(undone, id).y === layerAt(together0, id).y);
+// The subtitle goes again (Delete on the canvas removes the selection).
+await page.click("#layer-list .name >> text=subtitle");
+await page.focus("#overlay");
+await page.keyboard.press("Delete");
+await page.waitForFunction(() => !window.streamwerk.state.collection.sources.some((s) => s.id === "subtitle"));
 
 // A destination at the local nginx, with its key entered masked, then Go Live.
 await page.fill("#dest-name", "Local");
@@ -115,14 +144,60 @@ await page.click("#go-live");
 await page.waitForFunction(() => document.querySelector("[data-destination='Local'] .state")?.textContent?.startsWith("live"), null, { timeout: 15000 });
 await shot("studio-live.png");
 const keyShown = (await page.content()).includes("studio-e2e-key");
-await page.click("#record");
-await page.waitForFunction(() => window.streamwerk.state.recording !== null);
-await page.waitForTimeout(4000);
-const recording = (await state()).recording;
-await page.click("#record");
-await page.waitForFunction(() => window.streamwerk.state.recording === null);
+/// Records for `ms` with the Record button and returns the file.
+const recordFor = async (ms) => {
+  await page.click("#record");
+  await page.waitForFunction(() => window.streamwerk.state.recording !== null);
+  await page.waitForTimeout(ms);
+  const file = (await state()).recording;
+  await page.click("#record");
+  await page.waitForFunction(() => window.streamwerk.state.recording === null);
+  return file;
+};
+const recording = await recordFor(4000);
 await page.click("#go-live");
 await page.waitForFunction(() => window.streamwerk.state.live.length === 0);
+const previewStats = await page.evaluate(() => ({ ...window.streamwerk.preview }));
 
-console.log(JSON.stringify({ before, after, crop, recording, keyShown, distinct, tonePeak, mutedMaster }));
+// Settings: the encoder and recording format, then a 1080p canvas (the layout scales with it);
+// a recording made then is 1080p MP4.
+await page.waitForFunction(() => window.streamwerk.state.recording === null && !document.getElementById("set-fps").disabled);
+await page.selectOption("#set-preset", "superfast");
+await page.fill("#set-bitrate", "3000");
+await page.selectOption("#set-format", "mp4");
+await page.click("#output-form button");
+await page.waitForFunction(() => {
+  const p = window.streamwerk.state.profile;
+  return p.video.preset === "superfast" && p.video.bitrate_kbps === 3000 && p.recording.format === "mp4";
+});
+const x720 = (await interview()).find((l) => l.source === "headline").transform.x;
+await page.selectOption("#set-canvas-size", "1920x1080");
+await page.click("#canvas-form button");
+await page.waitForFunction(() => window.streamwerk.state.collection.canvas.width === 1920);
+await page.waitForFunction(() => document.getElementById("preview").width === 1920, null, { timeout: 10000 });
+const x1080 = (await interview()).find((l) => l.source === "headline").transform.x;
+await shot("studio-1080p.png");
+const recording1080 = await recordFor(3000);
+await page.waitForFunction(() => !document.getElementById("set-canvas-size").disabled);
+await page.selectOption("#set-canvas-size", "1280x720");
+await page.click("#canvas-form button");
+await page.waitForFunction(() => window.streamwerk.state.collection.canvas.width === 1280);
+
+// Collections: Save as makes a copy that edits then go to; Open goes back to the first.
+const original = (await state()).collection_path;
+await page.fill("#collection-path", "copy.json");
+await page.click("#collection-save-as");
+await page.waitForFunction(() => window.streamwerk.state.collection_path.endsWith("/copy.json"));
+await page.fill("#new-scene-name", "Only in the copy");
+await page.click("#add-scene button");
+await page.waitForFunction(() => window.streamwerk.state.collection.scenes.some((s) => s.name === "Only in the copy"));
+const listed = (await state()).collections;
+await page.fill("#collection-path", original);
+await page.click("#collection-form button:not([type])");
+await page.waitForFunction((p) => window.streamwerk.state.collection_path === p, original);
+const reopened = await state();
+const copyScenes = reopened.collection.scenes.map((s) => s.name);
+
+console.log(JSON.stringify({ before, after, crop, recording, keyShown, distinct, tonePeak, mutedMaster, moved, undoneBack,
+  previewStats, x720, x1080, recording1080, listed, copyScenes, original }));
 await browser.close();

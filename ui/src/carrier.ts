@@ -1,6 +1,6 @@
 // How protocol messages travel: a WebSocket to `streamwerk serve` in a browser, Tauri IPC in
 // the desktop app. Both hand the connection the same JSON texts and the preview the same
-// binary frames (16-byte header + I420).
+// binary frames (24-byte header + JPEG).
 import { Channel, invoke } from "@tauri-apps/api/core";
 
 export interface Carrier {

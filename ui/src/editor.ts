@@ -1,6 +1,6 @@
 // Canvas editing, kept free of the DOM so it can be tested: where layers are, which one a
 // point hits, and how a drag, a resize or a nudge changes a transform (with snapping).
-import type { Layer, Transform, StudioState } from "./protocol.gen";
+import type { Layer, LayerTransform, Transform, StudioState } from "./protocol.gen";
 
 export interface Box { x: number; y: number; w: number; h: number }
 
@@ -96,6 +96,20 @@ export function withBox(t: Transform, box: Box, sized: boolean): Transform {
   };
 }
 
+/// Shift-click: adds a layer to the selection or takes it out. The last one in the list is the
+/// primary: it gets the resize handle and the properties form.
+export function toggleSelection(selection: string[], id: string): string[] {
+  return selection.includes(id) ? selection.filter((s) => s !== id) : [...selection, id];
+}
+
+/// Moves every selected, unlocked layer by (dx, dy) canvas pixels from its transform in
+/// `layers`; locked ones stay where they are.
+export function moveAll(layers: Layer[], selection: string[], dx: number, dy: number): LayerTransform[] {
+  return layers
+    .filter((l) => selection.includes(l.source) && !l.locked)
+    .map((l) => ({ source: l.source, transform: { ...l.transform, x: Math.round(l.transform.x + dx), y: Math.round(l.transform.y + dy) } }));
+}
+
 /// Undo and redo of transforms, one entry per finished gesture.
 export class History<T> {
   private done: T[] = [];
@@ -108,6 +122,11 @@ export class History<T> {
     const e = this.done.pop();
     if (e !== undefined) this.undone.push(e);
     return e;
+  }
+  /// Forgets everything (another collection was opened).
+  clear() {
+    this.done = [];
+    this.undone = [];
   }
   redo(): T | undefined {
     const e = this.undone.pop();

@@ -1,12 +1,12 @@
 // The studio page: renders the state the engine pushes and turns clicks, drags and keys into
 // protocol commands. The engine is the source of truth; the page keeps only what is being
 // edited (selection, an unfinished drag).
-import type { Command, DeviceList, Layer, Meters, NoticeLevel, Platform, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
+import type { Command, DeviceList, Layer, LayerTransform, Meters, NoticeLevel, Platform, RecordingFormat, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
 import { Connection } from "./connection";
 import { openCarrier, openFrames } from "./carrier";
 import { startPreview, type PreviewStats } from "./preview";
 import { buildStrip, mixOf, type StripView } from "./mixer";
-import { type Box, History, cropBy, hitTest, layerBox, moveBox, resizeBox, snapLines, withBox } from "./editor";
+import { type Box, History, cropBy, hitTest, layerBox, moveAll, moveBox, resizeBox, snapLines, toggleSelection, withBox } from "./editor";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -18,10 +18,13 @@ let devices: DeviceList | null = null;
 /// The mixer's strips by source id, and the ids they were built for ("" forces a rebuild).
 let strips = new Map<string, StripView>();
 let stripKey = "";
-/// Scene selected in the list (edited), and layer selected on the canvas.
+/// Scene selected in the list (edited), and the layers selected on the canvas (source ids; the
+/// last is the primary, with the resize handle and the properties form).
 let selectedScene = "";
-let selectedLayer: string | null = null;
-const history = new History<{ scene: string; source: string; before: Transform; after: Transform }>();
+let selection: string[] = [];
+const history = new History<{ scene: string; before: LayerTransform[]; after: LayerTransform[] }>();
+
+const primary = () => selection[selection.length - 1] ?? null;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
   const e = Object.assign(document.createElement(tag), props);
@@ -58,6 +61,8 @@ function render() {
   renderSelection();
   renderDestinations();
   renderButtons();
+  renderSettings();
+  renderCollection();
   stripKey = "";
 }
 
@@ -68,10 +73,13 @@ function renderScenes() {
       const item = el("li", { className: s.name === state.program_scene ? "on-air" : "" });
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", String(s.name === selectedScene));
-      const name = el("span", { className: "name", textContent: s.name, tabIndex: 0, title: "Click to select; double-click or Enter to put on air" });
-      name.onclick = () => { selectedScene = s.name; selectedLayer = null; render(); };
+      const name = el("span", { className: "name", textContent: s.name, tabIndex: 0, title: "Click or Space to select; double-click or Enter to put on air" });
+      name.onclick = () => { selectedScene = s.name; selection = []; render(); };
       name.ondblclick = () => run({ type: "switch_scene", scene: s.name });
-      name.onkeydown = (e) => { if (e.key === "Enter") run({ type: "switch_scene", scene: s.name }); };
+      name.onkeydown = (e) => {
+        if (e.key === "Enter") run({ type: "switch_scene", scene: s.name });
+        else if (e.key === " ") { e.preventDefault(); name.click(); }
+      };
       const cut = el("button", { textContent: "Cut", title: `Put ${s.name} on air` });
       cut.setAttribute("aria-label", `Put scene ${s.name} on air`);
       cut.onclick = () => run({ type: "switch_scene", scene: s.name }).then((ok) => { if (ok) { selectedScene = s.name; render(); } });
@@ -90,7 +98,7 @@ function sourceLabel(id: string) {
 /// The selected layer's source settings, editable where the kind has any.
 function renderProperties() {
   const form = $("properties") as HTMLFormElement;
-  const source = state.collection.sources.find((s) => s.id === selectedLayer);
+  const source = state.collection.sources.find((s) => s.id === primary());
   const kind = source?.kind;
   form.hidden = !(kind === "text" || kind === "color" || kind === "image");
   if (form.hidden || !source) return;
@@ -112,7 +120,7 @@ function renderProperties() {
 }
 
 function applyProperties() {
-  const source = state.collection.sources.find((s) => s.id === selectedLayer);
+  const source = state.collection.sources.find((s) => s.id === primary());
   if (!source) return;
   const value = (id: string) => ($(id) as HTMLInputElement).value;
   let changed: Source;
@@ -133,9 +141,14 @@ function renderLayers() {
   $("layer-list").replaceChildren(
     ...[...layers].reverse().map((layer, reversed) => {
       const index = layers.length - 1 - reversed;
-      const item = el("li", { className: layer.source === selectedLayer ? "selected" : "" });
-      const name = el("span", { className: "name", textContent: sourceLabel(layer.source), tabIndex: 0 });
-      name.onclick = () => { selectedLayer = layer.source; render(); };
+      const item = el("li", { className: selection.includes(layer.source) ? "selected" : "" });
+      const name = el("span", { className: "name", textContent: sourceLabel(layer.source), tabIndex: 0, title: "Click to select; Shift+click adds to the selection" });
+      const select = (add: boolean) => {
+        selection = add ? toggleSelection(selection, layer.source) : [layer.source];
+        render();
+      };
+      name.onclick = (e) => select(e.shiftKey || e.ctrlKey || e.metaKey);
+      name.onkeydown = (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(e.shiftKey); } };
       const button = (text: string, label: string, command: Command) => {
         const b = el("button", { textContent: text, title: label });
         b.setAttribute("aria-label", `${label}: ${sourceLabel(layer.source)}`);
@@ -163,20 +176,32 @@ function scale() {
 }
 
 function selected(): Layer | undefined {
-  return scene()?.layers.find((l) => l.source === selectedLayer);
+  return scene()?.layers.find((l) => l.source === primary());
 }
 
-function renderSelection(box?: Box) {
+/// Frames around the selected layers (at `boxes` while a gesture moves them); the primary one
+/// has the resize handle.
+function renderSelection(boxes?: Map<string, Box>) {
   const overlay = $("overlay");
   overlay.replaceChildren();
-  const layer = selected();
-  const b = box ?? (layer ? layerBox(layer, state) : null);
-  if (!b) return;
   const k = 1 / scale();
-  const frame = el("div", { className: "selection" }, el("div", { className: "handle" }));
-  frame.dataset.source = layer?.source ?? "";
-  Object.assign(frame.style, { left: `${b.x * k}px`, top: `${b.y * k}px`, width: `${b.w * k}px`, height: `${b.h * k}px` });
-  overlay.append(frame);
+  for (const layer of scene()?.layers ?? []) {
+    if (!selection.includes(layer.source)) continue;
+    const b = boxes?.get(layer.source) ?? layerBox(layer, state);
+    if (!b) continue;
+    const frame = el("div", { className: "selection" });
+    if (layer.source === primary()) frame.append(el("div", { className: "handle" }));
+    frame.dataset.source = layer.source;
+    Object.assign(frame.style, { left: `${b.x * k}px`, top: `${b.y * k}px`, width: `${b.w * k}px`, height: `${b.h * k}px` });
+    overlay.append(frame);
+  }
+}
+
+/// One undoable edit of layer transforms.
+function transformLayers(scene: string, before: LayerTransform[], after: LayerTransform[]) {
+  if (after.length === 0) return;
+  history.push({ scene, before: before.filter((b) => after.some((a) => a.source === b.source)), after });
+  run({ type: "set_transforms", scene, layers: after });
 }
 
 function setupEditor() {
@@ -192,26 +217,40 @@ function setupEditor() {
     const currentBox = current ? layerBox(current, state) : null;
     const onHandle = currentBox && Math.abs(x - (currentBox.x + currentBox.w)) < 12 * k && Math.abs(y - (currentBox.y + currentBox.h)) < 12 * k;
     const layer = onHandle ? current! : hitTest(s.layers, state, x, y);
-    selectedLayer = layer?.source ?? null;
+    if (e.shiftKey && !onHandle) {
+      // Shift+click adds to the selection or takes out; no drag.
+      if (layer) selection = toggleSelection(selection, layer.source);
+      render();
+      return;
+    }
+    if (!layer) selection = [];
+    else if (!selection.includes(layer.source)) selection = [layer.source];
+    else selection = [...selection.filter((id) => id !== layer.source), layer.source];
     render();
     if (!layer || layer.locked) return;
     const start = layerBox(layer, state);
     if (!start) return;
     overlay.setPointerCapture(e.pointerId);
     const before = layer.transform;
+    const group = s.layers.filter((l) => selection.includes(l.source));
+    const beforeAll = group.map((l) => ({ source: l.source, transform: l.transform }));
     const lines = snapLines(state.collection.canvas.width, state.collection.canvas.height);
     let box = start;
     let sent = 0;
     const natural = state.source_sizes.find((n) => n.id === layer.source);
     let cropped: Transform | null = null;
-    const apply = (final: boolean) => {
-      const transform = cropped ?? withBox(before, box, onHandle || before.width !== null);
+    // Resizing and cropping change the grabbed layer; moving moves the whole selection.
+    const changes = (): LayerTransform[] =>
+      cropped || onHandle
+        ? [{ source: layer.source, transform: cropped ?? withBox(before, box, true) }]
+        : moveAll(s.layers, selection, box.x - start.x, box.y - start.y);
+    // While dragging, at most 20 edits a second; the last one goes with the undo entry.
+    const preview = () => {
       const now = performance.now();
-      if (final || now - sent > 50) {
+      if (now - sent > 50) {
         sent = now;
-        run({ type: "set_transform", scene: s.name, source: layer.source, transform });
+        run({ type: "set_transforms", scene: s.name, layers: changes() });
       }
-      return transform;
     };
     overlay.onpointermove = (m) => {
       const dx = (m.clientX - e.clientX) * k;
@@ -224,27 +263,50 @@ function setupEditor() {
         cropped = null;
         box = onHandle ? resizeBox(start, dx, dy, m.shiftKey) : moveBox(start, dx, dy, m.ctrlKey ? { xs: [], ys: [] } : lines);
       }
-      renderSelection(box);
-      apply(false);
+      const boxes = new Map<string, Box>([[layer.source, box]]);
+      if (!cropped && !onHandle) {
+        for (const l of group) {
+          const b = layerBox(l, state);
+          if (b && l !== layer && !l.locked) boxes.set(l.source, { ...b, x: b.x + box.x - start.x, y: b.y + box.y - start.y });
+        }
+      }
+      renderSelection(boxes);
+      preview();
     };
     overlay.onpointerup = () => {
       overlay.onpointermove = null;
       overlay.onpointerup = null;
-      if (box !== start || cropped) history.push({ scene: s.name, source: layer.source, before, after: apply(true) });
+      if (box !== start || cropped) transformLayers(s.name, beforeAll, changes());
     };
   };
   overlay.onkeydown = (e) => {
-    const layer = selected();
-    if (!layer || layer.locked) return;
+    const s = scene();
+    if (!s) return;
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "a") {
+      e.preventDefault();
+      selection = s.layers.filter((l) => l.visible).map((l) => l.source);
+      render();
+      return;
+    }
+    if (e.key === "Escape") {
+      selection = [];
+      render();
+      return;
+    }
+    if (e.key === "Delete" || e.key === "Backspace") {
+      e.preventDefault();
+      const doomed = selection;
+      selection = [];
+      for (const source of doomed) run({ type: "remove_layer", scene: s.name, source });
+      return;
+    }
     const step = e.shiftKey ? 10 : 1;
     const delta: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
     const d = delta[e.key];
-    if (!d) return;
+    if (!d || selection.length === 0) return;
     e.preventDefault();
-    const before = layer.transform;
-    const after = { ...before, x: before.x + d[0], y: before.y + d[1] };
-    history.push({ scene: selectedScene, source: layer.source, before, after });
-    run({ type: "set_transform", scene: selectedScene, source: layer.source, transform: after });
+    const before = s.layers.filter((l) => selection.includes(l.source)).map((l) => ({ source: l.source, transform: l.transform }));
+    transformLayers(s.name, before, moveAll(s.layers, selection, d[0], d[1]));
   };
 }
 
@@ -267,10 +329,12 @@ function renderDestinations() {
       item.dataset.destination = d.name;
       if (live) {
         const again = el("button", { textContent: "Reconnect now" });
+        again.setAttribute("aria-label", `Reconnect ${d.name} now`);
         again.onclick = () => run({ type: "reconnect_destination", name: d.name });
         item.append(again);
       } else {
         const toggle = el("button", { textContent: d.enabled ? "Disable" : "Enable" });
+        toggle.setAttribute("aria-label", `${d.enabled ? "Disable" : "Enable"} destination ${d.name}`);
         toggle.onclick = () => run({ type: "set_destination", destination: { ...d, enabled: !d.enabled } });
         const remove = el("button", { textContent: "Remove" });
         remove.setAttribute("aria-label", `Remove destination ${d.name}`);
@@ -300,13 +364,53 @@ function clock(seconds: number) {
 
 function renderStatus() {
   const s = stats;
-  const parts = [`program ${s ? s.render_fps.toFixed(1) : "–"} fps`, `preview ${preview.fps.toFixed(1)} fps`, `lagged ${s?.frames_lagged ?? 0}`];
+  const parts = [`CPU ${s ? s.cpu_percent.toFixed(0) : "–"}%`, `program ${s ? s.render_fps.toFixed(1) : "–"} fps`,
+    `preview ${preview.fps.toFixed(1)} fps, ${preview.delayMs.toFixed(0)} ms behind`, `lagged ${s?.frames_lagged ?? 0}`];
   if (s?.session) {
     parts.push(`encoding ${s.session.fps.toFixed(1)} fps`, `${s.session.bitrate_kbps.toFixed(0)} kbps`, `skipped ${s.session.frames_skipped}`,
       `dropped ${s.session.sinks.reduce((n, x) => n + x.dropped, 0)}`);
   }
   if (state.recording) parts.push(`recording ${state.recording}`);
   $("status-bar").textContent = parts.join(" · ");
+}
+
+/// Leaves a form alone while the user is in it.
+const editing = (form: string) => $(form).contains(document.activeElement);
+
+function setValue(id: string, value: string) {
+  const input = $(id) as HTMLInputElement | HTMLSelectElement;
+  if (input instanceof HTMLSelectElement && ![...input.options].some((o) => o.value === value)) {
+    input.append(el("option", { value, textContent: value }));
+  }
+  input.value = value;
+}
+
+function renderSettings() {
+  const { canvas } = state.collection;
+  const { video, audio, recording } = state.profile;
+  if (!editing("canvas-form")) {
+    setValue("set-canvas-size", `${canvas.width}x${canvas.height}`);
+    setValue("set-fps", String(canvas.fps));
+  }
+  if (!editing("output-form")) {
+    setValue("set-preset", video.preset);
+    setValue("set-bitrate", String(video.bitrate_kbps));
+    setValue("set-keyframe", String(video.keyframe_interval_s));
+    setValue("set-audio-bitrate", String(audio.bitrate_kbps));
+    setValue("set-format", recording.format);
+    setValue("set-folder", recording.folder);
+  }
+  // The encoder and canvas are fixed while a session runs.
+  const busy = state.live.length > 0 || state.recording !== null;
+  for (const id of ["set-canvas-size", "set-fps", "set-preset", "set-bitrate", "set-keyframe", "set-audio-bitrate"]) {
+    ($(id) as HTMLInputElement).disabled = busy;
+  }
+}
+
+function renderCollection() {
+  $("collection-name").textContent = state.collection.name;
+  $("collection-name").title = state.collection_path;
+  $("collection-files").replaceChildren(...state.collections.map((path) => el("option", { value: path })));
 }
 
 function renderDevices() {
@@ -418,7 +522,7 @@ function setupForms() {
     e.preventDefault();
     const source = newSource();
     const transform: Transform = { x: 100, y: 100, width: null, height: null, crop: { left: 0, top: 0, right: 0, bottom: 0 }, rotation: 0, opacity: 1 };
-    run({ type: "add_source", scene: selectedScene, source, transform }).then((ok) => { if (ok) { selectedLayer = source.id; render(); } });
+    run({ type: "add_source", scene: selectedScene, source, transform }).then((ok) => { if (ok) { selection = [source.id]; render(); } });
   };
 
   $("add-destination").onsubmit = async (e) => {
@@ -441,6 +545,36 @@ function setupForms() {
     });
   };
 
+  $("canvas-form").onsubmit = (e) => {
+    e.preventDefault();
+    const [width, height] = ($("set-canvas-size") as HTMLSelectElement).value.split("x").map(Number);
+    const fps = Number(($("set-fps") as HTMLSelectElement).value);
+    run({ type: "set_canvas", canvas: { ...state.collection.canvas, width, height, fps } }).then((ok) => {
+      if (ok) notice("info", `Canvas ${width}x${height} at ${fps} fps`);
+    });
+  };
+  $("output-form").onsubmit = (e) => {
+    e.preventDefault();
+    const value = (id: string) => ($(id) as HTMLInputElement).value.trim();
+    const { video, audio, recording } = state.profile;
+    run({
+      type: "set_output_settings",
+      video: { ...video, preset: value("set-preset"), bitrate_kbps: Number(value("set-bitrate")), keyframe_interval_s: Number(value("set-keyframe")) },
+      audio: { ...audio, bitrate_kbps: Number(value("set-audio-bitrate")) },
+      recording: { ...recording, format: value("set-format") as RecordingFormat, folder: value("set-folder") },
+    }).then((ok) => { if (ok) notice("info", "Output settings saved"); });
+  };
+  $("collection-form").onsubmit = (e) => {
+    e.preventDefault();
+    const path = ($("collection-path") as HTMLInputElement).value.trim();
+    if (path) run({ type: "open_collection", path }).then((ok) => { if (ok) { selection = []; history.clear(); } });
+  };
+  $("collection-save-as").onclick = () => {
+    const path = ($("collection-path") as HTMLInputElement).value.trim();
+    if (!path) return notice("error", "Type a file name for the copy, such as my-show.json");
+    run({ type: "save_collection_as", path }).then((ok) => { if (ok) notice("info", `Saved as ${state.collection_path}; edits now go there`); });
+  };
+
   $("go-live").onclick = () => run({ type: state.live.length ? "stop_live" : "go_live" });
   $("record").onclick = () => run({ type: state.recording ? "stop_recording" : "start_recording" });
 }
@@ -452,7 +586,7 @@ function setupShortcuts() {
     if (undoing) {
       e.preventDefault();
       const entry = e.shiftKey ? history.redo() : history.undo();
-      if (entry) run({ type: "set_transform", scene: entry.scene, source: entry.source, transform: e.shiftKey ? entry.after : entry.before });
+      if (entry) run({ type: "set_transforms", scene: entry.scene, layers: e.shiftKey ? entry.after : entry.before });
     } else if (e.key.toLowerCase() === "l") {
       e.preventDefault();
       $("go-live").click();

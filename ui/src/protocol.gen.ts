@@ -1,17 +1,27 @@
 // Generated from crates/protocol by `cargo test -p streamwerk-protocol` with
 // STREAMWERK_BLESS=1. Do not edit.
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export type Request = { id: number, command: Command, };
 
-export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transform", scene: string, source: string, transform: Transform, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" };
+export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, };
+
+export type LayerTransform = { source: string, transform: Transform, };
 
 export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, };
 
 export type NoticeLevel = "info" | "warning" | "error";
 
 export type StudioState = { collection: Collection, 
+/**
+ * The file edits are saved to.
+ */
+collection_path: string, 
+/**
+ * Collection files beside it (the profile aside), for Open.
+ */
+collections: Array<string>, 
 /**
  * The scene on air.
  */
@@ -39,6 +49,10 @@ export type StudioStats = {
  * Frames composed per second.
  */
 render_fps: number, frames_lagged: number, compose_ms_avg: number, 
+/**
+ * CPU used by the whole studio process since the previous stats, in % of one core.
+ */
+cpu_percent: number, 
 /**
  * Encoding counters of the current session, while one runs.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { History, cropBy, hitTest, layerBox, moveBox, resizeBox, snapLines, withBox } from "../src/editor";
+import { History, cropBy, hitTest, layerBox, moveAll, moveBox, resizeBox, snapLines, toggleSelection, withBox } from "../src/editor";
 import type { Layer, StudioState, Transform } from "../src/protocol.gen";
 
 const transform = (x: number, y: number, width: number | null = null, height: number | null = null): Transform => ({
@@ -71,5 +71,22 @@ describe("history", () => {
     expect(h.redo()).toBeUndefined();
     expect(h.undo()).toBe(3);
     expect(h.undo()).toBe(1);
+  });
+});
+
+describe("multi-select", () => {
+  it("toggles layers in and out, the last added being primary", () => {
+    expect(toggleSelection([], "a")).toEqual(["a"]);
+    expect(toggleSelection(["a"], "b")).toEqual(["a", "b"]);
+    expect(toggleSelection(["a", "b"], "a")).toEqual(["b"]);
+  });
+
+  it("moves the selected unlocked layers together and leaves the others", () => {
+    const locked = { ...layer("bg", transform(0, 0)), locked: true };
+    const layers = [locked, layer("logo", transform(100, 100, 50, 40)), layer("title", transform(10, 600)), layer("other", transform(5, 5))];
+    const moved = moveAll(layers, ["bg", "logo", "title"], 30.4, -20);
+    expect(moved.map((m) => m.source)).toEqual(["logo", "title"]);
+    expect(moved[0].transform).toMatchObject({ x: 130, y: 80, width: 50, height: 40 });
+    expect(moved[1].transform).toMatchObject({ x: 40, y: 580 });
   });
 });

@@ -49,7 +49,7 @@ pub struct ServeArgs {
 struct Shared {
     studio: Arc<Studio>,
     token: String,
-    /// The latest preview frame (header + I420), for every preview socket.
+    /// The latest preview frame (header + JPEG), for every preview socket.
     frames: watch::Sender<Bytes>,
     pumping: AtomicBool,
 }
@@ -248,7 +248,8 @@ async fn preview(shared: Arc<Shared>, mut socket: WebSocket) {
     }
 }
 
-/// One thread copies program frames into the preview channel while anyone watches.
+/// One thread encodes program frames into the preview channel while anyone watches: one
+/// JPEG per frame, whatever the number of viewers.
 fn start_pump(shared: &Arc<Shared>) {
     if shared.pumping.swap(true, Ordering::SeqCst) {
         return;
@@ -257,14 +258,15 @@ fn start_pump(shared: &Arc<Shared>) {
     std::thread::Builder::new()
         .name("preview".into())
         .spawn(move || {
-            let _watch = shared.studio.preview().watch();
-            let mut seq = 0;
-            while shared.frames.receiver_count() > 0 {
-                let timeout = Duration::from_millis(500);
-                if let Some((n, message)) = shared.studio.preview_message(seq, timeout) {
-                    seq = n;
-                    shared.frames.send_replace(Bytes::from(message));
+            match shared.studio.preview_stream() {
+                Ok(mut stream) => {
+                    while shared.frames.receiver_count() > 0 {
+                        if let Some(message) = stream.next(Duration::from_millis(500)) {
+                            shared.frames.send_replace(Bytes::from(message));
+                        }
+                    }
                 }
+                Err(e) => tracing::error!("no preview: {e}"),
             }
             shared.pumping.store(false, Ordering::SeqCst);
         })

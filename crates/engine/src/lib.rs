@@ -14,7 +14,7 @@ mod stats;
 
 pub use active_scene::{render_frame, ActiveScene, ScenePlan};
 pub use meters::{Meters, SourceMeter};
-pub use preview::{Preview, Watch};
+pub use preview::{Preview, PreviewFrame, Watch};
 pub use program::{Program, ProgramStats};
 pub use run::{Engine, EngineConfig};
 pub use scene_audio::{AudioPlan, SceneAudio};

@@ -34,7 +34,7 @@ pub(crate) struct ProgramShared {
     /// Clock time (ns) at which the program ends; u64::MAX while it runs.
     end_ns: AtomicU64,
     pub stats: EngineStats,
-    pub preview: Preview,
+    pub preview: Arc<Preview>,
     pub meters: Arc<MeterBoard>,
 }
 
@@ -71,8 +71,13 @@ pub struct Program {
 }
 
 impl Program {
-    /// Opens the scene's sources and starts the clock and the video and audio threads.
-    pub fn start(collection: &Collection, scene: &str) -> Result<Program, EngineError> {
+    /// Opens the scene's sources and starts the clock and the video and audio threads; the
+    /// frames go to `preview` while it is watched.
+    pub fn start(
+        collection: &Collection,
+        scene: &str,
+        preview: Arc<Preview>,
+    ) -> Result<Program, EngineError> {
         let plan = ScenePlan::prepare(collection, scene, &[])?;
         let planned = plan.open_after();
         let sizes = plan.fresh_sizes();
@@ -84,7 +89,7 @@ impl Program {
             channels: collection.audio.channels,
             end_ns: AtomicU64::new(u64::MAX),
             stats: EngineStats::default(),
-            preview: Preview::new(),
+            preview,
             meters: Arc::new(MeterBoard::default()),
         });
         let (plans, plans_rx) = unbounded();
@@ -162,11 +167,6 @@ impl Program {
     /// The picture size of each video source shown so far, by source id.
     pub fn source_sizes(&self) -> Vec<(String, u32, u32)> {
         self.sizes.lock().unwrap().clone()
-    }
-
-    /// The program picture, for watchers.
-    pub fn preview(&self) -> &Preview {
-        &self.shared.preview
     }
 
     /// Rendering counters now, with the frame rate since the previous call.

@@ -29,7 +29,7 @@ impl Engine {
     /// Opens sources, encoders and sinks, then starts the clock and the threads. Everything
     /// that can fail on bad input fails here, before anything is written.
     pub fn start(config: EngineConfig) -> Result<Engine, EngineError> {
-        let program = Program::start(&config.collection, &config.scene)?;
+        let program = Program::start(&config.collection, &config.scene, Default::default())?;
         let session = program.start_session(SessionConfig {
             video: config.profile.video,
             audio: config.profile.audio,

@@ -9,11 +9,14 @@
 use serde::{Deserialize, Serialize};
 use streamwerk_capture::DeviceList;
 use streamwerk_engine::{Meters, StatsSnapshot};
-use streamwerk_scene::{AudioMix, Collection, DestinationSettings, Profile, Source, Transform};
+use streamwerk_scene::{
+    AudioEncoderSettings, AudioMix, Canvas, Collection, DestinationSettings, Profile,
+    RecordingSettings, Source, Transform, VideoEncoderSettings,
+};
 use ts_rs::TS;
 
 /// Bumped on every incompatible change; the UI refuses to talk to another version.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// A command with the number its reply will carry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -61,10 +64,10 @@ pub enum Command {
     UpdateSource {
         source: Source,
     },
-    SetTransform {
+    /// Moves, resizes or crops layers of `scene` together (one edit: all or none).
+    SetTransforms {
         scene: String,
-        source: String,
-        transform: Transform,
+        layers: Vec<LayerTransform>,
     },
     SetLayerVisible {
         scene: String,
@@ -117,6 +120,34 @@ pub enum Command {
     },
     /// Answered by a [`Event::Devices`]: the cameras and sound inputs, for pickers.
     ListDevices,
+    /// Changes the canvas size (the layout scales with it) or frame rate; refused while
+    /// recording or live.
+    SetCanvas {
+        canvas: Canvas,
+    },
+    /// The encoder (refused while recording or live) and where and how recordings go.
+    SetOutputSettings {
+        video: VideoEncoderSettings,
+        audio: AudioEncoderSettings,
+        recording: RecordingSettings,
+    },
+    /// Opens another collection file (relative paths: beside the open one) and puts its first
+    /// scene on air. Edits are saved to it from then on.
+    OpenCollection {
+        path: String,
+    },
+    /// Saves the collection under a new file name and goes on editing that file; an existing
+    /// file is never replaced.
+    SaveCollectionAs {
+        path: String,
+    },
+}
+
+/// A layer's new transform, by source id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LayerTransform {
+    pub source: String,
+    pub transform: Transform,
 }
 
 /// What the engine tells the UI.
@@ -151,6 +182,10 @@ pub enum NoticeLevel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StudioState {
     pub collection: Collection,
+    /// The file edits are saved to.
+    pub collection_path: String,
+    /// Collection files beside it (the profile aside), for Open.
+    pub collections: Vec<String>,
     /// The scene on air.
     pub program_scene: String,
     pub profile: Profile,
@@ -179,23 +214,27 @@ pub struct StudioStats {
     pub render_fps: f64,
     pub frames_lagged: u64,
     pub compose_ms_avg: f64,
+    /// CPU used by the whole studio process since the previous stats, in % of one core.
+    pub cpu_percent: f64,
     /// Encoding counters of the current session, while one runs.
     pub session: Option<StatsSnapshot>,
 }
 
-/// The preview stream: every binary message is this 16-byte header (little-endian u64 frame
-/// number, u32 width, u32 height) followed by the frame as packed I420 (Y, U, V planes).
+/// The preview stream: every binary message is this 24-byte header (little-endian u64 frame
+/// number, u64 time the frame was composed in microseconds since the Unix epoch, u32 width,
+/// u32 height) followed by the frame as a baseline JPEG.
 pub struct PreviewHeader;
 
 impl PreviewHeader {
-    pub const LEN: usize = 16;
+    pub const LEN: usize = 24;
 
     /// The header of a frame.
-    pub fn bytes(seq: u64, width: u32, height: u32) -> [u8; Self::LEN] {
+    pub fn bytes(seq: u64, composed_us: u64, width: u32, height: u32) -> [u8; Self::LEN] {
         let mut out = [0; Self::LEN];
         out[..8].copy_from_slice(&seq.to_le_bytes());
-        out[8..12].copy_from_slice(&width.to_le_bytes());
-        out[12..].copy_from_slice(&height.to_le_bytes());
+        out[8..16].copy_from_slice(&composed_us.to_le_bytes());
+        out[16..20].copy_from_slice(&width.to_le_bytes());
+        out[20..].copy_from_slice(&height.to_le_bytes());
         out
     }
 }
@@ -213,6 +252,7 @@ pub fn typescript() -> String {
     let decls = [
         Request::decl(&cfg),
         Command::decl(&cfg),
+        LayerTransform::decl(&cfg),
         Event::decl(&cfg),
         NoticeLevel::decl(&cfg),
         StudioState::decl(&cfg),

@@ -6,15 +6,17 @@
 //! running program (unchanged sources keep running) and saved at once: nothing is lost when
 //! the app dies.
 
+mod preview;
+
+pub use preview::PreviewStream;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use streamwerk_engine::{EngineError, Preview, Program, Session, SessionConfig};
 use streamwerk_keys::{KeyError, KeyStore};
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec};
-use streamwerk_protocol::{
-    Command, Event, NoticeLevel, PreviewHeader, SourceSize, StudioState, StudioStats,
-};
+use streamwerk_protocol::{Command, Event, NoticeLevel, SourceSize, StudioState, StudioStats};
 use streamwerk_scene::{
     check_collection, is_key_name, load_collection, load_profile, Collection, LoadError, Profile,
 };
@@ -46,13 +48,17 @@ fn refused(message: impl Into<String>) -> StudioError {
 
 /// An open studio. Shared by the connections of a UI; every method takes `&self`.
 pub struct Studio {
-    program: Program,
+    /// Outlives the program: a new canvas or collection restarts the program, not the preview.
+    preview: Arc<Preview>,
     inner: Mutex<Inner>,
     events: broadcast::Sender<Event>,
     keys: KeyStore,
 }
 
 struct Inner {
+    program: Program,
+    /// (when, process CPU time) at the previous stats, for the CPU share.
+    cpu_sample: (Instant, Duration),
     collection: Collection,
     collection_path: PathBuf,
     profile: Profile,
@@ -80,11 +86,14 @@ impl Studio {
             Profile::default()
         };
         let program_scene = collection.scenes[0].name.clone();
-        let program = Program::start(&collection, &program_scene)?;
+        let preview = Arc::new(Preview::default());
+        let program = Program::start(&collection, &program_scene, preview.clone())?;
         let (events, _) = broadcast::channel(256);
         let studio = Arc::new(Studio {
-            program,
+            preview,
             inner: Mutex::new(Inner {
+                program,
+                cpu_sample: (Instant::now(), process_cpu()),
                 collection,
                 collection_path: collection_path.to_path_buf(),
                 profile,
@@ -117,19 +126,10 @@ impl Studio {
         }
     }
 
-    /// The program picture.
-    pub fn preview(&self) -> &Preview {
-        self.program.preview()
-    }
-
-    /// Waits up to `timeout` for a program frame newer than `after` and returns its number and
-    /// the preview message for it (header + I420), as both carriers send it. The caller holds
-    /// a [`Preview::watch`] while it wants frames.
-    pub fn preview_message(&self, after: u64, timeout: Duration) -> Option<(u64, Vec<u8>)> {
-        let mut message = PreviewHeader::bytes(0, 0, 0).to_vec();
-        let (seq, width, height) = self.preview().next(after, timeout, &mut message)?;
-        message[..PreviewHeader::LEN].copy_from_slice(&PreviewHeader::bytes(seq, width, height));
-        Some((seq, message))
+    /// Starts watching the program: the stream yields preview messages (header and JPEG) as
+    /// both carriers send them. Make it on the thread that reads it.
+    pub fn preview_stream(&self) -> Result<PreviewStream, StudioError> {
+        PreviewStream::new(&self.preview).map_err(StudioError::Refused)
     }
 
     pub fn state(&self) -> StudioState {
@@ -143,6 +143,8 @@ impl Studio {
             .collect();
         stored_keys.dedup();
         StudioState {
+            collection_path: inner.collection_path.display().to_string(),
+            collections: collections_beside(&inner.collection_path, &inner.profile_path),
             collection: inner.collection.clone(),
             program_scene: inner.program_scene.clone(),
             profile: inner.profile.clone(),
@@ -151,7 +153,7 @@ impl Studio {
                 .recording
                 .as_ref()
                 .map(|(_, path)| path.display().to_string()),
-            source_sizes: self
+            source_sizes: inner
                 .program
                 .source_sizes()
                 .into_iter()
@@ -175,7 +177,7 @@ impl Studio {
         match command {
             Command::GetState => {}
             Command::SwitchScene { scene } => {
-                self.program.show(&inner.collection, &scene)?;
+                inner.program.show(&inner.collection, &scene)?;
                 inner.program_scene = scene;
             }
             Command::AddScene { name } => self.edit(&mut inner, |c| {
@@ -254,18 +256,17 @@ impl Studio {
                 *slot = source;
                 Ok(())
             })?,
-            Command::SetTransform {
-                scene,
-                source,
-                transform,
-            } => self.edit(&mut inner, |c| {
-                let layer = layer_mut(c, &scene, &source)?;
-                if layer.locked {
-                    return Err(refused(format!(
-                        "`{source}` is locked in `{scene}`; unlock it to move it"
-                    )));
+            Command::SetTransforms { scene, layers } => self.edit(&mut inner, |c| {
+                for change in layers {
+                    let layer = layer_mut(c, &scene, &change.source)?;
+                    if layer.locked {
+                        return Err(refused(format!(
+                            "`{}` is locked in `{scene}`; unlock it to move it",
+                            change.source
+                        )));
+                    }
+                    layer.transform = change.transform;
                 }
-                layer.transform = transform;
                 Ok(())
             })?,
             Command::SetLayerVisible {
@@ -388,7 +389,7 @@ impl Studio {
                     return Err(refused(list.join("; ")));
                 }
                 // Straight to the mixer: a fader move must not reopen anything.
-                self.program.set_mix(&source, &mix);
+                inner.program.set_mix(&source, &mix);
                 save_json(&inner.collection_path, &next)?;
                 inner.collection = next;
             }
@@ -400,6 +401,64 @@ impl Studio {
             Command::Save => {
                 save_json(&inner.collection_path, &inner.collection)?;
                 save_json(&inner.profile_path, &inner.profile)?;
+            }
+            Command::SetCanvas { canvas } => {
+                let mut next = inner.collection.clone();
+                if (canvas.width, canvas.height) != (next.canvas.width, next.canvas.height) {
+                    next.rescale_canvas(canvas.width, canvas.height);
+                }
+                next.canvas = canvas;
+                let scene = inner.program_scene.clone();
+                self.replace_collection(&mut inner, next, scene)?;
+                let path = inner.collection_path.clone();
+                save_json(&path, &inner.collection)?;
+            }
+            Command::SetOutputSettings {
+                video,
+                audio,
+                recording,
+            } => {
+                let encoder_changes = video != inner.profile.video || audio != inner.profile.audio;
+                if inner.session.is_some() && encoder_changes {
+                    return Err(refused(
+                        "the encoder cannot change while recording or live; stop both, then apply",
+                    ));
+                }
+                let profile = Profile {
+                    video,
+                    audio,
+                    recording,
+                    ..inner.profile.clone()
+                };
+                self.set_profile(&mut inner, profile)?;
+            }
+            Command::OpenCollection { path } => {
+                let path = beside(&inner.collection_path, &path);
+                let next = load_collection(&path)?;
+                let scene = next.scenes[0].name.clone();
+                self.replace_collection(&mut inner, next, scene)?;
+                inner.collection_path = path;
+            }
+            Command::SaveCollectionAs { path } => {
+                let path = beside(&inner.collection_path, &path);
+                if path.extension().is_none_or(|e| e != "json") || path == inner.profile_path {
+                    return Err(refused(format!(
+                        "{}: a collection is a .json file other than the profile; choose such a name",
+                        path.display()
+                    )));
+                }
+                if path.exists() {
+                    return Err(refused(format!(
+                        "{} exists; choose another name (nothing was overwritten)",
+                        path.display()
+                    )));
+                }
+                let mut copy = inner.collection.clone();
+                copy.make_paths_absolute();
+                copy.base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+                save_json(&path, &copy)?;
+                inner.collection = copy;
+                inner.collection_path = path;
             }
         }
         drop(inner);
@@ -423,9 +482,47 @@ impl Studio {
             let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
             return Err(refused(list.join("; ")));
         }
-        self.program.show(&next, &inner.program_scene)?;
+        inner.program.show(&next, &inner.program_scene)?;
         save_json(&inner.collection_path, &next)?;
         inner.collection = next;
+        Ok(())
+    }
+
+    /// Puts another collection (or this one on another canvas) on air at `scene`. The same
+    /// canvas is an edit like any other; a new one restarts the program, which only an idle
+    /// studio can do (the encoder's picture size is fixed while it runs). The new program
+    /// starts before the old one stops, so the preview never goes dark and a device busy for
+    /// a moment is simply retried by its source.
+    fn replace_collection(
+        &self,
+        inner: &mut Inner,
+        next: Collection,
+        scene: String,
+    ) -> Result<(), StudioError> {
+        let problems = check_collection(&next);
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            return Err(refused(list.join("; ")));
+        }
+        if next.canvas == inner.collection.canvas {
+            inner.program.show(&next, &scene)?;
+        } else {
+            if inner.session.is_some() {
+                return Err(refused(
+                    "the canvas cannot change while recording or live; stop both, then apply",
+                ));
+            }
+            let program = Program::start(&next, &scene, self.preview.clone())?;
+            let old = std::mem::replace(&mut inner.program, program);
+            old.stop();
+            std::thread::spawn(move || {
+                if let Err(e) = old.wait() {
+                    tracing::warn!("the previous program ended with: {e}");
+                }
+            });
+        }
+        inner.collection = next;
+        inner.program_scene = scene;
         Ok(())
     }
 
@@ -443,7 +540,7 @@ impl Studio {
     /// The running session, started with nothing in it when there is none.
     fn session<'a>(&self, inner: &'a mut Inner) -> Result<&'a Session, StudioError> {
         if inner.session.is_none() {
-            inner.session = Some(self.program.start_session(SessionConfig {
+            inner.session = Some(inner.program.start_session(SessionConfig {
                 video: inner.profile.video.clone(),
                 audio: inner.profile.audio.clone(),
                 recordings: Vec::new(),
@@ -569,17 +666,26 @@ impl Studio {
                 tracing::warn!("the output session ended with: {e}");
             }
         }
-        self.program.stop();
+        inner.program.stop();
     }
 
     fn stats(&self) -> StudioStats {
-        let inner = self.lock();
+        let mut inner = self.lock();
         let session = inner.session.as_ref().map(Session::stats);
-        let program = self.program.stats();
+        let program = inner.program.stats();
+        let (then, cpu_then) = inner.cpu_sample;
+        let (now, cpu_now) = (Instant::now(), process_cpu());
+        inner.cpu_sample = (now, cpu_now);
+        let wall = now.duration_since(then).as_secs_f64();
         StudioStats {
             render_fps: program.fps,
             frames_lagged: program.frames_lagged,
             compose_ms_avg: program.compose_ms_avg,
+            cpu_percent: if wall > 0.0 {
+                100.0 * cpu_now.saturating_sub(cpu_then).as_secs_f64() / wall
+            } else {
+                0.0
+            },
             session,
         }
     }
@@ -593,7 +699,7 @@ fn stats_loop(studio: Weak<Studio>) {
             return;
         };
         if studio.events.receiver_count() > 0 {
-            let meters = studio.program.meters();
+            let meters = studio.lock().program.meters();
             let _ = studio.events.send(Event::Meters { meters });
             if tick % 10 == 9 {
                 let stats = studio.stats();
@@ -641,6 +747,37 @@ fn drop_unused_sources(c: &mut Collection) {
         .flat_map(|s| s.layers.iter().map(|l| l.source.clone()))
         .collect();
     c.sources.retain(|s| used.contains(&s.id));
+}
+
+/// CPU time this process has used, all threads together.
+fn process_cpu() -> Duration {
+    cpu_time::ProcessTime::try_now().map_or(Duration::ZERO, |t| t.as_duration())
+}
+
+/// `path` as the user typed it: relative to the open collection's folder.
+fn beside(collection: &Path, path: &str) -> PathBuf {
+    let path = Path::new(path.trim());
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        collection.parent().unwrap_or(Path::new(".")).join(path)
+    }
+}
+
+/// The other collection files in the open one's folder (`.json`, the profile aside), for the
+/// UI's Open list.
+fn collections_beside(collection: &Path, profile: &Path) -> Vec<String> {
+    let folder = collection.parent().unwrap_or(Path::new("."));
+    let mut found: Vec<String> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && p != profile)
+        .map(|p| p.display().to_string())
+        .collect();
+    found.sort();
+    found
 }
 
 /// Writes a document atomically (temporary file, then rename): a crash never leaves half a file.

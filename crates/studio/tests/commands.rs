@@ -1,0 +1,249 @@
+//! The studio's settings, collection and preview commands against a real program: the demo
+//! collection composed on the master clock, recorded with x264, its preview encoded as JPEG.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use streamwerk_keys::KeyStore;
+use streamwerk_protocol::{Command, PreviewHeader, StudioState};
+use streamwerk_scene::{Canvas, RecordingFormat};
+use streamwerk_studio::{Studio, StudioError};
+
+/// The demo in `dir`, asset paths made absolute, opened as a studio.
+fn demo_studio(dir: &Path) -> Arc<Studio> {
+    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets");
+    let text = std::fs::read_to_string(assets.join("scenes/demo.json")).unwrap();
+    let text = text.replace("../logos/", &format!("{}/", assets.join("logos").display()));
+    let file = dir.join("demo.json");
+    std::fs::write(&file, text).unwrap();
+    Studio::open(
+        &file,
+        &dir.join("profile.json"),
+        KeyStore::with_file(dir.join("keys.json")),
+    )
+    .unwrap()
+}
+
+fn refusal(result: Result<(), StudioError>) -> String {
+    match result {
+        Err(e) => e.to_string(),
+        Ok(()) => panic!("the command was accepted"),
+    }
+}
+
+fn canvas(state: &StudioState, width: u32, height: u32) -> Canvas {
+    Canvas {
+        width,
+        height,
+        ..state.collection.canvas
+    }
+}
+
+#[test]
+fn the_canvas_and_encoder_are_fixed_while_recording_and_change_when_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let state = studio.state();
+    let title = |s: &StudioState| {
+        let layers = &s.collection.scenes[0].layers;
+        layers
+            .iter()
+            .find(|l| l.source == "title")
+            .unwrap()
+            .transform
+            .x
+    };
+    let title_x = title(&state);
+    assert_eq!(title_x, 100.0);
+    studio.handle(Command::StartRecording).unwrap();
+
+    let busy = refusal(studio.handle(Command::SetCanvas {
+        canvas: canvas(&state, 1920, 1080),
+    }));
+    assert!(busy.contains("cannot change while recording"), "{busy}");
+    let mut video = state.profile.video.clone();
+    video.bitrate_kbps = 2500;
+    let mut recording = state.profile.recording.clone();
+    recording.format = RecordingFormat::Mp4;
+    let busy = refusal(studio.handle(Command::SetOutputSettings {
+        video: video.clone(),
+        audio: state.profile.audio.clone(),
+        recording: recording.clone(),
+    }));
+    assert!(busy.contains("encoder cannot change"), "{busy}");
+    // The recording format alone applies to the next recording, so it may change now.
+    studio
+        .handle(Command::SetOutputSettings {
+            video: state.profile.video.clone(),
+            audio: state.profile.audio.clone(),
+            recording,
+        })
+        .unwrap();
+    assert_eq!(
+        studio.state().profile.recording.format,
+        RecordingFormat::Mp4
+    );
+    studio.handle(Command::StopRecording).unwrap();
+
+    studio
+        .handle(Command::SetCanvas {
+            canvas: canvas(&state, 1920, 1080),
+        })
+        .unwrap();
+    studio
+        .handle(Command::SetOutputSettings {
+            video,
+            audio: state.profile.audio.clone(),
+            recording: studio.state().profile.recording,
+        })
+        .unwrap();
+    let after = studio.state();
+    assert_eq!(
+        (
+            after.collection.canvas.width,
+            after.collection.canvas.height
+        ),
+        (1920, 1080)
+    );
+    let scaled = title(&after);
+    assert!(
+        (scaled - 1.5 * title_x).abs() < 0.01,
+        "{title_x} -> {scaled}"
+    );
+    assert_eq!(after.profile.video.bitrate_kbps, 2500);
+    // Both were saved.
+    let saved = std::fs::read_to_string(dir.path().join("demo.json")).unwrap();
+    assert!(saved.contains("1920"), "{saved}");
+    let profile = std::fs::read_to_string(dir.path().join("profile.json")).unwrap();
+    assert!(
+        profile.contains("2500") && profile.contains("\"mp4\""),
+        "{profile}"
+    );
+    studio.shutdown();
+}
+
+#[test]
+fn save_as_never_replaces_a_file_and_open_names_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    studio
+        .handle(Command::SaveCollectionAs {
+            path: "copy.json".into(),
+        })
+        .unwrap();
+    let copy = dir.path().join("copy.json");
+    assert_eq!(studio.state().collection_path, copy.display().to_string());
+    let again = refusal(studio.handle(Command::SaveCollectionAs {
+        path: "copy.json".into(),
+    }));
+    assert!(
+        again.contains("exists") && again.contains("copy.json"),
+        "{again}"
+    );
+    let profile = refusal(studio.handle(Command::SaveCollectionAs {
+        path: "profile.json".into(),
+    }));
+    assert!(profile.contains("other than the profile"), "{profile}");
+
+    // Edits go to the copy now; the original keeps what it had.
+    studio
+        .handle(Command::AddScene {
+            name: "Copy only".into(),
+        })
+        .unwrap();
+    assert!(std::fs::read_to_string(&copy)
+        .unwrap()
+        .contains("Copy only"));
+    let original = dir.path().join("demo.json");
+    assert!(!std::fs::read_to_string(&original)
+        .unwrap()
+        .contains("Copy only"));
+    let listed = studio.state().collections;
+    let names: Vec<PathBuf> = listed.iter().map(PathBuf::from).collect();
+    assert!(
+        names.contains(&copy) && names.contains(&original),
+        "{listed:?}"
+    );
+
+    let missing = refusal(studio.handle(Command::OpenCollection {
+        path: "nope.json".into(),
+    }));
+    assert!(missing.contains("nope.json"), "{missing}");
+    studio
+        .handle(Command::OpenCollection {
+            path: original.display().to_string(),
+        })
+        .unwrap();
+    let state = studio.state();
+    assert_eq!(state.collection_path, original.display().to_string());
+    assert!(!state
+        .collection
+        .scenes
+        .iter()
+        .any(|s| s.name == "Copy only"));
+    studio.shutdown();
+}
+
+/// The next preview message: (frame number, composed µs, width, height) and the decoded JPEG.
+fn next_frame(
+    stream: &mut streamwerk_studio::PreviewStream,
+) -> ((u64, u64, u32, u32), image::RgbImage) {
+    let message = stream
+        .next(Duration::from_secs(2))
+        .expect("a preview frame within 2 s");
+    let header = &message[..PreviewHeader::LEN];
+    let u64_at = |i: usize| u64::from_le_bytes(header[i..i + 8].try_into().unwrap());
+    let u32_at = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().unwrap());
+    let picture = image::load_from_memory_with_format(
+        &message[PreviewHeader::LEN..],
+        image::ImageFormat::Jpeg,
+    )
+    .expect("the preview is a JPEG")
+    .to_rgb8();
+    ((u64_at(0), u64_at(8), u32_at(16), u32_at(20)), picture)
+}
+
+#[test]
+fn the_preview_is_the_program_as_jpeg_and_follows_a_new_canvas() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let mut stream = studio.preview_stream().unwrap();
+    let ((seq, composed_us, width, height), picture) = next_frame(&mut stream);
+    assert_eq!((width, height), (1280, 720));
+    assert_eq!(picture.dimensions(), (1280, 720));
+    let now_us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64;
+    assert!(now_us - composed_us < 1_000_000, "a fresh frame");
+    // The lower third's accent bar (#F59E0B at x 64..76, y 544..656) keeps its colour through
+    // BT.709 limited range, RGB and JPEG: a range or matrix mix-up would be off by 15 or more.
+    let accent = picture.get_pixel(70, 600);
+    for (got, want) in accent.0.iter().zip([0xF5u8, 0x9E, 0x0B]) {
+        assert!((*got as i32 - want as i32).abs() <= 12, "accent {accent:?}");
+    }
+    let distinct: std::collections::HashSet<[u8; 3]> = picture
+        .pixels()
+        .map(|p| [p[0] >> 4, p[1] >> 4, p[2] >> 4])
+        .collect();
+    assert!(distinct.len() > 50, "not blank: {} colours", distinct.len());
+    let ((seq2, ..), _) = next_frame(&mut stream);
+    assert!(seq2 > seq);
+
+    studio
+        .handle(Command::SetCanvas {
+            canvas: canvas(&studio.state(), 854, 480),
+        })
+        .unwrap();
+    // The same stream carries the restarted program's frames.
+    let mut size = (0, 0);
+    for _ in 0..30 {
+        let ((_, _, w, h), _) = next_frame(&mut stream);
+        size = (w, h);
+        if size == (854, 480) {
+            break;
+        }
+    }
+    assert_eq!(size, (854, 480));
+    studio.shutdown();
+}
