@@ -115,7 +115,24 @@ fn json(event: &Event) -> String {
     serde_json::to_string(event).expect("events serialise")
 }
 
+/// WebKitGTK composites the page through OpenGL. On a machine without a GPU that is Mesa's
+/// software renderer, and the preview drew 7 fps where WebKit's non-accelerated path draws 30
+/// (docs/benchmarks.md). With no DRM render node, ask for that path, unless the user chose.
+#[cfg(target_os = "linux")]
+fn prefer_software_compositing_without_gpu() {
+    const SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    let gpu = std::fs::read_dir("/dev/dri").is_ok_and(|mut nodes| {
+        nodes.any(|n| n.is_ok_and(|n| n.file_name().to_string_lossy().starts_with("renderD")))
+    });
+    if !gpu && std::env::var_os(SWITCH).is_none() {
+        // Before GTK, WebKit or any thread starts: its processes inherit the environment.
+        std::env::set_var(SWITCH, "1");
+    }
+}
+
 fn main() {
+    #[cfg(target_os = "linux")]
+    prefer_software_compositing_without_gpu();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(

@@ -192,6 +192,19 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     );
     assert!(lit(ax, ay) > 200, "the text is at its new place");
     assert_eq!(lit(bx, by), 0, "and no longer at its old one");
+    // The properties form gave it an outline and a #1E3A8A background box around it.
+    assert!(
+        saved.contains("\"outline\"") && saved.contains("#1E3A8A"),
+        "{saved}"
+    );
+    let mut boxed = 0;
+    for y in ay as u32..(ay as u32 + 60).min(image.height()) {
+        for x in ax as u32..(ax as u32 + 300).min(image.width()) {
+            let p = image.get_pixel(x, y);
+            boxed += ((p[0] as i32 - 0x1E).abs() < 8 && (p[2] as i32 - 0x8A).abs() < 8) as u32;
+        }
+    }
+    assert!(boxed > 500, "the background box shows: {boxed} pixels");
 
     // The server received the live stream; the local recording decodes too.
     let (received, stream) = nginx.only_recording();

@@ -83,6 +83,11 @@ const after = (await state()).collection.scenes.find((s) => s.name === "Intervie
 
 // Edit the text in the properties form, then Alt-drag to crop its right edge.
 await page.fill("#prop-text", "Breaking news: live");
+await page.check("#prop-outline");
+await page.fill("#prop-outline-width", "3");
+await page.check("#prop-background");
+await page.fill("#prop-background-color", "#1e3a8a");
+await page.fill("#prop-padding", "10");
 await page.click("#properties button");
 await page.waitForFunction(() => window.streamwerk.state.collection.sources.find((s) => s.id === "headline").settings.text === "Breaking news: live");
 const grab = { x: box.x + (after.x + 20) * k, y: box.y + (after.y + 20) * k };

@@ -1,7 +1,7 @@
 // The studio page: renders the state the engine pushes and turns clicks, drags and keys into
 // protocol commands. The engine is the source of truth; the page keeps only what is being
 // edited (selection, an unfinished drag).
-import type { Command, DeviceList, Layer, LayerTransform, Meters, NoticeLevel, Platform, RecordingFormat, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
+import type { Align, Command, DeviceList, Layer, LayerTransform, Meters, NoticeLevel, Platform, RecordingFormat, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
 import { Connection } from "./connection";
 import { openCarrier, openFrames } from "./carrier";
 import { startPreview, type PreviewStats } from "./preview";
@@ -109,9 +109,23 @@ function renderProperties() {
   // Leave what the user is typing alone.
   if (form.contains(document.activeElement)) return;
   if (source.kind === "text") {
-    input("prop-text").value = source.settings.text;
-    input("prop-size").value = String(source.settings.size);
-    input("prop-color").value = source.settings.color.slice(0, 7);
+    const t = source.settings;
+    input("prop-text").value = t.text;
+    input("prop-size").value = String(t.size);
+    input("prop-color").value = t.color.slice(0, 7);
+    input("prop-font").value = t.font ?? "";
+    input("prop-bold").checked = t.bold;
+    input("prop-align").value = t.align;
+    input("prop-outline").checked = t.outline !== null;
+    if (t.outline) {
+      input("prop-outline-width").value = String(t.outline.width);
+      input("prop-outline-color").value = t.outline.color.slice(0, 7);
+    }
+    input("prop-background").checked = t.background !== null;
+    if (t.background) {
+      input("prop-background-color").value = t.background.color.slice(0, 7);
+      input("prop-padding").value = String(t.background.padding);
+    }
   } else if (source.kind === "color") {
     input("prop-color").value = source.settings.color.slice(0, 7);
   } else if (source.kind === "image") {
@@ -123,9 +137,23 @@ function applyProperties() {
   const source = state.collection.sources.find((s) => s.id === primary());
   if (!source) return;
   const value = (id: string) => ($(id) as HTMLInputElement).value;
+  const checked = (id: string) => ($(id) as HTMLInputElement).checked;
   let changed: Source;
   if (source.kind === "text") {
-    changed = { ...source, settings: { ...source.settings, text: value("prop-text"), size: Number(value("prop-size")), color: value("prop-color") } };
+    changed = {
+      ...source,
+      settings: {
+        ...source.settings,
+        text: value("prop-text"),
+        size: Number(value("prop-size")),
+        color: value("prop-color"),
+        font: value("prop-font").trim() || null,
+        bold: checked("prop-bold"),
+        align: value("prop-align") as Align,
+        outline: checked("prop-outline") ? { width: Number(value("prop-outline-width")), color: value("prop-outline-color") } : null,
+        background: checked("prop-background") ? { color: value("prop-background-color"), padding: Number(value("prop-padding")) } : null,
+      },
+    };
   } else if (source.kind === "color") {
     changed = { ...source, settings: { ...source.settings, color: value("prop-color") } };
   } else if (source.kind === "image") {
@@ -387,6 +415,11 @@ function setValue(id: string, value: string) {
 
 function renderSettings() {
   const { canvas } = state.collection;
+  // The stage takes the canvas's shape (vertical and square shows too), at most 70% of the
+  // window's height.
+  const stage = $("stage-box");
+  stage.style.aspectRatio = `${canvas.width} / ${canvas.height}`;
+  stage.style.width = `min(100%, calc(70vh * ${canvas.width} / ${canvas.height}))`;
   const { video, audio, recording } = state.profile;
   if (!editing("canvas-form")) {
     setValue("set-canvas-size", `${canvas.width}x${canvas.height}`);

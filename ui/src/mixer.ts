@@ -87,16 +87,34 @@ export function buildStrip(id: string, label: string, mix: AudioMix, change: ((m
   controls.append(fader, gain, mute, listen);
   root.append(top, meter, readout);
   if (change) root.append(controls, offsetLabel);
+  // Meter events come 20 times a second. The bars move by transform (no layout) and only
+  // when they change; the numbers are read rather than watched, so they change four times a
+  // second. In WebKitGTK without a GPU, text layout for every event cost the preview frames.
+  let shown = { rms: "", peak: "", zone: "", state: "" };
+  let numbersAt = -Infinity;
   return {
     root,
     update(reading, deviceState) {
-      rms.style.width = `${meterFraction(reading.rms_dbfs) * 100}%`;
-      peak.style.left = `${meterFraction(reading.peak_dbfs) * 100}%`;
-      peak.className = `meter-peak ${meterZone(reading.peak_dbfs)}`;
-      meter.setAttribute("aria-valuenow", reading.peak_dbfs.toFixed(1));
-      readout.textContent = `peak ${formatDb(reading.peak_dbfs)} · ${formatDb(reading.momentary_lufs, "LUFS")}`;
-      state.textContent = deviceState === "live" ? "" : deviceState === "disconnected" ? "disconnected" : "starting";
-      state.className = `state ${deviceState}`;
+      const next = {
+        rms: meterFraction(reading.rms_dbfs).toFixed(3),
+        peak: (meterFraction(reading.peak_dbfs) * 100).toFixed(1),
+        zone: meterZone(reading.peak_dbfs),
+        state: deviceState,
+      };
+      if (next.rms !== shown.rms) rms.style.transform = `scaleX(${next.rms})`;
+      if (next.peak !== shown.peak) peak.style.left = `${next.peak}%`;
+      if (next.zone !== shown.zone) peak.className = `meter-peak ${next.zone}`;
+      if (next.state !== shown.state) {
+        state.textContent = deviceState === "live" ? "" : deviceState === "disconnected" ? "disconnected" : "starting";
+        state.className = `state ${deviceState}`;
+      }
+      shown = next;
+      const now = performance.now();
+      if (now - numbersAt >= 250) {
+        numbersAt = now;
+        meter.setAttribute("aria-valuenow", reading.peak_dbfs.toFixed(1));
+        readout.textContent = `peak ${formatDb(reading.peak_dbfs)} · ${formatDb(reading.momentary_lufs, "LUFS")}`;
+      }
     },
   };
 }

@@ -59,50 +59,62 @@ export class RateMeter {
 
 const wallClock = () => performance.timeOrigin + performance.now();
 
+/// Decodes that may run at once: one frame decodes while the previous one finishes, which
+/// keeps 30 fps where a decode takes longer than a frame period (WebKitGTK without a GPU).
+const DECODING = 2;
+
 export function startPreview(frames: Frames, canvas: HTMLCanvasElement): PreviewStats {
   const stats: PreviewStats = { frames: 0, fps: 0, delayMs: 0, skipped: 0 };
   const context = canvas.getContext("2d", { alpha: false })!;
   const meter = new RateMeter(stats, performance.now());
   let waiting: ArrayBuffer | null = null;
-  let decoding = false;
+  let decoding = 0;
+  let shownSeq = -1;
 
   async function decode(data: ArrayBuffer) {
-    decoding = true;
+    decoding++;
     const header = readHeader(data);
     try {
       const bitmap = await createImageBitmap(new Blob([new Uint8Array(data, HEADER)], { type: "image/jpeg" }));
       requestAnimationFrame(() => {
-        if (canvas.width !== header.width || canvas.height !== header.height) {
-          canvas.width = header.width;
-          canvas.height = header.height;
+        // A newer frame that decoded first wins; this one is dropped.
+        if (header.seq > shownSeq) {
+          shownSeq = header.seq;
+          if (canvas.width !== header.width || canvas.height !== header.height) {
+            canvas.width = header.width;
+            canvas.height = header.height;
+          }
+          context.drawImage(bitmap, 0, 0);
+          meter.drawn(performance.now(), wallClock() - header.composedMs);
+        } else {
+          stats.skipped++;
         }
-        context.drawImage(bitmap, 0, 0);
         bitmap.close();
-        meter.drawn(performance.now(), wallClock() - header.composedMs);
-        frames.drawn();
-        next();
+        done();
       });
     } catch {
       // A frame that does not decode is skipped; the next one replaces it.
-      frames.drawn();
-      next();
+      done();
     }
   }
 
-  function next() {
-    decoding = false;
+  /// A frame is finished with (drawn or dropped): the carrier may send another.
+  function done() {
+    decoding--;
+    frames.drawn();
     const data = waiting;
     waiting = null;
     if (data) void decode(data);
   }
 
   frames.onframe = (data) => {
-    if (decoding) {
-      if (waiting) stats.skipped++;
-      waiting = data;
-    } else {
-      void decode(data);
+    if (decoding < DECODING) return void decode(data);
+    if (waiting) {
+      // Replaced before it could be decoded: counts as finished for the carrier's pacing.
+      stats.skipped++;
+      frames.drawn();
     }
+    waiting = data;
   };
   return stats;
 }
