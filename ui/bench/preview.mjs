@@ -42,31 +42,23 @@ function threadCpu(pid, name) {
   return total;
 }
 
-/// Processes whose command line contains `marker` (a browser's profile folder).
-function processesWith(marker) {
+/// Ids of the processes whose /proc/PID/`file` passes `test`.
+function processes(file, test) {
   return readdirSync("/proc")
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
-        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(marker);
+        return test(readFileSync(`/proc/${p}/${file}`, "utf8"));
       } catch {
         return false;
       }
     });
 }
 
-function childrenOf(pid) {
-  return readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const text = readFileSync(`/proc/${p}/stat`, "utf8");
-        return text.slice(text.lastIndexOf(")") + 2).split(" ")[1] === String(pid);
-      } catch {
-        return false;
-      }
-    });
-}
+/// Processes whose command line contains `marker` (a browser's profile folder).
+const processesWith = (marker) => processes("cmdline", (text) => text.includes(marker));
+/// Direct children of `pid` (the app's WebKit processes).
+const childrenOf = (pid) => processes("stat", (text) => text.slice(text.lastIndexOf(")") + 2).split(" ")[1] === String(pid));
 
 /// Samples for `seconds`: frames drawn, their age, and CPU of each group of processes.
 async function measure(pageStats, groups) {
