@@ -65,6 +65,8 @@ await page.click("#add-source button");
 await page.waitForFunction(() => window.streamwerk.state.collection.sources.some((s) => s.id === "headline"));
 await page.click("button[aria-label='Put scene Interview on air']");
 await page.waitForFunction(() => window.streamwerk.state.program_scene === "Interview");
+// Interview has no sound source: the mixer keeps only the master strip.
+await page.waitForFunction(() => [...document.querySelectorAll("li.strip")].map((s) => s.dataset.source).join() === "master", null, { timeout: 5000 });
 await page.waitForFunction(() => window.streamwerk.state.source_sizes.some((s) => s.id === "headline"));
 
 // Drag it 300 canvas pixels right and 200 down.

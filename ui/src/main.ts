@@ -15,9 +15,10 @@ let state: StudioState;
 let stats: StudioStats | null = null;
 let preview: PreviewStats;
 let devices: DeviceList | null = null;
-/// The mixer's strips by source id, and the ids they were built for ("" forces a rebuild).
+/// The mixer's strips by source id, and the ids they were built for (null forces a rebuild;
+/// "" is a scene with no sound).
 let strips = new Map<string, StripView>();
-let stripKey = "";
+let stripKey: string | null = null;
 /// Scene selected in the list (edited), and the layers selected on the canvas (source ids; the
 /// last is the primary, with the resize handle and the properties form).
 let selectedScene = "";
@@ -63,7 +64,7 @@ function render() {
   renderButtons();
   renderSettings();
   renderCollection();
-  stripKey = "";
+  stripKey = null;
 }
 
 function renderScenes() {
