@@ -214,6 +214,10 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     assert_decodes(&recording);
     assert!(span(&packet_times(&recording, "v")) >= 1.5);
 
+    // The file picker wrote the logo's path into the form, and the image source opened it.
+    let real = |key: &str| std::fs::canonicalize(result[key].as_str().unwrap()).unwrap();
+    assert_eq!(real("picked"), real("logoPath"), "{result}");
+
     // Multi-select: both layers moved by the same drag, about (-80, 60) without snapping, and
     // one Ctrl+Z put both back.
     let moved = &result["moved"];

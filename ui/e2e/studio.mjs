@@ -52,6 +52,25 @@ await shot("studio-mixer.png");
 await page.selectOption("#source-kind", "camera");
 await page.waitForSelector("#no-camera:not([hidden])", { timeout: 5000 });
 
+// The file picker: an image source whose file is chosen by browsing the engine's machine,
+// starting from a typed folder, up a level and back into it.
+const logoPath = (await state()).collection.sources.find((s) => s.id === "logo").settings.path;
+const logoFolder = logoPath.slice(0, logoPath.lastIndexOf("/") + 1);
+await page.selectOption("#source-kind", "image");
+await page.fill("#source-id", "brand");
+await page.fill("#source-path", logoFolder);
+await page.click("#add-source button.browse");
+await page.waitForSelector("#file-picker[open] #file-picker-list button.file");
+await page.click("#file-picker-up");
+await page.click("#file-picker-list button.folder >> text=logos/");
+await page.click("#file-picker-list button.file >> text=streamwerk-logo.png");
+await page.waitForSelector("#file-picker:not([open])", { state: "attached" });
+const picked = await page.inputValue("#source-path");
+await page.click("#add-source button[type=submit]");
+await page.waitForFunction(() => window.streamwerk.state.source_sizes.some((s) => s.id === "brand"));
+await page.click("#layer-list button[aria-label='Remove: brand']");
+await page.waitForFunction(() => !window.streamwerk.state.collection.sources.some((s) => s.id === "brand"));
+
 // A new scene with a text source, put on air.
 await page.fill("#new-scene-name", "Interview");
 await page.click("#add-scene button");
@@ -61,7 +80,7 @@ await page.selectOption("#source-kind", "text");
 await page.fill("#source-id", "headline");
 await page.fill("#source-text", "Breaking news");
 await page.fill("#source-size", "64");
-await page.click("#add-source button");
+await page.click("#add-source button[type=submit]");
 await page.waitForFunction(() => window.streamwerk.state.collection.sources.some((s) => s.id === "headline"));
 await page.click("button[aria-label='Put scene Interview on air']");
 await page.waitForFunction(() => window.streamwerk.state.program_scene === "Interview");
@@ -90,7 +109,7 @@ await page.fill("#prop-outline-width", "3");
 await page.check("#prop-background");
 await page.fill("#prop-background-color", "#1e3a8a");
 await page.fill("#prop-padding", "10");
-await page.click("#properties button");
+await page.click("#properties button[type=submit]");
 await page.waitForFunction(() => window.streamwerk.state.collection.sources.find((s) => s.id === "headline").settings.text === "Breaking news: live");
 const grab = { x: box.x + (after.x + 20) * k, y: box.y + (after.y + 20) * k };
 await page.keyboard.down("Alt");
@@ -108,7 +127,7 @@ await shot("studio-edited.png");
 // on the canvas, then Ctrl+Z puts both back in one step.
 await page.fill("#source-id", "subtitle");
 await page.fill("#source-text", "Live from the studio");
-await page.click("#add-source button");
+await page.click("#add-source button[type=submit]");
 await page.waitForFunction(() => window.streamwerk.state.source_sizes.some((s) => s.id === "subtitle"));
 const interview = async () => (await state()).collection.scenes.find((s) => s.name === "Interview").layers;
 const layerAt = (layers, id) => layers.find((l) => l.source === id).transform;
@@ -206,5 +225,5 @@ const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
 console.log(JSON.stringify({ before, after, crop, recording, keyShown, distinct, tonePeak, mutedMaster, moved, undoneBack,
-  previewStats, x720, x1080, recording1080, listed, copyScenes, original }));
+  previewStats, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();

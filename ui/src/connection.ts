@@ -1,6 +1,6 @@
 // The control connection: requests with numbered replies, and the events the engine pushes,
 // over whichever carrier the page runs on.
-import type { Command, DeviceList, Event, Meters, StudioState, StudioStats, NoticeLevel } from "./protocol.gen";
+import type { Command, DeviceList, Event, FileListing, Meters, StudioState, StudioStats, NoticeLevel } from "./protocol.gen";
 import { PROTOCOL_VERSION } from "./protocol.gen";
 import type { Carrier } from "./carrier";
 
@@ -10,6 +10,7 @@ export interface Handlers {
   notice(level: NoticeLevel, message: string): void;
   meters(meters: Meters): void;
   devices(devices: DeviceList): void;
+  files(listing: FileListing): void;
   closed(reason: string): void;
 }
 
@@ -73,6 +74,9 @@ export class Connection {
         break;
       case "devices":
         this.handlers.devices(event.devices);
+        break;
+      case "files":
+        this.handlers.files(event.listing);
         break;
       case "hello":
         this.handlers.state(event.state);

@@ -1,7 +1,7 @@
 // The studio page: renders the state the engine pushes and turns clicks, drags and keys into
 // protocol commands. The engine is the source of truth; the page keeps only what is being
 // edited (selection, an unfinished drag).
-import type { Align, Command, DeviceList, Layer, LayerTransform, Meters, NoticeLevel, Platform, RecordingFormat, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
+import type { Align, Command, DeviceList, FileListing, Layer, LayerTransform, Meters, NoticeLevel, Platform, RecordingFormat, Scene, Source, StudioState, StudioStats, Transform } from "./protocol.gen";
 import { Connection } from "./connection";
 import { openCarrier, openFrames } from "./carrier";
 import { startPreview, type PreviewStats } from "./preview";
@@ -103,7 +103,7 @@ function renderProperties() {
   const kind = source?.kind;
   form.hidden = !(kind === "text" || kind === "color" || kind === "image");
   if (form.hidden || !source) return;
-  for (const label of form.querySelectorAll<HTMLElement>("label")) {
+  for (const label of form.querySelectorAll<HTMLElement>("label, button.browse")) {
     label.hidden = !label.classList.contains(`prop-${kind}`);
   }
   const input = (id: string) => $(id) as HTMLInputElement;
@@ -447,6 +447,39 @@ function renderCollection() {
   $("collection-files").replaceChildren(...state.collections.map((path) => el("option", { value: path })));
 }
 
+/// The file picker: lists a folder of the machine the engine runs on (so it works the same in a
+/// browser and in the window) and writes the chosen file's path into `target`.
+const picker = { target: "", parent: null as string | null };
+
+function browse(target: string) {
+  picker.target = target;
+  const current = ($(target) as HTMLInputElement).value.trim();
+  // Start where the typed path points, else beside the collection.
+  const folder = current ? (current.endsWith("/") ? current : current.slice(0, current.lastIndexOf("/") + 1) || null) : null;
+  run({ type: "list_files", folder }).then((ok) => { if (ok) ($("file-picker") as HTMLDialogElement).showModal(); });
+}
+
+function renderFiles(listing: FileListing) {
+  picker.parent = listing.parent;
+  $("file-picker-folder").textContent = listing.folder;
+  ($("file-picker-up") as HTMLButtonElement).disabled = listing.parent === null;
+  $("file-picker-list").replaceChildren(
+    ...listing.entries.map((entry) => {
+      const pick = el("button", { type: "button", className: entry.folder ? "folder" : "file", textContent: entry.folder ? `${entry.name}/` : entry.name });
+      pick.onclick = () => {
+        if (entry.folder) {
+          run({ type: "list_files", folder: entry.path });
+        } else {
+          ($(picker.target) as HTMLInputElement).value = entry.path;
+          ($("file-picker") as HTMLDialogElement).close();
+        }
+      };
+      return el("li", {}, pick);
+    }),
+  );
+  if (listing.entries.length === 0) $("file-picker-list").append(el("li", { className: "hint", textContent: "No folders or media files here." }));
+}
+
 function renderDevices() {
   const option = (value: string, text: string) => el("option", { value, textContent: text });
   const mics = devices?.audio_inputs ?? [];
@@ -538,7 +571,7 @@ function setupForms() {
 
   const kind = $("source-kind") as HTMLSelectElement;
   const showFields = () => {
-    for (const label of document.querySelectorAll<HTMLElement>("#add-source label[class]")) {
+    for (const label of document.querySelectorAll<HTMLElement>("#add-source label[class], #add-source button.browse")) {
       label.hidden = !label.classList.contains(`for-${kind.value.replace("_", "-")}`);
     }
   };
@@ -609,6 +642,12 @@ function setupForms() {
     run({ type: "save_collection_as", path }).then((ok) => { if (ok) notice("info", `Saved as ${state.collection_path}; edits now go there`); });
   };
 
+  for (const button of document.querySelectorAll<HTMLButtonElement>("button.browse")) {
+    button.onclick = () => browse(button.dataset.for!);
+  }
+  $("file-picker-up").onclick = () => { if (picker.parent) run({ type: "list_files", folder: picker.parent }); };
+  $("file-picker-cancel").onclick = () => ($("file-picker") as HTMLDialogElement).close();
+
   $("go-live").onclick = () => run({ type: state.live.length ? "stop_live" : "go_live" });
   $("record").onclick = () => run({ type: state.recording ? "stop_recording" : "start_recording" });
 }
@@ -645,6 +684,7 @@ async function main() {
       notice,
       meters: renderMixer,
       devices: (d) => { devices = d; renderDevices(); },
+      files: renderFiles,
       closed: (reason) => notice("error", reason),
     });
   } catch (e) {

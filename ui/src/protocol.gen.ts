@@ -5,11 +5,23 @@ export const PROTOCOL_VERSION = 2;
 
 export type Request = { id: number, command: Command, };
 
-export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, };
+export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, };
 
 export type LayerTransform = { source: string, transform: Transform, };
 
-export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, };
+export type FileListing = { folder: string, 
+/**
+ * The folder above, if any.
+ */
+parent: string | null, 
+/**
+ * Subfolders first, then files, each sorted by name.
+ */
+entries: Array<FileEntry>, };
+
+export type FileEntry = { name: string, path: string, folder: boolean, };
+
+export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, } | { "type": "files", listing: FileListing, };
 
 export type NoticeLevel = "info" | "warning" | "error";
 

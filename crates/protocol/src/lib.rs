@@ -141,6 +141,11 @@ pub enum Command {
     SaveCollectionAs {
         path: String,
     },
+    /// Answered by a [`Event::Files`]: a folder's subfolders and its picture, video and sound
+    /// files, for the file pickers (relative paths: beside the collection; none: its folder).
+    ListFiles {
+        folder: Option<String>,
+    },
 }
 
 /// A layer's new transform, by source id.
@@ -168,6 +173,25 @@ pub enum Event {
     Meters { meters: Meters },
     /// The capture devices, in answer to [`Command::ListDevices`].
     Devices { devices: DeviceList },
+    /// A folder's contents, in answer to [`Command::ListFiles`].
+    Files { listing: FileListing },
+}
+
+/// What a file picker shows of one folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FileListing {
+    pub folder: String,
+    /// The folder above, if any.
+    pub parent: Option<String>,
+    /// Subfolders first, then files, each sorted by name.
+    pub entries: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FileEntry {
+    pub name: String,
+    pub path: String,
+    pub folder: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -253,6 +277,8 @@ pub fn typescript() -> String {
         Request::decl(&cfg),
         Command::decl(&cfg),
         LayerTransform::decl(&cfg),
+        FileListing::decl(&cfg),
+        FileEntry::decl(&cfg),
         Event::decl(&cfg),
         NoticeLevel::decl(&cfg),
         StudioState::decl(&cfg),

@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 use streamwerk_engine::{EngineError, Preview, Program, Session, SessionConfig};
 use streamwerk_keys::{KeyError, KeyStore};
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec};
-use streamwerk_protocol::{Command, Event, NoticeLevel, SourceSize, StudioState, StudioStats};
+use streamwerk_protocol::{
+    Command, Event, FileEntry, FileListing, NoticeLevel, SourceSize, StudioState, StudioStats,
+};
 use streamwerk_scene::{
     check_collection, is_key_name, load_collection, load_profile, Collection, LoadError, Profile,
 };
@@ -460,6 +462,19 @@ impl Studio {
                 inner.collection = copy;
                 inner.collection_path = path;
             }
+            Command::ListFiles { folder } => {
+                let folder = match folder {
+                    Some(folder) => beside(&inner.collection_path, &folder),
+                    None => beside(&inner.collection_path, "."),
+                };
+                let listing = list_media(&folder).map_err(|e| {
+                    refused(format!(
+                        "cannot list {}: {e}; choose another folder",
+                        folder.display()
+                    ))
+                })?;
+                let _ = self.events.send(Event::Files { listing });
+            }
         }
         drop(inner);
         let _ = self.events.send(Event::State {
@@ -778,6 +793,42 @@ fn collections_beside(collection: &Path, profile: &Path) -> Vec<String> {
         .collect();
     found.sort();
     found
+}
+
+/// File endings the sources read: pictures for image sources, video and sound for media files.
+const MEDIA_ENDINGS: [&str; 15] = [
+    "png", "jpg", "jpeg", "gif", "webp", "mp4", "mkv", "mov", "webm", "ts", "mp3", "wav", "flac",
+    "ogg", "m4a",
+];
+/// A folder with more than this many entries is shown in part.
+const MOST_FILES: usize = 1000;
+
+/// A folder's subfolders and media files (hidden ones aside), for the UI's file pickers.
+fn list_media(folder: &Path) -> std::io::Result<FileListing> {
+    let folder = folder.canonicalize()?;
+    let mut entries: Vec<FileEntry> = std::fs::read_dir(&folder)?
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_folder = entry.file_type().ok()?.is_dir() || entry.path().is_dir();
+            let media = Path::new(&name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| MEDIA_ENDINGS.contains(&e.to_ascii_lowercase().as_str()));
+            (!name.starts_with('.') && (is_folder || media)).then(|| FileEntry {
+                path: entry.path().display().to_string(),
+                name,
+                folder: is_folder,
+            })
+        })
+        .take(MOST_FILES)
+        .collect();
+    entries.sort_by(|a, b| b.folder.cmp(&a.folder).then_with(|| a.name.cmp(&b.name)));
+    Ok(FileListing {
+        parent: folder.parent().map(|p| p.display().to_string()),
+        folder: folder.display().to_string(),
+        entries,
+    })
 }
 
 /// Writes a document atomically (temporary file, then rename): a crash never leaves half a file.

@@ -247,3 +247,61 @@ fn the_preview_is_the_program_as_jpeg_and_follows_a_new_canvas() {
     assert_eq!(size, (854, 480));
     studio.shutdown();
 }
+
+#[test]
+fn the_file_picker_lists_subfolders_and_media_files_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let media = dir.path().join("media");
+    std::fs::create_dir_all(media.join("clips")).unwrap();
+    for name in [
+        "logo.PNG",
+        "intro.mp4",
+        "notes.txt",
+        ".hidden.png",
+        "voice.wav",
+    ] {
+        std::fs::write(media.join(name), b"x").unwrap();
+    }
+    let mut events = studio.subscribe();
+    studio
+        .handle(Command::ListFiles {
+            folder: Some("media".into()),
+        })
+        .unwrap();
+    let listing = std::iter::from_fn(|| events.try_recv().ok())
+        .find_map(|e| match e {
+            streamwerk_protocol::Event::Files { listing } => Some(listing),
+            _ => None,
+        })
+        .expect("a files event");
+    let names: Vec<(&str, bool)> = listing
+        .entries
+        .iter()
+        .map(|e| (e.name.as_str(), e.folder))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("clips", true),
+            ("intro.mp4", false),
+            ("logo.PNG", false),
+            ("voice.wav", false)
+        ]
+    );
+    let media = media.canonicalize().unwrap();
+    assert_eq!(listing.folder, media.display().to_string());
+    assert_eq!(
+        listing.parent.as_deref(),
+        Some(media.parent().unwrap().to_str().unwrap())
+    );
+    assert_eq!(
+        listing.entries[1].path,
+        media.join("intro.mp4").display().to_string()
+    );
+    let missing = refusal(studio.handle(Command::ListFiles {
+        folder: Some("nowhere".into()),
+    }));
+    assert!(missing.contains("nowhere"), "{missing}");
+    studio.shutdown();
+}
