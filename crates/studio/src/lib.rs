@@ -48,6 +48,16 @@ fn refused(message: impl Into<String>) -> StudioError {
     StudioError::Refused(message.into())
 }
 
+/// A document's validation: refused with every problem (JSON path and fix) when there are any,
+/// the same messages a file on disk gets.
+fn accept(problems: Vec<streamwerk_scene::Problem>) -> Result<(), StudioError> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    Err(refused(list.join("; ")))
+}
+
 /// An open studio. Shared by the connections of a UI; every method takes `&self`.
 pub struct Studio {
     /// Outlives the program: a new canvas or collection restarts the program, not the preview.
@@ -385,11 +395,7 @@ impl Studio {
                 let found = next.sources.iter_mut().find(|s| s.id == source);
                 let found = found.ok_or_else(|| refused(format!("no source `{source}`")))?;
                 found.audio = mix.clone();
-                let problems = check_collection(&next);
-                if !problems.is_empty() {
-                    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                    return Err(refused(list.join("; ")));
-                }
+                accept(check_collection(&next))?;
                 // Straight to the mixer: a fader move must not reopen anything.
                 inner.program.set_mix(&source, &mix);
                 save_json(&inner.collection_path, &next)?;
@@ -492,11 +498,7 @@ impl Studio {
     ) -> Result<(), StudioError> {
         let mut next = inner.collection.clone();
         change(&mut next)?;
-        let problems = check_collection(&next);
-        if !problems.is_empty() {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            return Err(refused(list.join("; ")));
-        }
+        accept(check_collection(&next))?;
         inner.program.show(&next, &inner.program_scene)?;
         save_json(&inner.collection_path, &next)?;
         inner.collection = next;
@@ -514,11 +516,7 @@ impl Studio {
         next: Collection,
         scene: String,
     ) -> Result<(), StudioError> {
-        let problems = check_collection(&next);
-        if !problems.is_empty() {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            return Err(refused(list.join("; ")));
-        }
+        accept(check_collection(&next))?;
         if next.canvas == inner.collection.canvas {
             inner.program.show(&next, &scene)?;
         } else {
@@ -542,11 +540,7 @@ impl Studio {
     }
 
     fn set_profile(&self, inner: &mut Inner, profile: Profile) -> Result<(), StudioError> {
-        let problems = streamwerk_scene::check_profile(&profile);
-        if !problems.is_empty() {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            return Err(refused(list.join("; ")));
-        }
+        accept(streamwerk_scene::check_profile(&profile))?;
         save_json(&inner.profile_path, &profile)?;
         inner.profile = profile;
         Ok(())
