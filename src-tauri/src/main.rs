@@ -4,8 +4,7 @@
 //! own channel, paced by the page (at most two frames in flight, so frames are skipped, never
 //! queued).
 
-use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Event, Request};
@@ -14,12 +13,47 @@ use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{Manager, State};
 
 /// Preview frames that may be on their way to the page at once.
-const PREVIEW_IN_FLIGHT: i32 = 2;
+const PREVIEW_IN_FLIGHT: u32 = 2;
+
+/// How many more frames the page may receive before it reports one drawn. A page that stops
+/// drawing (a minimised window pauses animation frames) leaves the sender asleep, not polling.
+#[derive(Default)]
+struct Credit {
+    frames: Mutex<u32>,
+    returned: Condvar,
+}
+
+impl Credit {
+    fn reset(&self) {
+        *self.frames.lock().unwrap() = PREVIEW_IN_FLIGHT;
+        self.returned.notify_all();
+    }
+
+    /// Takes one frame's credit, waiting up to `timeout` for the page to return one.
+    fn take(&self, timeout: Duration) -> bool {
+        let frames = self.frames.lock().unwrap();
+        let (mut frames, _) = self
+            .returned
+            .wait_timeout_while(frames, timeout, |n| *n == 0)
+            .unwrap();
+        let available = *frames > 0;
+        if available {
+            *frames -= 1;
+        }
+        available
+    }
+
+    fn give_back(&self) {
+        let mut frames = self.frames.lock().unwrap();
+        *frames = (*frames + 1).min(PREVIEW_IN_FLIGHT);
+        self.returned.notify_all();
+    }
+}
 
 struct App {
     studio: Arc<Studio>,
     /// Frames the page may still receive before it reports one drawn.
-    preview_credit: Arc<AtomicI32>,
+    preview_credit: Arc<Credit>,
 }
 
 /// Opens the event stream: the hello, then every event, as protocol JSON.
@@ -76,7 +110,7 @@ async fn request(app: State<'_, App>, text: String) -> Result<String, String> {
 fn watch_preview(app: State<'_, App>, frames: Channel<InvokeResponseBody>) -> Result<(), String> {
     let studio = app.studio.clone();
     let credit = app.preview_credit.clone();
-    credit.store(PREVIEW_IN_FLIGHT, Ordering::SeqCst);
+    credit.reset();
     std::thread::Builder::new()
         .name("ipc-preview".into())
         .spawn(move || {
@@ -85,14 +119,14 @@ fn watch_preview(app: State<'_, App>, frames: Channel<InvokeResponseBody>) -> Re
                 Err(e) => return tracing::error!("no preview: {e}"),
             };
             loop {
-                if credit.load(Ordering::SeqCst) <= 0 {
-                    std::thread::sleep(Duration::from_millis(2));
+                if !credit.take(Duration::from_millis(500)) {
                     continue;
                 }
                 let Some(frame) = stream.next(Duration::from_millis(500)) else {
+                    // No new frame: the credit taken goes back unused.
+                    credit.give_back();
                     continue;
                 };
-                credit.fetch_sub(1, Ordering::SeqCst);
                 if frames.send(InvokeResponseBody::Raw(frame)).is_err() {
                     return;
                 }
@@ -105,10 +139,7 @@ fn watch_preview(app: State<'_, App>, frames: Channel<InvokeResponseBody>) -> Re
 /// The page drew a frame: one more may come.
 #[tauri::command]
 fn preview_drawn(app: State<'_, App>) {
-    let credit = &app.preview_credit;
-    if credit.fetch_add(1, Ordering::SeqCst) >= PREVIEW_IN_FLIGHT {
-        credit.store(PREVIEW_IN_FLIGHT, Ordering::SeqCst);
-    }
+    app.preview_credit.give_back();
 }
 
 fn json(event: &Event) -> String {
@@ -162,7 +193,7 @@ fn main() {
     let app = tauri::Builder::default()
         .manage(App {
             studio: studio.clone(),
-            preview_credit: Arc::new(AtomicI32::new(0)),
+            preview_credit: Arc::default(),
         })
         .invoke_handler(tauri::generate_handler![
             connect,
