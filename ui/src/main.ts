@@ -9,6 +9,8 @@ import { buildStrip, mixOf, type StripView } from "./mixer";
 import { type Box, History, cropBy, hitTest, layerBox, moveAll, moveBox, resizeBox, snapLines, toggleSelection, withBox } from "./editor";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+/// True while the user is in a form: renders leave what they are typing alone.
+const editing = (form: string) => $(form).contains(document.activeElement);
 
 let connection: Connection;
 let state: StudioState;
@@ -107,8 +109,7 @@ function renderProperties() {
     label.hidden = !label.classList.contains(`prop-${kind}`);
   }
   const input = (id: string) => $(id) as HTMLInputElement;
-  // Leave what the user is typing alone.
-  if (form.contains(document.activeElement)) return;
+  if (editing("properties")) return;
   if (source.kind === "text") {
     const t = source.settings;
     input("prop-text").value = t.text;
@@ -402,9 +403,6 @@ function renderStatus() {
   if (state.recording) parts.push(`recording ${state.recording}`);
   $("status-bar").textContent = parts.join(" · ");
 }
-
-/// Leaves a form alone while the user is in it.
-const editing = (form: string) => $(form).contains(document.activeElement);
 
 function setValue(id: string, value: string) {
   const input = $(id) as HTMLInputElement | HTMLSelectElement;
