@@ -54,7 +54,7 @@ build: deps ui
 
 bench: build
 	cargo bench -p streamwerk-engine
-	python3 tools/bench_pipeline.py
+	python3 tools/bench_pipeline.py --rounds 3
 	cd ui && xvfb-run -a -s "-screen 0 1600x1000x24" node bench/preview.mjs \
 		$(abspath $(TARGET_DIR))/release/streamwerk $(abspath $(TARGET_DIR))/release/streamwerk-studio \
 		../assets/scenes/demo.json 10

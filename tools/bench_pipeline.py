@@ -9,7 +9,7 @@ rusage); "sinks" is the CPU of streamwerk's sink threads (recording and destinat
 fan-out's own cost without x264's run-to-run noise; "to live" is the time from start until
 every nginx has a publisher recording.
 
-Usage: tools/bench_pipeline.py [--seconds 15] [--bin target/release/streamwerk]
+Usage: tools/bench_pipeline.py [--seconds 15] [--rounds 3] [--bin target/release/streamwerk]
 """
 
 import argparse
@@ -77,15 +77,14 @@ class Nginx:
 
 
 def thread_cpu(pid, seen):
-    """Adds each thread's CPU seconds so far to `seen` (by thread id: name, seconds)."""
-    tick = os.sysconf("SC_CLK_TCK")
+    """Adds each thread's CPU seconds so far to `seen` (by thread id: name, seconds), from
+    schedstat's nanoseconds (stat's 10 ms ticks are too coarse for a sink thread)."""
     try:
         for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                stat = f.read()
-            name = stat[stat.index("(") + 1:stat.rindex(")")]
-            fields = stat[stat.rindex(")") + 2:].split()
-            seen[tid] = (name, (int(fields[11]) + int(fields[12])) / tick)
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                seen[tid] = (name, int(f.read().split()[0]) / 1e9)
     except (FileNotFoundError, ProcessLookupError):
         pass
 
@@ -162,9 +161,15 @@ def ffmpeg_peer(width, height, seconds, out, urls):
          if urls else ["-f", "matroska", out])
 
 
+def median(values):
+    return sorted(values)[len(values) // 2]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every job this many times, round after round; ratios use medians")
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     parser.add_argument("--bin", default=os.path.join(target, "release/streamwerk"))
     args = parser.parse_args()
@@ -172,46 +177,58 @@ def main():
         sys.exit("nginx with libnginx-mod-rtmp is needed (make test installs it)")
 
     print(f"# {time.strftime('%Y-%m-%d')} on {platform.node()}: {os.cpu_count()} cores, "
-          f"{platform.machine()}, {args.seconds:g} s per job")
+          f"{platform.machine()}, {args.seconds:g} s per job, {args.rounds} round(s)")
     print(f"{'job':<36} {'CPU s/s':>8} {'sinks':>7} {'RSS MiB':>8} {'to live':>8} {'frames':>7} {'dropped':>8}")
-    cpu = {}
+    cpu, sink_cpu = {}, {}
     expected = int(args.seconds * 30)
     with tempfile.TemporaryDirectory() as tmp:
-        for width, height in [(1280, 720), (1920, 1080)]:
-            for dests in (0, 1, 3):
-                for tool in ("streamwerk", "ffmpeg"):
-                    servers = [Nginx(tmp) for _ in range(dests)]
-                    out = os.path.join(tmp, f"{tool}-{height}-{dests}.mkv")
-                    if tool == "streamwerk":
-                        cmd = [args.bin, "stream", "--scene", DEMO, "--canvas", f"{width}x{height}",
-                               "--duration", str(args.seconds), "--record", out, "--stats-json"]
+        for _ in range(args.rounds):
+            for width, height in [(1280, 720), (1920, 1080)]:
+                for dests in (0, 1, 3):
+                    for tool in ("streamwerk", "ffmpeg"):
+                        servers = [Nginx(tmp) for _ in range(dests)]
+                        out = os.path.join(tmp, f"{tool}-{height}-{dests}.mkv")
+                        if tool == "streamwerk":
+                            cmd = [args.bin, "stream", "--scene", DEMO, "--canvas", f"{width}x{height}",
+                                   "--duration", str(args.seconds), "--record", out, "--stats-json", "--overwrite"]
+                            for s in servers:
+                                cmd += ["--dest", s.url()]
+                            used, rss, to_live, stats, sinks = run_measured(cmd, servers, stdout=None)
+                            last = json.loads(stats.strip().splitlines()[-1])
+                            dropped = (last["frames_lagged"] + last["frames_skipped"]
+                                       + sum(s["dropped"] for s in last["sinks"]))
+                        else:
+                            used, rss, to_live, _, sinks = run_measured(
+                                ffmpeg_peer(width, height, args.seconds, out, [s.url() for s in servers]), servers)
+                            dropped = None
                         for s in servers:
-                            cmd += ["--dest", s.url()]
-                        used, rss, to_live, stats, sinks = run_measured(cmd, servers, stdout=None)
-                        last = json.loads(stats.strip().splitlines()[-1])
-                        dropped = (last["frames_lagged"] + last["frames_skipped"]
-                                   + sum(s["dropped"] for s in last["sinks"]))
-                    else:
-                        used, rss, to_live, _, sinks = run_measured(
-                            ffmpeg_peer(width, height, args.seconds, out, [s.url() for s in servers]), servers)
-                        dropped = None
-                    for s in servers:
-                        s.stop()
-                    frames = video_frames(out)
-                    if dropped is None:
-                        dropped = max(expected - frames, 0)
-                    cpu[(tool, height, dests)] = used / args.seconds
-                    job = f"{tool} {height}p30 rec + {dests} dest"
-                    live = f"{to_live:.3f}" if to_live is not None else "-"
-                    sink_cpu = f"{sinks / args.seconds:.4f}" if tool == "streamwerk" else "-"
-                    print(f"{job:<36} {used / args.seconds:8.3f} {sink_cpu:>7} {rss:8.1f} {live:>8} {frames:7d} {dropped:8d}",
-                          flush=True)
+                            s.stop()
+                        frames = video_frames(out)
+                        if dropped is None:
+                            dropped = max(expected - frames, 0)
+                        cpu.setdefault((tool, height, dests), []).append(used / args.seconds)
+                        sink_cpu.setdefault((tool, height, dests), []).append(sinks / args.seconds)
+                        job = f"{tool} {height}p30 rec + {dests} dest"
+                        live = f"{to_live:.3f}" if to_live is not None else "-"
+                        sink_text = f"{sinks / args.seconds:.4f}" if tool == "streamwerk" else "-"
+                        print(f"{job:<36} {used / args.seconds:8.3f} {sink_text:>7} {rss:8.1f} {live:>8} {frames:7d} {dropped:8d}",
+                              flush=True)
+    med = {k: median(v) for k, v in cpu.items()}
+    if args.rounds > 1:
+        print(f"\nmedians of {args.rounds} rounds (CPU s/s; sinks)")
+        for (tool, height, dests), v in cpu.items():
+            sinks = f"{median(sink_cpu[(tool, height, dests)]):.4f}" if tool == "streamwerk" else "-"
+            print(f"{tool} {height}p30 rec + {dests} dest: {med[(tool, height, dests)]:.3f} "
+                  f"(runs {min(v):.3f}-{max(v):.3f}); sinks {sinks}")
     for height in (720, 1080):
         for dests in (0, 1, 3):
-            ratio = cpu[("streamwerk", height, dests)] / cpu[("ffmpeg", height, dests)]
+            ratio = med[("streamwerk", height, dests)] / med[("ffmpeg", height, dests)]
             print(f"ratio streamwerk/ffmpeg {height}p30 rec + {dests} dest: {ratio:.2f}")
         for tool in ("streamwerk", "ffmpeg"):
-            print(f"ratio 3 dest / 1 dest {tool} {height}p30: {cpu[(tool, height, 3)] / cpu[(tool, height, 1)]:.3f}")
+            print(f"ratio 3 dest / 1 dest {tool} {height}p30: {med[(tool, height, 3)] / med[(tool, height, 1)]:.3f}")
+        extra = median(sink_cpu[("streamwerk", height, 3)]) - median(sink_cpu[("streamwerk", height, 1)])
+        print(f"streamwerk {height}p30: two more destinations cost their sink threads {extra:.4f} CPU s/s, "
+              f"{extra / med[('streamwerk', height, 1)] * 100:.1f} % of the 1-destination job")
 
 
 if __name__ == "__main__":

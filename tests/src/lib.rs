@@ -7,9 +7,10 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The workspace root, for assets.
+/// The workspace root, for assets. Read when the test runs (cargo sets the variable), not
+/// when it was built: a shared target folder may hold a build from another checkout.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test"))
         .parent()
         .unwrap()
         .to_path_buf()
@@ -160,13 +161,23 @@ pub fn assert_continuous_video(file: &Path, fps: f64) {
 }
 
 /// Video timestamps in whole milliseconds (what FLV and Matroska store), in order.
-pub fn video_pts_ms(file: &Path) -> Vec<i64> {
+fn video_pts_ms(file: &Path) -> Vec<i64> {
     let mut pts: Vec<i64> = packet_times(file, "v")
         .iter()
         .map(|t| (t.0 * 1000.0).round() as i64)
         .collect();
     pts.sort();
     pts
+}
+
+/// The video frames' times from the first frame on, in ms: what two files of the same program
+/// must share frame for frame. Containers may start the whole file a few ms later when the
+/// audio's first packet (the AAC encoder's priming) is earlier than the first frame: Matroska
+/// shifts everything, an RTMP publisher clamps that one packet.
+pub fn video_times_from_first_ms(file: &Path) -> Vec<i64> {
+    let pts = video_pts_ms(file);
+    let first = pts.first().copied().unwrap_or(0);
+    pts.iter().map(|t| t - first).collect()
 }
 
 /// The audio of a stereo `file` decoded to mono f32 at 48 kHz (channels averaged), by FFmpeg.

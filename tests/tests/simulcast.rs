@@ -139,12 +139,12 @@ fn a_server_that_dies_and_returns_is_rejoined_while_the_others_lose_nothing() {
 
     // Nobody else noticed: the other servers hold every frame the program had, at the same
     // timestamps as the local recording.
-    let program = video_pts_ms(&local);
+    let program = video_times_from_first_ms(&local);
     assert!(program.len() >= 410, "{} frames in 14 s", program.len());
     for server in [&servers[0], &servers[2]] {
         let file = server.only_recording().0;
         assert_decodes(&file);
-        assert_eq!(video_pts_ms(&file), program, "{file:?}");
+        assert_eq!(video_times_from_first_ms(&file), program, "{file:?}");
     }
     let last = lines.last().unwrap();
     for i in [0, 1, 3] {
@@ -256,8 +256,8 @@ fn a_weak_uplink_degrades_its_own_destination_only() {
     assert_eq!(fast_sink["dropped"], 0, "{fast_sink}");
     assert_eq!(last["sinks"][0]["dropped"], 0, "the recording is untouched");
     assert_eq!(last["frames_skipped"], 0, "the encoder never waited");
-    let program = video_pts_ms(&local);
-    assert_eq!(video_pts_ms(&fast.only_recording().0), program);
+    let program = video_times_from_first_ms(&local);
+    assert_eq!(video_times_from_first_ms(&fast.only_recording().0), program);
     drop(proxy);
 }
 

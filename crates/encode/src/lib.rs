@@ -10,7 +10,7 @@ mod video;
 pub use audio::AudioEncoder;
 pub use ffmpeg_log::{mask_url, take_errors as take_ffmpeg_errors};
 pub use ffmpeg_next as ffmpeg;
-pub use packet::{EncodedPacket, StreamInfo, StreamKind};
+pub use packet::{EncodedPacket, StreamInfo, StreamKind, StreamShape};
 pub use video::{copy_planes, VideoEncoder};
 
 use std::sync::Once;

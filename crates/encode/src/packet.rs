@@ -76,3 +76,43 @@ pub struct StreamInfo {
     pub parameters: codec::Parameters,
     pub time_base: Rational,
 }
+
+impl StreamInfo {
+    /// The codec's global header: H.264 SPS and PPS (Annex B), or AAC's AudioSpecificConfig.
+    pub fn extradata(&self) -> &[u8] {
+        // SAFETY: the parameters own their codecpar for as long as `self` lives; extradata is
+        // either null or `extradata_size` readable bytes.
+        unsafe {
+            let par = &*self.parameters.as_ptr();
+            if par.extradata.is_null() || par.extradata_size <= 0 {
+                &[]
+            } else {
+                std::slice::from_raw_parts(par.extradata, par.extradata_size as usize)
+            }
+        }
+    }
+
+    /// Picture size (video) or sample rate and channel count (audio), and the target bit rate
+    /// in bits per second: what a stream's metadata announces.
+    pub fn shape(&self) -> StreamShape {
+        // SAFETY: as above, a plain read of the parameters' fields.
+        let par = unsafe { &*self.parameters.as_ptr() };
+        StreamShape {
+            width: par.width.max(0) as u32,
+            height: par.height.max(0) as u32,
+            sample_rate: par.sample_rate.max(0) as u32,
+            channels: par.ch_layout.nb_channels.max(0) as u32,
+            bit_rate: par.bit_rate.max(0) as u64,
+        }
+    }
+}
+
+/// See [`StreamInfo::shape`]; fields that do not apply to the stream's kind are 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamShape {
+    pub width: u32,
+    pub height: u32,
+    pub sample_rate: u32,
+    pub channels: u32,
+    pub bit_rate: u64,
+}

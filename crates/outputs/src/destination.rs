@@ -2,11 +2,12 @@
 //! failure reconnects on its own with exponential backoff and jitter, resuming at a keyframe
 //! with the program's continuous timestamps. Its state is published for stats and the UI.
 
+use crate::rtmp::RtmpPublisher;
 use crate::{mask_url, Muxer, OutputError, SinkFeed, SinkStats};
-use crossbeam_channel::{Receiver, RecvTimeoutError};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -135,10 +136,48 @@ impl DestinationStatus {
     }
 }
 
-/// Container, protocol options and muxer options for a URL.
-fn muxer_for(
-    spec: &DestinationSpec,
-) -> Result<(&'static str, Dictionary<'static>, Dictionary<'static>), OutputError> {
+/// How a destination's packets leave: our own RTMP publisher for `rtmp://` (one write per
+/// packet), FFmpeg's muxers and protocols for `rtmps://` (TLS) and `srt://`.
+enum Connection {
+    Rtmp(Box<RtmpPublisher>),
+    Ffmpeg(Muxer),
+}
+
+impl Connection {
+    fn open(spec: &DestinationSpec, streams: &[StreamInfo]) -> Result<Connection, OutputError> {
+        let masked = mask_url(&spec.url);
+        match muxer_for(spec)? {
+            None => RtmpPublisher::connect(&spec.url, &masked, streams, IO_TIMEOUT)
+                .map(|p| Connection::Rtmp(Box::new(p))),
+            Some(out) => Muxer::open(&spec.url, &masked, out.format, streams, out.io, out.muxer)
+                .map(Connection::Ffmpeg),
+        }
+    }
+
+    fn write(&mut self, packet: &EncodedPacket) -> Result<(), OutputError> {
+        match self {
+            Connection::Rtmp(publisher) => publisher.write(packet),
+            Connection::Ffmpeg(muxer) => muxer.write(packet),
+        }
+    }
+
+    fn finish(self) -> Result<(), OutputError> {
+        match self {
+            Connection::Rtmp(publisher) => publisher.finish(),
+            Connection::Ffmpeg(muxer) => muxer.finish(),
+        }
+    }
+}
+
+/// What FFmpeg needs to open a URL: container, protocol options and muxer options.
+struct FfmpegOutput {
+    format: &'static str,
+    io: Dictionary<'static>,
+    muxer: Dictionary<'static>,
+}
+
+/// How FFmpeg opens a URL; `None` for `rtmp://`, which [`RtmpPublisher`] sends.
+fn muxer_for(spec: &DestinationSpec) -> Result<Option<FfmpegOutput>, OutputError> {
     let mut io = Dictionary::new();
     let mut muxer = Dictionary::new();
     // A write that blocks this long fails, so a frozen server cannot hang the sink.
@@ -150,19 +189,18 @@ fn muxer_for(
         .unwrap_or_default()
         .to_ascii_lowercase();
     let format = match scheme.as_str() {
-        "rtmp" | "rtmps" => {
+        "rtmp" => return Ok(None),
+        "rtmps" => {
             // FFmpeg leaves Nagle on: each handshake round trip then waits ~40 ms for a delayed
             // ACK, and going live takes 180 ms even on loopback.
             io.set("tcp_nodelay", "1");
             // A modest socket buffer (enough for 40 Mbps at 100 ms round trip) makes a slow
             // uplink push back within a second, so the congestion budget can act on it.
             io.set("send_buffer_size", "524288");
-            if scheme == "rtmps" {
-                // FFmpeg does not check certificates unless asked; Streamwerk always asks.
-                io.set("tls_verify", "1");
-                if let Some(ca) = &spec.ca_file {
-                    io.set("ca_file", &ca.display().to_string());
-                }
+            // FFmpeg does not check certificates unless asked; Streamwerk always asks.
+            io.set("tls_verify", "1");
+            if let Some(ca) = &spec.ca_file {
+                io.set("ca_file", &ca.display().to_string());
             }
             muxer.set("flvflags", "no_duration_filesize");
             "flv"
@@ -179,7 +217,7 @@ fn muxer_for(
             })
         }
     };
-    Ok((format, io, muxer))
+    Ok(Some(FfmpegOutput { format, io, muxer }))
 }
 
 /// Starts a destination's thread; it connects at once, in parallel with the others.
@@ -315,10 +353,8 @@ fn session(
     status: &DestinationStatus,
     first: bool,
 ) -> Result<Ended, OutputError> {
-    let (format, io, options) = muxer_for(spec)?;
-    let masked = mask_url(&spec.url);
-    let mut muxer = match Muxer::open(&spec.url, &masked, format, streams, io, options) {
-        Ok(m) => m,
+    let mut connection = match Connection::open(spec, streams) {
+        Ok(c) => c,
         Err(e) => {
             return Ok(Ended::Failed {
                 error: describe(&e),
@@ -340,7 +376,7 @@ fn session(
                 continue;
             }
         }
-        if let Err(e) = muxer.write(&packet) {
+        if let Err(e) = connection.write(&packet) {
             // The first writes can land in the socket buffer of a server about to drop us:
             // media counts as accepted once a whole keyframe interval went out.
             return Ok(Ended::Failed {
@@ -355,14 +391,16 @@ fn session(
         stats.packets.fetch_add(1, Relaxed);
         stats.bytes.fetch_add(packet.size() as u64, Relaxed);
     }
-    muxer.finish()?;
+    connection.finish()?;
     Ok(Ended::Finished)
 }
 
-/// The cause of a failure in words, without the URL: FFmpeg's error ("Connection refused",
-/// "Broken pipe") and the detail it logged, if any ("Peer certificate failed verification").
+/// The cause of a failure in words, without the URL: the network's error ("Connection
+/// refused", "Broken pipe"), or FFmpeg's and the detail it logged, if any ("Peer certificate
+/// failed verification").
 fn describe(e: &OutputError) -> String {
     let cause = match e {
+        OutputError::Network { reason, .. } => return reason.clone(),
         OutputError::Open { source, .. } | OutputError::Write { source, .. } => source.to_string(),
         other => other.to_string(),
     };

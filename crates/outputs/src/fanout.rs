@@ -1,6 +1,6 @@
-use crossbeam_channel::{Receiver, Sender, TrySendError};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, RwLock};
 use streamwerk_encode::{EncodedPacket, StreamKind};
 
@@ -70,7 +70,7 @@ pub struct SinkFeed {
     /// How far (program time) the sink may fall behind the encoder before the fan-out drops
     /// its packets up to the next keyframe. OBS uses 700 to 900 ms for network outputs.
     budget_ms: i64,
-    tx: Sender<Arc<EncodedPacket>>,
+    tx: SyncSender<Arc<EncodedPacket>>,
     /// Until its first keyframe a sink gets nothing: it joined a running stream.
     joined: AtomicBool,
     waiting_for_key: AtomicBool,
@@ -84,7 +84,7 @@ impl SinkFeed {
         capacity: usize,
         budget: std::time::Duration,
     ) -> (Self, Receiver<Arc<EncodedPacket>>) {
-        let (tx, rx) = crossbeam_channel::bounded(capacity);
+        let (tx, rx) = std::sync::mpsc::sync_channel(capacity);
         let feed = SinkFeed {
             name: name.into(),
             budget_ms: budget.as_millis() as i64,
@@ -129,24 +129,44 @@ impl SinkFeed {
     }
 }
 
+/// Audio packets held for the next video packet, at most (~85 ms of AAC at 48 kHz).
+const HOLD_AUDIO: usize = 4;
+
 /// Hands every packet to every sink. Shared by the encoder threads; never blocks on a sink.
 /// Sinks join (from the next keyframe) and leave while it runs: going live while recording.
+///
+/// Audio packets (47 a second) wait for the next video packet (30) and go out with it, so a
+/// sink thread wakes once per frame, not per packet: waking cost a destination's thread
+/// about as much as everything it then did with the audio. Muxers interleave by timestamp
+/// anyway, and what is held when the fan-out goes away is delivered first.
 pub struct FanOut {
     feeds: RwLock<Vec<SinkFeed>>,
+    held_audio: Mutex<Vec<Arc<EncodedPacket>>>,
 }
 
 impl FanOut {
     pub fn new(feeds: Vec<SinkFeed>) -> Self {
         FanOut {
             feeds: RwLock::new(feeds),
+            held_audio: Mutex::new(Vec::with_capacity(HOLD_AUDIO)),
         }
     }
 
     pub fn publish(&self, packet: EncodedPacket) {
         let packet = Arc::new(packet);
-        for feed in self.feeds.read().unwrap().iter() {
+        let mut held = self.held_audio.lock().unwrap();
+        if packet.kind == StreamKind::Audio && held.len() < HOLD_AUDIO {
+            held.push(packet);
+            return;
+        }
+        let feeds = self.feeds.read().unwrap();
+        for feed in feeds.iter() {
+            for p in held.iter() {
+                feed.offer(p);
+            }
             feed.offer(&packet);
         }
+        held.clear();
     }
 
     /// Adds a sink; it starts at the next keyframe.
@@ -157,7 +177,14 @@ impl FanOut {
     /// Removes the sink named `name`: its queue closes, so its thread writes what is queued
     /// and ends (a recording is finalised). False when there is no such sink.
     pub fn remove(&self, name: &str) -> bool {
+        let held = self.held_audio.lock().unwrap();
         let mut feeds = self.feeds.write().unwrap();
+        // The leaving sink's last audio is in the hold: it gets it first.
+        for feed in feeds.iter().filter(|f| f.name == name) {
+            for p in held.iter() {
+                feed.offer(p);
+            }
+        }
         let before = feeds.len();
         feeds.retain(|f| f.name != name);
         feeds.len() != before
@@ -170,6 +197,22 @@ impl FanOut {
             .iter()
             .map(|f| f.stats.snapshot(&f.name))
             .collect()
+    }
+}
+
+impl Drop for FanOut {
+    fn drop(&mut self) {
+        let held = self.held_audio.get_mut().unwrap_or_else(|e| e.into_inner());
+        for feed in self
+            .feeds
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            for p in held.iter() {
+                feed.offer(p);
+            }
+        }
     }
 }
 
@@ -192,6 +235,11 @@ mod tests {
         EncodedPacket::new(kind, p, Rational::new(1, 30))
     }
 
+    /// Everything queued for a sink, taken out.
+    fn drain(rx: &Receiver<Arc<EncodedPacket>>) -> Vec<Arc<EncodedPacket>> {
+        rx.try_iter().collect()
+    }
+
     #[test]
     fn a_full_sink_drops_until_the_next_keyframe_and_others_get_everything() {
         let budget = std::time::Duration::from_secs(10);
@@ -209,10 +257,36 @@ mod tests {
         let stats = fanout.snapshot();
         assert_eq!(stats[0].dropped, 3);
         assert_eq!(stats[1].dropped, 0);
-        assert_eq!(fast_rx.len(), 6);
+        assert_eq!(drain(&fast_rx).len(), 6);
         // The slow sink holds the second packet, then resumes with the keyframe.
         assert!(!slow_rx.recv().unwrap().is_key());
         assert!(slow_rx.recv().unwrap().is_key());
+    }
+
+    #[test]
+    fn audio_leaves_with_the_next_video_packet_and_nothing_held_is_lost() {
+        let budget = std::time::Duration::from_secs(10);
+        let (feed, rx) = SinkFeed::new("sink", 100, budget);
+        let fanout = FanOut::new(vec![feed]);
+        fanout.publish(packet(StreamKind::Video, true));
+        fanout.publish(packet(StreamKind::Audio, false));
+        fanout.publish(packet(StreamKind::Audio, false));
+        assert_eq!(drain(&rx).len(), 1, "audio waits for the next frame");
+        fanout.publish(packet(StreamKind::Video, false));
+        let kinds: Vec<StreamKind> = drain(&rx).iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [StreamKind::Audio, StreamKind::Audio, StreamKind::Video]
+        );
+        // Without video, audio still flows after a few packets.
+        for _ in 0..=HOLD_AUDIO {
+            fanout.publish(packet(StreamKind::Audio, false));
+        }
+        assert_eq!(drain(&rx).len(), HOLD_AUDIO + 1);
+        // The program ends with audio in the hold: it is delivered.
+        fanout.publish(packet(StreamKind::Audio, false));
+        drop(fanout);
+        assert_eq!(drain(&rx).len(), 1);
     }
 
     #[test]
@@ -229,7 +303,7 @@ mod tests {
         fanout.publish(at(1100, false)); // still waiting for a keyframe: dropped
         fanout.publish(at(1200, true)); // resumes here
         assert_eq!(stats.dropped.load(Relaxed), 2);
-        assert_eq!(rx.len(), 3);
+        assert_eq!(drain(&rx).len(), 3);
     }
 
     #[test]
@@ -245,17 +319,17 @@ mod tests {
         fanout.publish(packet(StreamKind::Video, false));
         fanout.publish(packet(StreamKind::Video, true));
         fanout.publish(packet(StreamKind::Audio, false));
-        assert_eq!(late_rx.len(), 2, "from the keyframe on");
-        assert!(late_rx.recv().unwrap().is_key());
         let stats = fanout.snapshot();
         assert_eq!(stats[1].dropped, 0, "joining is not dropping");
+        // Leaving, the first sink still gets the audio that was held.
         assert!(fanout.remove("first"));
         assert!(!fanout.remove("first"));
         fanout.publish(packet(StreamKind::Video, false));
-        assert_eq!(first_rx.len(), 6);
-        assert_eq!(late_rx.len(), 2);
+        let late: Vec<_> = drain(&late_rx);
+        assert!(late[0].is_key(), "from the keyframe on");
+        assert_eq!(late.len(), 3, "keyframe, the held audio, the next frame");
         drop(fanout);
-        assert!(first_rx.recv().is_ok(), "queued packets stay readable");
+        assert_eq!(drain(&first_rx).len(), 6, "queued packets stay readable");
     }
 
     #[test]

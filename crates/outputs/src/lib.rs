@@ -5,9 +5,11 @@
 
 mod destination;
 mod fanout;
+mod flv;
 mod muxer;
 mod recording;
 mod remux;
+mod rtmp;
 mod url_check;
 
 pub use destination::{
@@ -40,6 +42,8 @@ pub enum OutputError {
         path: PathBuf,
         source: ffmpeg::Error,
     },
+    #[error("{target}: {reason}")]
+    Network { target: String, reason: String },
     #[error("destination {url}: {reason}")]
     BadUrl { url: String, reason: String },
     #[error("a sink thread panicked; this is a bug, please report it with the log")]

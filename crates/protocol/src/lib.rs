@@ -347,15 +347,18 @@ mod tests {
 
     #[test]
     fn the_ui_types_are_generated_from_these() {
-        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/protocol.gen.ts");
+        // The checkout the test runs in, not the one it was built in (a shared target folder).
+        let file = std::path::Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap())
+            .join("../../ui/src/protocol.gen.ts");
         let now = typescript();
         if std::env::var_os("STREAMWERK_BLESS").is_some() {
-            std::fs::write(file, &now).unwrap();
+            std::fs::write(&file, &now).unwrap();
         }
-        let saved = std::fs::read_to_string(file).unwrap_or_default();
+        let saved = std::fs::read_to_string(&file).unwrap_or_default();
         assert!(
             saved == now,
-            "{file} is stale: run `STREAMWERK_BLESS=1 cargo test -p streamwerk-protocol` and commit it"
+            "{} is stale: run `STREAMWERK_BLESS=1 cargo test -p streamwerk-protocol` and commit it",
+            file.display()
         );
     }
 

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use streamwerk_scene::*;
 
 fn demo_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/scenes/demo.json")
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test"))
+        .join("../../assets/scenes/demo.json")
 }
 
 #[test]

@@ -11,7 +11,8 @@ use streamwerk_studio::{Studio, StudioError};
 
 /// The demo in `dir`, asset paths made absolute, opened as a studio.
 fn demo_studio(dir: &Path) -> Arc<Studio> {
-    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets");
+    let assets = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test"))
+        .join("../../assets");
     let text = std::fs::read_to_string(assets.join("scenes/demo.json")).unwrap();
     let text = text.replace("../logos/", &format!("{}/", assets.join("logos").display()));
     let file = dir.join("demo.json");
