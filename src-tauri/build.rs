@@ -1,12 +1,7 @@
-// Generates the app's command permissions: the window may call exactly these four commands.
+// Generates the app's command permissions: the window may call exactly these three commands.
 fn main() {
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
-        tauri_build::AppManifest::new().commands(&[
-            "connect",
-            "request",
-            "watch_preview",
-            "preview_drawn",
-        ]),
+        tauri_build::AppManifest::new().commands(&["connect", "request", "preview_url"]),
     ))
     .expect("tauri-build");
 }

@@ -1,6 +1,7 @@
 //! The desktop app: the Tauri window under Xvfb, driven by tauri-driver and WebKitWebDriver
 //! (ui/e2e/desktop.mjs): it opens on the demo, the preview shows it, and a click on a scene's
-//! Cut button changes the program, as its pixels show.
+//! Cut button changes the program, as its pixels show. The preview's socket listens on
+//! loopback only and refuses connections without the token made for this run.
 
 use serde_json::Value;
 use std::process::Command;
@@ -50,4 +51,10 @@ fn the_window_shows_the_program_and_a_click_switches_scenes() {
         difference > 10.0,
         "the preview changed with the scene: {result}"
     );
+    let preview = &result["preview"];
+    assert_eq!(preview["host"], "127.0.0.1", "{result}");
+    assert!(preview["tokenLength"].as_u64().unwrap() >= 32, "{result}");
+    assert_eq!(preview["withoutToken"], 401, "{result}");
+    assert_eq!(preview["wrongToken"], 401, "{result}");
+    assert_eq!(preview["withToken"], 101, "{result}");
 }

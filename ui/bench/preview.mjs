@@ -136,7 +136,7 @@ async function desktopRun() {
     const webkit = childrenOf(app);
     return await measure(stats, {
       engine: () => cpu(`/proc/${app}/stat`),
-      previewThread: () => threadCpu(app, "ipc-preview"),
+      previewThread: () => threadCpu(app, "preview"),
       page: () => webkit.reduce((sum, p) => sum + cpu(`/proc/${p}/stat`), 0),
     });
   } finally {
@@ -146,7 +146,7 @@ async function desktopRun() {
 }
 
 const rows = [["browser (Chromium, WebSocket)", await browserRun()]];
-if (process.env.DISPLAY) rows.push(["desktop (WebKitGTK, Tauri IPC)", await desktopRun()]);
+if (process.env.DISPLAY) rows.push(["desktop (WebKitGTK, WebSocket)", await desktopRun()]);
 else console.error("no DISPLAY: the desktop window is not measured (run under xvfb-run)");
 
 console.log(`\n1280x720 at 30 fps, JPEG preview, ${seconds} s per carrier\n`);

@@ -2,6 +2,7 @@
 // with webdriverio. Called by tests/tests/desktop.rs inside xvfb-run.
 // Usage: node e2e/desktop.mjs APP_BINARY SHOT_DIR. Prints one JSON line for the Rust side.
 import { spawn } from "node:child_process";
+import { request } from "node:http";
 import { join } from "node:path";
 import { homedir } from "node:os";
 import { remote } from "webdriverio";
@@ -32,6 +33,28 @@ const browser = await remote({
   logLevel: "error",
   capabilities: { "tauri:options": { application } },
 });
+/// The app's preview socket: where it listens, and what it answers without, with a wrong and
+/// with its token (HTTP status of the WebSocket upgrade).
+async function previewSocket() {
+  const address = new URL(await browser.execute(() => window.__TAURI_INTERNALS__.invoke("preview_url")));
+  const token = address.searchParams.get("token");
+  const status = (path) => new Promise((resolve, reject) => {
+    const req = request({ host: address.hostname, port: address.port, path, headers: {
+      Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" } });
+    req.on("upgrade", (_, socket) => { socket.destroy(); resolve(101); });
+    req.on("response", (res) => { res.resume(); resolve(res.statusCode); });
+    req.on("error", reject);
+    req.end();
+  });
+  return {
+    host: address.hostname,
+    tokenLength: token.length,
+    withoutToken: await status("/preview"),
+    wrongToken: await status(`/preview?token=${"0".repeat(token.length)}`),
+    withToken: await status(`/preview?token=${token}`),
+  };
+}
+
 const until = async (what, check, timeout = 20000, ...args) => {
   const end = Date.now() + timeout;
   while (!(await browser.execute(check, ...args))) {
@@ -66,7 +89,8 @@ try {
   const difference = demo.reduce((sum, v, i) => sum + Math.abs(v - brb[i]), 0) / demo.length;
   await browser.saveScreenshot(join(shots, "desktop-brb.png"));
   const fps = await browser.execute(() => window.streamwerk.preview.fps);
-  console.log(JSON.stringify({ difference, fps, scene: await browser.execute(() => window.streamwerk.state.program_scene) }));
+  const preview = await previewSocket();
+  console.log(JSON.stringify({ difference, fps, preview, scene: await browser.execute(() => window.streamwerk.state.program_scene) }));
 } finally {
   await browser.deleteSession().catch(() => {});
   stop();

@@ -1,6 +1,7 @@
 // How protocol messages travel: a WebSocket to `streamwerk serve` in a browser, Tauri IPC in
-// the desktop app. Both hand the connection the same JSON texts and the preview the same
-// binary frames (24-byte header + JPEG).
+// the desktop app. Both hand the connection the same JSON texts. Preview frames (24-byte
+// header + JPEG) come over a loopback WebSocket in both: the desktop app serves one too, which
+// WebKitGTK draws faster than frames through IPC.
 import { Channel, invoke } from "@tauri-apps/api/core";
 
 export interface Carrier {
@@ -12,9 +13,8 @@ export interface Carrier {
 }
 
 export interface Frames {
-  /// Called with each frame; call `drawn` once it is on screen (IPC paces frames by it).
+  /// Called with each frame.
   onframe: (frame: ArrayBuffer) => void;
-  drawn(): void;
 }
 
 export const inTauri = () => "__TAURI_INTERNALS__" in window;
@@ -77,16 +77,14 @@ async function ipcCarrier(): Promise<Carrier> {
 }
 
 export function openFrames(): Frames {
-  const frames: Frames = { onframe: () => {}, drawn: () => {} };
-  if (inTauri()) {
-    const channel = new Channel<ArrayBuffer>();
-    channel.onmessage = (frame) => frames.onframe(frame);
-    frames.drawn = () => void invoke("preview_drawn");
-    void invoke("watch_preview", { frames: channel });
-  } else {
-    const socket = new WebSocket(`${socketBase()}/preview?token=${token()}`);
+  const frames: Frames = { onframe: () => {} };
+  const url = inTauri()
+    ? invoke<string>("preview_url")
+    : Promise.resolve(`${socketBase()}/preview?token=${token()}`);
+  void url.then((address) => {
+    const socket = new WebSocket(address);
     socket.binaryType = "arraybuffer";
     socket.onmessage = (m) => frames.onframe(m.data as ArrayBuffer);
-  }
+  });
   return frames;
 }

@@ -98,10 +98,9 @@ export function startPreview(frames: Frames, canvas: HTMLCanvasElement): Preview
     }
   }
 
-  /// A frame is finished with (drawn or dropped): the carrier may send another.
+  /// A frame is finished with (drawn or dropped): decode the one waiting, if any.
   function done() {
     decoding--;
-    frames.drawn();
     const data = waiting;
     waiting = null;
     if (data) void decode(data);
@@ -109,11 +108,7 @@ export function startPreview(frames: Frames, canvas: HTMLCanvasElement): Preview
 
   frames.onframe = (data) => {
     if (decoding < DECODING) return void decode(data);
-    if (waiting) {
-      // Replaced before it could be decoded: counts as finished for the carrier's pacing.
-      stats.skipped++;
-      frames.drawn();
-    }
+    if (waiting) stats.skipped++; // replaced before it could be decoded
     waiting = data;
   };
   return stats;

@@ -7,20 +7,17 @@ use crate::{bad_input, runtime, Outcome};
 use anyhow::{anyhow, Context};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use bytes::Bytes;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Event, Request};
+use streamwerk_studio::preview_socket::{random_token, refuse, PreviewFeed};
 use streamwerk_studio::Studio;
-use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -48,10 +45,8 @@ pub struct ServeArgs {
 
 struct Shared {
     studio: Arc<Studio>,
-    token: String,
-    /// The latest preview frame (header + JPEG), for every preview socket.
-    frames: watch::Sender<Bytes>,
-    pumping: AtomicBool,
+    /// Holds the token: the control socket asks it too.
+    preview: Arc<PreviewFeed>,
 }
 
 #[derive(serde::Deserialize)]
@@ -103,11 +98,10 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {addr}; pass another --port"))?;
     let addr = listener.local_addr()?;
+    let preview = PreviewFeed::new(studio.clone(), token.clone());
     let shared = Arc::new(Shared {
         studio,
-        token: token.clone(),
-        frames: watch::channel(Bytes::new()).0,
-        pumping: AtomicBool::new(false),
+        preview: preview.clone(),
     });
     let csp = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; \
                style-src 'self'; script-src 'self'; worker-src 'self' blob:; object-src 'none'; \
@@ -115,13 +109,13 @@ async fn serve(
     let files = ServeDir::new(&ui).fallback(ServeFile::new(ui.join("index.html")));
     let app = Router::new()
         .route("/ws", get(control_socket))
-        .route("/preview", get(preview_socket))
+        .with_state(shared)
+        .merge(preview.router())
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),
-        ))
-        .with_state(shared);
+        ));
     // The token travels in the fragment, which browsers never send to the server or log.
     println!("Streamwerk studio: http://{addr}/#token={token}");
     tracing::info!("serving the studio on {addr}");
@@ -133,27 +127,12 @@ async fn serve(
     Ok(())
 }
 
-/// Compares in constant time, so the token cannot be guessed byte by byte from timing.
-fn authorised(shared: &Shared, auth: &Auth) -> bool {
-    let given = auth.token.as_deref().unwrap_or("").as_bytes();
-    let want = shared.token.as_bytes();
-    given.len() == want.len() && given.iter().zip(want).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
-}
-
-fn refuse() -> Response {
-    (
-        StatusCode::UNAUTHORIZED,
-        "a studio token is required: open the URL `streamwerk serve` printed",
-    )
-        .into_response()
-}
-
 async fn control_socket(
     State(shared): State<Arc<Shared>>,
     Query(auth): Query<Auth>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if !authorised(&shared, &auth) {
+    if !shared.preview.authorised(auth.token.as_deref()) {
         return refuse();
     }
     upgrade.on_upgrade(move |socket| control(shared, socket))
@@ -212,67 +191,6 @@ async fn send_event(socket: &mut WebSocket, event: &Event) -> Result<(), axum::E
     socket.send(Message::Text(text.into())).await
 }
 
-async fn preview_socket(
-    State(shared): State<Arc<Shared>>,
-    Query(auth): Query<Auth>,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    if !authorised(&shared, &auth) {
-        return refuse();
-    }
-    upgrade.on_upgrade(move |socket| preview(shared, socket))
-}
-
-/// Sends the newest frame whenever the socket is ready: a slow viewer skips frames instead of
-/// queueing them, so the preview never lags the program by more than a frame or two.
-async fn preview(shared: Arc<Shared>, mut socket: WebSocket) {
-    let mut frames = shared.frames.subscribe();
-    start_pump(&shared);
-    loop {
-        tokio::select! {
-            changed = frames.changed() => {
-                if changed.is_err() {
-                    return;
-                }
-                let frame = frames.borrow_and_update().clone();
-                if socket.send(Message::Binary(frame)).await.is_err() {
-                    return;
-                }
-            }
-            incoming = socket.recv() => {
-                if matches!(incoming, None | Some(Err(_)) | Some(Ok(Message::Close(_)))) {
-                    return;
-                }
-            }
-        }
-    }
-}
-
-/// One thread encodes program frames into the preview channel while anyone watches: one
-/// JPEG per frame, whatever the number of viewers.
-fn start_pump(shared: &Arc<Shared>) {
-    if shared.pumping.swap(true, Ordering::SeqCst) {
-        return;
-    }
-    let shared = shared.clone();
-    std::thread::Builder::new()
-        .name("preview".into())
-        .spawn(move || {
-            match shared.studio.preview_stream() {
-                Ok(mut stream) => {
-                    while shared.frames.receiver_count() > 0 {
-                        if let Some(message) = stream.next(Duration::from_millis(500)) {
-                            shared.frames.send_replace(Bytes::from(message));
-                        }
-                    }
-                }
-                Err(e) => tracing::error!("no preview: {e}"),
-            }
-            shared.pumping.store(false, Ordering::SeqCst);
-        })
-        .expect("spawning a thread");
-}
-
 /// The studio token: made once, kept 0600 in the config folder, so the URL stays valid.
 fn token() -> anyhow::Result<String> {
     let file = config_dir().join("serve-token");
@@ -282,9 +200,7 @@ fn token() -> anyhow::Result<String> {
             return Ok(text.to_string());
         }
     }
-    let mut bytes = [0u8; 24];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness for a token: {e}"))?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = random_token().map_err(|e| anyhow!("no randomness for a token: {e}"))?;
     write_private(&file, &token)?;
     Ok(token)
 }

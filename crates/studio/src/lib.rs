@@ -7,6 +7,7 @@
 //! the app dies.
 
 mod preview;
+pub mod preview_socket;
 
 pub use preview::PreviewStream;
 
