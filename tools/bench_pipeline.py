@@ -206,6 +206,10 @@ def main():
                         frames = video_frames(out)
                         if dropped is None:
                             dropped = max(expected - frames, 0)
+                        elif frames != expected:
+                            # Tells an engine that made fewer frames from a sink that lost one.
+                            print(f"  note: {frames} frames recorded, {last['frames_encoded']} encoded, "
+                                  f"{last['frames_lagged']} lagged, {last['frames_skipped']} skipped", flush=True)
                         cpu.setdefault((tool, height, dests), []).append(used / args.seconds)
                         sink_cpu.setdefault((tool, height, dests), []).append(sinks / args.seconds)
                         job = f"{tool} {height}p30 rec + {dests} dest"
