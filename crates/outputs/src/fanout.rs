@@ -96,6 +96,12 @@ impl SinkFeed {
         (feed, rx)
     }
 
+    fn offer_all(&self, packets: &[Arc<EncodedPacket>]) {
+        for packet in packets {
+            self.offer(packet);
+        }
+    }
+
     fn offer(&self, packet: &Arc<EncodedPacket>) {
         if !self.joined.load(Relaxed) {
             if packet.kind != StreamKind::Video || !packet.is_key() {
@@ -159,11 +165,8 @@ impl FanOut {
             held.push(packet);
             return;
         }
-        let feeds = self.feeds.read().unwrap();
-        for feed in feeds.iter() {
-            for p in held.iter() {
-                feed.offer(p);
-            }
+        for feed in self.feeds.read().unwrap().iter() {
+            feed.offer_all(&held);
             feed.offer(&packet);
         }
         held.clear();
@@ -181,9 +184,7 @@ impl FanOut {
         let mut feeds = self.feeds.write().unwrap();
         // The leaving sink's last audio is in the hold: it gets it first.
         for feed in feeds.iter().filter(|f| f.name == name) {
-            for p in held.iter() {
-                feed.offer(p);
-            }
+            feed.offer_all(&held);
         }
         let before = feeds.len();
         feeds.retain(|f| f.name != name);
@@ -209,9 +210,7 @@ impl Drop for FanOut {
             .unwrap_or_else(|e| e.into_inner())
             .iter()
         {
-            for p in held.iter() {
-                feed.offer(p);
-            }
+            feed.offer_all(held);
         }
     }
 }
