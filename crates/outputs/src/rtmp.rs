@@ -234,26 +234,20 @@ impl RtmpPublisher {
                 let n = self.read(during)?;
                 pending.extend_from_slice(&self.input[..n]);
             }
-            let results = self
-                .session
-                .handle_input(&pending)
-                .map_err(|e| format!("the server sent something unreadable {during}: {e}"))?;
-            pending.clear();
-            // Answer everything before returning: the server's chunk size comes with the
+            // Everything is answered before returning: the server's chunk size comes with the
             // acceptance of the connection, and ours follows it.
+            let events = self.answer(&pending, during)?;
+            pending.clear();
             let mut done = false;
-            for result in results {
-                match result {
-                    ClientSessionResult::OutboundResponse(packet) => {
-                        self.write_all(&packet.bytes)?
+            for event in events {
+                match event {
+                    event if wanted(&event) => done = true,
+                    ClientSessionEvent::ConnectionRequestRejected { description } => {
+                        return Err(format!("the server refused the connection: {description}"))
                     }
-                    ClientSessionResult::RaisedEvent(event) if wanted(&event) => done = true,
-                    ClientSessionResult::RaisedEvent(
-                        ClientSessionEvent::ConnectionRequestRejected { description },
-                    ) => return Err(format!("the server refused the connection: {description}")),
-                    ClientSessionResult::RaisedEvent(
-                        ClientSessionEvent::UnhandleableOnStatusCode { code },
-                    ) => return Err(format!("the server answered {code} {during}")),
+                    ClientSessionEvent::UnhandleableOnStatusCode { code } => {
+                        return Err(format!("the server answered {code} {during}"))
+                    }
                     _ => {}
                 }
             }
@@ -338,24 +332,32 @@ impl RtmpPublisher {
             }
         };
         self.socket.set_nonblocking(false).map_err(io)?;
-        if !received.is_empty() {
-            let results = self
-                .session
-                .handle_input(&received)
-                .map_err(|e| format!("the server sent something unreadable: {e}"))?;
-            for result in results {
-                match result {
-                    ClientSessionResult::OutboundResponse(packet) => {
-                        self.write_all(&packet.bytes)?
-                    }
-                    ClientSessionResult::RaisedEvent(
-                        ClientSessionEvent::UnhandleableOnStatusCode { code },
-                    ) => tracing::warn!("{}: the server says {code}", self.label),
-                    _ => {}
-                }
+        for event in self.answer(&received, "while streaming")? {
+            if let ClientSessionEvent::UnhandleableOnStatusCode { code } = event {
+                tracing::warn!("{}: the server says {code}", self.label);
             }
         }
         outcome
+    }
+
+    /// Hands what the server sent to the session, sends every answer it makes (acknowledgements,
+    /// pongs, our chunk size) and returns what happened.
+    fn answer(&mut self, input: &[u8], during: &str) -> Result<Vec<ClientSessionEvent>, String> {
+        if input.is_empty() {
+            return Ok(Vec::new());
+        }
+        let results = self
+            .session
+            .handle_input(input)
+            .map_err(|e| format!("the server sent something unreadable {during}: {e}"))?;
+        let mut events = Vec::new();
+        for result in results {
+            match result {
+                ClientSessionResult::RaisedEvent(event) => events.push(event),
+                other => self.send(other)?,
+            }
+        }
+        Ok(events)
     }
 
     /// Ends the stream and closes the connection once the server has read everything.
