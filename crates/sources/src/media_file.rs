@@ -21,6 +21,16 @@ use streamwerk_scene::MediaFileSettings;
 const VIDEO_AHEAD: usize = 4;
 /// Decoded sound kept ahead of the clock, in samples (0.5 s).
 const AUDIO_AHEAD: usize = SAMPLE_RATE as usize / 2;
+/// Hard bounds. The decoder stops once both halves have their lead, but a file whose sound
+/// and picture are far apart in it (or a half nobody pulls) fills one queue while the other
+/// waits: past these the oldest entries are dropped, so memory never follows the file.
+const VIDEO_MAX: usize = 2 * VIDEO_AHEAD;
+const AUDIO_MAX: usize = 2 * SAMPLE_RATE as usize;
+/// Spare pictures kept for reuse; the rest of what comes back is freed.
+const SPARE_PICTURES: usize = 2;
+/// Compressed packets read ahead of their decoder, at most (a camera file at 50 Mbit/s
+/// stores its halves more than 2 s apart before this is reached).
+const PENDING_BYTES: usize = 16 << 20;
 
 struct Queues {
     /// (time on the file's looping timeline in seconds, picture), oldest first.
@@ -32,6 +42,15 @@ struct Queues {
     audio_start: i64,
     /// The decoder reached the end and does not loop.
     ended: bool,
+}
+
+impl Queues {
+    /// Keeps a shown picture for the decoder to fill again, up to a few spares.
+    fn recycle(&mut self, picture: Image) {
+        if self.free.len() < SPARE_PICTURES {
+            self.free.push(picture);
+        }
+    }
 }
 
 struct Shared {
@@ -46,6 +65,12 @@ struct Shared {
     start_s: f64,
     /// Blocks that came up short because the decoder had not caught up.
     underruns: AtomicU64,
+    /// Pictures or samples dropped at the hard bounds.
+    overflows: AtomicU64,
+    /// Set when a half is dropped (a scene that shows the file but does not play its sound,
+    /// or the reverse): the decoder stops decoding and queueing for it.
+    video_gone: AtomicBool,
+    audio_gone: AtomicBool,
 }
 
 impl Shared {
@@ -92,6 +117,8 @@ struct Decoding {
     video: Option<VideoDecoding>,
     audio: Option<AudioDecoding>,
     looping: bool,
+    /// The file's time (seconds) that plays as 0.
+    origin: f64,
 }
 
 struct VideoDecoding {
@@ -101,7 +128,8 @@ struct VideoDecoding {
     /// format changes mid-file.
     scaler: Option<software::scaling::Context>,
     time_base: f64,
-    start: i64,
+    /// The file's time (seconds) that plays as 0: the same for both halves.
+    origin: f64,
     decoded: frame::Video,
     rgba: frame::Video,
 }
@@ -113,7 +141,7 @@ struct AudioDecoding {
     /// The layout the resampler was made for: files that leave it unset get the default.
     layout: ChannelLayout,
     time_base: f64,
-    start: i64,
+    origin: f64,
     decoded: frame::Audio,
     resampled: frame::Audio,
     /// File position (48 kHz samples) of the next sound to decode, once known.
@@ -144,8 +172,14 @@ pub fn open(
         stop: AtomicBool::new(false),
         anchor: AtomicU64::new(u64::MAX),
         frame_samples: (SAMPLE_RATE / fps) as u64,
-        start_s: settings.start_s,
+        // On the program's frame grid: the pictures of a file at the canvas's rate then fall
+        // on ticks, not between two (where one of each pair would never be shown, and the
+        // picture would trail its sound by half a frame). At most half a frame from the asked.
+        start_s: (settings.start_s * f64::from(fps)).round() / f64::from(fps),
         underruns: AtomicU64::new(0),
+        overflows: AtomicU64::new(0),
+        video_gone: AtomicBool::new(false),
+        audio_gone: AtomicBool::new(false),
     });
     // FFmpeg's scaler cannot move between threads: the decoder thread opens the file itself
     // and reports here what it found.
@@ -196,14 +230,22 @@ pub fn open(
     ))
 }
 
-fn open_video(stream: &format::stream::Stream) -> Result<VideoDecoding, String> {
+/// When the stream's first packet plays, in seconds, if the file says.
+fn start_time(stream: &format::stream::Stream) -> Option<f64> {
+    let start = stream.start_time();
+    (start != ffmpeg::ffi::AV_NOPTS_VALUE).then(|| start as f64 * f64::from(stream.time_base()))
+}
+
+fn open_video(stream: &format::stream::Stream, origin: f64) -> Result<VideoDecoding, String> {
     let context =
         ffmpeg::codec::Context::from_parameters(stream.parameters()).map_err(|e| e.to_string())?;
-    let decoder = context.decoder().video().map_err(|e| e.to_string())?;
+    let mut decoder = context.decoder();
+    decoder.set_packet_time_base(stream.time_base());
+    let decoder = decoder.video().map_err(|e| e.to_string())?;
     Ok(VideoDecoding {
         stream: stream.index(),
         time_base: f64::from(stream.time_base()),
-        start: stream.start_time().max(0),
+        origin,
         decoder,
         scaler: None,
         decoded: frame::Video::empty(),
@@ -211,10 +253,19 @@ fn open_video(stream: &format::stream::Stream) -> Result<VideoDecoding, String> 
     })
 }
 
-fn open_audio(stream: &format::stream::Stream, channels: usize) -> Result<AudioDecoding, String> {
+fn open_audio(
+    stream: &format::stream::Stream,
+    channels: usize,
+    origin: f64,
+) -> Result<AudioDecoding, String> {
     let context =
         ffmpeg::codec::Context::from_parameters(stream.parameters()).map_err(|e| e.to_string())?;
-    let decoder = context.decoder().audio().map_err(|e| e.to_string())?;
+    let mut decoder = context.decoder();
+    // FFmpeg moves a frame's time by the samples it discards (Opus's pre-skip, priming that
+    // an MP4 edit list marks) only when it knows the packets' time base; without it the first
+    // pass of such a file played a codec delay early.
+    decoder.set_packet_time_base(stream.time_base());
+    let decoder = decoder.audio().map_err(|e| e.to_string())?;
     let layout = match decoder.channel_layout() {
         l if l.is_empty() => ChannelLayout::default(decoder.channels() as i32),
         l => l,
@@ -238,7 +289,7 @@ fn open_audio(stream: &format::stream::Stream, channels: usize) -> Result<AudioD
     Ok(AudioDecoding {
         stream: stream.index(),
         time_base: f64::from(stream.time_base()),
-        start: stream.start_time().max(0),
+        origin,
         decoder,
         resampler,
         layout,
@@ -252,14 +303,26 @@ fn open_audio(stream: &format::stream::Stream, channels: usize) -> Result<AudioD
 impl Decoding {
     fn open(path: &Path, looping: bool, channels: usize, start_s: f64) -> Result<Decoding, String> {
         let input = format::input(&path).map_err(|e| e.to_string())?;
-        let video = match input.streams().best(media::Type::Video) {
-            Some(stream) => Some(open_video(&stream)?),
-            None => None,
-        };
-        let audio = match input.streams().best(media::Type::Audio) {
-            Some(stream) => Some(open_audio(&stream, channels)?),
-            None => None,
-        };
+        let (video, audio) = (
+            input.streams().best(media::Type::Video),
+            input.streams().best(media::Type::Audio),
+        );
+        // One origin for both halves: the first picture's time, so pictures fall on the
+        // program's frame grid and sound is placed against them to the sample (pictures can
+        // only change on a tick, sound anywhere). Matroska shifts a file so that AAC's priming
+        // starts at 0 and the first picture at 21 ms: counted from the picture, the priming
+        // lies before 0 and is cut, like anything before the start position. Sound alone
+        // counts from its own start.
+        let origin = video
+            .as_ref()
+            .or(audio.as_ref())
+            .and_then(start_time)
+            .unwrap_or(0.0)
+            .max(0.0);
+        let video = video.map(|s| open_video(&s, origin)).transpose()?;
+        let audio = audio
+            .map(|s| open_audio(&s, channels, origin))
+            .transpose()?;
         if video.is_none() && audio.is_none() {
             return Err("it has neither video nor audio".into());
         }
@@ -268,6 +331,7 @@ impl Decoding {
             video,
             audio,
             looping,
+            origin,
         };
         if start_s > 0.0 {
             decoding.seek(start_s)?;
@@ -275,8 +339,9 @@ impl Decoding {
         Ok(decoding)
     }
 
+    /// Seeks to `seconds` after the origin.
     fn seek(&mut self, seconds: f64) -> Result<(), String> {
-        let ts = (seconds * f64::from(ffmpeg::ffi::AV_TIME_BASE)) as i64;
+        let ts = ((self.origin + seconds) * f64::from(ffmpeg::ffi::AV_TIME_BASE)) as i64;
         self.input.seek(ts, ..ts + 1).map_err(|e| e.to_string())?;
         if let Some(v) = &mut self.video {
             v.decoder.flush();
@@ -293,83 +358,233 @@ impl Decoding {
         // Added to a pass's timestamps: where that pass starts on the looping timeline.
         let mut offset = 0.0;
         loop {
-            let end = self.one_pass(shared, offset)?;
-            if shared.stop.load(Relaxed) || !self.looping || end <= shared.start_s {
+            let (video_end, audio_end) = self.decode_pass(shared, offset)?;
+            let length = self.pass_length(shared, video_end, audio_end);
+            if shared.stop.load(Relaxed) || !self.looping || length <= 0.0 {
                 return Ok(());
             }
-            offset += end - shared.start_s;
+            offset += length;
+            if self.audio.is_some() {
+                end_sound_at(shared, seconds_to_samples(shared.start_s + offset));
+            }
             tracing::debug!(
-                "media file: pass ended at {end:.3} s; looping, next pass at {offset:.3} s"
+                "media file: pass of {length:.4} s (picture to {video_end:.4} s, sound to \
+                 {audio_end:.4} s); looping, next pass at {offset:.4} s"
             );
             self.seek(shared.start_s)?;
         }
     }
 
-    /// Decodes from the current position to the end; returns the end time (file seconds):
-    /// the sound's, counted in samples, unless the picture runs on for longer than a rounding.
-    fn one_pass(&mut self, shared: &Shared, offset: f64) -> Result<f64, String> {
-        let (video_end, audio_end) = self.decode_pass(shared, offset)?;
-        Ok(if video_end > audio_end + 0.002 {
-            video_end
-        } else {
+    /// How long one pass plays (seconds from the start position). With a picture, a whole
+    /// number of program frames: each loop then starts on the same phase of the frame grid,
+    /// and the sound is cut or padded to the same length, so the two meet again at every
+    /// loop. Compressed sound rarely ends with the picture (AAC's last frame is padded to 1024
+    /// samples; Opus and MP3 likewise): what runs on for less than 50 ms is the codec's, not
+    /// the file's, and is cut. Sound alone plays to its last sample.
+    fn pass_length(&self, shared: &Shared, video_end: f64, audio_end: f64) -> f64 {
+        if self.video.is_none() || shared.video_gone.load(Relaxed) {
+            return audio_end - shared.start_s;
+        }
+        let end = if audio_end > video_end + 0.05 {
             audio_end
-        })
+        } else {
+            video_end
+        };
+        let frame = shared.frame_samples as f64 / SAMPLE_RATE as f64;
+        ((end - shared.start_s) / frame).round().max(0.0) * frame
     }
 
     /// Returns the end of the picture and of the sound (file seconds; 0 for a missing one).
+    ///
+    /// Each half is decoded only while its queue wants more, from compressed packets held
+    /// per half: a file stores its sound and picture up to a second or more apart, and
+    /// decoding one half ahead to reach the other would mean keeping (or dropping) dozens of
+    /// decoded pictures. Held packets are bounded by [`PENDING_BYTES`].
     fn decode_pass(&mut self, shared: &Shared, offset: f64) -> Result<(f64, f64), String> {
         let (mut video_end, mut audio_end) = (0f64, 0f64);
-        let mut packet = ffmpeg::Packet::empty();
+        let Decoding {
+            input,
+            video,
+            audio,
+            ..
+        } = self;
+        let mut pending = Pending::default();
+        // A fresh packet for each read, freed after use: `Packet::read` into a reused packet
+        // leaks the previous one's buffer (`av_read_frame` does not unref it), which kept every
+        // byte demuxed. The iterator also ends on an I/O error FFmpeg latches, where reading
+        // again would spin; it skips a damaged packet, as players do.
+        let mut packets = input.packets();
+        let (has_video, has_audio) = (video.is_some(), audio.is_some());
         loop {
-            if !self.wait_for_room(shared) {
+            let Some((want_video, want_audio)) = wait_for(shared, |q| {
+                let w = wants(shared, q, has_video, has_audio);
+                (w.0 || w.1).then_some(w)
+            }) else {
                 return Ok((video_end, audio_end));
+            };
+            if let Some(v) = video.as_mut().filter(|_| want_video) {
+                if let Some(packet) = pending.video() {
+                    let _ = v.decoder.send_packet(&packet);
+                    video_end = video_end.max(v.drain(shared, offset)?);
+                    continue;
+                }
             }
-            match packet.read(&mut self.input) {
-                Ok(()) => {}
-                Err(ffmpeg::Error::Eof) => break,
-                // A damaged packet: skip it, as players do.
-                Err(_) => continue,
+            if let Some(a) = audio.as_mut().filter(|_| want_audio) {
+                if let Some(packet) = pending.audio() {
+                    let _ = a.decoder.send_packet(&packet);
+                    audio_end = audio_end.max(a.drain(shared, offset)?);
+                    continue;
+                }
             }
-            let index = packet.stream();
-            if let Some(v) = self.video.as_mut().filter(|v| v.stream == index) {
-                let _ = v.decoder.send_packet(&packet);
-                video_end = video_end.max(v.drain(shared, offset)?);
-            } else if let Some(a) = self.audio.as_mut().filter(|a| a.stream == index) {
-                let _ = a.decoder.send_packet(&packet);
-                audio_end = audio_end.max(a.drain(shared, offset)?);
+            if pending.bytes > PENDING_BYTES {
+                // The halves are further apart in the file than the bound: the half nobody
+                // wants now loses its oldest packet (its picture or sound will show damage).
+                pending.drop_oldest(if want_video { Half::Audio } else { Half::Video });
+                shared.overflows.fetch_add(1, Relaxed);
+                continue;
+            }
+            let Some((stream, packet)) = packets.next() else {
+                break;
+            };
+            let index = stream.index();
+            if video.as_ref().is_some_and(|v| v.stream == index) && !shared.video_gone.load(Relaxed)
+            {
+                pending.push(Half::Video, packet);
+            } else if audio.as_ref().is_some_and(|a| a.stream == index)
+                && !shared.audio_gone.load(Relaxed)
+            {
+                pending.push(Half::Audio, packet);
             }
         }
-        if let Some(v) = &mut self.video {
+        // The end of the file: what is held is decoded as room frees up, then each decoder
+        // gives what it still holds.
+        if let Some(v) = video {
+            while let Some(packet) = pending.video() {
+                if wait_for(shared, |q| wants(shared, q, true, false).0.then_some(())).is_none() {
+                    return Ok((video_end, audio_end));
+                }
+                let _ = v.decoder.send_packet(&packet);
+                video_end = video_end.max(v.drain(shared, offset)?);
+            }
             let _ = v.decoder.send_eof();
             video_end = video_end.max(v.drain(shared, offset)?);
             v.decoder.flush();
         }
-        if let Some(a) = &mut self.audio {
+        if let Some(a) = audio {
+            while let Some(packet) = pending.audio() {
+                if wait_for(shared, |q| wants(shared, q, false, true).1.then_some(())).is_none() {
+                    return Ok((video_end, audio_end));
+                }
+                let _ = a.decoder.send_packet(&packet);
+                audio_end = audio_end.max(a.drain(shared, offset)?);
+            }
             let _ = a.decoder.send_eof();
             audio_end = audio_end.max(a.drain(shared, offset)?);
             a.decoder.flush();
         }
         Ok((video_end, audio_end))
     }
+}
 
-    /// Waits while both queues are full; false once stopped.
-    fn wait_for_room(&self, shared: &Shared) -> bool {
-        let mut queues = shared.queues.lock().unwrap();
-        loop {
-            if shared.stop.load(Relaxed) {
-                return false;
-            }
-            let video_full = self.video.is_none() || queues.video.len() >= VIDEO_AHEAD;
-            let audio_full = self.audio.is_none() || queues.audio[0].len() >= AUDIO_AHEAD;
-            if !(video_full && audio_full) {
-                return true;
-            }
-            queues = shared
-                .taken
-                .wait_timeout(queues, Duration::from_millis(100))
-                .unwrap()
-                .0;
+#[derive(Clone, Copy)]
+enum Half {
+    Video,
+    Audio,
+}
+
+/// Compressed packets read from the file and not yet decoded, per half.
+#[derive(Default)]
+struct Pending {
+    video: VecDeque<ffmpeg::Packet>,
+    audio: VecDeque<ffmpeg::Packet>,
+    bytes: usize,
+}
+
+impl Pending {
+    fn queue(&mut self, half: Half) -> &mut VecDeque<ffmpeg::Packet> {
+        match half {
+            Half::Video => &mut self.video,
+            Half::Audio => &mut self.audio,
         }
+    }
+
+    fn push(&mut self, half: Half, packet: ffmpeg::Packet) {
+        self.bytes += packet.size();
+        self.queue(half).push_back(packet);
+    }
+
+    fn pop(&mut self, half: Half) -> Option<ffmpeg::Packet> {
+        let packet = self.queue(half).pop_front()?;
+        self.bytes -= packet.size();
+        Some(packet)
+    }
+
+    fn video(&mut self) -> Option<ffmpeg::Packet> {
+        self.pop(Half::Video)
+    }
+
+    fn audio(&mut self) -> Option<ffmpeg::Packet> {
+        self.pop(Half::Audio)
+    }
+
+    fn drop_oldest(&mut self, half: Half) {
+        if self.pop(half).is_none() {
+            let other = match half {
+                Half::Video => Half::Audio,
+                Half::Audio => Half::Video,
+            };
+            self.pop(other);
+        }
+    }
+}
+
+/// Whether the picture and the sound queues want more: the half exists, is still played,
+/// and is short of its lead.
+fn wants(shared: &Shared, queues: &Queues, has_video: bool, has_audio: bool) -> (bool, bool) {
+    (
+        has_video && !shared.video_gone.load(Relaxed) && queues.video.len() < VIDEO_AHEAD,
+        has_audio && !shared.audio_gone.load(Relaxed) && queues.audio[0].len() < AUDIO_AHEAD,
+    )
+}
+
+fn seconds_to_samples(seconds: f64) -> i64 {
+    (seconds * SAMPLE_RATE as f64).round() as i64
+}
+
+/// Makes the queued sound end exactly at timeline sample `end`: the codec's padding beyond a
+/// pass is cut, a pass whose sound ends early is padded with silence.
+fn end_sound_at(shared: &Shared, end: i64) {
+    let mut queues = shared.queues.lock().unwrap();
+    let queued = queues.audio[0].len();
+    let now = queues.audio_start + queued as i64;
+    if now > end {
+        let keep = queued.saturating_sub((now - end) as usize);
+        for channel in &mut queues.audio {
+            channel.truncate(keep);
+        }
+    } else if queued > 0 {
+        let pad = ((end - now) as usize).min(AUDIO_MAX);
+        for channel in &mut queues.audio {
+            channel.extend(std::iter::repeat_n(0.0, pad));
+        }
+    }
+}
+
+/// Waits until `ready` gives something; None once stopped.
+fn wait_for<T>(shared: &Shared, ready: impl Fn(&Queues) -> Option<T>) -> Option<T> {
+    let mut queues = shared.queues.lock().unwrap();
+    loop {
+        if shared.stop.load(Relaxed) {
+            return None;
+        }
+        if let Some(value) = ready(&queues) {
+            return Some(value);
+        }
+        queues = shared
+            .taken
+            .wait_timeout(queues, Duration::from_millis(100))
+            .unwrap()
+            .0;
     }
 }
 
@@ -378,8 +593,10 @@ impl VideoDecoding {
     fn drain(&mut self, shared: &Shared, offset: f64) -> Result<f64, String> {
         let mut end = 0f64;
         while self.decoder.receive_frame(&mut self.decoded).is_ok() {
-            let pts = self.decoded.timestamp().unwrap_or(self.start);
-            let at = (pts - self.start) as f64 * self.time_base;
+            let at = self
+                .decoded
+                .timestamp()
+                .map_or(0.0, |pts| pts as f64 * self.time_base - self.origin);
             let duration = self.decoded.packet().duration as f64 * self.time_base;
             end = end.max(at + duration.max(0.0));
             // A seek lands on the keyframe before the start: what ends before it is not shown.
@@ -425,6 +642,11 @@ impl VideoDecoding {
                 out.copy_from_slice(&self.rgba.data(0)[y * stride..y * stride + row]);
             }
             queues.video.push_back((at + offset, picture));
+            while queues.video.len() > VIDEO_MAX {
+                let (_, oldest) = queues.video.pop_front().expect("over the bound");
+                queues.recycle(oldest);
+                shared.overflows.fetch_add(1, Relaxed);
+            }
         }
         Ok(end)
     }
@@ -435,8 +657,10 @@ impl AudioDecoding {
     fn drain(&mut self, shared: &Shared, offset: f64) -> Result<f64, String> {
         let mut end = 0f64;
         while self.decoder.receive_frame(&mut self.decoded).is_ok() {
-            let pts = self.decoded.timestamp().unwrap_or(self.start);
-            let at = (pts - self.start) as f64 * self.time_base;
+            let at = self
+                .decoded
+                .timestamp()
+                .map_or(0.0, |pts| pts as f64 * self.time_base - self.origin);
             if self.decoded.channel_layout().is_empty() {
                 self.decoded.set_channel_layout(self.layout);
             }
@@ -457,30 +681,45 @@ impl AudioDecoding {
             // Where this sound sits in the file, in samples: counted on from the previous frame,
             // since containers round timestamps (to the millisecond in MKV); taken from the
             // timestamp after a seek or across a gap in the file.
-            let stamped = (at * SAMPLE_RATE as f64).round() as i64;
+            let stamped = seconds_to_samples(at);
+            // The first sound of a pass is placed at its exact time: a seek lands on whatever
+            // packet holds the start, up to a codec frame either side of it.
+            let pass_start = self.cursor.is_none();
             let position = match self.cursor {
                 Some(cursor) if (stamped - cursor).abs() <= 480 => cursor,
                 _ => stamped,
             };
             self.cursor = Some(position + n as i64);
             // Sound from before the start (a seek lands early) is cut off.
-            let start = (shared.start_s * SAMPLE_RATE as f64).round() as i64;
-            let early = (start - position).clamp(0, n as i64) as usize;
-            let first = position + (offset * SAMPLE_RATE as f64).round() as i64 + early as i64;
+            let start = seconds_to_samples(shared.start_s);
+            let mut early = (start - position).clamp(0, n as i64) as usize;
+            let first = position + seconds_to_samples(offset) + early as i64;
             let mut queues = shared.queues.lock().unwrap();
             let queued = queues.audio[0].len() as i64;
             let next = queues.audio_start + queued;
             if queued == 0 {
                 queues.audio_start = first;
-            } else if first > next + 480 {
-                // A gap of more than 10 ms in the file: fill it with silence.
+            } else if first > next + if pass_start { 0 } else { 480 } {
+                // A gap in the file (within a pass, of more than 10 ms): fill it with silence.
+                let gap = ((first - next) as usize).min(AUDIO_MAX);
                 for channel in &mut queues.audio {
-                    channel.extend(std::iter::repeat_n(0.0, (first - next) as usize));
+                    channel.extend(std::iter::repeat_n(0.0, gap));
                 }
+            } else if pass_start && first < next {
+                // The pass's sound begins before the end of the previous pass's: the overlap goes.
+                early += ((next - first) as usize).min(n - early);
             }
             for (c, channel) in queues.audio.iter_mut().enumerate() {
                 let plane = c.min(self.resampled.planes() - 1);
                 channel.extend(&self.resampled.plane::<f32>(plane)[early..n]);
+            }
+            let over = queues.audio[0].len().saturating_sub(AUDIO_MAX);
+            if over > 0 {
+                for channel in &mut queues.audio {
+                    channel.drain(..over);
+                }
+                queues.audio_start += over as i64;
+                shared.overflows.fetch_add(over as u64, Relaxed);
             }
             // The end by sample count: exact, where timestamps are rounded.
             let queued_end = queues.audio_start + queues.audio[0].len() as i64;
@@ -511,7 +750,7 @@ impl VideoSource for MediaVideo {
         {
             let (_, picture) = queues.video.pop_front().expect("checked");
             let old = std::mem::replace(&mut self.current, picture);
-            queues.free.push(old);
+            queues.recycle(old);
             took = true;
         }
         drop(queues);
@@ -531,11 +770,31 @@ impl VideoSource for MediaVideo {
     }
 }
 
+impl Drop for MediaVideo {
+    fn drop(&mut self) {
+        self.shared.video_gone.store(true, Relaxed);
+        let mut queues = self.shared.queues.lock().unwrap();
+        queues.video.clear();
+        queues.free.clear();
+        drop(queues);
+        self.shared.taken.notify_one();
+    }
+}
+
 impl Drop for MediaAudio {
     fn drop(&mut self) {
+        self.shared.audio_gone.store(true, Relaxed);
+        let mut queues = self.shared.queues.lock().unwrap();
+        for channel in &mut queues.audio {
+            *channel = VecDeque::new();
+        }
+        drop(queues);
+        self.shared.taken.notify_one();
         tracing::debug!(
-            "media file: {} blocks came up short while the decoder caught up",
-            self.shared.underruns.load(Relaxed)
+            "media file: {} blocks came up short while the decoder caught up, {} pictures or \
+             samples dropped at the queue bounds",
+            self.shared.underruns.load(Relaxed),
+            self.shared.overflows.load(Relaxed)
         );
     }
 }
