@@ -165,3 +165,78 @@ fn unknown_scene_name_and_bad_output_name() {
     assert_eq!(run.status.code(), Some(2));
     assert!(stderr(&run).contains("/nonexistent/scene.json"));
 }
+
+#[test]
+fn oversized_documents_are_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    // Sparse: 17 MB on paper, nothing on disk; the size alone must refuse it.
+    let big = dir.path().join("huge.json");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(17_000_000)
+        .unwrap();
+    let profile = dir.path().join("huge-profile.json");
+    std::fs::copy(&big, &profile).unwrap();
+    for args in [
+        vec!["validate", big.to_str().unwrap()],
+        vec![
+            "record",
+            "--scene",
+            demo_scene().to_str().unwrap(),
+            "--profile",
+            profile.to_str().unwrap(),
+            "--out",
+            dir.path().join("never.mkv").to_str().unwrap(),
+        ],
+    ] {
+        let run = streamwerk(&args);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("is 17 MB, over the 16 MB a document may have"),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert!(!dir.path().join("never.mkv").exists());
+}
+
+#[test]
+fn an_image_declaring_gigapixels_is_refused_from_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let jpeg = dir.path().join("bomb.jpg");
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i", "color=red:s=16x16"])
+        .args(["-frames:v", "1"])
+        .arg(&jpeg)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // The frame header (SOF0, FF C0) declares the size: make it 60000x60000 (3.6 gigapixels,
+    // 14 GB as RGBA) while the file stays a few hundred bytes.
+    let mut bytes = std::fs::read(&jpeg).unwrap();
+    let sof = bytes
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline JPEG");
+    bytes[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]);
+    std::fs::write(&jpeg, &bytes).unwrap();
+    let scene = edit(|d| d["sources"][1]["settings"]["path"] = json!(jpeg.to_str().unwrap()));
+    let file = dir.path().join("scene.json");
+    std::fs::write(&file, scene).unwrap();
+    let out = dir.path().join("never.png");
+    let run = streamwerk(&[
+        "render-frame",
+        "--scene",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("60000x60000") && err.contains("33 megapixels") && err.contains("logo"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

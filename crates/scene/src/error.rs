@@ -24,6 +24,16 @@ pub enum LoadError {
         file: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{}: the file is {} MB, over the {} MB a document may have; check that it is a scene \
+         collection or profile (a real one is a few kilobytes)",
+        file.display(), size / 1_000_000, limit / 1_000_000
+    )]
+    TooLarge {
+        file: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{}: at `{path}` (line {line}, column {column}): {message}", file.display())]
     Parse {
         file: PathBuf,

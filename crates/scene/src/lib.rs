@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The largest document read. A collection of hundreds of scenes is well under a megabyte;
+/// parsing costs several times the file's size in memory, so a 2 GB file is refused unread.
+pub const MAX_DOCUMENT_BYTES: u64 = 16_000_000;
+
 /// Reads, parses and validates a scene collection; relative asset paths resolve against the
 /// file's folder.
 pub fn load_collection(path: &Path) -> Result<Collection, LoadError> {
@@ -71,11 +75,32 @@ pub fn verdict<T>(document: T, problems: Vec<Problem>, file: &Path) -> Result<T,
     }
 }
 
+/// Reads a document of at most [`MAX_DOCUMENT_BYTES`], refusing a larger one before reading
+/// it (and stopping there should it grow while read, or be a device that never ends).
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    use std::io::Read;
+    let io = |source| LoadError::Io {
         file: path.to_path_buf(),
         source,
-    })
+    };
+    let too_large = |size| LoadError::TooLarge {
+        file: path.to_path_buf(),
+        size,
+        limit: MAX_DOCUMENT_BYTES,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let declared = file.metadata().map_err(io)?.len();
+    if declared > MAX_DOCUMENT_BYTES {
+        return Err(too_large(declared));
+    }
+    let mut text = String::with_capacity(declared as usize);
+    file.take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
+    if text.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(too_large(text.len() as u64));
+    }
+    Ok(text)
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(text: &str, file: &Path) -> Result<T, LoadError> {

@@ -31,13 +31,31 @@ impl VideoSource for Still {
     }
 }
 
+/// The most pixels an image may declare: 8K by 4K (134 MB as RGBA), past any overlay or
+/// slide. A few hundred bytes of PNG can declare gigapixels; such a file is refused from its
+/// header, before anything is allocated for it.
+pub const MAX_IMAGE_PIXELS: u64 = 7680 * 4320;
+
 /// Decodes an image file (PNG, JPEG, GIF's first frame, WebP) to premultiplied RGBA.
 pub(crate) fn load_image(path: &Path) -> Result<Image, String> {
-    let decoded = image::ImageReader::open(path)
+    let mut reader = image::ImageReader::open(path)
         .map_err(|e| e.to_string())?
         .with_guessed_format()
-        .map_err(|e| e.to_string())?
-        .decode()
+        .map_err(|e| e.to_string())?;
+    // The decoder's own working memory (beside the picture) is bounded too.
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_IMAGE_PIXELS * 4 + (64 << 20));
+    reader.limits(limits);
+    let decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
+    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "it declares {width}x{height} pixels, more than the {} megapixels (7680x4320) an \
+             image may have; scale it down in an image editor",
+            MAX_IMAGE_PIXELS / 1_000_000
+        ));
+    }
+    let decoded = image::DynamicImage::from_decoder(decoder)
         .map_err(|e| e.to_string())?
         .into_rgba8();
     let (width, height) = decoded.dimensions();
