@@ -18,8 +18,13 @@ pub fn free_port() -> u16 {
 }
 
 fn wait_for_port(port: u16) {
+    wait_for(("127.0.0.1", port));
+}
+
+fn wait_for(address: (&str, u16)) {
+    let port = address.1;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while TcpStream::connect(address).is_err() {
         assert!(Instant::now() < deadline, "nothing listens on port {port}");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -29,12 +34,33 @@ fn wait_for_port(port: u16) {
 /// application `locked` refuses every publisher, as a platform does with a wrong key.
 pub struct Nginx {
     dir: tempfile::TempDir,
+    /// The address it listens on: 127.0.0.1, or the far end of a [`NetNs`] link.
+    host: String,
     pub port: u16,
+    /// The network namespace it runs in, if not this one.
+    netns: Option<String>,
+    /// Extra directives for application `live`.
+    live_extra: &'static str,
     child: Option<Child>,
 }
 
 impl Nginx {
     pub fn start() -> Nginx {
+        Nginx::start_on("127.0.0.1".into(), free_port(), None, "")
+    }
+
+    /// An ingest behind `link`, reached over its veth pair. Like a platform, it drops a
+    /// publisher that sent nothing for 20 s; until then the stream name stays taken.
+    pub fn start_behind(link: &NetNs) -> Nginx {
+        Nginx::start_on(
+            link.far_addr.clone(),
+            1935,
+            Some(link.name.clone()),
+            "drop_idle_publisher 20s;",
+        )
+    }
+
+    fn start_on(host: String, port: u16, netns: Option<String>, live_extra: &'static str) -> Nginx {
         let dir = tempfile::tempdir().unwrap();
         // Workers run as `nobody`: they must reach the folder and write the recordings.
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -42,7 +68,10 @@ impl Nginx {
         std::fs::create_dir(&rec).unwrap();
         std::fs::set_permissions(&rec, std::fs::Permissions::from_mode(0o777)).unwrap();
         let mut nginx = Nginx {
-            port: free_port(),
+            host,
+            port,
+            netns,
+            live_extra,
             dir,
             child: None,
         };
@@ -56,15 +85,25 @@ impl Nginx {
             "load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;\n\
              daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\n\
              error_log {d}/error.log info;\nevents {{ worker_connections 128; }}\n\
-             rtmp {{ server {{ listen 127.0.0.1:{port}; chunk_size 4096;\n\
-               application live {{ live on; record all; record_path {d}/rec; record_unique on; }}\n\
+             rtmp {{ server {{ listen {host}:{port}; chunk_size 4096;\n\
+               application live {{ live on; record all; record_path {d}/rec; record_unique on; {extra} }}\n\
                application locked {{ live on; deny publish all; }}\n\
              }} }}\n",
-            port = self.port
+            host = self.host,
+            port = self.port,
+            extra = self.live_extra,
         );
         let path = self.dir.path().join("nginx.conf");
         std::fs::write(&path, conf).unwrap();
-        let child = Command::new("nginx")
+        let mut command = match &self.netns {
+            Some(ns) => {
+                let mut c = as_root("ip");
+                c.args(["netns", "exec", ns, "nginx"]);
+                c
+            }
+            None => Command::new("nginx"),
+        };
+        let child = command
             .arg("-p")
             .arg(self.dir.path())
             .arg("-c")
@@ -76,11 +115,11 @@ impl Nginx {
             .spawn()
             .expect("nginx is installed (make test installs it)");
         self.child = Some(child);
-        wait_for_port(self.port);
+        wait_for((&self.host, self.port));
     }
 
     pub fn url(&self, app: &str, key: &str) -> String {
-        format!("rtmp://127.0.0.1:{}/{app}/{key}", self.port)
+        format!("rtmp://{}:{}/{app}/{key}", self.host, self.port)
     }
 
     /// Dies at once, as a crashed ingest server does.
@@ -451,5 +490,133 @@ impl Drop for Player {
 impl Drop for PulseAudio {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// `program` run as root: directly when the tests are root (as CI runs here), else through
+/// `sudo -n`, which fails at once, saying so, where it would ask for a password.
+fn as_root(program: &str) -> Command {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let root = status
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        == Some("0");
+    if root {
+        Command::new(program)
+    } else {
+        let mut c = Command::new("sudo");
+        c.args(["-n", program]);
+        c
+    }
+}
+
+fn ip(args: &[&str]) {
+    let out = as_root("ip")
+        .args(args)
+        .output()
+        .expect("ip (iproute2) is installed");
+    assert!(
+        out.status.success(),
+        "ip {}: {} (network namespaces need root, as CI runs these tests)",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A network namespace joined to this one by a veth pair: a far host on a link that a test
+/// can take down and bring back (an outage) or shape with `tc tbf` (a weak uplink). Its
+/// addresses are link-local (169.254/16), seen by nothing but this machine. Removed on drop.
+pub struct NetNs {
+    pub name: String,
+    /// The host side of the pair, which the tests take down or shape.
+    link: String,
+    pub far_addr: String,
+}
+
+impl NetNs {
+    pub fn create() -> NetNs {
+        static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = (std::process::id() % 10_000) * 10 + n % 10;
+        let (name, link, far) = (format!("swns{id}"), format!("swa{id}"), format!("swb{id}"));
+        // A /30 of its own in 169.254.0.0/16 (a third octet of 1..=250, the fourth 4k+1, 4k+2).
+        let (third, fourth) = (1 + id % 250, (id / 250 % 60) * 4);
+        let near_addr = format!("169.254.{third}.{}", fourth + 1);
+        let far_addr = format!("169.254.{third}.{}", fourth + 2);
+        ip(&["netns", "add", &name]);
+        let netns = NetNs {
+            name,
+            link,
+            far_addr,
+        };
+        ip(&[
+            "link",
+            "add",
+            &netns.link,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            &far,
+        ]);
+        ip(&["link", "set", &far, "netns", &netns.name]);
+        ip(&[
+            "addr",
+            "add",
+            &format!("{near_addr}/30"),
+            "dev",
+            &netns.link,
+        ]);
+        ip(&["link", "set", &netns.link, "up"]);
+        let inside = |args: &[&str]| {
+            let mut all = vec!["-n", netns.name.as_str()];
+            all.extend_from_slice(args);
+            ip(&all);
+        };
+        inside(&[
+            "addr",
+            "add",
+            &format!("{}/30", netns.far_addr),
+            "dev",
+            &far,
+        ]);
+        inside(&["link", "set", &far, "up"]);
+        inside(&["link", "set", "lo", "up"]);
+        netns
+    }
+
+    /// Takes the link down (nothing passes either way) or brings it back.
+    pub fn set_link(&self, up: bool) {
+        ip(&["link", "set", &self.link, if up { "up" } else { "down" }]);
+    }
+
+    /// Shapes what leaves towards the far host to `kbit` kbit/s (token bucket, 50 ms queue).
+    pub fn shape(&self, kbit: u32) {
+        let out = as_root("tc")
+            .args(["qdisc", "replace", "dev", &self.link, "root", "tbf"])
+            .args([
+                "rate",
+                &format!("{kbit}kbit"),
+                "burst",
+                "32kbit",
+                "latency",
+                "50ms",
+            ])
+            .output()
+            .expect("tc (iproute2) is installed");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for NetNs {
+    fn drop(&mut self) {
+        // Deleting the namespace removes its end of the pair, and with it ours.
+        let _ = as_root("ip").args(["netns", "del", &self.name]).output();
+        let _ = as_root("ip").args(["link", "del", &self.link]).output();
     }
 }

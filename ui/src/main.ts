@@ -6,6 +6,7 @@ import { Connection } from "./connection";
 import { openCarrier, openFrames } from "./carrier";
 import { startPreview, type PreviewStats } from "./preview";
 import { buildStrip, mixOf, type StripView } from "./mixer";
+import { HealthHistory, drawGraph } from "./health";
 import { type Box, History, cropBy, hitTest, layerBox, moveAll, moveBox, resizeBox, snapLines, toggleSelection, withBox } from "./editor";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -340,8 +341,12 @@ function setupEditor() {
   };
 }
 
+/** Each destination's recent bitrate and drops, for the graphs beside them. */
+const health = new HealthHistory();
+
 function renderDestinations() {
   const sinks = stats?.session?.sinks ?? [];
+  const streamKbps = stats?.session?.bitrate_kbps ?? 0;
   $("destination-list").replaceChildren(
     ...state.profile.destinations.map((d) => {
       const live = state.live.includes(d.name);
@@ -356,6 +361,10 @@ function renderDestinations() {
         el("strong", { textContent: `${d.name} (${d.platform})` }),
         el("span", { className: `state ${label}`, textContent: label + detail + error }),
       );
+      if (sink) {
+        item.append(drawGraph(health.samples(sink.name), streamKbps));
+        if (sink.uplink) item.append(el("span", { className: "uplink", textContent: sink.uplink }));
+      }
       item.dataset.destination = d.name;
       if (live) {
         const again = el("button", { textContent: "Reconnect now" });
@@ -678,7 +687,12 @@ async function main() {
   try {
     connection = await Connection.open(await openCarrier(), {
       state: (s) => { state = s; render(); },
-      stats: (s) => { stats = s; renderDestinations(); renderButtons(); renderStatus(); },
+      stats: (s) => {
+        stats = s;
+        if (s.session) health.add(s.session.elapsed_s, s.session.sinks);
+        else health.clear();
+        renderDestinations(); renderButtons(); renderStatus();
+      },
       notice,
       meters: renderMixer,
       devices: (d) => { devices = d; renderDevices(); },

@@ -94,7 +94,12 @@ bitrate_kbps: number,
 /**
  * Destinations only: connection state, reconnections so far, seconds live.
  */
-destination: DestinationSnapshot | null, };
+destination: DestinationSnapshot | null, 
+/**
+ * Set while a destination drops packets because its link carries less than the stream
+ * needs: the measured throughput against the stream's bitrate, and the fix.
+ */
+uplink: string | null, };
 
 export type DestinationSnapshot = { state: DestinationState, reconnects: number, uptime_s: number, };
 

@@ -209,6 +209,8 @@ fn run(
 
     let progress = std::io::stderr().is_terminal();
     let mut next_report = Instant::now() + Duration::from_secs(1);
+    // Destinations whose weak uplink was reported, so each episode is said once.
+    let mut short_uplinks = std::collections::HashSet::new();
     while !engine.is_finished() {
         std::thread::sleep(Duration::from_millis(50));
         if interrupts.load(Ordering::SeqCst) > 0 {
@@ -218,6 +220,20 @@ fn run(
             next_report += Duration::from_secs(1);
             let stats = engine.stats();
             report(&stats, args.stats_json, progress);
+            for sink in &stats.sinks {
+                match &sink.uplink {
+                    Some(warning) if short_uplinks.insert(sink.name.clone()) => {
+                        if progress {
+                            eprintln!();
+                        }
+                        tracing::warn!("{warning}");
+                    }
+                    Some(_) => {}
+                    None => {
+                        short_uplinks.remove(&sink.name);
+                    }
+                }
+            }
             // A recording that cannot be written ends the run; destinations fail alone.
             if stats
                 .sinks

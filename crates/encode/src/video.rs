@@ -59,6 +59,9 @@ impl VideoEncoder {
             options.set("tune", tune);
         }
         options.set("profile", &s.profile);
+        // A frame marked I (a sink joined or reconnected) becomes an IDR frame, which players
+        // can start from, not just an I frame.
+        options.set("forced-idr", "1");
         // Keyframes exactly every interval, as platforms require; CBR adds filler for HRD.
         let mut params = String::from("scenecut=0:open-gop=0");
         if s.rate_control == RateControl::Cbr {
@@ -93,15 +96,22 @@ impl VideoEncoder {
         )
     }
 
-    /// Encodes one frame shown at tick `pts`. x264 copies the picture, so the frame may be
-    /// refilled as soon as this returns.
+    /// Encodes one frame shown at tick `pts`, as a keyframe when `keyframe` (else where the
+    /// keyframe interval puts one). x264 copies the picture, so the frame may be refilled as
+    /// soon as this returns.
     pub fn encode(
         &mut self,
         frame: &mut ffmpeg::frame::Video,
         pts: i64,
+        keyframe: bool,
         out: &mut dyn FnMut(EncodedPacket),
     ) -> Result<(), EncodeError> {
         frame.set_pts(Some(pts));
+        frame.set_kind(if keyframe {
+            ffmpeg::picture::Type::I
+        } else {
+            ffmpeg::picture::Type::None
+        });
         self.encoder.send_frame(frame).map_err(encode_error)?;
         self.drain(out)
     }

@@ -9,8 +9,10 @@
 //! ```
 
 use crate::program::{Program, ProgramShared};
+use crate::stats::UPLINK_WINDOW_S;
 use crate::{EngineError, EngineStats, StatsSnapshot};
 use crossbeam_channel::{bounded, Receiver, Sender};
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
@@ -159,7 +161,9 @@ pub struct Session {
     fanout: Arc<FanOut>,
     encoders: Vec<JoinHandle<()>>,
     sinks: Mutex<Vec<SinkThread>>,
-    last: Mutex<Option<StatsSnapshot>>,
+    /// The snapshots of the last [`UPLINK_WINDOW_S`], oldest first: rates since the previous
+    /// one, uplinks judged over the window.
+    history: Mutex<VecDeque<StatsSnapshot>>,
 }
 
 impl Program {
@@ -211,7 +215,7 @@ impl Program {
             fanout: Arc::new(FanOut::new(Vec::new())),
             encoders: Vec::new(),
             sinks: Mutex::new(Vec::new()),
-            last: Mutex::new(None),
+            history: Mutex::new(VecDeque::new()),
         };
         for (path, format) in config.recordings {
             session.add_recording(&path, format)?;
@@ -228,11 +232,13 @@ impl Program {
         let encoders = vec![
             spawn("encode-video", {
                 let (shared, fanout) = (shared.clone(), session.fanout.clone());
+                let keyframes = fanout.keyframes();
                 Box::new(move || {
                     let result = (|| {
                         for (mut frame, pts) in frames_rx {
-                            video_encoder
-                                .encode(&mut frame, pts, &mut |p| publish(&shared, &fanout, p))?;
+                            video_encoder.encode(&mut frame, pts, keyframes.take(), &mut |p| {
+                                publish(&shared, &fanout, p)
+                            })?;
                             // The pool outlives this loop unless the video thread ended early.
                             let _ = frame_pool_tx.send(frame);
                         }
@@ -294,7 +300,7 @@ impl Session {
     /// Connects a destination (in the background); it streams from the next keyframe.
     /// Returns the sink's name, as in stats.
     pub fn add_destination(&self, spec: DestinationSpec) -> Result<String, EngineError> {
-        let destination = start_destination(spec, &self.streams)?;
+        let destination = start_destination(spec, &self.streams, self.fanout.keyframes())?;
         Ok(self.add(
             destination.feed,
             Some(destination.status),
@@ -370,7 +376,7 @@ impl Session {
 
     /// Counters now, with rates since the previous call.
     pub fn stats(&self) -> StatsSnapshot {
-        let mut last = self.last.lock().unwrap();
+        let mut history = self.history.lock().unwrap();
         let sinks = self
             .sinks
             .lock()
@@ -378,13 +384,20 @@ impl Session {
             .iter()
             .map(SinkThread::snapshot)
             .collect();
-        let snapshot = self.shared.stats.snapshot(
+        let mut snapshot = self.shared.stats.snapshot(
             &self.shared.program.stats,
             self.elapsed_s(),
-            last.as_ref(),
+            history.back(),
             sinks,
         );
-        *last = Some(snapshot.clone());
+        while history
+            .front()
+            .is_some_and(|s| snapshot.elapsed_s - s.elapsed_s > UPLINK_WINDOW_S)
+        {
+            history.pop_front();
+        }
+        snapshot.rate_sinks(history.back(), history.front());
+        history.push_back(snapshot.clone());
         snapshot
     }
 

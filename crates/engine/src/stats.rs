@@ -20,6 +20,9 @@ pub struct EngineStats {
     pub audio_bytes: AtomicU64,
 }
 
+/// How far back a destination's throughput is judged against the stream's bitrate.
+pub const UPLINK_WINDOW_S: f64 = 10.0;
+
 /// A point-in-time copy of every counter, as printed by `--stats-json` and sent to the UI.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ts_rs::TS)]
 pub struct StatsSnapshot {
@@ -93,6 +96,53 @@ impl EngineStats {
             bitrate_kbps,
             sinks,
             meters: None,
+        }
+    }
+}
+
+/// Bits per second in kbit/s between two byte counts taken `dt` seconds apart.
+fn kbps(bytes: u64, before: u64, dt: f64) -> f64 {
+    bytes.saturating_sub(before) as f64 * 8.0 / 1000.0 / dt
+}
+
+impl StatsSnapshot {
+    /// Each sink's sent bitrate since `previous`, and for a destination that dropped packets
+    /// since `window` (up to [`UPLINK_WINDOW_S`] ago) while sending clearly less than the
+    /// program encoded, what its link carries: a weak uplink shows as drops, which alone do
+    /// not say why.
+    pub fn rate_sinks(&mut self, previous: Option<&StatsSnapshot>, window: Option<&StatsSnapshot>) {
+        let (elapsed, encoded) = (self.elapsed_s, self.video_bytes + self.audio_bytes);
+        for sink in &mut self.sinks {
+            let earlier = |s: &StatsSnapshot| {
+                let dt = elapsed - s.elapsed_s;
+                let sink_then = s.sinks.iter().find(|o| o.name == sink.name)?;
+                (dt > 0.0).then_some((dt, sink_then.clone(), s.video_bytes + s.audio_bytes))
+            };
+            sink.bitrate_kbps = match previous.and_then(earlier) {
+                Some((dt, then, _)) => kbps(sink.bytes, then.bytes, dt),
+                None if elapsed > 0.0 => kbps(sink.bytes, 0, elapsed),
+                None => 0.0,
+            };
+            sink.uplink = None;
+            let Some((dt, then, encoded_then)) = window.and_then(earlier) else {
+                continue;
+            };
+            let (sent, needed) = (
+                kbps(sink.bytes, then.bytes, dt),
+                kbps(encoded, encoded_then, dt),
+            );
+            let live = sink
+                .destination
+                .as_ref()
+                .is_some_and(|d| d.state == streamwerk_outputs::DestinationState::Live);
+            if live && sink.dropped > then.dropped && sent < 0.9 * needed {
+                sink.uplink = Some(format!(
+                    "uplink to {} carries ~{:.1} Mbit/s, the stream needs {:.1}: lower the bitrate",
+                    sink.name,
+                    sent / 1000.0,
+                    needed / 1000.0
+                ));
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 //! with the program's continuous timestamps. Its state is published for stats and the UI.
 
 use crate::rtmp::RtmpPublisher;
-use crate::{mask_url, Muxer, OutputError, SinkFeed, SinkStats};
+use crate::{mask_url, KeyframeRequest, Muxer, OutputError, SinkFeed, SinkStats};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
@@ -20,8 +20,16 @@ const DESTINATION_QUEUE: usize = 400;
 pub const CONGESTION_BUDGET: Duration = Duration::from_millis(800);
 /// A network read or write that blocks longer than this fails.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
-/// A server that ends this many sessions in a row before accepting any media is rejecting us.
+/// A server that ends this many sessions in a row before accepting any media is rejecting us,
+/// unless the destination has been on air: see [`RETRIES_AFTER_LIVE`].
 const REJECTIONS_BEFORE_GIVING_UP: u32 = 3;
+/// Failed attempts in a row after which a destination that has been on air gives up, as
+/// OBS does (25). After an abrupt drop a server keeps the dead publisher until its own
+/// timeout notices (nginx-rtmp: 60 s; platforms a minute or two) and answers the new one
+/// that the stream name is taken. With the backoff (2 s x1.5 up to 60 s) 25 attempts span
+/// about 18 minutes, many times the longest such timeout. Refused connections (the server
+/// is down) do not count, as before.
+const RETRIES_AFTER_LIVE: u32 = 25;
 
 /// How long to wait between reconnection attempts. OBS starts at 2 s and grows x1.5.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -221,9 +229,11 @@ fn muxer_for(spec: &DestinationSpec) -> Result<Option<FfmpegOutput>, OutputError
 }
 
 /// Starts a destination's thread; it connects at once, in parallel with the others.
+/// `keyframes` is raised when a reconnection is accepted, so viewers get pictures at once.
 pub fn start_destination(
     spec: DestinationSpec,
     streams: &[StreamInfo],
+    keyframes: KeyframeRequest,
 ) -> Result<Destination, OutputError> {
     crate::validate_url(&spec.url)?;
     muxer_for(&spec)?;
@@ -242,7 +252,7 @@ pub fn start_destination(
     let (stats, thread_status) = (feed.stats.clone(), status.clone());
     let thread = std::thread::Builder::new()
         .name(format!("sink-{}", spec.name))
-        .spawn(move || run(&spec, &streams, &rx, &stats, &thread_status))
+        .spawn(move || run(&spec, &streams, &rx, &stats, &thread_status, &keyframes))
         .expect("spawning a thread");
     Ok(Destination {
         feed,
@@ -259,22 +269,34 @@ enum Ended {
     Failed { error: String, accepted: bool },
 }
 
+/// The server still holds the previous session's stream name: nginx-rtmp answers
+/// `NetStream.Publish.BadName`, others say the stream is already publishing or in use.
+fn name_in_use(error: &str) -> bool {
+    let e = error.to_ascii_lowercase();
+    ["badname", "already publishing", "in use", "already exists"]
+        .iter()
+        .any(|n| e.contains(n))
+}
+
 fn run(
     spec: &DestinationSpec,
     streams: &[StreamInfo],
     rx: &Receiver<Arc<EncodedPacket>>,
     stats: &SinkStats,
     status: &DestinationStatus,
+    keyframes: &KeyframeRequest,
 ) -> Result<(), OutputError> {
     let mut attempt = 0u32;
     let mut rejections = 0u32;
+    // Once media has gone out, the key and URL are known good: failures are an outage.
+    let mut been_live = false;
     // The first session takes the program from its start; later ones wait for a keyframe.
     let mut first = true;
     loop {
         if first {
             status.set(&spec.name, DestinationState::Connecting);
         }
-        let outcome = session(spec, streams, rx, stats, status, first);
+        let outcome = session(spec, streams, rx, stats, status, first, keyframes);
         first = false;
         let (ended, accepted_any) = match outcome {
             Ok(Ended::Finished) => {
@@ -289,17 +311,29 @@ fn run(
         // A server that is down refuses the connection: retry for as long as it takes. One
         // that answers and then drops us before taking media is rejecting the stream.
         if accepted_any {
+            been_live = true;
             rejections = 0;
             attempt = 0;
         } else if !ended.to_ascii_lowercase().contains("refused") {
             rejections += 1;
         }
         let untrusted = ended.contains("certificate");
-        if untrusted || rejections >= REJECTIONS_BEFORE_GIVING_UP {
+        let gave_up = if been_live {
+            rejections >= RETRIES_AFTER_LIVE
+        } else {
+            rejections >= REJECTIONS_BEFORE_GIVING_UP
+        };
+        if untrusted || gave_up {
             let error = if untrusted {
                 format!(
                     "{}: the server's TLS certificate is not trusted ({ended}); if the server is yours, \
                      trust its CA with --ca-file",
+                    mask_url(&spec.url)
+                )
+            } else if been_live {
+                format!(
+                    "{}: off air after {rejections} failed reconnections in a row ({ended}); \
+                     check the platform's status, then press Reconnect or go live again",
                     mask_url(&spec.url)
                 )
             } else {
@@ -318,6 +352,14 @@ fn run(
             }
             return Ok(());
         }
+        // Said apart from a wrong key: the name is only held by our own dead connection.
+        let ended = if been_live && name_in_use(&ended) {
+            format!(
+                "the stream name is still in use by the previous connection; retrying ({ended})"
+            )
+        } else {
+            ended
+        };
         *stats.error.lock().unwrap() = Some(format!("{}: {ended}", mask_url(&spec.url)));
         attempt += 1;
         status.reconnects.fetch_add(1, Relaxed);
@@ -352,6 +394,7 @@ fn session(
     stats: &SinkStats,
     status: &DestinationStatus,
     first: bool,
+    keyframes: &KeyframeRequest,
 ) -> Result<Ended, OutputError> {
     let mut connection = match Connection::open(spec, streams) {
         Ok(c) => c,
@@ -362,6 +405,9 @@ fn session(
             })
         }
     };
+    if !first {
+        keyframes.request();
+    }
     *stats.error.lock().unwrap() = None;
     status.set(&spec.name, DestinationState::Live);
     let mut started = first;
@@ -448,6 +494,18 @@ fn jitter_unit() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_name_held_by_the_dead_session_is_told_apart() {
+        assert!(name_in_use(
+            "the server answered NetStream.Publish.BadName after the request to publish"
+        ));
+        assert!(name_in_use("Stream is already publishing"));
+        assert!(!name_in_use(
+            "the server answered NetStream.Publish.Rejected after the request to publish"
+        ));
+        assert!(!name_in_use("Connection refused (os error 111)"));
+    }
 
     #[test]
     fn backoff_grows_by_the_factor_up_to_the_cap_with_bounded_jitter() {

@@ -40,6 +40,7 @@ impl SinkStats {
             error: self.error.lock().unwrap().clone(),
             bitrate_kbps: 0.0,
             destination: None,
+            uplink: None,
         }
     }
 }
@@ -55,6 +56,9 @@ pub struct SinkStatsSnapshot {
     pub bitrate_kbps: f64,
     /// Destinations only: connection state, reconnections so far, seconds live.
     pub destination: Option<DestinationSnapshot>,
+    /// Set while a destination drops packets because its link carries less than the stream
+    /// needs: the measured throughput against the stream's bitrate, and the fix.
+    pub uplink: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ts_rs::TS)]
@@ -62,6 +66,23 @@ pub struct DestinationSnapshot {
     pub state: crate::DestinationState,
     pub reconnects: u64,
     pub uptime_s: f64,
+}
+
+/// A flag a sink raises when it needs a keyframe now (it joined a running session, or its
+/// server accepted it again after an outage); the video encoder takes it before each frame.
+/// Without it a sink waits for the next scheduled keyframe, up to a keyframe interval.
+#[derive(Debug, Clone, Default)]
+pub struct KeyframeRequest(Arc<AtomicBool>);
+
+impl KeyframeRequest {
+    pub fn request(&self) {
+        self.0.store(true, Relaxed);
+    }
+
+    /// True once after each request (of any number of sinks): the next frame is a keyframe.
+    pub fn take(&self) -> bool {
+        self.0.swap(false, Relaxed)
+    }
 }
 
 /// The fan-out's end of one sink's queue.
@@ -74,6 +95,12 @@ pub struct SinkFeed {
     /// Until its first keyframe a sink gets nothing: it joined a running stream.
     joined: AtomicBool,
     waiting_for_key: AtomicBool,
+    /// Program time (ms) of the last packet put in the queue. A sink whose `written_ms` has
+    /// reached it has nothing left to write and is not behind, however old that time is.
+    queued_ms: AtomicI64,
+    /// Program time (ms) of the first packet offered after the sink last had nothing left to
+    /// write: its lag counts from there or from its last written packet, the later.
+    resumed_ms: AtomicI64,
     pub stats: Arc<SinkStats>,
 }
 
@@ -91,6 +118,8 @@ impl SinkFeed {
             tx,
             joined: AtomicBool::new(false),
             waiting_for_key: AtomicBool::new(false),
+            queued_ms: AtomicI64::new(i64::MIN),
+            resumed_ms: AtomicI64::new(i64::MIN),
             stats: Arc::default(),
         };
         (feed, rx)
@@ -117,14 +146,26 @@ impl SinkFeed {
                 return;
             }
         }
+        // Behind: still writing packets given long ago. A sink that has written all it was
+        // given (its packets were being dropped, or it waited for a keyframe) is caught up,
+        // however old its last packet: else it could never be given anything again.
         let written = self.stats.written_ms.load(Relaxed);
-        if written != i64::MIN && packet.time_ms() - written > self.budget_ms {
-            self.waiting_for_key.store(true, Relaxed);
-            self.stats.dropped.fetch_add(1, Relaxed);
-            return;
+        if written != i64::MIN {
+            if written >= self.queued_ms.load(Relaxed) {
+                self.resumed_ms.store(packet.time_ms(), Relaxed);
+            }
+            let since = written.max(self.resumed_ms.load(Relaxed));
+            if packet.time_ms() - since > self.budget_ms {
+                self.waiting_for_key.store(true, Relaxed);
+                self.stats.dropped.fetch_add(1, Relaxed);
+                return;
+            }
         }
         match self.tx.try_send(Arc::clone(packet)) {
-            Ok(()) => {}
+            Ok(()) => {
+                // In queue order, as the sink writes them: equal once it wrote this one.
+                self.queued_ms.store(packet.time_ms(), Relaxed);
+            }
             Err(TrySendError::Full(_)) => {
                 self.waiting_for_key.store(true, Relaxed);
                 self.stats.dropped.fetch_add(1, Relaxed);
@@ -148,6 +189,7 @@ const HOLD_AUDIO: usize = 4;
 pub struct FanOut {
     feeds: RwLock<Vec<SinkFeed>>,
     held_audio: Mutex<Vec<Arc<EncodedPacket>>>,
+    keyframes: KeyframeRequest,
 }
 
 impl FanOut {
@@ -155,7 +197,13 @@ impl FanOut {
         FanOut {
             feeds: RwLock::new(feeds),
             held_audio: Mutex::new(Vec::with_capacity(HOLD_AUDIO)),
+            keyframes: KeyframeRequest::default(),
         }
+    }
+
+    /// The flag the video encoder reads; sinks raise it to start at once.
+    pub fn keyframes(&self) -> KeyframeRequest {
+        self.keyframes.clone()
     }
 
     pub fn publish(&self, packet: EncodedPacket) {
@@ -172,9 +220,10 @@ impl FanOut {
         held.clear();
     }
 
-    /// Adds a sink; it starts at the next keyframe.
+    /// Adds a sink; it starts at the next keyframe, which it asks the encoder for.
     pub fn add(&self, feed: SinkFeed) {
         self.feeds.write().unwrap().push(feed);
+        self.keyframes.request();
     }
 
     /// Removes the sink named `name`: its queue closes, so its thread writes what is queued
@@ -295,14 +344,35 @@ mod tests {
         let fanout = FanOut::new(vec![feed]);
         let at = |ms: i64, key: bool| packet_at(StreamKind::Video, key, ms * 30 / 1000);
         fanout.publish(at(0, true));
-        stats.written_ms.store(0, Relaxed); // the sink is stuck writing the packet at 0 ms
+        fanout.publish(at(100, false));
+        stats.written_ms.store(0, Relaxed); // the sink is stuck writing the packet at 100 ms
         fanout.publish(at(500, false)); // 500 ms behind: queued
         fanout.publish(at(1000, false)); // 1 s behind: dropped
-        stats.written_ms.store(900, Relaxed); // it caught up
+        stats.written_ms.store(500, Relaxed); // it caught up
         fanout.publish(at(1100, false)); // still waiting for a keyframe: dropped
         fanout.publish(at(1200, true)); // resumes here
         assert_eq!(stats.dropped.load(Relaxed), 2);
-        assert_eq!(drain(&rx).len(), 3);
+        assert_eq!(drain(&rx).len(), 4);
+    }
+
+    #[test]
+    fn a_sink_that_wrote_everything_it_was_given_is_not_behind() {
+        let (feed, rx) = SinkFeed::new("recovered", 100, std::time::Duration::from_millis(800));
+        let stats = feed.stats.clone();
+        let fanout = FanOut::new(vec![feed]);
+        let at = |ms: i64, key: bool| packet_at(StreamKind::Video, key, ms * 30 / 1000);
+        fanout.publish(at(0, true));
+        fanout.publish(at(100, false));
+        stats.written_ms.store(0, Relaxed); // stuck on the packet at 100 ms (a link went down)
+        fanout.publish(at(1000, false)); // dropped: 1 s behind with a packet unwritten
+        assert_eq!(drain(&rx).len(), 2);
+        // The link came back; everything given has been written. The next keyframe, a minute
+        // of program time later, goes out, and what follows it.
+        stats.written_ms.store(100, Relaxed);
+        fanout.publish(at(60_000, true));
+        fanout.publish(at(60_100, false));
+        assert_eq!(drain(&rx).len(), 2);
+        assert_eq!(stats.dropped.load(Relaxed), 1);
     }
 
     #[test]

@@ -15,7 +15,9 @@ mod url_check;
 pub use destination::{
     start_destination, Backoff, Destination, DestinationSpec, DestinationState, DestinationStatus,
 };
-pub use fanout::{DestinationSnapshot, FanOut, SinkFeed, SinkStats, SinkStatsSnapshot};
+pub use fanout::{
+    DestinationSnapshot, FanOut, KeyframeRequest, SinkFeed, SinkStats, SinkStatsSnapshot,
+};
 pub use muxer::Muxer;
 pub use recording::{start_recording, Recording};
 pub use remux::{remux, RemuxSummary};
