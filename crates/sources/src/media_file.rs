@@ -417,22 +417,23 @@ impl Decoding {
         let (has_video, has_audio) = (video.is_some(), audio.is_some());
         loop {
             let Some((want_video, want_audio)) = wait_for(shared, |q| {
-                let w = wants(shared, q, has_video, has_audio);
+                let w = (
+                    has_video && Half::Video.wants(shared, q),
+                    has_audio && Half::Audio.wants(shared, q),
+                );
                 (w.0 || w.1).then_some(w)
             }) else {
                 return Ok((video_end, audio_end));
             };
             if let Some(v) = video.as_mut().filter(|_| want_video) {
-                if let Some(packet) = pending.video() {
-                    let _ = v.decoder.send_packet(&packet);
-                    video_end = video_end.max(v.drain(shared, offset)?);
+                if let Some(packet) = pending.pop(Half::Video) {
+                    video_end = video_end.max(v.decode(&packet, shared, offset)?);
                     continue;
                 }
             }
             if let Some(a) = audio.as_mut().filter(|_| want_audio) {
-                if let Some(packet) = pending.audio() {
-                    let _ = a.decoder.send_packet(&packet);
-                    audio_end = audio_end.max(a.drain(shared, offset)?);
+                if let Some(packet) = pending.pop(Half::Audio) {
+                    audio_end = audio_end.max(a.decode(&packet, shared, offset)?);
                     continue;
                 }
             }
@@ -459,37 +460,82 @@ impl Decoding {
         // The end of the file: what is held is decoded as room frees up, then each decoder
         // gives what it still holds.
         if let Some(v) = video {
-            while let Some(packet) = pending.video() {
-                if wait_for(shared, |q| wants(shared, q, true, false).0.then_some(())).is_none() {
-                    return Ok((video_end, audio_end));
-                }
-                let _ = v.decoder.send_packet(&packet);
-                video_end = video_end.max(v.drain(shared, offset)?);
+            match finish_half(v, Half::Video, &mut pending, shared, offset)? {
+                Some(end) => video_end = video_end.max(end),
+                None => return Ok((video_end, audio_end)),
             }
-            let _ = v.decoder.send_eof();
-            video_end = video_end.max(v.drain(shared, offset)?);
-            v.decoder.flush();
         }
         if let Some(a) = audio {
-            while let Some(packet) = pending.audio() {
-                if wait_for(shared, |q| wants(shared, q, false, true).1.then_some(())).is_none() {
-                    return Ok((video_end, audio_end));
-                }
-                let _ = a.decoder.send_packet(&packet);
-                audio_end = audio_end.max(a.drain(shared, offset)?);
+            match finish_half(a, Half::Audio, &mut pending, shared, offset)? {
+                Some(end) => audio_end = audio_end.max(end),
+                None => return Ok((video_end, audio_end)),
             }
-            let _ = a.decoder.send_eof();
-            audio_end = audio_end.max(a.drain(shared, offset)?);
-            a.decoder.flush();
         }
         Ok((video_end, audio_end))
     }
+}
+
+/// What the decode loop needs of either half's decoder.
+trait HalfDecoder {
+    fn codec(&mut self) -> &mut ffmpeg::decoder::Opened;
+
+    /// Moves what the decoder has decoded into the half's queue; returns the latest end time.
+    fn drain(&mut self, shared: &Shared, offset: f64) -> Result<f64, String>;
+
+    /// Decodes one packet into the half's queue; returns the latest end time it reached.
+    fn decode(
+        &mut self,
+        packet: &ffmpeg::Packet,
+        shared: &Shared,
+        offset: f64,
+    ) -> Result<f64, String> {
+        let _ = self.codec().send_packet(packet);
+        self.drain(shared, offset)
+    }
+
+    /// Gives what the decoder still holds and readies it for the next pass.
+    fn finish(&mut self, shared: &Shared, offset: f64) -> Result<f64, String> {
+        let _ = self.codec().send_eof();
+        let end = self.drain(shared, offset);
+        self.codec().flush();
+        end
+    }
+}
+
+/// At the end of the file: decodes what is held for `half` as its queue frees up, then what
+/// its decoder still holds. Returns the half's end time, or None once stopped.
+fn finish_half(
+    decoder: &mut impl HalfDecoder,
+    half: Half,
+    pending: &mut Pending,
+    shared: &Shared,
+    offset: f64,
+) -> Result<Option<f64>, String> {
+    let mut end = 0f64;
+    while let Some(packet) = pending.pop(half) {
+        if wait_for(shared, |q| half.wants(shared, q).then_some(())).is_none() {
+            return Ok(None);
+        }
+        end = end.max(decoder.decode(&packet, shared, offset)?);
+    }
+    Ok(Some(end.max(decoder.finish(shared, offset)?)))
 }
 
 #[derive(Clone, Copy)]
 enum Half {
     Video,
     Audio,
+}
+
+impl Half {
+    /// The half is still played and its queue is short of its lead. (Whether the file has
+    /// the half at all is the caller's to check.)
+    fn wants(self, shared: &Shared, queues: &Queues) -> bool {
+        match self {
+            Half::Video => !shared.video_gone.load(Relaxed) && queues.video.len() < VIDEO_AHEAD,
+            Half::Audio => !shared.audio_gone.load(Relaxed) && queues.audio[0].len() < AUDIO_AHEAD,
+        }
+    }
 }
 
 /// Compressed packets read from the file and not yet decoded, per half.
@@ -519,14 +565,6 @@ impl Pending {
         Some(packet)
     }
 
-    fn video(&mut self) -> Option<ffmpeg::Packet> {
-        self.pop(Half::Video)
-    }
-
-    fn audio(&mut self) -> Option<ffmpeg::Packet> {
-        self.pop(Half::Audio)
-    }
-
     fn drop_oldest(&mut self, half: Half) {
         if self.pop(half).is_none() {
             let other = match half {
@@ -536,15 +574,6 @@ impl Pending {
             self.pop(other);
         }
     }
-}
-
-/// Whether the picture and the sound queues want more: the half exists, is still played,
-/// and is short of its lead.
-fn wants(shared: &Shared, queues: &Queues, has_video: bool, has_audio: bool) -> (bool, bool) {
-    (
-        has_video && !shared.video_gone.load(Relaxed) && queues.video.len() < VIDEO_AHEAD,
-        has_audio && !shared.audio_gone.load(Relaxed) && queues.audio[0].len() < AUDIO_AHEAD,
-    )
 }
 
 fn seconds_to_samples(seconds: f64) -> i64 {
@@ -588,7 +617,11 @@ fn wait_for<T>(shared: &Shared, ready: impl Fn(&Queues) -> Option<T>) -> Option<
     }
 }
 
-impl VideoDecoding {
+impl HalfDecoder for VideoDecoding {
+    fn codec(&mut self) -> &mut ffmpeg::decoder::Opened {
+        &mut self.decoder
+    }
+
     /// Moves every picture the decoder has into the queue; returns the latest end time.
     fn drain(&mut self, shared: &Shared, offset: f64) -> Result<f64, String> {
         let mut end = 0f64;
@@ -652,7 +685,11 @@ impl VideoDecoding {
     }
 }
 
-impl AudioDecoding {
+impl HalfDecoder for AudioDecoding {
+    fn codec(&mut self) -> &mut ffmpeg::decoder::Opened {
+        &mut self.decoder
+    }
+
     /// Moves every decoded block into the queue at 48 kHz; returns the latest end time.
     fn drain(&mut self, shared: &Shared, offset: f64) -> Result<f64, String> {
         let mut end = 0f64;
