@@ -140,6 +140,19 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
         "the stream key never reaches the page"
     );
 
+    // Live, the destination's line showed what it sent (the demo at 4500 kbps), and its graph
+    // drew the sent bitrate; a loopback link carries it, so no uplink warning.
+    let health = &result["destinationHealth"];
+    let text = health["text"].as_str().unwrap();
+    let kbps: f64 = text
+        .split(" · ")
+        .find_map(|p| p.strip_suffix(" kbps"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no bitrate in `{text}`"));
+    assert!((3000.0..7000.0).contains(&kbps), "{health}");
+    assert!(health["graphInk"].as_u64().unwrap() >= 3, "{health}");
+    assert!(health["uplink"].is_null(), "{health}");
+
     // The mixer's meter read the demo's -24 dBFS tone; muting it silenced the master.
     let tone = result["tonePeak"].as_f64().unwrap();
     assert!((tone + 24.0).abs() <= 1.0, "tone meter {tone} dBFS");

@@ -168,6 +168,20 @@ await page.click("#add-destination button");
 await page.waitForFunction(() => window.streamwerk.state.profile.destinations.some((d) => d.name === "Local"));
 await page.click("#go-live");
 await page.waitForFunction(() => document.querySelector("[data-destination='Local'] .state")?.textContent?.startsWith("live"), null, { timeout: 15000 });
+// Its line shows the bitrate it really sends, and the graph beside it draws that line.
+await page.waitForFunction(() => {
+  const text = document.querySelector("[data-destination='Local'] .state")?.textContent ?? "";
+  return Number(/· (\d+) kbps/.exec(text)?.[1] ?? 0) > 500;
+}, null, { timeout: 10000 });
+await page.waitForTimeout(4000);
+const destinationHealth = await page.evaluate(() => {
+  const line = document.querySelector("[data-destination='Local']");
+  const c = line.querySelector("canvas.health");
+  const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  let ink = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i + 1] > 150 && d[i] < 120 && d[i + 3] > 0) ink++;
+  return { text: line.querySelector(".state").textContent, graphInk: ink, uplink: line.querySelector(".uplink")?.textContent ?? null };
+});
 await shot("studio-live.png");
 const keyShown = (await page.content()).includes("studio-e2e-key");
 /// Records for `ms` with the Record button and returns the file.
@@ -224,6 +238,6 @@ await page.waitForFunction((p) => window.streamwerk.state.collection_path === p,
 const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
-console.log(JSON.stringify({ before, after, crop, recording, keyShown, distinct, tonePeak, mutedMaster, moved, undoneBack,
+console.log(JSON.stringify({ before, after, crop, recording, keyShown, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
   previewStats, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();
