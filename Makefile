@@ -12,14 +12,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The desktop app: WebKitGTK to build it, Xvfb and WebKitWebDriver to test it headless.
 # The studio's preview: libjpeg-turbo encodes each program frame for the UI.
 # Sound capture: ALSA headers for cpal; a user-space PulseAudio with a null sink is the tests'
-# sound card, reached through ALSA's pulse plugin.
+# sound card, reached through ALSA's pulse plugin. iproute2: the outage tests put an ingest in a
+# network namespace behind a veth link (ip netns, tc), which needs root, as CI runs.
 APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev \
 	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
 	libturbojpeg0-dev mold \
 	libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils \
 	nginx libnginx-mod-rtmp stunnel4 openssl chromium \
 	build-essential libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev \
-	xvfb xauth webkit2gtk-driver
+	xvfb xauth webkit2gtk-driver iproute2
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
 .PHONY: run test deps ui build bench
@@ -55,6 +56,7 @@ build: deps ui
 bench: build
 	cargo bench -p streamwerk-engine
 	python3 tools/bench_pipeline.py --rounds 3
+	python3 tools/soak.py --minutes 30
 	cd ui && xvfb-run -a -s "-screen 0 1600x1000x24" node bench/preview.mjs \
 		$(abspath $(TARGET_DIR))/release/streamwerk $(abspath $(TARGET_DIR))/release/streamwerk-studio \
 		../assets/scenes/demo.json 10

@@ -198,7 +198,10 @@ fn a_destination_whose_link_cannot_carry_the_stream_says_so() {
     assert!((1.5..=3.3).contains(&carries), "{warning}");
     assert!((4.0..=5.5).contains(&needs), "{warning}");
     assert!(warning.contains("lower the bitrate"), "{warning}");
-    let said = format!("uplink to {}", sink(&lines[0], weak)["name"].as_str().unwrap());
+    let said = format!(
+        "uplink to {}",
+        sink(&lines[0], weak)["name"].as_str().unwrap()
+    );
     assert!(
         stderr(&out).contains(&said),
         "said on the command line too: {}",
