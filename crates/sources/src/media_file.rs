@@ -382,7 +382,7 @@ impl Decoding {
     /// samples; Opus and MP3 likewise): what runs on for less than 50 ms is the codec's, not
     /// the file's, and is cut. Sound alone plays to its last sample.
     fn pass_length(&self, shared: &Shared, video_end: f64, audio_end: f64) -> f64 {
-        if self.video.is_none() || shared.video_gone.load(Relaxed) {
+        if self.video.is_none() || Half::Video.gone(shared) {
             return audio_end - shared.start_s;
         }
         let end = if audio_end > video_end + 0.05 {
@@ -448,11 +448,9 @@ impl Decoding {
                 break;
             };
             let index = stream.index();
-            if video.as_ref().is_some_and(|v| v.stream == index) && !shared.video_gone.load(Relaxed)
-            {
+            if video.as_ref().is_some_and(|v| v.stream == index) && !Half::Video.gone(shared) {
                 pending.push(Half::Video, packet);
-            } else if audio.as_ref().is_some_and(|a| a.stream == index)
-                && !shared.audio_gone.load(Relaxed)
+            } else if audio.as_ref().is_some_and(|a| a.stream == index) && !Half::Audio.gone(shared)
             {
                 pending.push(Half::Audio, packet);
             }
@@ -513,10 +511,15 @@ fn finish_half(
 ) -> Result<Option<f64>, String> {
     let mut end = 0f64;
     while let Some(packet) = pending.pop(half) {
-        if wait_for(shared, |q| half.wants(shared, q).then_some(())).is_none() {
+        // A half nobody plays any more (its source left the scene) takes nothing: what is
+        // held for it is dropped rather than waited on.
+        let ready = |q: &Queues| (half.gone(shared) || half.wants(shared, q)).then_some(());
+        if wait_for(shared, ready).is_none() {
             return Ok(None);
         }
-        end = end.max(decoder.decode(&packet, shared, offset)?);
+        if !half.gone(shared) {
+            end = end.max(decoder.decode(&packet, shared, offset)?);
+        }
     }
     Ok(Some(end.max(decoder.finish(shared, offset)?)))
 }
@@ -528,13 +531,22 @@ enum Half {
 }
 
 impl Half {
+    /// Its source half was dropped: nothing plays it any more.
+    fn gone(self, shared: &Shared) -> bool {
+        match self {
+            Half::Video => shared.video_gone.load(Relaxed),
+            Half::Audio => shared.audio_gone.load(Relaxed),
+        }
+    }
+
     /// The half is still played and its queue is short of its lead. (Whether the file has
     /// the half at all is the caller's to check.)
     fn wants(self, shared: &Shared, queues: &Queues) -> bool {
-        match self {
-            Half::Video => !shared.video_gone.load(Relaxed) && queues.video.len() < VIDEO_AHEAD,
-            Half::Audio => !shared.audio_gone.load(Relaxed) && queues.audio[0].len() < AUDIO_AHEAD,
-        }
+        !self.gone(shared)
+            && match self {
+                Half::Video => queues.video.len() < VIDEO_AHEAD,
+                Half::Audio => queues.audio[0].len() < AUDIO_AHEAD,
+            }
     }
 }
 
