@@ -113,29 +113,32 @@ impl StatsSnapshot {
     pub fn rate_sinks(&mut self, previous: Option<&StatsSnapshot>, window: Option<&StatsSnapshot>) {
         let (elapsed, encoded) = (self.elapsed_s, self.video_bytes + self.audio_bytes);
         for sink in &mut self.sinks {
+            // (seconds since, the sink's bytes and drops then, bytes encoded then)
             let earlier = |s: &StatsSnapshot| {
                 let dt = elapsed - s.elapsed_s;
-                let sink_then = s.sinks.iter().find(|o| o.name == sink.name)?;
-                (dt > 0.0).then_some((dt, sink_then.clone(), s.video_bytes + s.audio_bytes))
+                let then = s.sinks.iter().find(|o| o.name == sink.name)?;
+                let encoded_then = s.video_bytes + s.audio_bytes;
+                (dt > 0.0).then_some((dt, then.bytes, then.dropped, encoded_then))
             };
             sink.bitrate_kbps = match previous.and_then(earlier) {
-                Some((dt, then, _)) => kbps(sink.bytes, then.bytes, dt),
+                Some((dt, bytes_then, ..)) => kbps(sink.bytes, bytes_then, dt),
                 None if elapsed > 0.0 => kbps(sink.bytes, 0, elapsed),
                 None => 0.0,
             };
             sink.uplink = None;
-            let Some((dt, then, encoded_then)) = window.and_then(earlier) else {
+            let Some((dt, bytes_then, dropped_then, encoded_then)) = window.and_then(earlier)
+            else {
                 continue;
             };
             let (sent, needed) = (
-                kbps(sink.bytes, then.bytes, dt),
+                kbps(sink.bytes, bytes_then, dt),
                 kbps(encoded, encoded_then, dt),
             );
             let live = sink
                 .destination
                 .as_ref()
                 .is_some_and(|d| d.state == streamwerk_outputs::DestinationState::Live);
-            if live && sink.dropped > then.dropped && sent < 0.9 * needed {
+            if live && sink.dropped > dropped_then && sent < 0.9 * needed {
                 sink.uplink = Some(format!(
                     "uplink to {} carries ~{:.1} Mbit/s, the stream needs {:.1}: lower the bitrate",
                     sink.name,
