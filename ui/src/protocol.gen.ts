@@ -86,7 +86,12 @@ bitrate_kbps: number, sinks: Array<SinkStatsSnapshot>,
  */
 meters: Meters | null, };
 
-export type SinkStatsSnapshot = { name: string, packets: number, bytes: number, dropped: number, error: string | null, 
+export type SinkStatsSnapshot = { name: string, packets: number, 
+/**
+ * Bytes the sink wrote that left the machine (for RTMP on Linux and macOS: not counting
+ * what still waits in the socket's send buffer).
+ */
+bytes: number, dropped: number, error: string | null, 
 /**
  * Sent bitrate since the previous snapshot.
  */

@@ -169,6 +169,14 @@ impl Connection {
         }
     }
 
+    /// Written bytes the network has not taken yet; FFmpeg's protocols do not say (0).
+    fn unsent(&self) -> u64 {
+        match self {
+            Connection::Rtmp(publisher) => publisher.unsent(),
+            Connection::Ffmpeg(_) => 0,
+        }
+    }
+
     fn finish(self) -> Result<(), OutputError> {
         match self {
             Connection::Rtmp(publisher) => publisher.finish(),
@@ -436,7 +444,9 @@ fn session(
         stats.written_ms.store(packet.time_ms(), Relaxed);
         stats.packets.fetch_add(1, Relaxed);
         stats.bytes.fetch_add(packet.size() as u64, Relaxed);
+        stats.unsent.store(connection.unsent(), Relaxed);
     }
+    stats.unsent.store(0, Relaxed);
     connection.finish()?;
     Ok(Ended::Finished)
 }

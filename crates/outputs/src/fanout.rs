@@ -9,6 +9,10 @@ use streamwerk_encode::{EncodedPacket, StreamKind};
 pub struct SinkStats {
     pub packets: AtomicU64,
     pub bytes: AtomicU64,
+    /// Of `bytes`, how many still sat in the socket's send buffer after the last write: a full
+    /// buffer (1 MiB for RTMP) would otherwise read as ~0.8 Mbit/s more than a weak link
+    /// carries over a 10 s window.
+    pub unsent: AtomicU64,
     /// Packets the fan-out dropped because this sink's queue was full (or it was waiting for a
     /// keyframe after such a drop).
     pub dropped: AtomicU64,
@@ -23,6 +27,7 @@ impl Default for SinkStats {
         SinkStats {
             packets: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
+            unsent: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             error: Mutex::new(None),
             written_ms: AtomicI64::new(i64::MIN),
@@ -35,7 +40,10 @@ impl SinkStats {
         SinkStatsSnapshot {
             name: name.to_string(),
             packets: self.packets.load(Relaxed),
-            bytes: self.bytes.load(Relaxed),
+            bytes: self
+                .bytes
+                .load(Relaxed)
+                .saturating_sub(self.unsent.load(Relaxed)),
             dropped: self.dropped.load(Relaxed),
             error: self.error.lock().unwrap().clone(),
             bitrate_kbps: 0.0,
@@ -49,6 +57,8 @@ impl SinkStats {
 pub struct SinkStatsSnapshot {
     pub name: String,
     pub packets: u64,
+    /// Bytes the sink wrote that left the machine (for RTMP on Linux and macOS: not counting
+    /// what still waits in the socket's send buffer).
     pub bytes: u64,
     pub dropped: u64,
     pub error: Option<String>,

@@ -263,6 +263,13 @@ impl RtmpPublisher {
             .map_err(|reason| self.error(reason))
     }
 
+    /// Bytes written to the socket that the network has not taken yet (still queued or not
+    /// yet acknowledged), so a rate counts what the link carried rather than what filled the
+    /// send buffer. 0 where the platform does not say (Windows).
+    pub fn unsent(&self) -> u64 {
+        unsent_bytes(&self.socket)
+    }
+
     fn error(&self, reason: String) -> OutputError {
         OutputError::Network {
             target: self.label.clone(),
@@ -430,6 +437,46 @@ impl RtmpPublisher {
 }
 
 /// The tag body as the `Bytes` rml_rtmp takes; it is chunked into a new buffer at once.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn unsent_bytes(socket: &TcpStream) -> u64 {
+    use std::os::fd::AsRawFd;
+    let mut queued: libc::c_int = 0;
+    // SAFETY: TIOCOUTQ (SIOCOUTQ) writes one int through the pointer, which outlives the call.
+    let ok = unsafe { libc::ioctl(socket.as_raw_fd(), libc::TIOCOUTQ, &mut queued) } == 0;
+    if ok {
+        queued.max(0) as u64
+    } else {
+        0
+    }
+}
+
+#[cfg(target_vendor = "apple")]
+fn unsent_bytes(socket: &TcpStream) -> u64 {
+    use std::os::fd::AsRawFd;
+    let mut queued: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: SO_NWRITE writes at most `len` bytes into `queued`, which outlives the call.
+    let ok = unsafe {
+        libc::getsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_NWRITE,
+            (&mut queued as *mut libc::c_int).cast(),
+            &mut len,
+        )
+    } == 0;
+    if ok {
+        queued.max(0) as u64
+    } else {
+        0
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn unsent_bytes(_socket: &TcpStream) -> u64 {
+    0
+}
+
 fn body(tag: &[u8]) -> Bytes {
     Bytes::copy_from_slice(tag)
 }
