@@ -1,5 +1,6 @@
-//! Premultiplied "over" on rows of RGBA8, in 16-bit lanes with no branches so the compiler
-//! vectorises it; on x86-64 an AVX2 build of the same loop is chosen at run time.
+//! Premultiplied "over" on rows of RGBA8 and of single YUV planes, in 16-bit lanes with no
+//! branches so the compiler vectorises it; on x86-64 an AVX2 build of the same loop is chosen
+//! at run time.
 
 /// x / 255 rounded, exact for x ≤ 255 x 255, in 16 bits.
 #[inline(always)]
@@ -26,6 +27,30 @@ fn over_faded_body(dst: &mut [u8], src: &[u8], opacity: u16) {
             d[c] = (div255(s[c] as u16 * opacity) + div255(d[c] as u16 * inv)) as u8;
         }
     }
+}
+
+#[inline(always)]
+fn over_plane_body(dst: &mut [u8], premultiplied: &[u8], alpha: &[u8]) {
+    for ((d, &p), &a) in dst.iter_mut().zip(premultiplied).zip(alpha) {
+        *d = (p as u16 + div255(*d as u16 * (255 - a as u16))).min(255) as u8;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn over_plane_avx2(dst: &mut [u8], premultiplied: &[u8], alpha: &[u8]) {
+    over_plane_body(dst, premultiplied, alpha)
+}
+
+/// One plane of premultiplied YUV with its alpha over a row of that plane:
+/// dst = premultiplied + dst x (1 - alpha).
+pub fn over_plane(dst: &mut [u8], premultiplied: &[u8], alpha: &[u8]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { over_plane_avx2(dst, premultiplied, alpha) };
+    }
+    over_plane_body(dst, premultiplied, alpha)
 }
 
 #[cfg(target_arch = "x86_64")]

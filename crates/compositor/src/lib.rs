@@ -4,16 +4,24 @@
 //! picture (crop, scale, rotation) is cached between frames, sources report damage, and only the
 //! damaged rectangles are blended again and converted to YUV. A still logo costs nothing after
 //! its first frame; a moving test pattern costs its moving box.
+//!
+//! The I420 canvas is the truth. Where the topmost opaque layer over a dirty rectangle is a YUV
+//! picture (video, camera), its planes are copied straight in and the RGBA layers above it are
+//! blended onto them as premultiplied YUV with alpha, converted once when they change. (A YUV
+//! layer above another takes the slow way: converted out, blended in RGBA, converted back.) The
+//! RGBA canvas is brought up to date from the I420 one when asked for.
 
 mod blend;
 mod convert;
 mod placement;
+mod yuva;
 
-pub use convert::rgba_to_i420;
-
+use convert::Scratch;
 use placement::Placement;
-use streamwerk_media::{Image, Rect, VideoFrame, I420};
+use smallvec::SmallVec;
+use streamwerk_media::{Image, Picture, Rect, VideoFrame, I420};
 use streamwerk_scene::Transform;
+use yuva::Yuva;
 
 /// Beyond this many dirty rectangles a frame redraws their bounding box instead.
 const MAX_DIRTY: usize = 16;
@@ -34,17 +42,25 @@ struct Slot {
     /// Hides everything under its rectangle: an opaque source, upright, at full opacity.
     opaque: bool,
     source_size: (u32, u32),
+    /// The source's pictures are YUV (a source may switch, as a camera does to its card).
+    yuv: bool,
     transform: Transform,
     placement: Placement,
+    /// The layer as premultiplied YUV, made the first time it lies over a video layer and
+    /// again after it changes.
+    yuva: Option<Yuva>,
 }
 
 /// The canvas and its caches. Buffers are allocated once; composing allocates only when a
 /// layer's transform or picture changes in a way that needs resampling.
 pub struct Compositor {
+    /// Up to date except inside `stale`, where YUV planes were copied without it.
     canvas: Image,
     yuv: I420,
+    stale: Rect,
     slots: Vec<Slot>,
     dirty: Vec<Rect>,
+    scratch: Scratch,
     fresh: bool,
 }
 
@@ -61,14 +77,21 @@ impl Compositor {
         Compositor {
             canvas: Image::filled(width, height, [0, 0, 0, 255]),
             yuv: I420::new(width, height),
+            stale: Rect::default(),
             slots: Vec::new(),
             dirty: Vec::with_capacity(MAX_DIRTY * 2),
+            scratch: Scratch::default(),
             fresh: true,
         }
     }
 
-    /// The composed picture, premultiplied and opaque.
-    pub fn canvas(&self) -> &Image {
+    /// The composed picture as RGBA (opaque), for stills and checks; the encoder takes
+    /// [`Compositor::i420`].
+    pub fn rgba(&mut self) -> &Image {
+        if !self.stale.is_empty() {
+            convert::i420_to_canvas(&self.yuv, &mut self.canvas, self.stale, &mut self.scratch);
+            self.stale = Rect::default();
+        }
         &self.canvas
     }
 
@@ -100,41 +123,121 @@ impl Compositor {
                 .slots
                 .iter()
                 .rposition(|s| s.opaque && s.placement.dst.contains(rect));
-            let first = match cover {
-                Some(i) => {
-                    self.slots[i].placement.copy_into(
-                        &mut self.canvas,
-                        layers[i].frame.image,
-                        rect,
-                    );
-                    i + 1
-                }
-                None => {
-                    self.canvas.fill(rect, [0, 0, 0, 255]);
-                    0
-                }
-            };
-            for (slot, layer) in self.slots.iter().zip(layers).skip(first) {
-                slot.placement.blend_into(
-                    &mut self.canvas,
-                    layer.frame.image,
-                    rect,
-                    layer.transform.opacity,
-                );
+            let yuv_cover = cover.filter(|&i| {
+                self.slots[i]
+                    .placement
+                    .copy_yuv_into(&mut self.yuv, layers[i].frame.picture, rect)
+            });
+            match yuv_cover {
+                Some(i) => self.overlay_yuv(layers, i, rect),
+                None => self.compose_rgba(layers, cover, rect),
             }
-            rgba_to_i420(&self.canvas, &mut self.yuv, rect);
             stats.dirty_rects += 1;
             stats.dirty_pixels += rect.area();
         }
         stats
     }
 
+    /// `rect` in RGBA: the cover layer (or black) and everything above it, then to YUV.
+    fn compose_rgba(&mut self, layers: &[Layer], cover: Option<usize>, rect: Rect) {
+        let first = match cover {
+            Some(i) => {
+                self.slots[i].placement.copy_into(
+                    &mut self.canvas,
+                    layers[i].frame.picture,
+                    rect,
+                    &mut self.scratch,
+                );
+                i + 1
+            }
+            None => {
+                self.canvas.fill(rect, [0, 0, 0, 255]);
+                0
+            }
+        };
+        self.blend_from(layers, first, rect);
+        convert::rgba_to_i420(&self.canvas, &mut self.yuv, rect);
+    }
+
+    /// `rect` already holds the YUV cover layer `below`: the layers above it are blended onto
+    /// its planes; the rest of `rect` stays the source's planes.
+    fn overlay_yuv(&mut self, layers: &[Layer], below: usize, rect: Rect) {
+        self.stale = self.stale.union(rect);
+        let above = || self.slots[below + 1..].iter().zip(&layers[below + 1..]);
+        let touches = |slot: &Slot| slot.placement.dst.intersect(rect).is_some();
+        if above().all(|(s, l)| !touches(s) || matches!(l.frame.picture, Picture::Rgba(_))) {
+            let bounds = self.canvas.bounds();
+            for (slot, layer) in self.slots[below + 1..].iter_mut().zip(&layers[below + 1..]) {
+                if !touches(slot) {
+                    continue;
+                }
+                let yuva = slot.yuva.get_or_insert_with(|| {
+                    Yuva::new(
+                        &slot.placement,
+                        layer.frame.picture,
+                        layer.transform.opacity,
+                        bounds,
+                        &mut self.scratch,
+                    )
+                });
+                yuva.blend_onto(&mut self.yuv, rect);
+            }
+            return;
+        }
+        // Another YUV layer lies above: split `rect` into the parts the layers above touch.
+        let mut pieces: SmallVec<[Rect; 8]> = SmallVec::new();
+        for slot in &self.slots[below + 1..] {
+            if let Some(part) = slot.placement.dst.intersect(rect) {
+                pieces.extend(part.even().intersect(rect));
+            }
+        }
+        let left = merge_overlapping(&mut pieces);
+        pieces.truncate(left);
+        for piece in pieces {
+            // A higher YUV layer hiding the whole piece is copied in like the first (each
+            // step goes up the stack, so this ends); anything else goes through RGBA.
+            let cover = self
+                .slots
+                .iter()
+                .rposition(|s| s.opaque && s.placement.dst.contains(piece))
+                .filter(|&i| i > below);
+            let copied = cover.filter(|&i| {
+                self.slots[i]
+                    .placement
+                    .copy_yuv_into(&mut self.yuv, layers[i].frame.picture, piece)
+            });
+            match copied {
+                Some(i) => self.overlay_yuv(layers, i, piece),
+                None => {
+                    convert::i420_to_canvas(&self.yuv, &mut self.canvas, piece, &mut self.scratch);
+                    self.blend_from(layers, below + 1, piece);
+                    convert::rgba_to_i420(&self.canvas, &mut self.yuv, piece);
+                }
+            }
+        }
+    }
+
+    /// Blends layers `first..` over the RGBA canvas inside `rect`.
+    fn blend_from(&mut self, layers: &[Layer], first: usize, rect: Rect) {
+        for (slot, layer) in self.slots.iter().zip(layers).skip(first) {
+            slot.placement.blend_into(
+                &mut self.canvas,
+                layer.frame.picture,
+                rect,
+                layer.transform.opacity,
+                &mut self.scratch,
+            );
+        }
+    }
+
     fn update_slot(&mut self, i: usize, layer: &Layer) {
         let frame = layer.frame;
-        let size = (frame.image.width, frame.image.height);
+        let size = frame.picture.size();
+        let yuv = matches!(frame.picture, Picture::Yuv(_));
         if let Some(slot) = self.slots.get_mut(i) {
             let same = slot.key == layer.key
                 && slot.source_size == size
+                && slot.yuv == yuv
                 && slot.transform == *layer.transform;
             if same {
                 if slot.generation != frame.generation {
@@ -148,25 +251,28 @@ impl Compositor {
                             }
                         }
                         _ => {
-                            slot.placement.refresh(frame.image, layer.transform);
+                            slot.placement.refresh(frame.picture, layer.transform);
                             self.dirty.push(slot.placement.dst);
                         }
                     }
                     slot.generation = frame.generation;
+                    slot.yuva = None;
                 }
                 return;
             }
             self.dirty.push(slot.placement.dst);
         }
-        let placement = Placement::new(frame.image, layer.transform);
+        let placement = Placement::new(frame.picture, layer.transform);
         self.dirty.push(placement.dst);
         let slot = Slot {
             key: layer.key,
             generation: frame.generation,
             opaque: frame.opaque && placement.is_upright() && layer.transform.opacity >= 1.0,
             source_size: size,
+            yuv,
             transform: layer.transform.clone(),
             placement,
+            yuva: None,
         };
         if i < self.slots.len() {
             self.slots[i] = slot;
@@ -188,20 +294,8 @@ impl Compositor {
             }
             None => false,
         });
-        let mut merged = true;
-        while merged {
-            merged = false;
-            'outer: for a in 0..rects.len() {
-                for b in a + 1..rects.len() {
-                    if rects[a].intersect(rects[b]).is_some() {
-                        rects[a] = rects[a].union(rects[b]);
-                        rects.swap_remove(b);
-                        merged = true;
-                        break 'outer;
-                    }
-                }
-            }
-        }
+        let left = merge_overlapping(&mut rects);
+        rects.truncate(left);
         if rects.len() > MAX_DIRTY {
             let all = rects.iter().fold(Rect::default(), |acc, r| acc.union(*r));
             rects.clear();
@@ -209,4 +303,24 @@ impl Compositor {
         }
         self.dirty = rects;
     }
+}
+
+/// Joins overlapping rectangles until none overlap, so no pixel is composed twice; returns
+/// how many are left, at the front.
+fn merge_overlapping(rects: &mut [Rect]) -> usize {
+    let mut len = rects.len();
+    while let Some((a, b)) = overlapping_pair(&rects[..len]) {
+        rects[a] = rects[a].union(rects[b]);
+        rects.swap(b, len - 1);
+        len -= 1;
+    }
+    len
+}
+
+fn overlapping_pair(rects: &[Rect]) -> Option<(usize, usize)> {
+    (0..rects.len()).find_map(|a| {
+        (a + 1..rects.len())
+            .find(|&b| rects[a].intersect(rects[b]).is_some())
+            .map(|b| (a, b))
+    })
 }

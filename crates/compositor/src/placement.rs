@@ -1,10 +1,13 @@
 //! Where a layer lands on the canvas and how its pixels are fetched. A layer shown at its own
 //! size, unrotated, reads its source directly (no copy); anything else is resampled once into a
-//! canvas-aligned picture and kept until the source or the transform changes.
+//! canvas-aligned picture and kept until the source or the transform changes. YUV sources stay
+//! YUV when upright: read directly, or scaled plane by plane.
 
 use crate::blend;
+use crate::convert::{self, Scratch};
+use fast_image_resize as fr;
 use image::{imageops, ImageBuffer, Rgba};
-use streamwerk_media::{Image, Rect};
+use streamwerk_media::{Image, Picture, Rect, I420};
 use streamwerk_scene::Transform;
 
 pub(crate) struct Placement {
@@ -16,17 +19,29 @@ pub(crate) struct Placement {
 
 enum Pixels {
     /// Canvas pixel (x, y) is source pixel (x - dst.x + origin.0, y - dst.y + origin.1).
+    /// For a YUV source, `dst` and `origin` are even, so chroma lines up.
     Direct { origin: (i32, i32) },
     /// A picture of exactly `dst`'s size.
     Prepared(Image),
+    /// A YUV source cropped or scaled, upright: planes of exactly `dst`'s (even) size.
+    PreparedYuv {
+        picture: I420,
+        resizer: Box<fr::Resizer>,
+    },
     /// Cropped away entirely.
     Empty,
 }
 
+/// The source part a transform shows: (left, top, width, height).
+fn crop_of(size: (u32, u32), t: &Transform) -> (u32, u32, u32, u32) {
+    let w = size.0.saturating_sub(t.crop.left + t.crop.right);
+    let h = size.1.saturating_sub(t.crop.top + t.crop.bottom);
+    (t.crop.left, t.crop.top, w, h)
+}
+
 impl Placement {
-    pub fn new(source: &Image, t: &Transform) -> Self {
-        let crop_w = source.width.saturating_sub(t.crop.left + t.crop.right);
-        let crop_h = source.height.saturating_sub(t.crop.top + t.crop.bottom);
+    pub fn new(source: Picture, t: &Transform) -> Self {
+        let (left, top, crop_w, crop_h) = crop_of(source.size(), t);
         if crop_w == 0 || crop_h == 0 {
             return Placement {
                 dst: Rect::default(),
@@ -36,20 +51,49 @@ impl Placement {
         }
         let (x, y) = (t.x.round() as i32, t.y.round() as i32);
         let size = display_size(t, crop_w, crop_h);
-        if size == (crop_w, crop_h) && is_upright(t) {
-            return Placement {
-                dst: Rect::new(x, y, crop_w, crop_h),
-                pixels: Pixels::Direct {
-                    origin: (t.crop.left as i32, t.crop.top as i32),
-                },
-                upright: true,
-            };
-        }
-        let (dst, image) = prepare(source, t);
-        Placement {
-            dst,
-            pixels: Pixels::Prepared(image),
-            upright: is_upright(t),
+        match source {
+            Picture::Rgba(image) => {
+                if size == (crop_w, crop_h) && is_upright(t) {
+                    return Placement {
+                        dst: Rect::new(x, y, crop_w, crop_h),
+                        pixels: Pixels::Direct {
+                            origin: (left as i32, top as i32),
+                        },
+                        upright: true,
+                    };
+                }
+                let (dst, image) = prepare(image, t);
+                Placement {
+                    dst,
+                    pixels: Pixels::Prepared(image),
+                    upright: is_upright(t),
+                }
+            }
+            Picture::Yuv(yuv) if is_upright(t) => {
+                // 4:2:0 shares chroma between 2x2 pixels: the layer lands on even pixels, at
+                // most one pixel from where the transform puts it.
+                let dst = Rect::new(x & !1, y & !1, (size.0 + 1) & !1, (size.1 + 1) & !1);
+                let aligned = left % 2 == 0 && top % 2 == 0;
+                let pixels = if (dst.w, dst.h) == (crop_w, crop_h) && aligned {
+                    Pixels::Direct {
+                        origin: (left as i32, top as i32),
+                    }
+                } else {
+                    let mut pixels = Pixels::PreparedYuv {
+                        picture: I420::new(dst.w, dst.h),
+                        resizer: Box::new(fr::Resizer::new()),
+                    };
+                    resample_yuv(&mut pixels, yuv, (left, top, crop_w, crop_h));
+                    pixels
+                };
+                Placement {
+                    dst,
+                    pixels,
+                    upright: true,
+                }
+            }
+            // Rotated video is rare: it takes the RGBA way, converted whole each frame.
+            Picture::Yuv(yuv) => Placement::new(Picture::Rgba(&yuv_to_image(yuv)), t),
         }
     }
 
@@ -63,9 +107,16 @@ impl Placement {
     }
 
     /// Resamples again after the source picture changed (same size, same transform).
-    pub fn refresh(&mut self, source: &Image, t: &Transform) {
-        if let Pixels::Prepared(image) = &mut self.pixels {
-            *image = prepare(source, t).1;
+    pub fn refresh(&mut self, source: Picture, t: &Transform) {
+        match (&mut self.pixels, source) {
+            (Pixels::Prepared(image), Picture::Rgba(source)) => *image = prepare(source, t).1,
+            (Pixels::Prepared(image), Picture::Yuv(source)) => {
+                *image = prepare(&yuv_to_image(source), t).1;
+            }
+            (pixels @ Pixels::PreparedYuv { .. }, Picture::Yuv(source)) => {
+                resample_yuv(pixels, source, crop_of((source.width, source.height), t));
+            }
+            _ => {}
         }
     }
 
@@ -80,13 +131,39 @@ impl Placement {
             .map(|r| r.offset(self.dst.x - origin.0, self.dst.y - origin.1))
     }
 
+    /// Copies the layer's planes inside `rect` (even, within the canvas) into `out`; false
+    /// when the layer's pixels are not YUV, and nothing was copied.
+    pub fn copy_yuv_into(&self, out: &mut I420, source: Picture, rect: Rect) -> bool {
+        let Some(r) = rect.intersect(self.dst) else {
+            return true;
+        };
+        let (planes, origin) = match (&self.pixels, source) {
+            (Pixels::Direct { origin }, Picture::Yuv(yuv)) => (yuv, *origin),
+            (Pixels::PreparedYuv { picture, .. }, _) => (picture, (0, 0)),
+            _ => return false,
+        };
+        let from = (
+            (r.x - self.dst.x + origin.0) as u32,
+            (r.y - self.dst.y + origin.1) as u32,
+        );
+        convert::copy_planes(planes, from, out, r);
+        true
+    }
+
     /// Blends the part of the layer inside `rect` (already within the canvas) over the canvas.
-    pub fn blend_into(&self, canvas: &mut Image, source: &Image, rect: Rect, opacity: f32) {
+    pub fn blend_into(
+        &self,
+        canvas: &mut Image,
+        source: Picture,
+        rect: Rect,
+        opacity: f32,
+        scratch: &mut Scratch,
+    ) {
         let opacity = (opacity.clamp(0.0, 1.0) * 255.0).round() as u32;
         if opacity == 0 {
             return;
         }
-        self.for_each_row(canvas, source, rect, |dst, src| {
+        self.for_each_row(canvas, source, rect, scratch, |dst, src| {
             if opacity == 255 {
                 blend::over(dst, src);
             } else {
@@ -96,39 +173,142 @@ impl Placement {
     }
 
     /// Copies the layer's pixels inside `rect` onto the canvas, for a layer that hides it.
-    pub fn copy_into(&self, canvas: &mut Image, source: &Image, rect: Rect) {
-        self.for_each_row(canvas, source, rect, |dst, src| dst.copy_from_slice(src));
+    pub fn copy_into(
+        &self,
+        canvas: &mut Image,
+        source: Picture,
+        rect: Rect,
+        scratch: &mut Scratch,
+    ) {
+        self.for_each_row(canvas, source, rect, scratch, |dst, src| {
+            dst.copy_from_slice(src)
+        });
     }
 
     /// Calls `f(canvas row, layer row)` for each row of the layer inside `rect`.
     fn for_each_row(
         &self,
         canvas: &mut Image,
-        source: &Image,
+        source: Picture,
         rect: Rect,
+        scratch: &mut Scratch,
         mut f: impl FnMut(&mut [u8], &[u8]),
+    ) {
+        let stride = canvas.stride();
+        self.rows(source, rect, scratch, |y, x, row| {
+            let at = y as usize * stride + x as usize * 4;
+            f(&mut canvas.data[at..at + row.len()], row);
+        });
+    }
+
+    /// Calls `f(canvas y, canvas x, the layer's RGBA pixels from there)` for each row of the
+    /// layer inside `rect` (within the canvas); YUV pixels are converted first, that part only.
+    pub fn rows(
+        &self,
+        source: Picture,
+        rect: Rect,
+        scratch: &mut Scratch,
+        mut f: impl FnMut(i32, i32, &[u8]),
     ) {
         let Some(r) = rect.intersect(self.dst) else {
             return;
         };
-        let (picture, origin) = match &self.pixels {
-            Pixels::Direct { origin } => (source, *origin),
-            Pixels::Prepared(image) => (image, (0, 0)),
-            Pixels::Empty => return,
+        let from = |origin: (i32, i32)| {
+            (
+                (r.x - self.dst.x + origin.0) as u32,
+                (r.y - self.dst.y + origin.1) as u32,
+            )
         };
-        let (cs, ps) = (canvas.stride(), picture.stride());
-        let sx = (r.x - self.dst.x + origin.0) as usize * 4;
-        let dx = r.x as usize * 4;
-        let len = r.w as usize * 4;
-        for y in r.y..r.bottom() {
-            let sy = (y - self.dst.y + origin.1) as usize;
-            f(
-                &mut canvas.data[y as usize * cs + dx..][..len],
-                &picture.data[sy * ps + sx..][..len],
-            );
+        // (pixels, stride, first pixel's column and row in them)
+        let (data, stride, (sx, sy)) = match (&self.pixels, source) {
+            (Pixels::Direct { origin }, Picture::Rgba(image)) => {
+                (&image.data[..], image.stride(), from(*origin))
+            }
+            (Pixels::Prepared(image), _) => (&image.data[..], image.stride(), from((0, 0))),
+            (Pixels::Direct { origin }, Picture::Yuv(yuv)) => {
+                let (x, y) = from(*origin);
+                convert::i420_rect_to_rgba(yuv, Rect::new(x as i32, y as i32, r.w, r.h), scratch);
+                (&scratch.rgba[..], r.w as usize * 4, (0, 0))
+            }
+            (Pixels::PreparedYuv { picture, .. }, _) => {
+                let (x, y) = from((0, 0));
+                convert::i420_rect_to_rgba(
+                    picture,
+                    Rect::new(x as i32, y as i32, r.w, r.h),
+                    scratch,
+                );
+                (&scratch.rgba[..], r.w as usize * 4, (0, 0))
+            }
+            (Pixels::Empty, _) => return,
+        };
+        let (sx, len) = (sx as usize * 4, r.w as usize * 4);
+        for (i, y) in (r.y..r.bottom()).enumerate() {
+            let row = (sy as usize + i) * stride + sx;
+            f(y, r.x, &data[row..][..len]);
         }
     }
 }
+
+/// Scales the `crop` (left, top, width, height) of `source` into the prepared planes, each
+/// plane on its own (chroma at half the size), with an area-aware bilinear filter.
+fn resample_yuv(pixels: &mut Pixels, source: &I420, crop: (u32, u32, u32, u32)) {
+    let Pixels::PreparedYuv { picture, resizer } = pixels else {
+        return;
+    };
+    let (left, top, w, h) = crop;
+    let options = |div: f64| {
+        fr::ResizeOptions::new()
+            .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Bilinear))
+            .crop(
+                left as f64 / div,
+                top as f64 / div,
+                w as f64 / div,
+                h as f64 / div,
+            )
+    };
+    let (sw, sh) = (source.width, source.height);
+    let (dw, dh) = (picture.width, picture.height);
+    let planes = [
+        (&source.y, &mut picture.y, (sw, sh), (dw, dh), 1.0),
+        (
+            &source.u,
+            &mut picture.u,
+            (sw / 2, sh / 2),
+            (dw / 2, dh / 2),
+            2.0,
+        ),
+        (
+            &source.v,
+            &mut picture.v,
+            (sw / 2, sh / 2),
+            (dw / 2, dh / 2),
+            2.0,
+        ),
+    ];
+    for (from, to, (fw, fh), (tw, th), div) in planes {
+        let from = fr::images::ImageRef::new(fw, fh, from, fr::PixelType::U8)
+            .expect("a plane holds width x height bytes");
+        let mut to = fr::images::Image::from_slice_u8(tw, th, to, fr::PixelType::U8)
+            .expect("a plane holds width x height bytes");
+        resizer
+            .resize(&from, &mut to, &options(div))
+            .expect("same pixel type, crop inside the source");
+    }
+}
+
+/// A YUV picture as premultiplied (opaque) RGBA.
+fn yuv_to_image(yuv: &I420) -> Image {
+    let mut image = Image::new(yuv.width, yuv.height);
+    let mut scratch = Scratch::default();
+    convert::i420_to_canvas(
+        yuv,
+        &mut image,
+        Rect::new(0, 0, yuv.width, yuv.height),
+        &mut scratch,
+    );
+    image
+}
+
 fn is_upright(t: &Transform) -> bool {
     t.rotation.rem_euclid(360.0) == 0.0
 }

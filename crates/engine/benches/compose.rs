@@ -1,12 +1,14 @@
 //! Compositing cost of the demo's branded "Live" scene at 1920x1080, colour conversion
 //! included: the steady state (the test pattern's moving box and counter change, the logo and
-//! lower third are cached) and the worst case, a scene switch, where every pixel is redone.
+//! lower third are cached), the worst case, a scene switch, where every pixel is redone, and
+//! the common real one: a camera-like video under the overlays, every pixel new each frame.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use streamwerk_compositor::Compositor;
 use streamwerk_engine::ActiveScene;
-use streamwerk_scene::{load_collection, Collection};
+use streamwerk_scene::{load_collection, Collection, MediaFileSettings, SourceKind};
 
 fn demo_1080p() -> Collection {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/scenes/demo.json");
@@ -42,9 +44,83 @@ fn compose(c: &mut Criterion) {
     group.finish();
 }
 
+/// The clip tools/bench_pipeline.py plays (testsrc2 moving, sensor-like noise on every pixel,
+/// H.264 yuv420p), at 1080p30, 4 s; made once with the ffmpeg CLI.
+fn camera_like_clip() -> PathBuf {
+    let path = std::env::temp_dir().join("streamwerk-bench-camera-1080p.mp4");
+    if !path.exists() {
+        let partial = path.with_extension("part.mp4");
+        let made = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+            .arg("testsrc2=size=1920x1080:rate=30,noise=alls=12:allf=t+u")
+            .args([
+                "-t", "4", "-c:v", "libx264", "-preset", "veryfast", "-b:v", "16M",
+            ])
+            .args(["-g", "30", "-pix_fmt", "yuv420p"])
+            .arg(&partial)
+            .status()
+            .expect("the ffmpeg CLI makes the clip");
+        assert!(made.success());
+        std::fs::rename(&partial, &path).unwrap();
+    }
+    path
+}
+
+/// The demo's "Live" scene with the clip, looping, in place of its test-pattern camera: each
+/// measured frame is a full-canvas video frame under the logo, lower third and two text lines.
+/// The decoder runs on its own thread; it is given time between frames (not measured), and
+/// only composes that had a new picture to show are counted.
+fn video(c: &mut Criterion) {
+    let mut collection = demo_1080p();
+    let camera = collection
+        .sources
+        .iter_mut()
+        .find(|s| s.id == "camera")
+        .expect("the demo's camera");
+    camera.kind = SourceKind::MediaFile(MediaFileSettings {
+        path: camera_like_clip(),
+        looping: true,
+        start_s: 0.0,
+    });
+    let mut live = ActiveScene::open(&collection, "Live").unwrap();
+    let mut compositor = Compositor::new(1920, 1080);
+    let mut index = 0u64;
+    let mut group = c.benchmark_group("compose_1080p");
+    // Each frame waits for the decoder (unmeasured): fewer, shorter samples keep the run short.
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2));
+    group.bench_function("video_under_overlays", |b| {
+        b.iter_custom(|frames| {
+            let mut spent = Duration::ZERO;
+            let (mut measured, mut waits) = (0, 0);
+            while measured < frames {
+                std::thread::sleep(Duration::from_millis(15));
+                let start = Instant::now();
+                let stats = live.video.compose(index, &mut compositor);
+                let took = start.elapsed();
+                index += 1;
+                // Only frames with a new picture count (the decoder may still be starting,
+                // or seeking back at the loop).
+                if stats.dirty_pixels == 1920 * 1080 {
+                    spent += took;
+                    measured += 1;
+                    waits = 0;
+                } else {
+                    waits += 1;
+                    assert!(waits < 100, "the clip stopped giving pictures");
+                }
+            }
+            spent
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50).measurement_time(std::time::Duration::from_secs(4));
-    targets = compose
+    targets = compose, video
 }
 criterion_main!(benches);

@@ -143,8 +143,8 @@ impl ScenePlan {
         self.fresh
             .iter()
             .map(|f| {
-                let image = f.source.frame().image;
-                (f.definition.id.clone(), image.width, image.height)
+                let (width, height) = f.source.frame().picture.size();
+                (f.definition.id.clone(), width, height)
             })
             .collect()
     }
@@ -259,5 +259,5 @@ pub fn render_frame(
     let mut compositor = Compositor::new(collection.canvas.width, collection.canvas.height);
     let index = (seconds.max(0.0) * collection.canvas.fps as f64).round() as u64;
     scene.video.compose(index, &mut compositor);
-    Ok(compositor.canvas().clone())
+    Ok(compositor.rgba().clone())
 }

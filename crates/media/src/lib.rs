@@ -1,5 +1,5 @@
-//! Types every stage of the pipeline shares. Pictures are premultiplied RGBA8 until the
-//! compositor converts the canvas to I420 for the encoder; audio is planar f32 at 48 kHz in
+//! Types every stage of the pipeline shares. Pictures are premultiplied RGBA8, or I420 where
+//! they start as YUV, until the compositor makes the canvas's I420 for the encoder; audio is planar f32 at 48 kHz in
 //! blocks of 1024 samples (one AAC frame).
 
 mod clock;
@@ -120,20 +120,40 @@ impl Image {
     }
 }
 
+/// A source's picture: premultiplied RGBA for drawn and still sources, or I420 (BT.709,
+/// limited range) for sources whose pixels start as YUV (decoded video, cameras), which then
+/// reach the encoder without a round trip through RGB.
+#[derive(Clone, Copy)]
+pub enum Picture<'a> {
+    Rgba(&'a Image),
+    Yuv(&'a I420),
+}
+
+impl Picture<'_> {
+    pub fn size(&self) -> (u32, u32) {
+        match self {
+            Picture::Rgba(image) => (image.width, image.height),
+            Picture::Yuv(yuv) => (yuv.width, yuv.height),
+        }
+    }
+}
+
 /// What a video source hands the compositor at a tick: its current picture, a generation that
 /// changes whenever the picture does, and the regions that changed since the previous
 /// generation (all of it when `damage` is `None`). Damage lets the compositor redo only what moved.
 #[derive(Clone, Copy)]
 pub struct VideoFrame<'a> {
-    pub image: &'a Image,
+    pub picture: Picture<'a>,
     pub generation: u64,
     pub damage: Option<&'a [Rect]>,
-    /// Every pixel has full alpha, so the layer hides whatever lies under it.
+    /// Every pixel has full alpha, so the layer hides whatever lies under it (always so for
+    /// a YUV picture).
     pub opaque: bool,
 }
 
-/// A planar 4:2:0 picture (BT.709, limited range) as the encoder takes it.
-#[derive(Clone)]
+/// A planar 4:2:0 picture (BT.709, limited range) as the encoder takes it; width and height
+/// are even, rows packed (strides = width and width / 2).
+#[derive(Clone, PartialEq, Eq)]
 pub struct I420 {
     pub width: u32,
     pub height: u32,
@@ -145,6 +165,10 @@ pub struct I420 {
 impl I420 {
     /// Black (Y 16, U/V 128). Width and height must be even.
     pub fn new(width: u32, height: u32) -> Self {
+        debug_assert!(
+            width.is_multiple_of(2) && height.is_multiple_of(2),
+            "{width}x{height} is not 4:2:0"
+        );
         let (w, h) = (width as usize, height as usize);
         I420 {
             width,

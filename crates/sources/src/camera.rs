@@ -1,7 +1,7 @@
 use crate::{TextRenderer, TextStyle, VideoSource};
 use std::sync::Arc;
 use streamwerk_capture::{Camera, CameraRequest, CameraState, Nokhwa, PixelFormat};
-use streamwerk_media::{Image, Tick, VideoFrame};
+use streamwerk_media::{Image, Picture, Tick, VideoFrame};
 use streamwerk_scene::{CameraFormat, CameraSettings, Canvas, Rgba};
 
 /// A camera's latest picture, or a "camera disconnected" card while it is missing, so the
@@ -83,11 +83,11 @@ impl VideoSource for CameraSource {
 
     fn frame(&self) -> VideoFrame<'_> {
         VideoFrame {
-            image: if self.showing_placeholder {
+            picture: Picture::Rgba(if self.showing_placeholder {
                 &self.placeholder
             } else {
                 &self.picture
-            },
+            }),
             generation: self.generation,
             damage: None,
             opaque: true,

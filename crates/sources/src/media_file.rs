@@ -5,16 +5,19 @@
 //! boundary. From then on the video half shows the frame whose time has come and the audio
 //! half plays the samples of that same moment, so the two stay together however long the file
 //! runs or loops. The decoder works a few frames and half a second of sound ahead, no further.
+//!
+//! Pictures stay YUV: BT.709 limited-range 4:2:0 planes are copied as decoded, anything else
+//! (other matrices, full range, other layouts, odd sizes) is converted to that by swscale.
 
 use crate::{AudioSource, VideoSource};
 use ffmpeg_next as ffmpeg;
-use ffmpeg_next::{format, frame, media, software, ChannelLayout};
+use ffmpeg_next::{color, format, frame, media, software, ChannelLayout};
 use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
-use streamwerk_media::{AudioBlock, Image, Tick, VideoFrame, AUDIO_BLOCK, SAMPLE_RATE};
+use streamwerk_media::{AudioBlock, Picture, Tick, VideoFrame, AUDIO_BLOCK, I420, SAMPLE_RATE};
 use streamwerk_scene::MediaFileSettings;
 
 /// Decoded pictures kept ahead of the clock.
@@ -34,9 +37,9 @@ const PENDING_BYTES: usize = 16 << 20;
 
 struct Queues {
     /// (time on the file's looping timeline in seconds, picture), oldest first.
-    video: VecDeque<(f64, Image)>,
+    video: VecDeque<(f64, I420)>,
     /// Pictures shown and returned, for the decoder to fill again.
-    free: Vec<Image>,
+    free: Vec<I420>,
     /// Planar samples at 48 kHz; `audio_start` is the timeline sample of their first.
     audio: Vec<VecDeque<f32>>,
     audio_start: i64,
@@ -46,7 +49,7 @@ struct Queues {
 
 impl Queues {
     /// Keeps a shown picture for the decoder to fill again, up to a few spares.
-    fn recycle(&mut self, picture: Image) {
+    fn recycle(&mut self, picture: I420) {
         if self.free.len() < SPARE_PICTURES {
             self.free.push(picture);
         }
@@ -90,7 +93,7 @@ impl Shared {
 /// The picture half.
 pub struct MediaVideo {
     shared: Arc<Shared>,
-    current: Image,
+    current: I420,
     generation: u64,
     _decoder: Arc<DecoderHandle>,
 }
@@ -124,14 +127,90 @@ struct Decoding {
 struct VideoDecoding {
     stream: usize,
     decoder: ffmpeg::decoder::Video,
-    /// Made on the decoder thread (it cannot move between threads), again if the picture
-    /// format changes mid-file.
-    scaler: Option<software::scaling::Context>,
+    /// Made on the decoder thread (it cannot move between threads) for pictures that are not
+    /// BT.709 limited-range I420 already, again if their format changes mid-file.
+    scaler: Option<(Converting, software::scaling::Context)>,
     time_base: f64,
     /// The file's time (seconds) that plays as 0: the same for both halves.
     origin: f64,
     decoded: frame::Video,
-    rgba: frame::Video,
+    converted: frame::Video,
+}
+
+/// What a scaler was made for: size, pixel format, colour matrix, full range.
+type Converting = (u32, u32, format::Pixel, color::Space, bool);
+
+/// 4:2:0 needs even sizes: an odd one is scaled up by a pixel.
+fn even_size(width: u32, height: u32) -> (u32, u32) {
+    ((width + 1) & !1, (height + 1) & !1)
+}
+
+/// The colour matrix a picture was made with. Untagged ones get what players assume: BT.709
+/// from 720 lines up, BT.601 below.
+fn matrix(picture: &frame::Video) -> color::Space {
+    match picture.color_space() {
+        color::Space::Unspecified | color::Space::Reserved => {
+            if picture.height() >= 720 {
+                color::Space::BT709
+            } else {
+                color::Space::BT470BG
+            }
+        }
+        space => space,
+    }
+}
+
+/// A scaler from `what` to BT.709 limited-range I420 of the even size.
+fn scaler_for(what: Converting) -> Result<software::scaling::Context, String> {
+    let (w, h, pixel, space, full) = what;
+    let (ow, oh) = even_size(w, h);
+    let mut scaler = software::scaling::Context::get(
+        pixel,
+        w,
+        h,
+        format::Pixel::YUV420P,
+        ow,
+        oh,
+        software::scaling::Flags::BILINEAR,
+    )
+    .map_err(|e| e.to_string())?;
+    let source = ffmpeg::ffi::AVColorSpace::from(space) as i32;
+    // SAFETY: the context is valid for the call; the coefficient tables are static in
+    // libswscale. The values are swscale's neutral brightness, contrast and saturation.
+    unsafe {
+        ffmpeg::ffi::sws_setColorspaceDetails(
+            scaler.as_mut_ptr(),
+            ffmpeg::ffi::sws_getCoefficients(source),
+            i32::from(full),
+            ffmpeg::ffi::sws_getCoefficients(ffmpeg::ffi::SWS_CS_ITU709),
+            0,
+            0,
+            1 << 16,
+            1 << 16,
+        );
+    }
+    Ok(scaler)
+}
+
+/// Copies a YUV420P frame's planes (rows padded to its strides) into packed `out`.
+fn copy_planes(picture: &frame::Video, out: &mut I420) {
+    let (w, h) = (picture.width() as usize, picture.height() as usize);
+    out.width = w as u32;
+    out.height = h as u32;
+    for (plane, (dst, pw, ph)) in [
+        (&mut out.y, w, h),
+        (&mut out.u, w / 2, h / 2),
+        (&mut out.v, w / 2, h / 2),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        dst.resize(pw * ph, 0);
+        let stride = picture.stride(plane);
+        for (y, row) in dst.chunks_exact_mut(pw).enumerate() {
+            row.copy_from_slice(&picture.data(plane)[y * stride..][..pw]);
+        }
+    }
 }
 
 struct AudioDecoding {
@@ -201,7 +280,7 @@ pub fn open(
                 let size = decoding
                     .video
                     .as_ref()
-                    .map(|v| (v.decoder.width(), v.decoder.height()));
+                    .map(|v| even_size(v.decoder.width(), v.decoder.height()));
                 let _ = opened_tx.send(Ok((size, decoding.audio.is_some())));
                 if let Err(e) = decoding.run(&shared) {
                     tracing::warn!("media file {}: {e}", path.display());
@@ -219,7 +298,7 @@ pub fn open(
             shared: shared.clone(),
             // Black at the picture's size until the first frame's time: the layout editor
             // sizes the layer from it.
-            current: Image::filled(width, height, [0, 0, 0, 255]),
+            current: I420::new(width, height),
             generation: 0,
             _decoder: handle.clone(),
         }),
@@ -249,7 +328,7 @@ fn open_video(stream: &format::stream::Stream, origin: f64) -> Result<VideoDecod
         decoder,
         scaler: None,
         decoded: frame::Video::empty(),
-        rgba: frame::Video::empty(),
+        converted: frame::Video::empty(),
     })
 }
 
@@ -648,45 +727,33 @@ impl HalfDecoder for VideoDecoding {
             if at + duration.max(1e-3) <= shared.start_s + 1e-6 {
                 continue;
             }
-            let (w, h, pixel) = (
-                self.decoded.width(),
-                self.decoded.height(),
-                self.decoded.format(),
-            );
-            let fits = self.scaler.as_ref().is_some_and(|s| {
-                let input = s.input();
-                (input.width, input.height, input.format) == (w, h, pixel)
-            });
-            if !fits {
-                self.scaler = Some(
-                    software::scaling::Context::get(
-                        pixel,
-                        w,
-                        h,
-                        format::Pixel::RGBA,
-                        w,
-                        h,
-                        software::scaling::Flags::BILINEAR,
-                    )
-                    .map_err(|e| e.to_string())?,
-                );
-            }
-            let scaler = self.scaler.as_mut().expect("made above");
-            scaler
-                .run(&self.decoded, &mut self.rgba)
-                .map_err(|e| e.to_string())?;
-            let (w, h) = (self.rgba.width(), self.rgba.height());
+            let pixel = self.decoded.format();
+            let (w, h) = (self.decoded.width(), self.decoded.height());
+            let space = matrix(&self.decoded);
+            let full = self.decoded.color_range() == color::Range::JPEG
+                || matches!(pixel, format::Pixel::YUVJ420P);
+            let ready = pixel == format::Pixel::YUV420P
+                && space == color::Space::BT709
+                && !full
+                && even_size(w, h) == (w, h);
+            let picture = if ready {
+                &self.decoded
+            } else {
+                let what = (w, h, pixel, space, full);
+                if self.scaler.as_ref().is_none_or(|(made, _)| *made != what) {
+                    self.scaler = Some((what, scaler_for(what)?));
+                }
+                let (_, scaler) = self.scaler.as_mut().expect("made above");
+                scaler
+                    .run(&self.decoded, &mut self.converted)
+                    .map_err(|e| e.to_string())?;
+                &self.converted
+            };
+            let spare = shared.queues.lock().unwrap().free.pop();
+            let mut out = spare.unwrap_or_else(|| I420::new(2, 2));
+            copy_planes(picture, &mut out);
             let mut queues = shared.queues.lock().unwrap();
-            let mut picture = queues.free.pop().unwrap_or_else(|| Image::new(0, 0));
-            picture.width = w;
-            picture.height = h;
-            picture.data.resize(w as usize * h as usize * 4, 0);
-            let stride = self.rgba.stride(0);
-            let row = w as usize * 4;
-            for (y, out) in picture.data.chunks_exact_mut(row).enumerate() {
-                out.copy_from_slice(&self.rgba.data(0)[y * stride..y * stride + row]);
-            }
-            queues.video.push_back((at + offset, picture));
+            queues.video.push_back((at + offset, out));
             while queues.video.len() > VIDEO_MAX {
                 let (_, oldest) = queues.video.pop_front().expect("over the bound");
                 queues.recycle(oldest);
@@ -811,7 +878,7 @@ impl VideoSource for MediaVideo {
 
     fn frame(&self) -> VideoFrame<'_> {
         VideoFrame {
-            image: &self.current,
+            picture: Picture::Yuv(&self.current),
             generation: self.generation,
             damage: None,
             opaque: true,

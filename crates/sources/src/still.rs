@@ -1,6 +1,6 @@
 use crate::VideoSource;
 use std::path::Path;
-use streamwerk_media::{Image, Tick, VideoFrame};
+use streamwerk_media::{Image, Picture, Tick, VideoFrame};
 
 /// A picture that never changes (colour, image file, rendered text): one generation forever,
 /// so the compositor blends it once and reuses the result.
@@ -23,7 +23,7 @@ impl VideoSource for Still {
 
     fn frame(&self) -> VideoFrame<'_> {
         VideoFrame {
-            image: &self.image,
+            picture: Picture::Rgba(&self.image),
             generation: 1,
             damage: None,
             opaque: self.opaque,

@@ -1,6 +1,6 @@
 use crate::{TextRenderer, TextStyle, VideoSource};
 use std::io::Write;
-use streamwerk_media::{Image, Rect, Tick, VideoFrame};
+use streamwerk_media::{Image, Picture, Rect, Tick, VideoFrame};
 use streamwerk_scene::{Canvas, Rgba, TestPatternSettings};
 
 const BARS: [[u8; 3]; 7] = [
@@ -189,7 +189,7 @@ impl VideoSource for TestPattern {
 
     fn frame(&self) -> VideoFrame<'_> {
         VideoFrame {
-            image: &self.frame,
+            picture: Picture::Rgba(&self.frame),
             generation: self.generation,
             damage: Some(&self.damage),
             opaque: true,
@@ -256,6 +256,14 @@ mod tests {
         p.frame()
     }
 
+    /// The pattern draws in RGBA.
+    fn image<'a>(f: &VideoFrame<'a>) -> &'a Image {
+        match f.picture {
+            Picture::Rgba(image) => image,
+            Picture::Yuv(_) => panic!("the test pattern is drawn in RGBA"),
+        }
+    }
+
     fn tick(index: u64) -> Tick {
         Tick { index, fps: 30 }
     }
@@ -263,13 +271,13 @@ mod tests {
     #[test]
     fn consecutive_frames_differ_only_inside_the_damage() {
         let mut p = pattern(false);
-        let first = at(&mut p, tick(1)).image.clone();
+        let first = image(&at(&mut p, tick(1))).clone();
         let f = at(&mut p, tick(2));
         let damage = f.damage.unwrap().to_vec();
         // The box's old and new places, and the counter's changed digits (frame 1 -> 2: the
         // last frame digit and the timecode's last digit).
         assert_eq!(damage.len(), 4, "{damage:?}");
-        let second = f.image.clone();
+        let second = image(&f).clone();
         let mut changed = 0;
         for y in 0..second.height {
             for x in 0..second.width {
@@ -298,14 +306,14 @@ mod tests {
                 .map(|(x, y)| img.pixel(x as u32, y as u32))
                 .collect()
         };
-        let a = crop(at(&mut p, tick(41)).image);
+        let a = crop(image(&at(&mut p, tick(41))));
         let g = at(&mut p, tick(41)).generation;
         assert_eq!(
             at(&mut p, tick(41)).generation,
             g,
             "same tick, same generation"
         );
-        let b = crop(at(&mut p, tick(42)).image);
+        let b = crop(image(&at(&mut p, tick(42))));
         assert_ne!(a, b);
     }
 
@@ -313,10 +321,10 @@ mod tests {
     fn flashes_white_on_whole_seconds_only() {
         let mut p = pattern(true);
         let f = at(&mut p, tick(30));
-        assert!(f.image.data.iter().all(|&v| v == 255));
-        assert_eq!(f.damage.unwrap(), &[f.image.bounds()]);
+        assert!(image(&f).data.iter().all(|&v| v == 255));
+        assert_eq!(f.damage.unwrap(), &[image(&f).bounds()]);
         let f = at(&mut p, tick(31));
-        assert_ne!(f.image.pixel(0, 0), [255, 255, 255, 255]);
+        assert_ne!(image(&f).pixel(0, 0), [255, 255, 255, 255]);
         assert_eq!(
             f.damage.unwrap().len(),
             1,

@@ -2,10 +2,10 @@
 //! picture playing through the end of the file and across loops: the decoder neither waits on
 //! the half nobody takes nor decodes for it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use streamwerk_media::Tick;
+use streamwerk_media::{Picture, Tick};
 use streamwerk_sources::{open, TextRenderer};
 
 #[test]
@@ -67,4 +67,126 @@ fn the_picture_loops_on_when_the_sound_half_is_dropped() {
         |from: usize, to: usize| shown[from..to].windows(2).filter(|w| w[1] > w[0]).count();
     assert!(new_in(30, 60) >= 27, "second pass: {shown:?}");
     assert!(new_in(60, 90) >= 27, "third pass: {shown:?}");
+}
+
+/// A 0.2 s clip of pure red made from RGB with `filters` (the RGB to YUV step) and `tags`.
+fn red_clip(dir: &Path, name: &str, size: &str, filters: &str, tags: &[&str]) -> PathBuf {
+    let clip = dir.join(name);
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i"])
+        .arg(format!(
+            "color=c=red:size={size}:rate=30,format=rgb24,{filters}"
+        ))
+        .args(["-t", "0.2", "-c:v", "libx264", "-qp", "0"])
+        .args(tags)
+        .arg(&clip)
+        .status()
+        .expect("ffmpeg is installed (make test installs it)");
+    assert!(made.success());
+    clip
+}
+
+/// The first picture of `clip`: its size and the (Y, U, V) at its centre.
+fn first_picture(dir: &Path, clip: &Path) -> ((u32, u32), (u8, u8, u8)) {
+    let doc = format!(
+        r#"{{ "schema_version": 1, "name": "Colour", "canvas": {{ "width": 64, "height": 64, "fps": 30 }},
+             "sources": [ {{ "id": "clip", "kind": "media_file", "settings": {{ "path": "{}" }} }} ],
+             "scenes": [ {{ "name": "Colour", "layers": [ {{ "source": "clip" }} ] }} ] }}"#,
+        clip.display()
+    );
+    let collection =
+        streamwerk_scene::parse_collection(&doc, Path::new("colour.json"), dir.into()).unwrap();
+    let opened = open(
+        &collection.sources[0],
+        &collection,
+        &mut TextRenderer::new(),
+    )
+    .unwrap();
+    let mut video = opened.video.expect("the picture half");
+    let start = Instant::now();
+    for index in 0.. {
+        video.advance(Tick { index, fps: 30 });
+        let frame = video.frame();
+        if frame.generation > 0 {
+            let Picture::Yuv(yuv) = frame.picture else {
+                panic!("a decoded picture stays YUV");
+            };
+            let (w, h) = (yuv.width as usize, yuv.height as usize);
+            let (x, y) = (w / 2, h / 2);
+            let at = (y / 2) * (w / 2) + x / 2;
+            return (
+                (yuv.width, yuv.height),
+                (yuv.y[y * w + x], yuv.u[at], yuv.v[at]),
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no picture decoded"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    unreachable!()
+}
+
+/// Every picture reaches the compositor as BT.709 limited-range I420, whatever matrix, range
+/// and size the file has: pure red is Y 63, U 102, V 240 (ITU-R BT.709, 8 bit) in each case.
+#[test]
+fn pictures_arrive_as_bt709_limited_range_whatever_the_file_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let bt709 =
+        |range: &str| format!("scale=out_color_matrix=bt709:out_range={range},format=yuv420p");
+    let cases = [
+        // Tagged BT.709, limited: the planes as decoded.
+        (
+            red_clip(
+                dir.path(),
+                "hd709.mkv",
+                "64x64",
+                &bt709("tv"),
+                &["-colorspace", "bt709", "-color_range", "tv"],
+            ),
+            (64, 64),
+        ),
+        // Untagged standard definition: BT.601, as FFmpeg wrote it and players assume.
+        (
+            red_clip(dir.path(), "sd601.mkv", "64x64", "format=yuv420p", &[]),
+            (64, 64),
+        ),
+        // Untagged from 720 lines: BT.709.
+        (
+            red_clip(dir.path(), "hd-untagged.mkv", "16x720", &bt709("tv"), &[]),
+            (16, 720),
+        ),
+        // Full range (as phones and webcams write).
+        (
+            red_clip(
+                dir.path(),
+                "full.mkv",
+                "64x64",
+                &bt709("pc"),
+                &["-colorspace", "bt709", "-color_range", "pc"],
+            ),
+            (64, 64),
+        ),
+        // 4:4:4 at an odd size (x264 takes no odd 4:2:0): converted, scaled to the next even.
+        (
+            red_clip(
+                dir.path(),
+                "odd.mkv",
+                "63x33",
+                "scale=out_color_matrix=bt709:out_range=tv,format=yuv444p",
+                &["-colorspace", "bt709", "-color_range", "tv"],
+            ),
+            (64, 34),
+        ),
+    ];
+    for (clip, size) in cases {
+        let (got_size, (y, u, v)) = first_picture(dir.path(), &clip);
+        assert_eq!(got_size, size, "{}", clip.display());
+        assert!(
+            y.abs_diff(63) <= 2 && u.abs_diff(102) <= 2 && v.abs_diff(240) <= 2,
+            "{}: red is ({y}, {u}, {v}), not (63, 102, 240)",
+            clip.display()
+        );
+    }
 }
