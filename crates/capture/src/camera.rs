@@ -3,6 +3,7 @@
 //! platform today. A [`Camera`] runs the device on a thread of its own and keeps only the
 //! latest decoded picture, so a slow camera never stalls the canvas.
 
+use crate::camera_yuv;
 use crate::device_thread;
 use crate::CaptureError;
 use crossbeam_channel::Receiver;
@@ -13,10 +14,7 @@ use nokhwa::utils::{
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
-use streamwerk_media::Image;
-use yuvutils_rs::{
-    YuvBiPlanarImage, YuvConversionMode, YuvPackedImage, YuvRange, YuvStandardMatrix,
-};
+use streamwerk_media::{Image, PictureBuf, I420};
 
 /// A camera as the device list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -217,24 +215,10 @@ impl CameraStream for NokhwaStream {
     }
 }
 
-/// Decodes a device frame into an opaque RGBA picture, reusing `into`'s memory.
-pub fn decode(frame: &RawFrame<'_>, into: &mut Image) -> Result<(), String> {
+/// Decodes a device frame, reusing `into`'s memory: YUV formats to BT.709 I420 (never through
+/// RGB), MJPEG and RGB formats to opaque RGBA.
+pub fn decode(frame: &RawFrame<'_>, into: &mut PictureBuf) -> Result<(), String> {
     let (w, h) = (frame.width, frame.height);
-    if frame.format == PixelFormat::Mjpeg {
-        let picture = image::load_from_memory_with_format(frame.data, image::ImageFormat::Jpeg)
-            .map_err(|e| format!("MJPEG: {e}"))?
-            .into_rgba8();
-        *into = Image {
-            width: picture.width(),
-            height: picture.height(),
-            data: picture.into_raw(),
-        };
-        return Ok(());
-    }
-    into.width = w;
-    into.height = h;
-    into.data.resize(w as usize * h as usize * 4, 255);
-    let bt601 = YuvStandardMatrix::Bt601;
     let short = || {
         format!(
             "{:?} frame of {} bytes is too short",
@@ -243,38 +227,30 @@ pub fn decode(frame: &RawFrame<'_>, into: &mut Image) -> Result<(), String> {
         )
     };
     match frame.format {
-        PixelFormat::Yuyv => {
-            let packed = YuvPackedImage {
-                yuy: frame.data,
-                yuy_stride: w * 2,
-                width: w,
-                height: h,
-            };
-            yuvutils_rs::yuyv422_to_rgba(&packed, &mut into.data, w * 4, YuvRange::Limited, bt601)
-                .map_err(|e| e.to_string())?;
+        PixelFormat::Mjpeg => {
+            let picture = image::load_from_memory_with_format(frame.data, image::ImageFormat::Jpeg)
+                .map_err(|e| format!("MJPEG: {e}"))?
+                .into_rgba8();
+            *into = PictureBuf::Rgba(Image {
+                width: picture.width(),
+                height: picture.height(),
+                data: picture.into_raw(),
+            });
         }
-        PixelFormat::Nv12 => {
-            let luma = w as usize * h as usize;
-            if frame.data.len() < luma * 3 / 2 {
+        PixelFormat::Yuyv | PixelFormat::Nv12 => {
+            if !matches!(into, PictureBuf::Yuv(_)) {
+                *into = PictureBuf::Yuv(I420::new(2, 2));
+            }
+            let PictureBuf::Yuv(out) = into else {
+                unreachable!("made YUV above")
+            };
+            let whole = match frame.format {
+                PixelFormat::Yuyv => camera_yuv::yuyv_to_i420(frame.data, w, h, out),
+                _ => camera_yuv::nv12_to_i420(frame.data, w, h, out),
+            };
+            if !whole {
                 return Err(short());
             }
-            let planes = YuvBiPlanarImage {
-                y_plane: &frame.data[..luma],
-                y_stride: w,
-                uv_plane: &frame.data[luma..],
-                uv_stride: w,
-                width: w,
-                height: h,
-            };
-            yuvutils_rs::yuv_nv12_to_rgba(
-                &planes,
-                &mut into.data,
-                w * 4,
-                YuvRange::Limited,
-                bt601,
-                YuvConversionMode::Balanced,
-            )
-            .map_err(|e| e.to_string())?;
         }
         PixelFormat::Gray | PixelFormat::Rgb | PixelFormat::Bgr => {
             let bytes = match frame.format {
@@ -284,7 +260,16 @@ pub fn decode(frame: &RawFrame<'_>, into: &mut Image) -> Result<(), String> {
             if frame.data.len() < w as usize * h as usize * bytes {
                 return Err(short());
             }
-            for (px, src) in into
+            if !matches!(into, PictureBuf::Rgba(_)) {
+                *into = PictureBuf::Rgba(Image::new(0, 0));
+            }
+            let PictureBuf::Rgba(out) = into else {
+                unreachable!("made RGBA above")
+            };
+            out.width = w;
+            out.height = h;
+            out.data.resize(w as usize * h as usize * 4, 255);
+            for (px, src) in out
                 .data
                 .chunks_exact_mut(4)
                 .zip(frame.data.chunks_exact(bytes))
@@ -297,7 +282,6 @@ pub fn decode(frame: &RawFrame<'_>, into: &mut Image) -> Result<(), String> {
                 px.copy_from_slice(&[r, g, b, 255]);
             }
         }
-        PixelFormat::Mjpeg => unreachable!("decoded above"),
     }
     Ok(())
 }
@@ -315,7 +299,7 @@ struct CameraShared {
     state: AtomicU8,
     stop: AtomicBool,
     /// The latest decoded picture and a number that grows with each one.
-    latest: Mutex<(u64, Image)>,
+    latest: Mutex<(u64, PictureBuf)>,
 }
 
 /// A camera on its own thread, latest frame only.
@@ -330,7 +314,7 @@ impl Camera {
         let shared = Arc::new(CameraShared {
             state: AtomicU8::new(CameraState::Opening as u8),
             stop: AtomicBool::new(false),
-            latest: Mutex::new((0, Image::new(0, 0))),
+            latest: Mutex::new((0, PictureBuf::Rgba(Image::new(0, 0)))),
         });
         let ended = device_thread::spawn("camera", {
             let shared = shared.clone();
@@ -348,7 +332,7 @@ impl Camera {
     }
 
     /// Copies the latest picture into `into` when it is newer than `seen`; returns its number.
-    pub fn take_latest(&self, seen: u64, into: &mut Image) -> u64 {
+    pub fn take_latest(&self, seen: u64, into: &mut PictureBuf) -> u64 {
         let latest = self.shared.latest.lock().unwrap();
         if latest.0 > seen {
             into.clone_from(&latest.1);
@@ -366,7 +350,7 @@ impl Drop for Camera {
 
 fn camera_thread(driver: &dyn CameraDriver, request: &CameraRequest, shared: &CameraShared) {
     let mut reported = false;
-    let mut decoded = Image::new(0, 0);
+    let mut decoded = PictureBuf::Rgba(Image::new(0, 0));
     while !shared.stop.load(Relaxed) {
         match driver.open(request) {
             Ok(mut stream) => {
@@ -408,7 +392,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn yuyv_grey_decodes_to_grey() {
+    fn yuyv_stays_yuv_and_rgb_becomes_rgba() {
         // Y 126 with neutral chroma is mid grey (limited range).
         let data: Vec<u8> = [126u8, 128].repeat(4 * 2);
         let frame = RawFrame {
@@ -417,14 +401,26 @@ mod tests {
             format: PixelFormat::Yuyv,
             data: &data,
         };
-        let mut image = Image::new(0, 0);
-        decode(&frame, &mut image).unwrap();
-        let [r, g, b, a] = image.pixel(3, 1);
-        assert_eq!(a, 255);
-        assert!(
-            (r as i32 - 128).abs() <= 2 && r == g && g == b,
-            "{r} {g} {b}"
+        let mut picture = PictureBuf::Rgba(Image::new(0, 0));
+        decode(&frame, &mut picture).unwrap();
+        let PictureBuf::Yuv(yuv) = &picture else {
+            panic!("YUYV decodes to I420");
+        };
+        assert_eq!(
+            (yuv.width, yuv.height, yuv.y[5], yuv.u[1]),
+            (4, 2, 126, 128)
         );
+        let rgb = [10u8, 20, 30].repeat(4 * 2);
+        let frame = RawFrame {
+            format: PixelFormat::Rgb,
+            data: &rgb,
+            ..frame
+        };
+        decode(&frame, &mut picture).unwrap();
+        let PictureBuf::Rgba(image) = &picture else {
+            panic!("RGB decodes to RGBA");
+        };
+        assert_eq!(image.pixel(3, 1), [10, 20, 30, 255]);
     }
 
     #[test]
@@ -435,6 +431,6 @@ mod tests {
             format: PixelFormat::Nv12,
             data: &[0; 10],
         };
-        assert!(decode(&frame, &mut Image::new(0, 0)).is_err());
+        assert!(decode(&frame, &mut PictureBuf::Rgba(Image::new(0, 0))).is_err());
     }
 }

@@ -6,6 +6,7 @@
 mod audio_input;
 mod audio_output;
 mod camera;
+mod camera_yuv;
 mod device_thread;
 
 pub use audio_input::{audio_inputs, AudioInput, AudioInputInfo, InputCounters, InputState};

@@ -138,6 +138,48 @@ impl Picture<'_> {
     }
 }
 
+/// An owned [`Picture`], for a source that keeps its latest one in a slot (a camera).
+pub enum PictureBuf {
+    Rgba(Image),
+    Yuv(I420),
+}
+
+impl PictureBuf {
+    pub fn picture(&self) -> Picture<'_> {
+        match self {
+            PictureBuf::Rgba(image) => Picture::Rgba(image),
+            PictureBuf::Yuv(yuv) => Picture::Yuv(yuv),
+        }
+    }
+}
+
+impl Clone for PictureBuf {
+    fn clone(&self) -> Self {
+        match self {
+            PictureBuf::Rgba(image) => PictureBuf::Rgba(image.clone()),
+            PictureBuf::Yuv(yuv) => PictureBuf::Yuv(yuv.clone()),
+        }
+    }
+
+    /// Reuses this picture's memory when both are of a kind and size, as they are frame after
+    /// frame.
+    fn clone_from(&mut self, source: &Self) {
+        match (self, source) {
+            (PictureBuf::Rgba(to), PictureBuf::Rgba(from)) => {
+                (to.width, to.height) = (from.width, from.height);
+                to.data.clone_from(&from.data);
+            }
+            (PictureBuf::Yuv(to), PictureBuf::Yuv(from)) => {
+                (to.width, to.height) = (from.width, from.height);
+                to.y.clone_from(&from.y);
+                to.u.clone_from(&from.u);
+                to.v.clone_from(&from.v);
+            }
+            (to, from) => *to = from.clone(),
+        }
+    }
+}
+
 /// What a video source hands the compositor at a tick: its current picture, a generation that
 /// changes whenever the picture does, and the regions that changed since the previous
 /// generation (all of it when `damage` is `None`). Damage lets the compositor redo only what moved.

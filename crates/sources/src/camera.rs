@@ -1,14 +1,14 @@
 use crate::{TextRenderer, TextStyle, VideoSource};
 use std::sync::Arc;
 use streamwerk_capture::{Camera, CameraRequest, CameraState, Nokhwa, PixelFormat};
-use streamwerk_media::{Image, Picture, Tick, VideoFrame};
+use streamwerk_media::{Image, Picture, PictureBuf, Tick, VideoFrame};
 use streamwerk_scene::{CameraFormat, CameraSettings, Canvas, Rgba};
 
 /// A camera's latest picture, or a "camera disconnected" card while it is missing, so the
 /// stream goes on and the layout keeps its place; the picture returns when the camera does.
 pub struct CameraSource {
     camera: Camera,
-    picture: Image,
+    picture: PictureBuf,
     placeholder: Image,
     /// Number of the camera picture last taken.
     seen: u64,
@@ -33,7 +33,7 @@ impl CameraSource {
         let height = settings.height.unwrap_or(canvas.height);
         CameraSource {
             camera: Camera::open(Arc::new(Nokhwa), request),
-            picture: Image::new(0, 0),
+            picture: PictureBuf::Rgba(Image::new(0, 0)),
             placeholder: placeholder(width, height, text),
             seen: 0,
             showing_placeholder: true,
@@ -83,11 +83,11 @@ impl VideoSource for CameraSource {
 
     fn frame(&self) -> VideoFrame<'_> {
         VideoFrame {
-            picture: Picture::Rgba(if self.showing_placeholder {
-                &self.placeholder
+            picture: if self.showing_placeholder {
+                Picture::Rgba(&self.placeholder)
             } else {
-                &self.picture
-            }),
+                self.picture.picture()
+            },
             generation: self.generation,
             damage: None,
             opaque: true,
