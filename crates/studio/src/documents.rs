@@ -1,0 +1,194 @@
+//! Files: the collection and profile on disk (written atomically), opening another collection
+//! or saving this one under a new name, output settings, and the folder listings of the UI's
+//! file pickers.
+
+use crate::{accept, refused, Inner, Studio, StudioError};
+use std::path::{Path, PathBuf};
+use streamwerk_protocol::{Command, Event, FileEntry, FileListing};
+use streamwerk_scene::{load_collection, Profile};
+
+impl Studio {
+    /// Save, settings, open, save-as and listing commands.
+    pub(crate) fn documents(&self, inner: &mut Inner, command: Command) -> Result<(), StudioError> {
+        match command {
+            Command::Save => {
+                save_json(&inner.collection_path, &inner.collection)?;
+                save_json(&inner.profile_path, &inner.profile)?;
+            }
+            Command::SetOutputSettings {
+                video,
+                audio,
+                recording,
+            } => {
+                let encoder_changes = video != inner.profile.video || audio != inner.profile.audio;
+                if inner.session.is_some() && encoder_changes {
+                    return Err(refused(
+                        "the encoder cannot change while recording or live; stop both, then apply",
+                    ));
+                }
+                let profile = Profile {
+                    video,
+                    audio,
+                    recording,
+                    ..inner.profile.clone()
+                };
+                self.set_profile(inner, profile)?;
+            }
+            Command::OpenCollection { path } => {
+                let path = beside(&inner.collection_path, &path);
+                let next = load_collection(&path)?;
+                let scene = next.scenes[0].name.clone();
+                self.replace_collection(inner, next, scene)?;
+                inner.collection_path = path;
+            }
+            Command::SaveCollectionAs { path } => {
+                let path = beside(&inner.collection_path, &path);
+                if path.extension().is_none_or(|e| e != "json") || path == inner.profile_path {
+                    return Err(refused(format!(
+                        "{}: a collection is a .json file other than the profile; choose such a name",
+                        path.display()
+                    )));
+                }
+                if path.exists() {
+                    return Err(refused(format!(
+                        "{} exists; choose another name (nothing was overwritten)",
+                        path.display()
+                    )));
+                }
+                let mut copy = inner.collection.clone();
+                copy.make_paths_absolute();
+                copy.base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+                save_json(&path, &copy)?;
+                inner.collection = copy;
+                inner.collection_path = path;
+            }
+            Command::ListFiles { folder } => {
+                let folder = match folder {
+                    Some(folder) => beside(&inner.collection_path, &folder),
+                    None => beside(&inner.collection_path, "."),
+                };
+                let listing = list_media(&folder).map_err(|e| {
+                    refused(format!(
+                        "cannot list {}: {e}; choose another folder",
+                        folder.display()
+                    ))
+                })?;
+                let _ = self.events.send(Event::Files { listing });
+            }
+            _ => unreachable!("Studio::handle sends only these commands here"),
+        }
+        Ok(())
+    }
+
+    pub(crate) fn set_profile(
+        &self,
+        inner: &mut Inner,
+        profile: Profile,
+    ) -> Result<(), StudioError> {
+        accept(streamwerk_scene::check_profile(&profile))?;
+        save_json(&inner.profile_path, &profile)?;
+        inner.profile = profile;
+        Ok(())
+    }
+}
+
+/// `path` as the user typed it: relative to the open collection's folder.
+pub(crate) fn beside(collection: &Path, path: &str) -> PathBuf {
+    let path = Path::new(path.trim());
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        collection.parent().unwrap_or(Path::new(".")).join(path)
+    }
+}
+
+/// The other collection files in the open one's folder (`.json`, the profile aside), for the
+/// UI's Open list.
+pub(crate) fn collections_beside(collection: &Path, profile: &Path) -> Vec<String> {
+    let folder = collection.parent().unwrap_or(Path::new("."));
+    let mut found: Vec<String> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && p != profile)
+        .map(|p| p.display().to_string())
+        .collect();
+    found.sort();
+    found
+}
+
+/// File endings the sources read: pictures for image sources, video and sound for media files.
+const MEDIA_ENDINGS: [&str; 15] = [
+    "png", "jpg", "jpeg", "gif", "webp", "mp4", "mkv", "mov", "webm", "ts", "mp3", "wav", "flac",
+    "ogg", "m4a",
+];
+/// A folder with more than this many entries is shown in part.
+const MOST_FILES: usize = 1000;
+
+/// A folder's subfolders and media files (hidden ones aside), for the UI's file pickers.
+fn list_media(folder: &Path) -> std::io::Result<FileListing> {
+    let folder = folder.canonicalize()?;
+    let mut entries: Vec<FileEntry> = std::fs::read_dir(&folder)?
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_folder = entry.file_type().ok()?.is_dir() || entry.path().is_dir();
+            let media = Path::new(&name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| MEDIA_ENDINGS.contains(&e.to_ascii_lowercase().as_str()));
+            (!name.starts_with('.') && (is_folder || media)).then(|| FileEntry {
+                path: entry.path().display().to_string(),
+                name,
+                folder: is_folder,
+            })
+        })
+        .take(MOST_FILES)
+        .collect();
+    entries.sort_by(|a, b| b.folder.cmp(&a.folder).then_with(|| a.name.cmp(&b.name)));
+    Ok(FileListing {
+        parent: folder.parent().map(|p| p.display().to_string()),
+        folder: folder.display().to_string(),
+        entries,
+    })
+}
+
+/// Writes a document atomically (temporary file, then rename): a crash never leaves half a file.
+pub(crate) fn save_json<T: serde::Serialize>(path: &Path, document: &T) -> Result<(), StudioError> {
+    let text = serde_json::to_string_pretty(document).expect("documents serialise");
+    let tmp = path.with_extension("json.tmp");
+    let write = || -> std::io::Result<()> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&tmp, text + "\n")?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|source| StudioError::Save {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The user's own collection, `collection.json` in the data folder: on first use a copy of the
+/// demo whose asset paths point at the installed assets, so edits never touch the demo.
+pub fn own_collection() -> Result<PathBuf, StudioError> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("streamwerk");
+    let mine = data.join("collection.json");
+    if mine.exists() {
+        return Ok(mine);
+    }
+    let demo = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/scenes/demo.json"
+    ));
+    let mut collection = load_collection(demo)?;
+    collection.make_paths_absolute();
+    save_json(&mine, &collection)?;
+    Ok(mine)
+}

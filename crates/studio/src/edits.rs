@@ -1,0 +1,264 @@
+//! Collection edits: scenes, layers, sources, the mix and the canvas. Each is made on a copy,
+//! checked like a file on disk, shown on the running program and saved; on any failure nothing
+//! changes.
+
+use crate::documents::save_json;
+use crate::{accept, refused, Inner, Studio, StudioError};
+use streamwerk_engine::Program;
+use streamwerk_protocol::Command;
+use streamwerk_scene::{check_collection, Collection};
+
+impl Studio {
+    /// Scene, layer, source, mix and canvas commands.
+    pub(crate) fn edit_collection(
+        &self,
+        inner: &mut Inner,
+        command: Command,
+    ) -> Result<(), StudioError> {
+        match command {
+            Command::AddScene { name } => self.edit(inner, |c| {
+                c.scenes.push(streamwerk_scene::Scene {
+                    name,
+                    layers: Vec::new(),
+                });
+                Ok(())
+            })?,
+            Command::RenameScene { scene, name } => {
+                self.edit(inner, |c| {
+                    scene_mut(c, &scene)?.name = name.clone();
+                    Ok(())
+                })?;
+                if inner.program_scene == scene {
+                    inner.program_scene = name;
+                }
+            }
+            Command::DuplicateScene { scene, name } => self.edit(inner, |c| {
+                let mut copy = scene_mut(c, &scene)?.clone();
+                copy.name = name;
+                let at = c.scenes.iter().position(|s| s.name == scene).unwrap_or(0);
+                c.scenes.insert(at + 1, copy);
+                Ok(())
+            })?,
+            Command::RemoveScene { scene } => {
+                if inner.program_scene == scene {
+                    return Err(refused(format!(
+                        "scene `{scene}` is on air; switch to another scene first"
+                    )));
+                }
+                self.edit(inner, |c| {
+                    scene_mut(c, &scene)?;
+                    c.scenes.retain(|s| s.name != scene);
+                    drop_unused_sources(c);
+                    Ok(())
+                })?
+            }
+            Command::MoveScene { scene, index } => self.edit(inner, |c| {
+                let from = c
+                    .scenes
+                    .iter()
+                    .position(|s| s.name == scene)
+                    .ok_or_else(|| no_scene(&scene))?;
+                let moved = c.scenes.remove(from);
+                c.scenes.insert(index.min(c.scenes.len()), moved);
+                Ok(())
+            })?,
+            Command::AddSource {
+                scene,
+                source,
+                transform,
+            } => self.edit(inner, |c| {
+                if c.source(&source.id).is_some() {
+                    return Err(refused(format!(
+                        "a source with id `{}` exists; choose another id",
+                        source.id
+                    )));
+                }
+                let id = source.id.clone();
+                c.sources.push(source);
+                scene_mut(c, &scene)?.layers.push(streamwerk_scene::Layer {
+                    source: id,
+                    transform,
+                    visible: true,
+                    locked: false,
+                });
+                Ok(())
+            })?,
+            Command::UpdateSource { source } => self.edit(inner, |c| {
+                let slot = c
+                    .sources
+                    .iter_mut()
+                    .find(|s| s.id == source.id)
+                    .ok_or_else(|| refused(format!("there is no source `{}`", source.id)))?;
+                *slot = source;
+                Ok(())
+            })?,
+            Command::SetTransforms { scene, layers } => self.edit(inner, |c| {
+                for change in layers {
+                    let layer = layer_mut(c, &scene, &change.source)?;
+                    if layer.locked {
+                        return Err(refused(format!(
+                            "`{}` is locked in `{scene}`; unlock it to move it",
+                            change.source
+                        )));
+                    }
+                    layer.transform = change.transform;
+                }
+                Ok(())
+            })?,
+            Command::SetLayerVisible {
+                scene,
+                source,
+                visible,
+            } => self.edit(inner, |c| {
+                layer_mut(c, &scene, &source)?.visible = visible;
+                Ok(())
+            })?,
+            Command::SetLayerLocked {
+                scene,
+                source,
+                locked,
+            } => self.edit(inner, |c| {
+                layer_mut(c, &scene, &source)?.locked = locked;
+                Ok(())
+            })?,
+            Command::MoveLayer {
+                scene,
+                source,
+                index,
+            } => self.edit(inner, |c| {
+                let layers = &mut scene_mut(c, &scene)?.layers;
+                let from = layers
+                    .iter()
+                    .position(|l| l.source == source)
+                    .ok_or_else(|| no_layer(&scene, &source))?;
+                let moved = layers.remove(from);
+                layers.insert(index.min(layers.len()), moved);
+                Ok(())
+            })?,
+            Command::RemoveLayer { scene, source } => self.edit(inner, |c| {
+                let layers = &mut scene_mut(c, &scene)?.layers;
+                let before = layers.len();
+                layers.retain(|l| l.source != source);
+                if layers.len() == before {
+                    return Err(no_layer(&scene, &source));
+                }
+                drop_unused_sources(c);
+                Ok(())
+            })?,
+            Command::SetAudioMix { source, mix } => {
+                let mut next = inner.collection.clone();
+                let found = next.sources.iter_mut().find(|s| s.id == source);
+                let found = found.ok_or_else(|| refused(format!("no source `{source}`")))?;
+                found.audio = mix.clone();
+                accept(check_collection(&next))?;
+                // Straight to the mixer: a fader move must not reopen anything.
+                inner.program.set_mix(&source, &mix);
+                save_json(&inner.collection_path, &next)?;
+                inner.collection = next;
+            }
+            Command::SetCanvas { canvas } => {
+                let mut next = inner.collection.clone();
+                if (canvas.width, canvas.height) != (next.canvas.width, next.canvas.height) {
+                    next.rescale_canvas(canvas.width, canvas.height);
+                }
+                next.canvas = canvas;
+                let scene = inner.program_scene.clone();
+                self.replace_collection(inner, next, scene)?;
+                let path = inner.collection_path.clone();
+                save_json(&path, &inner.collection)?;
+            }
+            _ => unreachable!("Studio::handle sends only these commands here"),
+        }
+        Ok(())
+    }
+
+    /// Applies an edit to a copy of the collection, checks it like a file on disk, shows it
+    /// and saves it; on any failure nothing changes.
+    fn edit(
+        &self,
+        inner: &mut Inner,
+        change: impl FnOnce(&mut Collection) -> Result<(), StudioError>,
+    ) -> Result<(), StudioError> {
+        let mut next = inner.collection.clone();
+        change(&mut next)?;
+        accept(check_collection(&next))?;
+        inner.program.show(&next, &inner.program_scene)?;
+        save_json(&inner.collection_path, &next)?;
+        inner.collection = next;
+        Ok(())
+    }
+
+    /// Puts another collection (or this one on another canvas) on air at `scene`. The same
+    /// canvas is an edit like any other; a new one restarts the program, which only an idle
+    /// studio can do (the encoder's picture size is fixed while it runs). The new program
+    /// starts before the old one stops, so the preview never goes dark and a device busy for
+    /// a moment is simply retried by its source.
+    pub(crate) fn replace_collection(
+        &self,
+        inner: &mut Inner,
+        next: Collection,
+        scene: String,
+    ) -> Result<(), StudioError> {
+        accept(check_collection(&next))?;
+        if next.canvas == inner.collection.canvas {
+            inner.program.show(&next, &scene)?;
+        } else {
+            if inner.session.is_some() {
+                return Err(refused(
+                    "the canvas cannot change while recording or live; stop both, then apply",
+                ));
+            }
+            let program = Program::start(&next, &scene, self.preview.clone())?;
+            let old = std::mem::replace(&mut inner.program, program);
+            old.stop();
+            std::thread::spawn(move || {
+                if let Err(e) = old.wait() {
+                    tracing::warn!("the previous program ended with: {e}");
+                }
+            });
+        }
+        inner.collection = next;
+        inner.program_scene = scene;
+        Ok(())
+    }
+}
+
+fn scene_mut<'a>(
+    c: &'a mut Collection,
+    scene: &str,
+) -> Result<&'a mut streamwerk_scene::Scene, StudioError> {
+    c.scenes
+        .iter_mut()
+        .find(|s| s.name == scene)
+        .ok_or_else(|| no_scene(scene))
+}
+
+fn layer_mut<'a>(
+    c: &'a mut Collection,
+    scene: &str,
+    source: &str,
+) -> Result<&'a mut streamwerk_scene::Layer, StudioError> {
+    scene_mut(c, scene)?
+        .layers
+        .iter_mut()
+        .find(|l| l.source == source)
+        .ok_or_else(|| no_layer(scene, source))
+}
+
+fn no_scene(scene: &str) -> StudioError {
+    refused(format!("there is no scene `{scene}`"))
+}
+
+fn no_layer(scene: &str, source: &str) -> StudioError {
+    refused(format!("scene `{scene}` does not show `{source}`"))
+}
+
+/// Sources no scene shows any more are removed with their last layer.
+fn drop_unused_sources(c: &mut Collection) {
+    let used: Vec<String> = c
+        .scenes
+        .iter()
+        .flat_map(|s| s.layers.iter().map(|l| l.source.clone()))
+        .collect();
+    c.sources.retain(|s| used.contains(&s.id));
+}

@@ -1,0 +1,206 @@
+//! Going out: destinations and their stream keys, the output session, going live and
+//! recording. One session serves both; it ends once neither runs.
+
+use crate::{refused, Inner, Studio, StudioError};
+use std::path::Path;
+use streamwerk_engine::{Session, SessionConfig};
+use streamwerk_outputs::{validate_url, Backoff, DestinationSpec};
+use streamwerk_protocol::{Command, NoticeLevel};
+use streamwerk_scene::is_key_name;
+
+impl Studio {
+    /// Destination, key, live and recording commands.
+    pub(crate) fn outputs(&self, inner: &mut Inner, command: Command) -> Result<(), StudioError> {
+        match command {
+            Command::SetDestination { destination } => {
+                let mut profile = inner.profile.clone();
+                match profile
+                    .destinations
+                    .iter_mut()
+                    .find(|d| d.name == destination.name)
+                {
+                    Some(d) => *d = destination,
+                    None => profile.destinations.push(destination),
+                }
+                self.set_profile(inner, profile)?;
+            }
+            Command::RemoveDestination { name } => {
+                if inner.live.iter().any(|(n, _)| *n == name) {
+                    return Err(refused(format!(
+                        "`{name}` is live; stop streaming before removing it"
+                    )));
+                }
+                let mut profile = inner.profile.clone();
+                profile.destinations.retain(|d| d.name != name);
+                self.set_profile(inner, profile)?;
+            }
+            Command::SetStreamKey { name, key } => {
+                if !is_key_name(&name) {
+                    return Err(refused(format!(
+                        "`{name}` cannot name a key: use letters, digits, '-', '_' and '.'"
+                    )));
+                }
+                let key = key.trim();
+                if key.is_empty() {
+                    return Err(refused(
+                        "the stream key is empty; paste it from the platform's dashboard",
+                    ));
+                }
+                self.keys.set(&name, key)?;
+            }
+            Command::GoLive => self.go_live(inner)?,
+            Command::StopLive => {
+                let live = std::mem::take(&mut inner.live);
+                if let Some(session) = &inner.session {
+                    for (_, sink) in &live {
+                        if let Err(e) = session.remove_sink(sink) {
+                            self.notice(NoticeLevel::Error, e.to_string());
+                        }
+                    }
+                }
+                self.end_session_if_idle(inner);
+            }
+            Command::StartRecording => self.start_recording(inner)?,
+            Command::StopRecording => {
+                if let (Some((sink, path)), Some(session)) =
+                    (inner.recording.take(), &inner.session)
+                {
+                    session.remove_sink(&sink)?;
+                    self.notice(NoticeLevel::Info, format!("saved {}", path.display()));
+                }
+                self.end_session_if_idle(inner);
+            }
+            Command::ReconnectDestination { name } => {
+                let sink = inner
+                    .live
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, sink)| sink.clone())
+                    .ok_or_else(|| refused(format!("`{name}` is not live")))?;
+                if let Some(status) = inner.session.as_ref().and_then(|s| s.destination(&sink)) {
+                    status.reconnect_now();
+                }
+            }
+            _ => unreachable!("Studio::handle sends only these commands here"),
+        }
+        Ok(())
+    }
+
+    /// The running session, started with nothing in it when there is none.
+    fn session<'a>(&self, inner: &'a mut Inner) -> Result<&'a Session, StudioError> {
+        if inner.session.is_none() {
+            inner.session = Some(inner.program.start_session(SessionConfig {
+                video: inner.profile.video.clone(),
+                audio: inner.profile.audio.clone(),
+                recordings: Vec::new(),
+                destinations: Vec::new(),
+                duration: None,
+            })?);
+        }
+        Ok(inner.session.as_ref().expect("just started"))
+    }
+
+    fn go_live(&self, inner: &mut Inner) -> Result<(), StudioError> {
+        if !inner.live.is_empty() {
+            return Err(refused("already live; stop streaming first"));
+        }
+        let canvas = inner.collection.canvas;
+        let mut specs = Vec::new();
+        for d in inner.profile.destinations.iter().filter(|d| d.enabled) {
+            let key = match &d.key {
+                Some(name) => Some(
+                    self.keys
+                        .get(name)
+                        .map_err(|e| refused(format!("destination `{}`: {e}", d.name)))?,
+                ),
+                None => None,
+            };
+            let url = d.url(key.as_deref()).ok_or_else(|| {
+                refused(format!(
+                    "destination `{}`: {} needs the server URL from its dashboard",
+                    d.name,
+                    d.platform.label()
+                ))
+            })?;
+            validate_url(&url).map_err(|e| refused(format!("destination `{}`: {e}", d.name)))?;
+            let picture = (canvas.width, canvas.height, canvas.fps);
+            for warning in d
+                .platform
+                .check(&inner.profile.video, &inner.profile.audio, picture)
+            {
+                self.notice(NoticeLevel::Warning, format!("{}: {warning}", d.name));
+            }
+            specs.push((
+                d.name.clone(),
+                DestinationSpec {
+                    name: d.name.clone(),
+                    url,
+                    backoff: Backoff::default(),
+                    ca_file: None,
+                },
+            ));
+        }
+        if specs.is_empty() {
+            return Err(refused(
+                "no destination is enabled; add one under Destinations and enable it",
+            ));
+        }
+        let session = self.session(inner)?;
+        let mut live = Vec::new();
+        for (name, spec) in specs {
+            live.push((name, session.add_destination(spec)?));
+        }
+        inner.live = live;
+        Ok(())
+    }
+
+    fn start_recording(&self, inner: &mut Inner) -> Result<(), StudioError> {
+        if inner.recording.is_some() {
+            return Err(refused("already recording"));
+        }
+        let settings = inner.profile.recording.clone();
+        let folder = if settings.folder.is_absolute() {
+            settings.folder.clone()
+        } else {
+            inner
+                .collection_path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(&settings.folder)
+        };
+        std::fs::create_dir_all(&folder).map_err(|source| StudioError::Save {
+            path: folder.clone(),
+            source,
+        })?;
+        let stamp = chrono::Local::now().format("%Y-%m-%d_%H-%M-%S");
+        let file_name: String = inner
+            .collection
+            .name
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        let path = folder.join(format!(
+            "{file_name}-{stamp}.{}",
+            settings.format.extension()
+        ));
+        let format = settings.format;
+        let session = self.session(inner)?;
+        let sink = session.add_recording(&path, format)?;
+        inner.recording = Some((sink, path));
+        Ok(())
+    }
+
+    /// Ends the session once nothing records or streams, draining it in the background.
+    fn end_session_if_idle(&self, inner: &mut Inner) {
+        if inner.live.is_empty() && inner.recording.is_none() {
+            if let Some(session) = inner.session.take() {
+                session.stop();
+                std::thread::spawn(move || {
+                    if let Err(e) = session.wait() {
+                        tracing::warn!("the output session ended with: {e}");
+                    }
+                });
+            }
+        }
+    }
+}
