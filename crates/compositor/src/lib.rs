@@ -75,7 +75,9 @@ impl Compositor {
     /// A black canvas. Width and height must be even (4:2:0).
     pub fn new(width: u32, height: u32) -> Self {
         Compositor {
-            canvas: Image::filled(width, height, [0, 0, 0, 255]),
+            // Zeroed, so its memory is only mapped where something is drawn in RGBA: under a
+            // full-canvas video most of it never is (8 MB at 1080p).
+            canvas: Image::new(width, height),
             yuv: I420::new(width, height),
             stale: Rect::default(),
             slots: Vec::new(),

@@ -1,0 +1,103 @@
+// Destinations (state, bitrate and drops graph, uplink warning), the Go Live and Record buttons,
+// and the status bar.
+import type { Platform } from "./protocol.gen";
+import { HealthHistory, drawGraph } from "./health";
+import { $, el, run, store } from "./store";
+
+/** Each destination's recent bitrate and drops, for the graphs beside them. */
+export const health = new HealthHistory();
+
+export function renderDestinations() {
+  const sinks = store.stats?.session?.sinks ?? [];
+  const streamKbps = store.stats?.session?.bitrate_kbps ?? 0;
+  $("destination-list").replaceChildren(
+    ...store.state.profile.destinations.map((d) => {
+      const live = store.state.live.includes(d.name);
+      const sink = sinks.find((s) => s.name.startsWith(`${d.name} (`));
+      const st = sink?.destination?.state;
+      const label = st ? st.state : live ? "connecting" : d.enabled ? "ready" : "disabled";
+      const detail = sink && st
+        ? ` · ${sink.bitrate_kbps.toFixed(0)} kbps · ${sink.dropped} dropped · up ${sink.destination!.uptime_s.toFixed(0)} s · ${sink.destination!.reconnects} reconnects`
+        : "";
+      const error = st && "error" in st ? ` · ${st.error}` : "";
+      const item = el("li", { className: "destination" },
+        el("strong", { textContent: `${d.name} (${d.platform})` }),
+        el("span", { className: `store.state ${label}`, textContent: label + detail + error }),
+      );
+      if (sink) {
+        item.append(drawGraph(health.samples(sink.name), streamKbps));
+        if (sink.uplink) item.append(el("span", { className: "uplink", textContent: sink.uplink }));
+      }
+      item.dataset.destination = d.name;
+      if (live) {
+        const again = el("button", { textContent: "Reconnect now" });
+        again.setAttribute("aria-label", `Reconnect ${d.name} now`);
+        again.onclick = () => run({ type: "reconnect_destination", name: d.name });
+        item.append(again);
+      } else {
+        const toggle = el("button", { textContent: d.enabled ? "Disable" : "Enable" });
+        toggle.setAttribute("aria-label", `${d.enabled ? "Disable" : "Enable"} destination ${d.name}`);
+        toggle.onclick = () => run({ type: "set_destination", destination: { ...d, enabled: !d.enabled } });
+        const remove = el("button", { textContent: "Remove" });
+        remove.setAttribute("aria-label", `Remove destination ${d.name}`);
+        remove.onclick = () => run({ type: "remove_destination", name: d.name });
+        item.append(toggle, remove);
+      }
+      return item;
+    }),
+  );
+}
+
+export function renderButtons() {
+  const live = $("go-live");
+  live.textContent = store.state.live.length ? "Stop streaming" : "Go Live";
+  live.classList.toggle("active", store.state.live.length > 0);
+  const record = $("record");
+  const elapsed = store.stats?.session?.elapsed_s;
+  record.textContent = store.state.recording ? `Stop recording${elapsed ? ` ${clock(elapsed)}` : ""}` : "Record";
+  record.title = store.state.recording ? `Recording to ${store.state.recording}` : "Start recording (Ctrl+R)";
+  record.classList.toggle("active", store.state.recording !== null);
+}
+
+export function clock(seconds: number) {
+  const s = Math.floor(seconds);
+  return `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+export function renderStatus() {
+  const s = store.stats;
+  const parts = [`CPU ${s ? s.cpu_percent.toFixed(0) : "–"}%`, `program ${s ? s.render_fps.toFixed(1) : "–"} fps`,
+    `store.preview ${store.preview.fps.toFixed(1)} fps, ${store.preview.delayMs.toFixed(0)} ms behind`, `lagged ${s?.frames_lagged ?? 0}`];
+  if (s?.session) {
+    parts.push(`encoding ${s.session.fps.toFixed(1)} fps`, `${s.session.bitrate_kbps.toFixed(0)} kbps`, `skipped ${s.session.frames_skipped}`,
+      `dropped ${s.session.sinks.reduce((n, x) => n + x.dropped, 0)}`);
+  }
+  if (store.state.recording) parts.push(`recording ${store.state.recording}`);
+  $("status-bar").textContent = parts.join(" · ");
+}
+
+/// The add-destination form and the Go Live and Record buttons.
+export function setupDestinations() {
+  $("add-destination").onsubmit = async (e) => {
+    e.preventDefault();
+    const value = (id: string) => ($(id) as HTMLInputElement).value.trim();
+    const name = value("dest-name");
+    const key = value("dest-key");
+    const keyName = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+    if (key && !(await run({ type: "set_stream_key", name: keyName, key }))) return;
+    ($("dest-key") as HTMLInputElement).value = "";
+    await run({
+      type: "set_destination",
+      destination: {
+        name,
+        platform: value("dest-platform") as Platform,
+        server: value("dest-server") || null,
+        key: key || store.state.stored_keys.includes(keyName) ? keyName : null,
+        enabled: ($("dest-enabled") as HTMLInputElement).checked,
+      },
+    });
+  };
+
+  $("go-live").onclick = () => run({ type: store.state.live.length ? "stop_live" : "go_live" });
+  $("record").onclick = () => run({ type: store.state.recording ? "stop_recording" : "start_recording" });
+}

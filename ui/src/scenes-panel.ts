@@ -1,0 +1,47 @@
+// Scenes: the list (select, put on air) and its buttons and form.
+import { $, el, render, run, store } from "./store";
+
+export function renderScenes() {
+  const list = $("scene-list");
+  list.replaceChildren(
+    ...store.state.collection.scenes.map((s) => {
+      const item = el("li", { className: s.name === store.state.program_scene ? "on-air" : "" });
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", String(s.name === store.selectedScene));
+      const name = el("span", { className: "name", textContent: s.name, tabIndex: 0, title: "Click or Space to select; double-click or Enter to put on air" });
+      name.onclick = () => { store.selectedScene = s.name; store.selection = []; render(); };
+      name.ondblclick = () => run({ type: "switch_scene", scene: s.name });
+      name.onkeydown = (e) => {
+        if (e.key === "Enter") run({ type: "switch_scene", scene: s.name });
+        else if (e.key === " ") { e.preventDefault(); name.click(); }
+      };
+      const cut = el("button", { textContent: "Cut", title: `Put ${s.name} on air` });
+      cut.setAttribute("aria-label", `Put scene ${s.name} on air`);
+      cut.onclick = () => run({ type: "switch_scene", scene: s.name }).then((ok) => { if (ok) { store.selectedScene = s.name; render(); } });
+      item.append(name, cut);
+      return item;
+    }),
+  );
+  $("on-air").textContent = `On air: ${store.state.program_scene}`;
+}
+
+/// The scene list's buttons and the add-scene form.
+export function setupScenes() {
+  $("add-scene").onsubmit = (e) => {
+    e.preventDefault();
+    const input = $("new-scene-name") as HTMLInputElement;
+    run({ type: "add_scene", name: input.value.trim() }).then((ok) => { if (ok) { store.selectedScene = input.value.trim(); input.value = ""; render(); } });
+  };
+  $("scene-rename").onclick = () => {
+    const name = prompt("New name for the scene", store.selectedScene);
+    if (name) run({ type: "rename_scene", scene: store.selectedScene, name }).then((ok) => { if (ok) { store.selectedScene = name; render(); } });
+  };
+  $("scene-duplicate").onclick = () => run({ type: "duplicate_scene", scene: store.selectedScene, name: `${store.selectedScene} copy` });
+  $("scene-remove").onclick = () => run({ type: "remove_scene", scene: store.selectedScene });
+  const move = (delta: number) => {
+    const index = store.state.collection.scenes.findIndex((s) => s.name === store.selectedScene);
+    run({ type: "move_scene", scene: store.selectedScene, index: Math.max(0, index + delta) });
+  };
+  $("scene-up").onclick = () => move(-1);
+  $("scene-down").onclick = () => move(1);
+}

@@ -1,0 +1,116 @@
+// Settings: canvas, encoder and recording, the open collection, and the file picker.
+import type { FileListing, RecordingFormat } from "./protocol.gen";
+import { $, editing, el, history, notice, run, store } from "./store";
+
+export function setValue(id: string, value: string) {
+  const input = $(id) as HTMLInputElement | HTMLSelectElement;
+  if (input instanceof HTMLSelectElement && ![...input.options].some((o) => o.value === value)) {
+    input.append(el("option", { value, textContent: value }));
+  }
+  input.value = value;
+}
+
+export function renderSettings() {
+  const { canvas } = store.state.collection;
+  // The stage takes the canvas's shape (vertical and square shows too), at most 70% of the
+  // window's height.
+  const stage = $("stage-box");
+  stage.style.aspectRatio = `${canvas.width} / ${canvas.height}`;
+  stage.style.width = `min(100%, calc(70vh * ${canvas.width} / ${canvas.height}))`;
+  const { video, audio, recording } = store.state.profile;
+  if (!editing("canvas-form")) {
+    setValue("set-canvas-size", `${canvas.width}x${canvas.height}`);
+    setValue("set-fps", String(canvas.fps));
+  }
+  if (!editing("output-form")) {
+    setValue("set-preset", video.preset);
+    setValue("set-bitrate", String(video.bitrate_kbps));
+    setValue("set-keyframe", String(video.keyframe_interval_s));
+    setValue("set-audio-bitrate", String(audio.bitrate_kbps));
+    setValue("set-format", recording.format);
+    setValue("set-folder", recording.folder);
+  }
+  // The encoder and canvas are fixed while a session runs.
+  const busy = store.state.live.length > 0 || store.state.recording !== null;
+  for (const id of ["set-canvas-size", "set-fps", "set-preset", "set-bitrate", "set-keyframe", "set-audio-bitrate"]) {
+    ($(id) as HTMLInputElement).disabled = busy;
+  }
+}
+
+export function renderCollection() {
+  $("collection-name").textContent = store.state.collection.name;
+  $("collection-name").title = store.state.collection_path;
+  $("collection-files").replaceChildren(...store.state.collections.map((path) => el("option", { value: path })));
+}
+
+/// The file picker: lists a folder of the machine the engine runs on (so it works the same in a
+/// browser and in the window) and writes the chosen file's path into `target`.
+const picker = { target: "", parent: null as string | null };
+
+export function browse(target: string) {
+  picker.target = target;
+  const current = ($(target) as HTMLInputElement).value.trim();
+  // Start where the typed path points, else beside the collection.
+  const folder = current ? (current.endsWith("/") ? current : current.slice(0, current.lastIndexOf("/") + 1) || null) : null;
+  run({ type: "list_files", folder }).then((ok) => { if (ok) ($("file-picker") as HTMLDialogElement).showModal(); });
+}
+
+export function renderFiles(listing: FileListing) {
+  picker.parent = listing.parent;
+  $("file-picker-folder").textContent = listing.folder;
+  ($("file-picker-up") as HTMLButtonElement).disabled = listing.parent === null;
+  $("file-picker-list").replaceChildren(
+    ...listing.entries.map((entry) => {
+      const pick = el("button", { type: "button", className: entry.folder ? "folder" : "file", textContent: entry.folder ? `${entry.name}/` : entry.name });
+      pick.onclick = () => {
+        if (entry.folder) {
+          run({ type: "list_files", folder: entry.path });
+        } else {
+          ($(picker.target) as HTMLInputElement).value = entry.path;
+          ($("file-picker") as HTMLDialogElement).close();
+        }
+      };
+      return el("li", {}, pick);
+    }),
+  );
+  if (listing.entries.length === 0) $("file-picker-list").append(el("li", { className: "hint", textContent: "No folders or media files here." }));
+}
+
+/// The canvas, output and collection forms and the file picker.
+export function setupSettings() {
+  $("canvas-form").onsubmit = (e) => {
+    e.preventDefault();
+    const [width, height] = ($("set-canvas-size") as HTMLSelectElement).value.split("x").map(Number);
+    const fps = Number(($("set-fps") as HTMLSelectElement).value);
+    run({ type: "set_canvas", canvas: { ...store.state.collection.canvas, width, height, fps } }).then((ok) => {
+      if (ok) notice("info", `Canvas ${width}x${height} at ${fps} fps`);
+    });
+  };
+  $("output-form").onsubmit = (e) => {
+    e.preventDefault();
+    const value = (id: string) => ($(id) as HTMLInputElement).value.trim();
+    const { video, audio, recording } = store.state.profile;
+    run({
+      type: "set_output_settings",
+      video: { ...video, preset: value("set-preset"), bitrate_kbps: Number(value("set-bitrate")), keyframe_interval_s: Number(value("set-keyframe")) },
+      audio: { ...audio, bitrate_kbps: Number(value("set-audio-bitrate")) },
+      recording: { ...recording, format: value("set-format") as RecordingFormat, folder: value("set-folder") },
+    }).then((ok) => { if (ok) notice("info", "Output settings saved"); });
+  };
+  $("collection-form").onsubmit = (e) => {
+    e.preventDefault();
+    const path = ($("collection-path") as HTMLInputElement).value.trim();
+    if (path) run({ type: "open_collection", path }).then((ok) => { if (ok) { store.selection = []; history.clear(); } });
+  };
+  $("collection-save-as").onclick = () => {
+    const path = ($("collection-path") as HTMLInputElement).value.trim();
+    if (!path) return notice("error", "Type a file name for the copy, such as my-show.json");
+    run({ type: "save_collection_as", path }).then((ok) => { if (ok) notice("info", `Saved as ${store.state.collection_path}; edits now go there`); });
+  };
+
+  for (const button of document.querySelectorAll<HTMLButtonElement>("button.browse")) {
+    button.onclick = () => browse(button.dataset.for!);
+  }
+  $("file-picker-up").onclick = () => { if (picker.parent) run({ type: "list_files", folder: picker.parent }); };
+  $("file-picker-cancel").onclick = () => ($("file-picker") as HTMLDialogElement).close();
+}

@@ -1,0 +1,181 @@
+// Layers of the selected scene, the selected layer's properties, and the add-source form.
+import type { Align, Command, Source, Transform } from "./protocol.gen";
+import { toggleSelection } from "./editor";
+import { $, editing, el, primary, render, run, scene, sourceLabel, store } from "./store";
+
+export function renderLayers() {
+  const layers = scene()?.layers ?? [];
+  $("layer-list").replaceChildren(
+    ...[...layers].reverse().map((layer, reversed) => {
+      const index = layers.length - 1 - reversed;
+      const item = el("li", { className: store.selection.includes(layer.source) ? "selected" : "" });
+      const name = el("span", { className: "name", textContent: sourceLabel(layer.source), tabIndex: 0, title: "Click to select; Shift+click adds to the selection" });
+      const select = (add: boolean) => {
+        store.selection = add ? toggleSelection(store.selection, layer.source) : [layer.source];
+        render();
+      };
+      name.onclick = (e) => select(e.shiftKey || e.ctrlKey || e.metaKey);
+      name.onkeydown = (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(e.shiftKey); } };
+      const button = (text: string, label: string, command: Command) => {
+        const b = el("button", { textContent: text, title: label });
+        b.setAttribute("aria-label", `${label}: ${sourceLabel(layer.source)}`);
+        b.onclick = () => run(command);
+        return b;
+      };
+      const where = { scene: store.selectedScene, source: layer.source };
+      item.append(
+        name,
+        button(layer.visible ? "Hide" : "Show", layer.visible ? "Hide" : "Show", { type: "set_layer_visible", ...where, visible: !layer.visible }),
+        button(layer.locked ? "Unlock" : "Lock", layer.locked ? "Unlock" : "Lock", { type: "set_layer_locked", ...where, locked: !layer.locked }),
+        button("▲", "Move up", { type: "move_layer", ...where, index: index + 1 }),
+        button("▼", "Move down", { type: "move_layer", ...where, index: Math.max(0, index - 1) }),
+        button("✕", "Remove", { type: "remove_layer", ...where }),
+      );
+      return item;
+    }),
+  );
+}
+
+/// The selected layer's source settings, editable where the kind has any.
+export function renderProperties() {
+  const form = $("properties") as HTMLFormElement;
+  const source = store.state.collection.sources.find((s) => s.id === primary());
+  const kind = source?.kind;
+  form.hidden = !(kind === "text" || kind === "color" || kind === "image");
+  if (form.hidden || !source) return;
+  for (const label of form.querySelectorAll<HTMLElement>("label, button.browse")) {
+    label.hidden = !label.classList.contains(`prop-${kind}`);
+  }
+  const input = (id: string) => $(id) as HTMLInputElement;
+  if (editing("properties")) return;
+  if (source.kind === "text") {
+    const t = source.settings;
+    input("prop-text").value = t.text;
+    input("prop-size").value = String(t.size);
+    input("prop-color").value = t.color.slice(0, 7);
+    input("prop-font").value = t.font ?? "";
+    input("prop-bold").checked = t.bold;
+    input("prop-align").value = t.align;
+    input("prop-outline").checked = t.outline !== null;
+    if (t.outline) {
+      input("prop-outline-width").value = String(t.outline.width);
+      input("prop-outline-color").value = t.outline.color.slice(0, 7);
+    }
+    input("prop-background").checked = t.background !== null;
+    if (t.background) {
+      input("prop-background-color").value = t.background.color.slice(0, 7);
+      input("prop-padding").value = String(t.background.padding);
+    }
+  } else if (source.kind === "color") {
+    input("prop-color").value = source.settings.color.slice(0, 7);
+  } else if (source.kind === "image") {
+    input("prop-path").value = source.settings.path;
+  }
+}
+
+export function applyProperties() {
+  const source = store.state.collection.sources.find((s) => s.id === primary());
+  if (!source) return;
+  const value = (id: string) => ($(id) as HTMLInputElement).value;
+  const checked = (id: string) => ($(id) as HTMLInputElement).checked;
+  let changed: Source;
+  if (source.kind === "text") {
+    changed = {
+      ...source,
+      settings: {
+        ...source.settings,
+        text: value("prop-text"),
+        size: Number(value("prop-size")),
+        color: value("prop-color"),
+        font: value("prop-font").trim() || null,
+        bold: checked("prop-bold"),
+        align: value("prop-align") as Align,
+        outline: checked("prop-outline") ? { width: Number(value("prop-outline-width")), color: value("prop-outline-color") } : null,
+        background: checked("prop-background") ? { color: value("prop-background-color"), padding: Number(value("prop-padding")) } : null,
+      },
+    };
+  } else if (source.kind === "color") {
+    changed = { ...source, settings: { ...source.settings, color: value("prop-color") } };
+  } else if (source.kind === "image") {
+    changed = { ...source, settings: { ...source.settings, path: value("prop-path") } };
+  } else {
+    return;
+  }
+  run({ type: "update_source", source: changed });
+}
+
+export function renderDevices() {
+  const option = (value: string, text: string) => el("option", { value, textContent: text });
+  const mics = store.devices?.audio_inputs ?? [];
+  $("source-mic").replaceChildren(
+    option("", "Default input"),
+    ...mics.map((m) => option(m.id, `${m.name}${m.is_default ? " (default)" : ""}`)),
+  );
+  const cameras = store.devices?.cameras ?? [];
+  $("source-camera").replaceChildren(...cameras.map((c) => option(String(c.index), c.name)));
+  $("no-camera").hidden = !(store.devices && cameras.length === 0 && ($("source-kind") as HTMLSelectElement).value === "camera");
+}
+
+export function newSource(): Source {
+  const id = ($("source-id") as HTMLInputElement).value.trim();
+  const kind = ($("source-kind") as HTMLSelectElement).value;
+  const color = ($("source-color") as HTMLInputElement).value;
+  switch (kind) {
+    case "text":
+      return {
+        id,
+        kind: "text",
+        settings: {
+          text: ($("source-text") as HTMLInputElement).value,
+          font: null,
+          size: Number(($("source-size") as HTMLInputElement).value),
+          color,
+          bold: false,
+          align: "left",
+          wrap_width: null,
+          outline: null,
+          background: null,
+        },
+      };
+    case "color":
+      return { id, kind: "color", settings: { color, width: 320, height: 180 } };
+    case "image":
+      return { id, kind: "image", settings: { path: ($("source-path") as HTMLInputElement).value } };
+    case "tone":
+      return { id, kind: "tone", settings: { frequency_hz: 440, level_dbfs: -20, beep_each_second: false } };
+    case "microphone":
+      return { id, kind: "microphone", settings: { device: ($("source-mic") as HTMLSelectElement).value || null } };
+    case "media_file":
+      return { id, kind: "media_file", settings: { path: ($("source-path") as HTMLInputElement).value, looping: ($("source-loop") as HTMLInputElement).checked, start_s: 0 } };
+    case "camera":
+      return { id, kind: "camera", settings: { device: ($("source-camera") as HTMLSelectElement).value || null, width: null, height: null, fps: null, format: null } };
+    default:
+      return { id, kind: "test_pattern", settings: { width: null, height: null, flash_each_second: false } };
+  }
+}
+
+/// The properties form and the add-source form.
+export function setupSources() {
+  const kind = $("source-kind") as HTMLSelectElement;
+  const showFields = () => {
+    for (const label of document.querySelectorAll<HTMLElement>("#add-source label[class], #add-source button.browse")) {
+      label.hidden = !label.classList.contains(`for-${kind.value.replace("_", "-")}`);
+    }
+  };
+  kind.onchange = () => {
+    showFields();
+    if (kind.value === "microphone" || kind.value === "camera") run({ type: "list_devices" });
+    renderDevices();
+  };
+  showFields();
+  $("properties").onsubmit = (e) => {
+    e.preventDefault();
+    applyProperties();
+  };
+  $("add-source").onsubmit = (e) => {
+    e.preventDefault();
+    const source = newSource();
+    const transform: Transform = { x: 100, y: 100, width: null, height: null, crop: { left: 0, top: 0, right: 0, bottom: 0 }, rotation: 0, opacity: 1 };
+    run({ type: "add_source", scene: store.selectedScene, source, transform }).then((ok) => { if (ok) { store.selection = [source.id]; render(); } });
+  };
+}
