@@ -88,6 +88,13 @@ await page.waitForFunction(() => window.streamwerk.state.program_scene === "Inte
 await page.waitForFunction(() => [...document.querySelectorAll("li.strip")].map((s) => s.dataset.source).join() === "master", null, { timeout: 5000 });
 await page.waitForFunction(() => window.streamwerk.state.source_sizes.some((s) => s.id === "headline"));
 
+// Panic: no dialog, straight to the demo's safe scene (marked in the list); then back.
+await page.click("#panic");
+await page.waitForFunction(() => window.streamwerk.state.program_scene === "Be right back", null, { timeout: 5000 });
+if (!(await page.textContent("#scene-list li.safe .name")).includes("Be right back")) fail("the safe scene is not marked in the scene list");
+await page.click("button[aria-label='Put scene Interview on air']");
+await page.waitForFunction(() => window.streamwerk.state.program_scene === "Interview");
+
 // Drag it 300 canvas pixels right and 200 down.
 const before = (await state()).collection.scenes.find((s) => s.name === "Interview").layers[0].transform;
 const box = await page.locator("#overlay").boundingBox();

@@ -5,7 +5,7 @@ export const PROTOCOL_VERSION = 2;
 
 export type Request = { id: number, command: Command, };
 
-export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, };
+export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "panic" } | { "type": "set_safe_scene", scene: string | null, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, };
 
 export type LayerTransform = { source: string, transform: Transform, };
 
@@ -148,7 +148,11 @@ id: string,
  */
 name: string, is_default: boolean, channels: number, sample_rate: number, };
 
-export type Collection = { schema_version: number, name: string, canvas: Canvas, sources: Array<Source>, scenes: Array<Scene>, audio: AudioSettings, };
+export type Collection = { schema_version: number, name: string, canvas: Canvas, sources: Array<Source>, scenes: Array<Scene>, 
+/**
+ * The scene a panic cuts to (a "be right back" card): one that is always fine to show.
+ */
+safe_scene?: string | null, audio: AudioSettings, };
 
 export type Canvas = { width: number, height: number, fps: number, };
 

@@ -6,6 +6,7 @@ export function renderScenes() {
   list.replaceChildren(
     ...store.state.collection.scenes.map((s) => {
       const item = el("li", { className: s.name === store.state.program_scene ? "on-air" : "" });
+      item.classList.toggle("safe", s.name === store.state.collection.safe_scene);
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", String(s.name === store.selectedScene));
       const name = el("span", { className: "name", textContent: s.name, tabIndex: 0, title: "Click or Space to select; double-click or Enter to put on air" });
@@ -23,6 +24,10 @@ export function renderScenes() {
     }),
   );
   $("on-air").textContent = `On air: ${store.state.program_scene}`;
+  const safe = store.state.collection.safe_scene;
+  $("scene-safe").textContent = safe === store.selectedScene ? "Unmark safe" : "Mark safe";
+  ($("panic") as HTMLButtonElement).disabled = !safe;
+  $("panic").title = safe ? `Cut to ${safe} now, no questions asked` : "Mark a scene safe first (Mark safe, under the scene list)";
 }
 
 /// The scene list's buttons and the add-scene form.
@@ -42,6 +47,12 @@ export function setupScenes() {
     const index = store.state.collection.scenes.findIndex((s) => s.name === store.selectedScene);
     run({ type: "move_scene", scene: store.selectedScene, index: Math.max(0, index + delta) });
   };
+  $("scene-safe").onclick = () => {
+    const safe = store.state.collection.safe_scene === store.selectedScene ? null : store.selectedScene;
+    run({ type: "set_safe_scene", scene: safe });
+  };
+  // No confirmation: a panic that asks first is not one.
+  $("panic").onclick = () => run({ type: "panic" });
   $("scene-up").onclick = () => move(-1);
   $("scene-down").onclick = () => move(1);
 }

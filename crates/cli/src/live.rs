@@ -208,6 +208,7 @@ fn run(
     .map_err(runtime)?;
 
     let progress = std::io::stderr().is_terminal();
+    let operator = crate::operator::lines();
     let mut next_report = Instant::now() + Duration::from_secs(1);
     // Destinations whose weak uplink was reported, so each episode is said once.
     let mut short_uplinks = std::collections::HashSet::new();
@@ -215,6 +216,15 @@ fn run(
         std::thread::sleep(Duration::from_millis(50));
         if interrupts.load(Ordering::SeqCst) > 0 {
             engine.stop();
+        }
+        while let Ok(line) = operator.try_recv() {
+            let said = crate::operator::carry_out(&engine, &line);
+            if !said.is_empty() {
+                if progress {
+                    eprintln!();
+                }
+                eprintln!("{said}");
+            }
         }
         if Instant::now() >= next_report {
             next_report += Duration::from_secs(1);

@@ -3,6 +3,7 @@
 
 mod keys;
 mod live;
+mod operator;
 mod relay;
 mod serve;
 
@@ -25,9 +26,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Record a scene to a file (MKV, or fragmented MP4) until Ctrl-C or --duration.
+    /// Record a scene to a file (MKV, or fragmented MP4) until Ctrl-C or --duration. Reads
+    /// operator commands on standard input: `cut SCENE`, `panic`, `stop`.
     Record(live::RecordArgs),
     /// Go live: encode once, send to every --dest (RTMP, RTMPS, SRT), optionally record too.
+    /// Reads operator commands on standard input: `cut SCENE`, `panic`, `stop`.
     Stream(live::StreamArgs),
     /// Open the studio in a browser: serves the UI and its control API on 127.0.0.1 with a token.
     Serve(serve::ServeArgs),

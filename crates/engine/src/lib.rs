@@ -37,6 +37,8 @@ pub enum EngineError {
     Encode(#[from] EncodeError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error("the collection marks no safe scene to cut to; add \"safe_scene\": \"<scene name>\" to it (a \"be right back\" card)")]
+    NoSafeScene,
     #[error("the canvas size or frame rate changed; stop streaming and recording, then apply it")]
     CanvasChanged,
     #[error("an engine thread panicked; this is a bug, please report it with the log")]
@@ -48,7 +50,7 @@ impl EngineError {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            EngineError::UnknownScene { .. } | EngineError::Source(_)
+            EngineError::UnknownScene { .. } | EngineError::Source(_) | EngineError::NoSafeScene
         )
     }
 }

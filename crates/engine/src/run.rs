@@ -23,6 +23,7 @@ pub struct EngineConfig {
 pub struct Engine {
     program: Program,
     session: Session,
+    collection: Collection,
 }
 
 impl Engine {
@@ -45,7 +46,27 @@ impl Engine {
                 return Err(e);
             }
         };
-        Ok(Engine { program, session })
+        Ok(Engine {
+            program,
+            session,
+            collection: config.collection,
+        })
+    }
+
+    /// Shows `scene` from the next frame.
+    pub fn cut(&self, scene: &str) -> Result<(), EngineError> {
+        self.program.show(&self.collection, scene)
+    }
+
+    /// Cuts to the collection's safe scene; returns its name.
+    pub fn panic(&self) -> Result<String, EngineError> {
+        let safe = self
+            .collection
+            .safe_scene
+            .clone()
+            .ok_or(EngineError::NoSafeScene)?;
+        self.cut(&safe)?;
+        Ok(safe)
     }
 
     /// Ends the show now: video and audio stop at the same clock time, encoders flush and

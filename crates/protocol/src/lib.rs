@@ -35,6 +35,12 @@ pub enum Command {
     SwitchScene {
         scene: String,
     },
+    /// Cut the program to the collection's safe scene at once, no questions asked.
+    Panic,
+    /// Mark the scene a panic cuts to (none: unmark).
+    SetSafeScene {
+        scene: Option<String>,
+    },
     AddScene {
         name: String,
     },

@@ -13,6 +13,9 @@ pub struct Collection {
     #[serde(default)]
     pub sources: Vec<Source>,
     pub scenes: Vec<Scene>,
+    /// The scene a panic cuts to (a "be right back" card): one that is always fine to show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safe_scene: Option<String>,
     #[serde(default)]
     pub audio: AudioSettings,
     /// Folder that relative asset paths resolve against (the file's folder); not saved.

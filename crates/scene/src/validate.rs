@@ -115,6 +115,16 @@ pub(crate) fn collection(c: &Collection) -> Vec<Problem> {
             "add at least one scene",
         );
     }
+    if let Some(safe) = &c.safe_scene {
+        if c.scene(safe).is_none() {
+            let names: Vec<String> = c.scenes.iter().map(|s| format!("`{}`", s.name)).collect();
+            r.add(
+                "safe_scene",
+                format!("names scene `{safe}`, which is not in `scenes`"),
+                format!("name one of {}, or remove the field", names.join(", ")),
+            );
+        }
+    }
     let mut names = HashSet::new();
     for (i, scene) in c.scenes.iter().enumerate() {
         let at = format!("scenes[{i}]");

@@ -18,9 +18,24 @@ fn the_demo_loads_and_round_trips() {
             .collect::<Vec<_>>(),
         ["Live", "Be right back"]
     );
+    assert_eq!(demo.safe_scene.as_deref(), Some("Be right back"));
     let text = serde_json::to_string(&demo).unwrap();
     let again = parse_collection(&text, Path::new("again.json"), demo.base_dir.clone()).unwrap();
     assert_eq!(again, demo);
+}
+
+#[test]
+fn a_safe_scene_must_be_one_of_the_scenes() {
+    let mut demo = load_collection(&demo_path()).unwrap();
+    demo.safe_scene = Some("Backstage".into());
+    let problems = check_collection(&demo);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let p = &problems[0];
+    assert_eq!(p.path, "safe_scene");
+    assert!(p.message.contains("`Backstage`"), "{p}");
+    assert!(p.fix.contains("`Be right back`"), "{p}");
+    demo.safe_scene = None;
+    assert!(check_collection(&demo).is_empty());
 }
 
 #[test]

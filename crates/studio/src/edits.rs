@@ -26,6 +26,9 @@ impl Studio {
             Command::RenameScene { scene, name } => {
                 self.edit(inner, |c| {
                     scene_mut(c, &scene)?.name = name.clone();
+                    if c.safe_scene.as_ref() == Some(&scene) {
+                        c.safe_scene = Some(name.clone());
+                    }
                     Ok(())
                 })?;
                 if inner.program_scene == scene {
@@ -45,6 +48,11 @@ impl Studio {
                         "scene `{scene}` is on air; switch to another scene first"
                     )));
                 }
+                if inner.collection.safe_scene.as_ref() == Some(&scene) {
+                    return Err(refused(format!(
+                        "scene `{scene}` is the safe scene a panic cuts to; mark another one safe first"
+                    )));
+                }
                 self.edit(inner, |c| {
                     scene_mut(c, &scene)?;
                     c.scenes.retain(|s| s.name != scene);
@@ -52,6 +60,10 @@ impl Studio {
                     Ok(())
                 })?
             }
+            Command::SetSafeScene { scene } => self.edit(inner, |c| {
+                c.safe_scene = scene;
+                Ok(())
+            })?,
             Command::MoveScene { scene, index } => self.edit(inner, |c| {
                 let from = c
                     .scenes

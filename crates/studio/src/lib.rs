@@ -196,6 +196,14 @@ impl Studio {
                 inner.program.show(&inner.collection, &scene)?;
                 inner.program_scene = scene;
             }
+            Command::Panic => {
+                let safe = inner.collection.safe_scene.clone().ok_or_else(|| {
+                    refused("no scene is marked safe: mark one (a \"be right back\" card) in the scene list")
+                })?;
+                inner.program.show(&inner.collection, &safe)?;
+                self.notice(NoticeLevel::Warning, format!("panic: on air is `{safe}`"));
+                inner.program_scene = safe;
+            }
             Command::ListDevices => {
                 let devices =
                     streamwerk_capture::list_devices().map_err(|e| refused(e.to_string()))?;
@@ -206,6 +214,7 @@ impl Studio {
             | Command::DuplicateScene { .. }
             | Command::RemoveScene { .. }
             | Command::MoveScene { .. }
+            | Command::SetSafeScene { .. }
             | Command::AddSource { .. }
             | Command::UpdateSource { .. }
             | Command::SetTransforms { .. }

@@ -306,3 +306,54 @@ fn the_file_picker_lists_subfolders_and_media_files_only() {
     assert!(missing.contains("nowhere"), "{missing}");
     studio.shutdown();
 }
+
+#[test]
+fn panic_cuts_to_the_safe_scene_which_is_marked_renamed_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    assert_eq!(studio.state().program_scene, "Live");
+    studio.handle(Command::Panic).unwrap();
+    let state = studio.state();
+    assert_eq!(
+        state.program_scene, "Be right back",
+        "the demo's safe scene"
+    );
+    // The safe scene cannot be removed while it is the one; a rename carries the mark along.
+    studio
+        .handle(Command::SwitchScene {
+            scene: "Live".into(),
+        })
+        .unwrap();
+    let why = refusal(studio.handle(Command::RemoveScene {
+        scene: "Be right back".into(),
+    }));
+    assert!(why.contains("is the safe scene"), "{why}");
+    studio
+        .handle(Command::RenameScene {
+            scene: "Be right back".into(),
+            name: "Back soon".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        studio.state().collection.safe_scene.as_deref(),
+        Some("Back soon")
+    );
+    // Marking a scene that does not exist is refused by the collection's own check.
+    let why = refusal(studio.handle(Command::SetSafeScene {
+        scene: Some("Nowhere".into()),
+    }));
+    assert!(
+        why.contains("safe_scene") && why.contains("`Nowhere`"),
+        "{why}"
+    );
+    // Unmarked, a panic says how to mark one and changes nothing.
+    studio
+        .handle(Command::SetSafeScene { scene: None })
+        .unwrap();
+    let why = refusal(studio.handle(Command::Panic));
+    assert!(why.contains("no scene is marked safe"), "{why}");
+    assert_eq!(studio.state().program_scene, "Live");
+    // Saved at once.
+    let saved = std::fs::read_to_string(dir.path().join("demo.json")).unwrap();
+    assert!(!saved.contains("safe_scene"), "{saved}");
+}
