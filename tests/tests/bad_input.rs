@@ -137,6 +137,8 @@ fn several_problems_are_reported_together() {
 #[test]
 fn unknown_scene_name_and_bad_output_name() {
     let scene = demo_scene();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.mkv");
     let run = streamwerk(&[
         "record",
         "--scene",
@@ -144,7 +146,7 @@ fn unknown_scene_name_and_bad_output_name() {
         "--scene-name",
         "Intro",
         "--out",
-        "/tmp/x.mkv",
+        out.to_str().unwrap(),
     ]);
     assert_eq!(run.status.code(), Some(2));
     assert!(
@@ -157,7 +159,7 @@ fn unknown_scene_name_and_bad_output_name() {
         "--scene",
         scene.to_str().unwrap(),
         "--out",
-        "/tmp/x.avi",
+        dir.path().join("x.avi").to_str().unwrap(),
     ]);
     assert_eq!(run.status.code(), Some(2));
     assert!(stderr(&run).contains(".mkv"), "{}", stderr(&run));

@@ -121,23 +121,35 @@ impl Compositor {
         for d in 0..self.dirty.len() {
             let rect = self.dirty[d];
             // Start at the topmost layer that hides the whole rectangle: copy it, skip the rest.
-            let cover = self
-                .slots
-                .iter()
-                .rposition(|s| s.opaque && s.placement.dst.contains(rect));
-            let yuv_cover = cover.filter(|&i| {
-                self.slots[i]
-                    .placement
-                    .copy_yuv_into(&mut self.yuv, layers[i].frame.picture, rect)
-            });
-            match yuv_cover {
-                Some(i) => self.overlay_yuv(layers, i, rect),
-                None => self.compose_rgba(layers, cover, rect),
+            match self.cover(layers, rect, None) {
+                (Some(i), true) => self.overlay_yuv(layers, i, rect),
+                (cover, _) => self.compose_rgba(layers, cover, rect),
             }
             stats.dirty_rects += 1;
             stats.dirty_pixels += rect.area();
         }
         stats
+    }
+
+    /// The topmost layer (above `floor`, if given) that hides all of `rect`, and whether its
+    /// planes were copied into the I420 canvas there (it is YUV).
+    fn cover(
+        &mut self,
+        layers: &[Layer],
+        rect: Rect,
+        floor: Option<usize>,
+    ) -> (Option<usize>, bool) {
+        let cover = self
+            .slots
+            .iter()
+            .rposition(|s| s.opaque && s.placement.dst.contains(rect))
+            .filter(|&i| floor.is_none_or(|f| i > f));
+        let copied = cover.is_some_and(|i| {
+            self.slots[i]
+                .placement
+                .copy_yuv_into(&mut self.yuv, layers[i].frame.picture, rect)
+        });
+        (cover, copied)
     }
 
     /// `rect` in RGBA: the cover layer (or black) and everything above it, then to YUV.
@@ -198,19 +210,9 @@ impl Compositor {
         for piece in pieces {
             // A higher YUV layer hiding the whole piece is copied in like the first (each
             // step goes up the stack, so this ends); anything else goes through RGBA.
-            let cover = self
-                .slots
-                .iter()
-                .rposition(|s| s.opaque && s.placement.dst.contains(piece))
-                .filter(|&i| i > below);
-            let copied = cover.filter(|&i| {
-                self.slots[i]
-                    .placement
-                    .copy_yuv_into(&mut self.yuv, layers[i].frame.picture, piece)
-            });
-            match copied {
-                Some(i) => self.overlay_yuv(layers, i, piece),
-                None => {
+            match self.cover(layers, piece, Some(below)) {
+                (Some(i), true) => self.overlay_yuv(layers, i, piece),
+                _ => {
                     convert::i420_to_canvas(&self.yuv, &mut self.canvas, piece, &mut self.scratch);
                     self.blend_from(layers, below + 1, piece);
                     convert::rgba_to_i420(&self.canvas, &mut self.yuv, piece);

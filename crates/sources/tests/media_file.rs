@@ -6,7 +6,25 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 use streamwerk_media::{Picture, Tick};
-use streamwerk_sources::{open, TextRenderer};
+use streamwerk_sources::{open, Opened, TextRenderer};
+
+/// `clip` opened as a scene's `media_file` source on a 64x64 canvas.
+fn open_clip(dir: &Path, clip: &Path, looping: bool) -> Opened {
+    let doc = format!(
+        r#"{{ "schema_version": 1, "name": "Clip", "canvas": {{ "width": 64, "height": 64, "fps": 30 }},
+             "sources": [ {{ "id": "clip", "kind": "media_file", "settings": {{ "path": "{}", "looping": {looping} }} }} ],
+             "scenes": [ {{ "name": "Clip", "layers": [ {{ "source": "clip" }} ] }} ] }}"#,
+        clip.display()
+    );
+    let collection =
+        streamwerk_scene::parse_collection(&doc, Path::new("clip.json"), dir.into()).unwrap();
+    open(
+        &collection.sources[0],
+        &collection,
+        &mut TextRenderer::new(),
+    )
+    .unwrap()
+}
 
 #[test]
 fn the_picture_loops_on_when_the_sound_half_is_dropped() {
@@ -29,21 +47,7 @@ fn the_picture_loops_on_when_the_sound_half_is_dropped() {
         .status()
         .expect("ffmpeg is installed (make test installs it)");
     assert!(made.success());
-    let doc = format!(
-        r#"{{ "schema_version": 1, "name": "Loop", "canvas": {{ "width": 64, "height": 64, "fps": 30 }},
-             "sources": [ {{ "id": "clip", "kind": "media_file", "settings": {{ "path": "{}", "looping": true }} }} ],
-             "scenes": [ {{ "name": "Loop", "layers": [ {{ "source": "clip" }} ] }} ] }}"#,
-        clip.display()
-    );
-    let collection =
-        streamwerk_scene::parse_collection(&doc, Path::new("loop.json"), dir.path().into())
-            .unwrap();
-    let opened = open(
-        &collection.sources[0],
-        &collection,
-        &mut TextRenderer::new(),
-    )
-    .unwrap();
+    let opened = open_clip(dir.path(), &clip, true);
     let mut video = opened.video.expect("the picture half");
     // The sound half is dropped a third of a second in, by when the decoder has read sound
     // ahead for it (its queue full, nobody taking from it).
@@ -88,20 +92,7 @@ fn red_clip(dir: &Path, name: &str, size: &str, filters: &str, tags: &[&str]) ->
 
 /// The first picture of `clip`: its size and the (Y, U, V) at its centre.
 fn first_picture(dir: &Path, clip: &Path) -> ((u32, u32), (u8, u8, u8)) {
-    let doc = format!(
-        r#"{{ "schema_version": 1, "name": "Colour", "canvas": {{ "width": 64, "height": 64, "fps": 30 }},
-             "sources": [ {{ "id": "clip", "kind": "media_file", "settings": {{ "path": "{}" }} }} ],
-             "scenes": [ {{ "name": "Colour", "layers": [ {{ "source": "clip" }} ] }} ] }}"#,
-        clip.display()
-    );
-    let collection =
-        streamwerk_scene::parse_collection(&doc, Path::new("colour.json"), dir.into()).unwrap();
-    let opened = open(
-        &collection.sources[0],
-        &collection,
-        &mut TextRenderer::new(),
-    )
-    .unwrap();
+    let opened = open_clip(dir, clip, false);
     let mut video = opened.video.expect("the picture half");
     let start = Instant::now();
     for index in 0.. {
