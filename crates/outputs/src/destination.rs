@@ -420,7 +420,17 @@ fn session(
     status.set(&spec.name, DestinationState::Live);
     let mut started = first;
     let mut keyframes = 0;
-    for packet in rx.iter() {
+    loop {
+        let packet = match rx.recv_timeout(UNSENT_REFRESH) {
+            Ok(packet) => packet,
+            // Nothing to write (the fan-out is dropping for this sink): the link still drains
+            // the send buffer, which the rate must see.
+            Err(RecvTimeoutError::Timeout) => {
+                stats.unsent.store(connection.unsent(), Relaxed);
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         // A new session starts at a keyframe so players can decode from its first packet.
         if !started {
             if packet.kind == StreamKind::Video && packet.is_key() {
@@ -431,6 +441,7 @@ fn session(
             }
         }
         if let Err(e) = connection.write(&packet) {
+            forget_unsent(stats);
             // The first writes can land in the socket buffer of a server about to drop us:
             // media counts as accepted once a whole keyframe interval went out.
             return Ok(Ended::Failed {
@@ -446,9 +457,20 @@ fn session(
         stats.bytes.fetch_add(packet.size() as u64, Relaxed);
         stats.unsent.store(connection.unsent(), Relaxed);
     }
-    stats.unsent.store(0, Relaxed);
+    // What the buffer still held is not known to have gone out, whatever closing manages.
+    forget_unsent(stats);
     connection.finish()?;
     Ok(Ended::Finished)
+}
+
+/// How stale the count of unsent bytes may get while no packet comes.
+const UNSENT_REFRESH: Duration = Duration::from_millis(250);
+
+/// Counts the bytes left in a connection's send buffer as never sent: the connection is closing
+/// or lost, and a new one's buffer must not be judged against them.
+fn forget_unsent(stats: &SinkStats) {
+    let unsent = stats.unsent.swap(0, Relaxed);
+    stats.bytes.fetch_sub(unsent, Relaxed);
 }
 
 /// The cause of a failure in words, without the URL: the network's error ("Connection
