@@ -228,3 +228,69 @@ pub fn tone_frequency(samples: &[f32]) -> f64 {
     let cycles = (crossings.len() - 1) as f64;
     cycles * 48_000.0 / (crossings[crossings.len() - 1] - crossings[0])
 }
+
+/// A collection of three full-canvas colours at 320x180, one scene each ("Red", "Green",
+/// "Blue card"); `safe` names the safe scene.
+pub fn colour_scenes(dir: &Path, safe: Option<&str>) -> PathBuf {
+    let safe = safe.map_or(String::new(), |s| format!(r#", "safe_scene": "{s}""#));
+    let file = dir.join("colours.json");
+    let source = |id: &str, colour: &str| {
+        format!(
+            r##"{{ "id": "{id}", "kind": "color", "settings": {{ "color": "{colour}", "width": 320, "height": 180 }} }}"##
+        )
+    };
+    let scene = |name: &str, id: &str| {
+        format!(r#"{{ "name": "{name}", "layers": [ {{ "source": "{id}" }} ] }}"#)
+    };
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{ "schema_version": 1, "name": "Colours", "canvas": {{ "width": 320, "height": 180, "fps": 30 }},
+                 "sources": [ {}, {}, {} ],
+                 "scenes": [ {}, {}, {} ]{safe} }}"#,
+            source("red", "#FF0000"),
+            source("green", "#00FF00"),
+            source("blue", "#0000FF"),
+            scene("Red", "red"),
+            scene("Green", "green"),
+            scene("Blue card", "blue"),
+        ),
+    )
+    .unwrap();
+    file
+}
+
+/// The colour of every frame's centre: 'R', 'G', 'B' or '?'.
+pub fn frame_colours(file: &Path) -> String {
+    let raw = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(file)
+        .args([
+            "-vf",
+            "scale=32:18",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        raw.status.success(),
+        "{}",
+        String::from_utf8_lossy(&raw.stderr)
+    );
+    raw.stdout
+        .chunks_exact(32 * 18 * 3)
+        .map(|frame| {
+            let at = (9 * 32 + 16) * 3;
+            match (frame[at] > 200, frame[at + 1] > 200, frame[at + 2] > 200) {
+                (true, false, false) => 'R',
+                (false, true, false) => 'G',
+                (false, false, true) => 'B',
+                _ => '?',
+            }
+        })
+        .collect()
+}

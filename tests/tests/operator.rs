@@ -7,36 +7,6 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 use streamwerk_e2e::*;
 
-/// Three full-canvas colours, one scene each; `safe` names the safe scene.
-fn colour_scenes(dir: &Path, safe: Option<&str>) -> std::path::PathBuf {
-    let safe = safe.map_or(String::new(), |s| format!(r#", "safe_scene": "{s}""#));
-    let file = dir.join("colours.json");
-    let source = |id: &str, colour: &str| {
-        format!(
-            r##"{{ "id": "{id}", "kind": "color", "settings": {{ "color": "{colour}", "width": 320, "height": 180 }} }}"##
-        )
-    };
-    let scene = |name: &str, id: &str| {
-        format!(r#"{{ "name": "{name}", "layers": [ {{ "source": "{id}" }} ] }}"#)
-    };
-    std::fs::write(
-        &file,
-        format!(
-            r#"{{ "schema_version": 1, "name": "Colours", "canvas": {{ "width": 320, "height": 180, "fps": 30 }},
-                 "sources": [ {}, {}, {} ],
-                 "scenes": [ {}, {}, {} ]{safe} }}"#,
-            source("red", "#FF0000"),
-            source("green", "#00FF00"),
-            source("blue", "#0000FF"),
-            scene("Red", "red"),
-            scene("Green", "green"),
-            scene("Blue card", "blue"),
-        ),
-    )
-    .unwrap();
-    file
-}
-
 /// Records `scene_file`, writing each (delay, line) to standard input in turn.
 fn run_with_commands(
     scene_file: &Path,
@@ -60,41 +30,6 @@ fn run_with_commands(
     }
     drop(stdin);
     child.wait_with_output().unwrap()
-}
-
-/// The colour of every frame's centre: 'R', 'G', 'B' or '?'.
-fn frame_colours(file: &Path) -> String {
-    let raw = Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(file)
-        .args([
-            "-vf",
-            "scale=32:18",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        raw.status.success(),
-        "{}",
-        String::from_utf8_lossy(&raw.stderr)
-    );
-    raw.stdout
-        .chunks_exact(32 * 18 * 3)
-        .map(|frame| {
-            let at = (9 * 32 + 16) * 3;
-            match (frame[at] > 200, frame[at + 1] > 200, frame[at + 2] > 200) {
-                (true, false, false) => 'R',
-                (false, true, false) => 'G',
-                (false, false, true) => 'B',
-                _ => '?',
-            }
-        })
-        .collect()
 }
 
 #[test]

@@ -84,7 +84,11 @@ bitrate_kbps: number, sinks: Array<SinkStatsSnapshot>,
 /**
  * Audio meters since the previous snapshot, while the program runs.
  */
-meters: Meters | null, };
+meters: Meters | null, 
+/**
+ * The stream delay, while the destinations have one: how long, what it holds.
+ */
+delay: DelaySnapshot | null, };
 
 export type SinkStatsSnapshot = { name: string, packets: number, 
 /**

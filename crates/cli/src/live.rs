@@ -61,11 +61,21 @@ pub struct StreamArgs {
     /// For rtmps:// destinations: a CA certificate file to trust besides the system's.
     #[arg(long)]
     ca_file: Option<PathBuf>,
+    /// Hold the destinations' stream this many seconds (0 to 600), so `panic` can take back
+    /// what viewers have not seen yet. The --record file is not delayed.
+    #[arg(long, default_value_t = 0.0)]
+    delay: f64,
 }
 
 pub fn record(args: RecordArgs) -> Outcome {
     let profile = load_profile_arg(&args.show)?;
-    run(args.show, profile, Some(args.out), Vec::new())
+    run(
+        args.show,
+        profile,
+        Some(args.out),
+        Vec::new(),
+        Duration::ZERO,
+    )
 }
 
 /// A destination to go live on, and the platform whose limits it must respect.
@@ -120,7 +130,20 @@ pub fn stream(args: StreamArgs) -> Outcome {
             "nothing to send to: give a --dest URL, a --profile with enabled destinations, or --record FILE"
         )));
     }
-    run(args.show, profile, args.record, specs)
+    if !(0.0..=streamwerk_outputs::MAX_DELAY.as_secs_f64()).contains(&args.delay) {
+        return Err(bad_input(anyhow!(
+            "--delay {}: give 0 to {} seconds",
+            args.delay,
+            streamwerk_outputs::MAX_DELAY.as_secs()
+        )));
+    }
+    run(
+        args.show,
+        profile,
+        args.record,
+        specs,
+        Duration::from_secs_f64(args.delay),
+    )
 }
 
 fn load_profile_arg(args: &ShowArgs) -> Result<Profile, crate::Failure> {
@@ -146,6 +169,7 @@ fn run(
     profile: Profile,
     out: Option<PathBuf>,
     destinations: Vec<Destination>,
+    delay: Duration,
 ) -> Outcome {
     let (collection, scene) = load_scene(&args.scene, args.scene_name, args.canvas)?;
     let canvas = &collection.canvas;
@@ -194,6 +218,7 @@ fn run(
         recordings,
         destinations,
         duration,
+        delay,
     })
     .map_err(engine_failure)?;
 

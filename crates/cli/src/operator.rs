@@ -60,7 +60,10 @@ pub fn carry_out(engine: &Engine, line: &str) -> String {
             Err(e) => format!("cut {scene}: {e}; nothing changed"),
         },
         Ok(Some(Operator::Panic)) => match engine.panic() {
-            Ok(safe) => format!("panic: cut to the safe scene `{safe}`"),
+            Ok((safe, 0)) => format!("panic: cut to the safe scene `{safe}`"),
+            Ok((safe, dropped)) => format!(
+                "panic: cut to the safe scene `{safe}`; {dropped} delayed packets discarded, none of them will reach viewers"
+            ),
             Err(e) => format!("panic: {e}; nothing changed"),
         },
         Ok(Some(Operator::Stop)) => {

@@ -37,6 +37,8 @@ pub enum EngineError {
     Encode(#[from] EncodeError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error("a stream delay of {asked_s} s is too long; give 0 to {most_s} s")]
+    DelayTooLong { asked_s: f64, most_s: u64 },
     #[error("the collection marks no safe scene to cut to; add \"safe_scene\": \"<scene name>\" to it (a \"be right back\" card)")]
     NoSafeScene,
     #[error("the canvas size or frame rate changed; stop streaming and recording, then apply it")]
@@ -50,7 +52,10 @@ impl EngineError {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            EngineError::UnknownScene { .. } | EngineError::Source(_) | EngineError::NoSafeScene
+            EngineError::UnknownScene { .. }
+                | EngineError::Source(_)
+                | EngineError::NoSafeScene
+                | EngineError::DelayTooLong { .. }
         )
     }
 }

@@ -17,6 +17,8 @@ pub struct EngineConfig {
     pub destinations: Vec<DestinationSpec>,
     /// Stop by itself after this long.
     pub duration: Option<Duration>,
+    /// Stream delay for the destinations (recordings are not delayed).
+    pub delay: Duration,
 }
 
 /// A running show. Dropping it without [`Engine::wait`] detaches the threads.
@@ -37,6 +39,7 @@ impl Engine {
             recordings: config.recordings,
             destinations: config.destinations,
             duration: config.duration,
+            delay: config.delay,
         });
         let session = match session {
             Ok(session) => session,
@@ -58,15 +61,17 @@ impl Engine {
         self.program.show(&self.collection, scene)
     }
 
-    /// Cuts to the collection's safe scene; returns its name.
-    pub fn panic(&self) -> Result<String, EngineError> {
+    /// Cuts to the collection's safe scene and throws away what the stream delay holds, so
+    /// nothing composed before the panic that viewers have not seen reaches them. Returns the
+    /// safe scene's name and the packets thrown away.
+    pub fn panic(&self) -> Result<(String, usize), EngineError> {
         let safe = self
             .collection
             .safe_scene
             .clone()
             .ok_or(EngineError::NoSafeScene)?;
         self.cut(&safe)?;
-        Ok(safe)
+        Ok((safe, self.session.discard_delayed()))
     }
 
     /// Ends the show now: video and audio stop at the same clock time, encoders flush and

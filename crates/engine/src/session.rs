@@ -23,8 +23,8 @@ use streamwerk_encode::{
 };
 use streamwerk_media::{AudioBlock, SAMPLE_RATE};
 use streamwerk_outputs::{
-    start_destination, start_recording, DestinationSpec, DestinationStatus, FanOut, OutputError,
-    SinkFeed, SinkStats, SinkStatsSnapshot,
+    start_destination, start_recording, DelayLine, DestinationSpec, DestinationStatus, FanOut,
+    OutputError, SinkFeed, SinkStats, SinkStatsSnapshot, MAX_DELAY,
 };
 use streamwerk_scene::{AudioEncoderSettings, RecordingFormat, VideoEncoderSettings};
 
@@ -42,6 +42,9 @@ pub struct SessionConfig {
     pub destinations: Vec<DestinationSpec>,
     /// End by itself after this long.
     pub duration: Option<Duration>,
+    /// How long the destinations' packets are held (up to [`MAX_DELAY`]); recordings are not
+    /// delayed. Zero: none.
+    pub delay: Duration,
 }
 
 /// State the session's threads and the program's taps share.
@@ -159,6 +162,9 @@ pub struct Session {
     shared: Arc<SessionShared>,
     streams: [StreamInfo; 2],
     fanout: Arc<FanOut>,
+    /// The destinations' fan-out: `fanout` itself, or behind the stream delay.
+    destinations: Arc<FanOut>,
+    delay: Option<(Arc<DelayLine>, JoinHandle<()>)>,
     encoders: Vec<JoinHandle<()>>,
     sinks: Mutex<Vec<SinkThread>>,
     /// The snapshots of the last [`UPLINK_WINDOW_S`], oldest first: rates since the previous
@@ -170,6 +176,12 @@ impl Program {
     /// Opens the encoders and the first sinks and starts encoding at the next frame.
     /// Everything that can fail on bad input fails here, before anything is written.
     pub fn start_session(&self, config: SessionConfig) -> Result<Session, EngineError> {
+        if config.delay > MAX_DELAY {
+            return Err(EngineError::DelayTooLong {
+                asked_s: config.delay.as_secs_f64(),
+                most_s: MAX_DELAY.as_secs(),
+            });
+        }
         let program = self.shared.clone();
         let canvas = program.canvas;
         let mut video_encoder =
@@ -209,10 +221,20 @@ impl Program {
             failure: Mutex::new(None),
         });
 
+        let fanout = Arc::new(FanOut::new(Vec::new()));
+        let (destinations, delay) = if config.delay.is_zero() {
+            (fanout.clone(), None)
+        } else {
+            let destinations = Arc::new(FanOut::new(Vec::new()));
+            let line = DelayLine::start(config.delay, destinations.clone(), fanout.keyframes());
+            (destinations, Some(line))
+        };
         let session = Session {
             shared: shared.clone(),
             streams,
-            fanout: Arc::new(FanOut::new(Vec::new())),
+            fanout,
+            destinations,
+            delay,
             encoders: Vec::new(),
             sinks: Mutex::new(Vec::new()),
             history: Mutex::new(VecDeque::new()),
@@ -231,18 +253,19 @@ impl Program {
         };
         let encoders = vec![
             spawn("encode-video", {
-                let (shared, fanout) = (shared.clone(), session.fanout.clone());
-                let keyframes = fanout.keyframes();
+                let shared = shared.clone();
+                let out = session.outlet();
+                let keyframes = session.fanout.keyframes();
                 Box::new(move || {
                     let result = (|| {
                         for (mut frame, pts) in frames_rx {
                             video_encoder.encode(&mut frame, pts, keyframes.take(), &mut |p| {
-                                publish(&shared, &fanout, p)
+                                publish(&shared, &out, p)
                             })?;
                             // The pool outlives this loop unless the video thread ended early.
                             let _ = frame_pool_tx.send(frame);
                         }
-                        video_encoder.finish(&mut |p| publish(&shared, &fanout, p))
+                        video_encoder.finish(&mut |p| publish(&shared, &out, p))
                     })();
                     if let Err(e) = result {
                         shared.fail(e.into());
@@ -250,15 +273,16 @@ impl Program {
                 })
             }),
             spawn("encode-audio", {
-                let (shared, fanout) = (shared.clone(), session.fanout.clone());
+                let shared = shared.clone();
+                let out = session.outlet();
                 Box::new(move || {
                     let mut encoder = audio_encoder;
                     let result: Result<(), EncodeError> = (|| {
                         for (block, pts) in blocks_rx {
-                            encoder.encode(&block, pts, &mut |p| publish(&shared, &fanout, p))?;
+                            encoder.encode(&block, pts, &mut |p| publish(&shared, &out, p))?;
                             let _ = block_pool_tx.send(block);
                         }
-                        encoder.finish(&mut |p| publish(&shared, &fanout, p))
+                        encoder.finish(&mut |p| publish(&shared, &out, p))
                     })();
                     if let Err(e) = result {
                         shared.fail(e.into());
@@ -294,23 +318,28 @@ impl Session {
         format: RecordingFormat,
     ) -> Result<String, EngineError> {
         let recording = start_recording(path, format, &self.streams)?;
-        Ok(self.add(recording.feed, None, recording.thread))
+        let name = self.track(&recording.feed, None, recording.thread);
+        self.fanout.add(recording.feed);
+        Ok(name)
     }
 
     /// Connects a destination (in the background); it streams from the next keyframe.
     /// Returns the sink's name, as in stats.
     pub fn add_destination(&self, spec: DestinationSpec) -> Result<String, EngineError> {
         let destination = start_destination(spec, &self.streams, self.fanout.keyframes())?;
-        Ok(self.add(
-            destination.feed,
+        let name = self.track(
+            &destination.feed,
             Some(destination.status),
             destination.thread,
-        ))
+        );
+        self.destinations.add(destination.feed);
+        Ok(name)
     }
 
-    fn add(
+    /// Keeps a sink's thread and counters; returns its name.
+    fn track(
         &self,
-        feed: SinkFeed,
+        feed: &SinkFeed,
         destination: Option<Arc<DestinationStatus>>,
         thread: JoinHandle<Result<(), OutputError>>,
     ) -> String {
@@ -321,13 +350,29 @@ impl Session {
             destination,
             thread: Some(thread),
         });
-        self.fanout.add(feed);
         name
+    }
+
+    /// Where the encoders' packets go: the recordings' fan-out and the stream delay, if any.
+    fn outlet(&self) -> Outlet {
+        Outlet {
+            fanout: self.fanout.clone(),
+            delay: self.delay.as_ref().map(|(line, _)| line.clone()),
+        }
+    }
+
+    /// Throws away what the stream delay holds, so viewers never see it; destinations stay
+    /// connected and resume at the next keyframe. The number of packets dropped (0 without a
+    /// delay).
+    pub fn discard_delayed(&self) -> usize {
+        self.delay.as_ref().map_or(0, |(line, _)| line.discard())
     }
 
     /// Stops one sink: a recording is finalised, a destination disconnects. The others go on.
     pub fn remove_sink(&self, name: &str) -> Result<(), EngineError> {
-        self.fanout.remove(name);
+        if !self.fanout.remove(name) {
+            self.destinations.remove(name);
+        }
         let removed = {
             let mut sinks = self.sinks.lock().unwrap();
             let at = sinks.iter().position(|s| s.name == name);
@@ -397,6 +442,7 @@ impl Session {
             history.pop_front();
         }
         snapshot.rate_sinks(history.back(), history.front());
+        snapshot.delay = self.delay.as_ref().map(|(line, _)| line.snapshot());
         history.push_back(snapshot.clone());
         snapshot
     }
@@ -409,8 +455,17 @@ impl Session {
                 self.shared.fail(EngineError::Panicked);
             }
         }
-        // The encoder threads held the fan-out; with them gone the sink queues close.
+        // The encoder threads held the fan-outs; with them gone the sink queues close, the
+        // destinations' once the delay has let out what it holds.
         drop(self.fanout);
+        let delay = self.delay.map(|(line, thread)| {
+            line.close();
+            if thread.join().is_err() {
+                self.shared.fail(EngineError::Panicked);
+            }
+            line.snapshot()
+        });
+        drop(self.destinations);
         let mut sink_error = None;
         let mut sinks = Vec::new();
         for mut sink in self.sinks.into_inner().unwrap() {
@@ -430,14 +485,22 @@ impl Session {
             let end = now.min(self.shared.end_ns.load(Relaxed));
             end.saturating_sub(self.shared.start_ns) as f64 / 1e9
         };
-        Ok(self
-            .shared
-            .stats
-            .snapshot(&self.shared.program.stats, elapsed, None, sinks))
+        let mut snapshot =
+            self.shared
+                .stats
+                .snapshot(&self.shared.program.stats, elapsed, None, sinks);
+        snapshot.delay = delay;
+        Ok(snapshot)
     }
 }
 
-fn publish(shared: &SessionShared, fanout: &FanOut, packet: EncodedPacket) {
+/// The encoders' end of the fan-outs.
+struct Outlet {
+    fanout: Arc<FanOut>,
+    delay: Option<Arc<DelayLine>>,
+}
+
+fn publish(shared: &SessionShared, out: &Outlet, packet: EncodedPacket) {
     let stats = &shared.stats;
     match packet.kind {
         StreamKind::Video => {
@@ -448,5 +511,9 @@ fn publish(shared: &SessionShared, fanout: &FanOut, packet: EncodedPacket) {
             stats.audio_bytes.fetch_add(packet.size() as u64, Relaxed);
         }
     }
-    fanout.publish(packet);
+    let packet = Arc::new(packet);
+    if let Some(delay) = &out.delay {
+        delay.push(packet.clone());
+    }
+    out.fanout.publish_shared(packet);
 }

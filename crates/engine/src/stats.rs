@@ -45,6 +45,9 @@ pub struct StatsSnapshot {
     /// Audio meters since the previous snapshot, while the program runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meters: Option<crate::Meters>,
+    /// The stream delay, while the destinations have one: how long, what it holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay: Option<streamwerk_outputs::DelaySnapshot>,
 }
 
 impl EngineStats {
@@ -96,6 +99,7 @@ impl EngineStats {
             bitrate_kbps,
             sinks,
             meters: None,
+            delay: None,
         }
     }
 }

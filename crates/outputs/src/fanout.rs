@@ -217,7 +217,11 @@ impl FanOut {
     }
 
     pub fn publish(&self, packet: EncodedPacket) {
-        let packet = Arc::new(packet);
+        self.publish_shared(Arc::new(packet));
+    }
+
+    /// The same for a packet another fan-out (or the stream delay) also holds.
+    pub fn publish_shared(&self, packet: Arc<EncodedPacket>) {
         let mut held = self.held_audio.lock().unwrap();
         if packet.kind == StreamKind::Audio && held.len() < HOLD_AUDIO {
             held.push(packet);

@@ -3,6 +3,7 @@
 //! and resumes at the next keyframe, so it cannot hold up the encoder or the other sinks.
 //! Each sink runs a [`Muxer`] on its own thread.
 
+mod delay;
 mod destination;
 mod fanout;
 mod flv;
@@ -12,6 +13,7 @@ mod remux;
 mod rtmp;
 mod url_check;
 
+pub use delay::{DelayLine, DelaySnapshot, MAX_DELAY};
 pub use destination::{
     start_destination, Backoff, Destination, DestinationSpec, DestinationState, DestinationStatus,
 };

@@ -3,6 +3,7 @@
 
 use crate::{refused, Inner, Studio, StudioError};
 use std::path::Path;
+use std::time::Duration;
 use streamwerk_engine::{Session, SessionConfig};
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec};
 use streamwerk_protocol::{Command, NoticeLevel};
@@ -95,6 +96,7 @@ impl Studio {
                 recordings: Vec::new(),
                 destinations: Vec::new(),
                 duration: None,
+                delay: Duration::ZERO,
             })?);
         }
         Ok(inner.session.as_ref().expect("just started"))
