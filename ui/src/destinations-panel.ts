@@ -48,7 +48,24 @@ export function renderDestinations() {
   );
 }
 
+/// When the destinations stop after a "stop after the delay", and when they went live (page
+/// clock), for the countdowns.
+let liveEndsAt: number | null = null;
+let liveSince: number | null = null;
+
 export function renderButtons() {
+  const delay = store.state.profile.stream_delay_s;
+  if (store.state.live_ends_in_s !== null) liveEndsAt ??= Date.now() + store.state.live_ends_in_s * 1000;
+  else liveEndsAt = null;
+  if (store.state.live.length) liveSince ??= Date.now();
+  else liveSince = null;
+  const left = (at: number) => Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  const firstAirs = liveSince !== null ? liveSince + delay * 1000 : 0;
+  const note = !store.state.live.length ? (delay ? `delay ${delay} s` : "")
+    : liveEndsAt !== null ? `ending for viewers in ${left(liveEndsAt)} s`
+    : delay && firstAirs > Date.now() ? `viewers get the first second in ${left(firstAirs)} s`
+    : delay ? `viewers are ${delay} s behind` : "";
+  $("delay-note").textContent = note;
   const live = $("go-live");
   live.textContent = store.state.live.length ? "Stop streaming" : "Go Live";
   live.classList.toggle("active", store.state.live.length > 0);
@@ -98,6 +115,16 @@ export function setupDestinations() {
     });
   };
 
-  $("go-live").onclick = () => run({ type: store.state.live.length ? "stop_live" : "go_live" });
+  const stopDialog = $("stop-dialog") as HTMLDialogElement;
+  $("go-live").onclick = () => {
+    if (!store.state.live.length) return run({ type: "go_live" });
+    const delay = store.state.profile.stream_delay_s;
+    if (!delay) return run({ type: "stop_live" });
+    $("stop-dialog-text").textContent = `Viewers are ${delay} s behind. After the delay they see the end; stopping now throws the last ${delay} s away.`;
+    stopDialog.showModal();
+  };
+  $("stop-after-delay").onclick = () => { stopDialog.close(); run({ type: "stop_live_after_delay" }); };
+  $("stop-now").onclick = () => { stopDialog.close(); run({ type: "stop_live" }); };
+  $("stop-cancel").onclick = () => stopDialog.close();
   $("record").onclick = () => run({ type: store.state.recording ? "stop_recording" : "start_recording" });
 }

@@ -29,10 +29,11 @@ export function renderSettings() {
     setValue("set-audio-bitrate", String(audio.bitrate_kbps));
     setValue("set-format", recording.format);
     setValue("set-folder", recording.folder);
+    setValue("set-delay", String(store.state.profile.stream_delay_s));
   }
   // The encoder and canvas are fixed while a session runs.
   const busy = store.state.live.length > 0 || store.state.recording !== null;
-  for (const id of ["set-canvas-size", "set-fps", "set-preset", "set-bitrate", "set-keyframe", "set-audio-bitrate"]) {
+  for (const id of ["set-canvas-size", "set-fps", "set-preset", "set-bitrate", "set-keyframe", "set-audio-bitrate", "set-delay"]) {
     ($(id) as HTMLInputElement).disabled = busy;
   }
 }
@@ -86,10 +87,12 @@ export function setupSettings() {
       if (ok) notice("info", `Canvas ${width}x${height} at ${fps} fps`);
     });
   };
-  $("output-form").onsubmit = (e) => {
+  $("output-form").onsubmit = async (e) => {
     e.preventDefault();
     const value = (id: string) => ($(id) as HTMLInputElement).value.trim();
     const { video, audio, recording } = store.state.profile;
+    const delay = Number(value("set-delay"));
+    if (delay !== store.state.profile.stream_delay_s && !(await run({ type: "set_stream_delay", seconds: delay }))) return;
     run({
       type: "set_output_settings",
       video: { ...video, preset: value("set-preset"), bitrate_kbps: Number(value("set-bitrate")), keyframe_interval_s: Number(value("set-keyframe")) },

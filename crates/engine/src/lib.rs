@@ -20,7 +20,9 @@ pub use run::{Engine, EngineConfig};
 pub use scene_audio::{AudioPlan, SceneAudio};
 pub use session::{Session, SessionConfig};
 pub use stats::{EngineStats, StatsSnapshot};
-pub use streamwerk_outputs::{DestinationSnapshot, DestinationState, SinkStatsSnapshot};
+pub use streamwerk_outputs::{
+    DelaySnapshot, DestinationSnapshot, DestinationState, SinkStatsSnapshot,
+};
 pub use streamwerk_sources::DeviceState;
 
 use streamwerk_encode::EncodeError;

@@ -361,6 +361,13 @@ impl Session {
         }
     }
 
+    /// How long the destinations' stream is held.
+    pub fn delay(&self) -> Duration {
+        self.delay
+            .as_ref()
+            .map_or(Duration::ZERO, |(line, _)| line.delay())
+    }
+
     /// Throws away what the stream delay holds, so viewers never see it; destinations stay
     /// connected and resume at the next keyframe. The number of packets dropped (0 without a
     /// delay).

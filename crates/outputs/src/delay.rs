@@ -110,6 +110,10 @@ impl DelayLine {
         self.changed.notify_one();
     }
 
+    pub fn delay(&self) -> Duration {
+        self.delay
+    }
+
     pub fn snapshot(&self) -> DelaySnapshot {
         DelaySnapshot {
             delay_s: self.delay.as_secs_f64(),

@@ -37,6 +37,10 @@ pub enum Command {
     },
     /// Cut the program to the collection's safe scene at once, no questions asked.
     Panic,
+    /// How long the destinations' stream is held (0 to 600 s); fixed while recording or live.
+    SetStreamDelay {
+        seconds: f64,
+    },
     /// Mark the scene a panic cuts to (none: unmark).
     SetSafeScene {
         scene: Option<String>,
@@ -110,7 +114,11 @@ pub enum Command {
     },
     /// Starts every enabled destination.
     GoLive,
+    /// Stops every destination now: what the stream delay still holds never airs.
     StopLive,
+    /// Stops the destinations once the stream delay has let out what went to air before now,
+    /// so viewers see the end (the same as `stop_live` without a delay).
+    StopLiveAfterDelay,
     StartRecording,
     StopRecording,
     /// Ends a destination's wait between reconnection attempts now.
@@ -221,6 +229,8 @@ pub struct StudioState {
     pub profile: Profile,
     /// Destinations going out now (by profile name).
     pub live: Vec<String>,
+    /// After "stop after the delay": seconds until the destinations stop.
+    pub live_ends_in_s: Option<f64>,
     /// The file being recorded, if any.
     pub recording: Option<String>,
     /// Natural picture size (width, height) of each video source shown so far, by id: where a
@@ -293,6 +303,7 @@ pub fn typescript() -> String {
         StatsSnapshot::decl(&cfg),
         streamwerk_engine::SinkStatsSnapshot::decl(&cfg),
         streamwerk_engine::DestinationSnapshot::decl(&cfg),
+        streamwerk_engine::DelaySnapshot::decl(&cfg),
         streamwerk_engine::DestinationState::decl(&cfg),
         Meters::decl(&cfg),
         streamwerk_engine::SourceMeter::decl(&cfg),

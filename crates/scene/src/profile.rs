@@ -18,6 +18,10 @@ pub struct Profile {
     /// Where `streamwerk stream --profile` goes live; every enabled one at once.
     #[serde(default)]
     pub destinations: Vec<DestinationSettings>,
+    /// Seconds the destinations' stream is held before it goes out (0 to 600), so a panic can
+    /// take back what viewers have not seen yet. Recordings are not delayed.
+    #[serde(default)]
+    pub stream_delay_s: f64,
 }
 
 fn version() -> u32 {
@@ -32,6 +36,7 @@ impl Default for Profile {
             audio: AudioEncoderSettings::default(),
             recording: RecordingSettings::default(),
             destinations: Vec::new(),
+            stream_delay_s: 0.0,
         }
     }
 }

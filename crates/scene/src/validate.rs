@@ -329,6 +329,13 @@ fn transform(r: &mut Report, at: &str, t: &Transform) {
 pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
     let mut r = Report(Vec::new());
     r.schema_version(p.schema_version);
+    if !(0.0..=600.0).contains(&p.stream_delay_s) {
+        r.add(
+            "stream_delay_s",
+            format!("{} s is not a stream delay", p.stream_delay_s),
+            "give 0 (none) to 600 seconds",
+        );
+    }
     const PRESETS: [&str; 9] = [
         "ultrafast",
         "superfast",

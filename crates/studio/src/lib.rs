@@ -83,6 +83,8 @@ struct Inner {
     session: Option<Session>,
     /// (profile destination name, sink name) of every destination going out.
     live: Vec<(String, String)>,
+    /// When the destinations stop, after a "stop after the delay".
+    live_ends_at: Option<Instant>,
     /// (sink name, file) of the recording.
     recording: Option<(String, PathBuf)>,
 }
@@ -117,6 +119,7 @@ impl Studio {
                 program_scene,
                 session: None,
                 live: Vec::new(),
+                live_ends_at: None,
                 recording: None,
             }),
             events,
@@ -165,6 +168,9 @@ impl Studio {
             program_scene: inner.program_scene.clone(),
             profile: inner.profile.clone(),
             live: inner.live.iter().map(|(name, _)| name.clone()).collect(),
+            live_ends_in_s: inner
+                .live_ends_at
+                .map(|at| at.saturating_duration_since(Instant::now()).as_secs_f64()),
             recording: inner
                 .recording
                 .as_ref()
@@ -201,7 +207,16 @@ impl Studio {
                     refused("no scene is marked safe: mark one (a \"be right back\" card) in the scene list")
                 })?;
                 inner.program.show(&inner.collection, &safe)?;
-                self.notice(NoticeLevel::Warning, format!("panic: on air is `{safe}`"));
+                let dropped = inner.session.as_ref().map_or(0, |s| s.discard_delayed());
+                let held = if dropped > 0 {
+                    "; the delayed seconds were thrown away and will not air"
+                } else {
+                    ""
+                };
+                self.notice(
+                    NoticeLevel::Warning,
+                    format!("panic: on air is `{safe}`{held}"),
+                );
                 inner.program_scene = safe;
             }
             Command::ListDevices => {
@@ -229,6 +244,8 @@ impl Studio {
             | Command::SetStreamKey { .. }
             | Command::GoLive
             | Command::StopLive
+            | Command::StopLiveAfterDelay
+            | Command::SetStreamDelay { .. }
             | Command::StartRecording
             | Command::StopRecording
             | Command::ReconnectDestination { .. }) => self.outputs(&mut inner, command)?,

@@ -3,11 +3,11 @@
 
 use crate::{refused, Inner, Studio, StudioError};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use streamwerk_engine::{Session, SessionConfig};
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec};
 use streamwerk_protocol::{Command, NoticeLevel};
-use streamwerk_scene::is_key_name;
+use streamwerk_scene::{is_key_name, Profile};
 
 impl Studio {
     /// Destination, key, live and recording commands.
@@ -50,16 +50,37 @@ impl Studio {
                 self.keys.set(&name, key)?;
             }
             Command::GoLive => self.go_live(inner)?,
-            Command::StopLive => {
-                let live = std::mem::take(&mut inner.live);
-                if let Some(session) = &inner.session {
-                    for (_, sink) in &live {
-                        if let Err(e) = session.remove_sink(sink) {
-                            self.notice(NoticeLevel::Error, e.to_string());
-                        }
-                    }
+            Command::StopLive => self.stop_live(inner),
+            Command::StopLiveAfterDelay => {
+                if inner.live.is_empty() {
+                    return Err(refused("not live; nothing to stop"));
                 }
-                self.end_session_if_idle(inner);
+                let delay = inner.session.as_ref().map_or(Duration::ZERO, |s| s.delay());
+                if delay.is_zero() {
+                    self.stop_live(inner);
+                } else {
+                    inner.live_ends_at = Some(Instant::now() + delay);
+                    self.notice(
+                        NoticeLevel::Info,
+                        format!(
+                            "streaming stops in {:.0} s, when viewers have seen up to now",
+                            delay.as_secs_f64()
+                        ),
+                    );
+                }
+            }
+            Command::SetStreamDelay { seconds } => {
+                let running = inner.session.is_some();
+                if running && seconds != inner.profile.stream_delay_s {
+                    return Err(refused(
+                        "the stream delay is fixed while recording or live; stop both, then apply",
+                    ));
+                }
+                let profile = Profile {
+                    stream_delay_s: seconds,
+                    ..inner.profile.clone()
+                };
+                self.set_profile(inner, profile)?;
             }
             Command::StartRecording => self.start_recording(inner)?,
             Command::StopRecording => {
@@ -87,6 +108,30 @@ impl Studio {
         Ok(())
     }
 
+    /// Stops every destination now; what the delay holds is not aired.
+    fn stop_live(&self, inner: &mut Inner) {
+        inner.live_ends_at = None;
+        let live = std::mem::take(&mut inner.live);
+        if let Some(session) = &inner.session {
+            for (_, sink) in &live {
+                if let Err(e) = session.remove_sink(sink) {
+                    self.notice(NoticeLevel::Error, e.to_string());
+                }
+            }
+        }
+        self.end_session_if_idle(inner);
+    }
+
+    /// Carries out a "stop after the delay" whose time has come; true when it did.
+    pub(crate) fn stop_live_when_due(&self) -> bool {
+        let mut inner = self.lock();
+        if inner.live_ends_at.is_none_or(|at| at > Instant::now()) {
+            return false;
+        }
+        self.stop_live(&mut inner);
+        true
+    }
+
     /// The running session, started with nothing in it when there is none.
     fn session<'a>(&self, inner: &'a mut Inner) -> Result<&'a Session, StudioError> {
         if inner.session.is_none() {
@@ -96,7 +141,7 @@ impl Studio {
                 recordings: Vec::new(),
                 destinations: Vec::new(),
                 duration: None,
-                delay: Duration::ZERO,
+                delay: Duration::from_secs_f64(inner.profile.stream_delay_s),
             })?);
         }
         Ok(inner.session.as_ref().expect("just started"))

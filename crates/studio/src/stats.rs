@@ -37,6 +37,11 @@ pub(crate) fn stats_loop(studio: Weak<Studio>) {
         let Some(studio) = studio.upgrade() else {
             return;
         };
+        if studio.stop_live_when_due() {
+            let _ = studio.events.send(Event::State {
+                state: studio.state(),
+            });
+        }
         if studio.events.receiver_count() > 0 {
             let meters = studio.lock().program.meters();
             let _ = studio.events.send(Event::Meters { meters });

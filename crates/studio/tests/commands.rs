@@ -357,3 +357,48 @@ fn panic_cuts_to_the_safe_scene_which_is_marked_renamed_and_kept() {
     let saved = std::fs::read_to_string(dir.path().join("demo.json")).unwrap();
     assert!(!saved.contains("safe_scene"), "{saved}");
 }
+
+#[test]
+fn the_stream_delay_is_fixed_while_live_and_stopping_can_wait_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let why = refusal(studio.handle(Command::SetStreamDelay { seconds: 700.0 }));
+    assert!(
+        why.contains("stream_delay_s") && why.contains("600"),
+        "{why}"
+    );
+    studio
+        .handle(Command::SetStreamDelay { seconds: 1.0 })
+        .unwrap();
+    let saved = std::fs::read_to_string(dir.path().join("profile.json")).unwrap();
+    assert!(saved.contains("\"stream_delay_s\": 1.0"), "{saved}");
+    // A destination nothing listens on: it keeps reconnecting, which is all this needs.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    studio
+        .handle(Command::SetDestination {
+            destination: streamwerk_scene::DestinationSettings {
+                name: "nowhere".into(),
+                platform: streamwerk_scene::Platform::Custom,
+                server: Some(format!("rtmp://127.0.0.1:{port}/live/key")),
+                key: None,
+                enabled: true,
+            },
+        })
+        .unwrap();
+    studio.handle(Command::GoLive).unwrap();
+    let why = refusal(studio.handle(Command::SetStreamDelay { seconds: 5.0 }));
+    assert!(why.contains("fixed while recording or live"), "{why}");
+    // Stop after the delay: still live until the delay has let out what aired before now.
+    studio.handle(Command::StopLiveAfterDelay).unwrap();
+    let state = studio.state();
+    assert_eq!(state.live, ["nowhere"]);
+    let left = state.live_ends_in_s.expect("a countdown");
+    assert!(left > 0.5 && left <= 1.0, "{left}");
+    std::thread::sleep(Duration::from_millis(1500));
+    let state = studio.state();
+    assert!(state.live.is_empty() && state.live_ends_in_s.is_none());
+}
