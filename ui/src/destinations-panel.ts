@@ -22,7 +22,7 @@ export function renderDestinations() {
       const error = st && "error" in st ? ` · ${st.error}` : "";
       const item = el("li", { className: "destination" },
         el("strong", { textContent: `${d.name} (${d.platform})` }),
-        el("span", { className: `store.state ${label}`, textContent: label + detail + error }),
+        el("span", { className: `state ${label}`, textContent: label + detail + error }),
       );
       if (sink) {
         item.append(drawGraph(health.samples(sink.name), streamKbps));
@@ -84,7 +84,7 @@ export function clock(seconds: number) {
 export function renderStatus() {
   const s = store.stats;
   const parts = [`CPU ${s ? s.cpu_percent.toFixed(0) : "–"}%`, `program ${s ? s.render_fps.toFixed(1) : "–"} fps`,
-    `store.preview ${store.preview.fps.toFixed(1)} fps, ${store.preview.delayMs.toFixed(0)} ms behind`, `lagged ${s?.frames_lagged ?? 0}`];
+    `preview ${store.preview.fps.toFixed(1)} fps, ${store.preview.delayMs.toFixed(0)} ms behind`, `lagged ${s?.frames_lagged ?? 0}`];
   if (s?.session) {
     parts.push(`encoding ${s.session.fps.toFixed(1)} fps`, `${s.session.bitrate_kbps.toFixed(0)} kbps`, `skipped ${s.session.frames_skipped}`,
       `dropped ${s.session.sinks.reduce((n, x) => n + x.dropped, 0)}`);
