@@ -21,9 +21,13 @@ def run(args, tmp, delay):
     cmd = [args.bin, "stream", "--scene", DEMO, "--canvas", "1920x1080", "--profile",
            profile_file(tmp, 4500), "--duration", str(args.seconds), "--stats-json",
            "--dest", server.url(), "--delay", str(delay)]
-    _, rss, _, stats, _ = run_measured(cmd, [server], stdout=None)
+    # A file, not a pipe: a minute of stats lines would fill a pipe nobody reads until the end.
+    stats = os.path.join(tmp, f"stats-{delay:g}.jsonl")
+    with open(stats, "w") as out:
+        _, rss, _, _, _ = run_measured(cmd, [server], stdout=out)
     server.stop()
-    lines = [json.loads(line) for line in stats.strip().splitlines()]
+    with open(stats) as f:
+        lines = [json.loads(line) for line in f if line.strip()]
     held = max((line.get("delay") or {}).get("held_bytes", 0) for line in lines)
     rate = lines[-1]["bitrate_kbps"] if len(lines) < 2 else lines[-2]["bitrate_kbps"]
     return rss, held, rate
