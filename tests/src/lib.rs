@@ -294,3 +294,19 @@ pub fn frame_colours(file: &Path) -> String {
         })
         .collect()
 }
+
+/// The `--stats-json` lines of a child started with a piped stdout, read on a thread of their
+/// own (so the pipe never fills) and parsed; joined once the child has ended.
+pub fn stats_lines(
+    child: &mut std::process::Child,
+) -> std::thread::JoinHandle<Vec<serde_json::Value>> {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    std::thread::spawn(move || {
+        std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .map(|l| serde_json::from_str(&l).expect("each line is JSON"))
+            .collect()
+    })
+}

@@ -2,8 +2,7 @@
 //! reaches viewers (every frame the server recorded is decoded), while the local recording
 //! keeps everything and the destination stays one unbroken publish.
 
-use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use streamwerk_e2e::peers::Nginx;
@@ -27,14 +26,7 @@ fn a_panic_keeps_the_delayed_seconds_from_viewers_and_the_stream_goes_on() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let lines = std::thread::spawn(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .map(|l| serde_json::from_str::<Value>(&l).unwrap())
-            .collect::<Vec<_>>()
-    });
+    let lines = stats_lines(&mut child);
     let mut stdin = child.stdin.take().unwrap();
     // Green for 6 s (viewers get its first 2 s by then), the unwanted red for 2 s, panic.
     // Held at the panic: green from 4 s on and all of the red.

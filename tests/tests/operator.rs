@@ -97,3 +97,76 @@ fn panic_without_a_safe_scene_says_how_to_mark_one() {
     );
     assert!(!frame_colours(&out).contains(['G', 'B']), "still red");
 }
+
+/// The chapters ffprobe lists: (start s, title).
+fn chapters(file: &Path) -> Vec<(f64, String)> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-show_chapters", "-of", "json"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["chapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["start_time"].as_str().unwrap().parse().unwrap(),
+                c["tags"]["title"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn markers_become_chapters_and_survive_kill_9_through_the_sidecar() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenes = colour_scenes(dir.path(), None);
+    let out = dir.path().join("show.mkv");
+    let done = run_with_commands(
+        &scenes,
+        &out,
+        &[(1500, "marker Intro"), (1000, "marker"), (700, "stop")],
+    );
+    let said = stderr(&done);
+    assert!(done.status.success(), "{said}");
+    assert_eq!(said.matches("marker at ").count(), 2, "{said}");
+    let found = chapters(&out);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        (found[0].1.as_str(), found[1].1.as_str()),
+        ("Intro", "Marker 2")
+    );
+    let apart = found[1].0 - found[0].0;
+    assert!((0.75..=1.25).contains(&apart), "{found:?}");
+    assert!((0.5..=1.6).contains(&found[0].0), "{found:?}");
+
+    // Killed: the file has no chapters yet, the sidecar has them, remux restores them.
+    let killed = dir.path().join("killed.mkv");
+    let mut child = Command::new(bin())
+        .args(["record", "--scene"])
+        .arg(&scenes)
+        .arg("--out")
+        .arg(&killed)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    writeln!(stdin, "marker Cut here").unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let sidecar = std::fs::read_to_string(dir.path().join("killed.mkv.chapters.json")).unwrap();
+    assert!(sidecar.contains("Cut here"), "{sidecar}");
+    let fixed = dir.path().join("fixed.mp4");
+    let remuxed = streamwerk(&["remux", killed.to_str().unwrap(), fixed.to_str().unwrap()]);
+    assert!(remuxed.status.success(), "{}", stderr(&remuxed));
+    // MP4 chapters run from 0: an opening chapter comes first, the marker keeps its time.
+    let found = chapters(&fixed);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!((found[0].0, found[1].1.as_str()), (0.0, "Cut here"));
+    assert!((0.5..=1.6).contains(&found[1].0), "{found:?}");
+}

@@ -3,7 +3,6 @@
 //! bitrate with `tc tbf`. Needs root for `ip netns` (CI runs as root).
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
@@ -36,14 +35,7 @@ fn stream(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let lines = std::thread::spawn(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .map(|l| serde_json::from_str(&l).unwrap())
-            .collect()
-    });
+    let lines = stats_lines(&mut child);
     (child, lines)
 }
 

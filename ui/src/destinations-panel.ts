@@ -74,6 +74,7 @@ export function renderButtons() {
   record.textContent = store.state.recording ? `Stop recording${elapsed ? ` ${clock(elapsed)}` : ""}` : "Record";
   record.title = store.state.recording ? `Recording to ${store.state.recording}` : "Start recording (Ctrl+R)";
   record.classList.toggle("active", store.state.recording !== null);
+  ($("marker") as HTMLButtonElement).disabled = store.state.recording === null;
 }
 
 export function clock(seconds: number) {
@@ -126,5 +127,6 @@ export function setupDestinations() {
   $("stop-after-delay").onclick = () => { stopDialog.close(); run({ type: "stop_live_after_delay" }); };
   $("stop-now").onclick = () => { stopDialog.close(); run({ type: "stop_live" }); };
   $("stop-cancel").onclick = () => stopDialog.close();
+  $("marker").onclick = () => run({ type: "add_marker", title: null });
   $("record").onclick = () => run({ type: store.state.recording ? "stop_recording" : "start_recording" });
 }

@@ -203,15 +203,18 @@ fn validate(file: &Path) -> Outcome {
 fn remux(input: &Path, output: &Path) -> Outcome {
     use streamwerk_outputs::OutputError;
     let summary = streamwerk_outputs::remux(input, output).map_err(|e| match e {
-        OutputError::Input { .. } | OutputError::UnknownFormat { .. } => bad_input(e),
+        OutputError::Input { .. }
+        | OutputError::UnknownFormat { .. }
+        | OutputError::SidecarFormat { .. } => bad_input(e),
         _ => runtime(e),
     })?;
     println!(
-        "{} -> {}: {} streams, {} packets",
+        "{} -> {}: {} streams, {} packets, {} chapters",
         input.display(),
         output.display(),
         summary.streams,
-        summary.packets
+        summary.packets,
+        summary.chapters
     );
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Operator commands on standard input, one per line, so a headless show can be run from a
-//! terminal or a script: `cut SCENE`, `panic`, `stop`. Each gets one line on standard error
+//! terminal or a script: `cut SCENE`, `panic`, `marker [TITLE]`, `stop`. Each gets one line on standard error
 //! saying what it did, or why it did nothing.
 
 use std::io::BufRead;
@@ -13,11 +13,13 @@ pub enum Operator {
     Cut(String),
     /// Cut to the collection's safe scene.
     Panic,
+    /// Mark this moment in the recording, with an optional title.
+    Marker(Option<String>),
     /// End the show as Ctrl-C does.
     Stop,
 }
 
-const USAGE: &str = "use `cut SCENE`, `panic` or `stop`";
+const USAGE: &str = "use `cut SCENE`, `panic`, `marker [TITLE]` or `stop`";
 
 /// A line as a command: `None` for a blank one, the reason for anything else it cannot be.
 pub fn parse(line: &str) -> Result<Option<Operator>, String> {
@@ -30,6 +32,9 @@ pub fn parse(line: &str) -> Result<Option<Operator>, String> {
         "cut" => Ok(Some(Operator::Cut(rest.trim_matches('"').to_string()))),
         "panic" | "stop" if !rest.is_empty() => Err(format!("`{word}` takes nothing after it")),
         "panic" => Ok(Some(Operator::Panic)),
+        "marker" => Ok(Some(Operator::Marker(
+            (!rest.is_empty()).then(|| rest.trim_matches('"').to_string()),
+        ))),
         "stop" => Ok(Some(Operator::Stop)),
         other => Err(format!("unknown command `{other}`: {USAGE}")),
     }
@@ -66,6 +71,11 @@ pub fn carry_out(engine: &Engine, line: &str) -> String {
             ),
             Err(e) => format!("panic: {e}; nothing changed"),
         },
+        Ok(Some(Operator::Marker(title))) => match engine.marker(title.as_deref()) {
+            Ok((_, 0)) => "marker: nothing is being recorded; nothing changed".to_string(),
+            Ok((at, _)) => format!("marker at {at:.1} s"),
+            Err(e) => format!("marker: {e}"),
+        },
         Ok(Some(Operator::Stop)) => {
             engine.stop();
             "stopping: finishing the recordings and streams".to_string()
@@ -91,6 +101,11 @@ mod tests {
         );
         assert_eq!(parse("panic"), Ok(Some(Operator::Panic)));
         assert_eq!(parse("stop"), Ok(Some(Operator::Stop)));
+        assert_eq!(parse("marker"), Ok(Some(Operator::Marker(None))));
+        assert_eq!(
+            parse("marker Q and A"),
+            Ok(Some(Operator::Marker(Some("Q and A".into()))))
+        );
         assert!(parse("cut").unwrap_err().contains("needs a scene name"));
         assert!(parse("panic now").unwrap_err().contains("takes nothing"));
         assert!(parse("fade Live")

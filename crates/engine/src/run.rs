@@ -61,6 +61,11 @@ impl Engine {
         self.program.show(&self.collection, scene)
     }
 
+    /// Marks this moment in the recordings; (seconds into the show, recordings marked).
+    pub fn marker(&self, title: Option<&str>) -> Result<(f64, usize), EngineError> {
+        self.session.add_marker(title)
+    }
+
     /// Cuts to the collection's safe scene and throws away what the stream delay holds, so
     /// nothing composed before the panic that viewers have not seen reaches them. Returns the
     /// safe scene's name and the packets thrown away.

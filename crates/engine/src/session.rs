@@ -24,7 +24,7 @@ use streamwerk_encode::{
 use streamwerk_media::{AudioBlock, SAMPLE_RATE};
 use streamwerk_outputs::{
     start_destination, start_recording, DelayLine, DestinationSpec, DestinationStatus, FanOut,
-    OutputError, SinkFeed, SinkStats, SinkStatsSnapshot, MAX_DELAY,
+    Markers, OutputError, SinkFeed, SinkStats, SinkStatsSnapshot, MAX_DELAY,
 };
 use streamwerk_scene::{AudioEncoderSettings, RecordingFormat, VideoEncoderSettings};
 
@@ -165,6 +165,8 @@ pub struct Session {
     /// The destinations' fan-out: `fanout` itself, or behind the stream delay.
     destinations: Arc<FanOut>,
     delay: Option<(Arc<DelayLine>, JoinHandle<()>)>,
+    /// (sink name, markers) of each recording.
+    markers: Mutex<Vec<(String, Markers)>>,
     encoders: Vec<JoinHandle<()>>,
     sinks: Mutex<Vec<SinkThread>>,
     /// The snapshots of the last [`UPLINK_WINDOW_S`], oldest first: rates since the previous
@@ -235,6 +237,7 @@ impl Program {
             fanout,
             destinations,
             delay,
+            markers: Mutex::new(Vec::new()),
             encoders: Vec::new(),
             sinks: Mutex::new(Vec::new()),
             history: Mutex::new(VecDeque::new()),
@@ -320,6 +323,10 @@ impl Session {
         let recording = start_recording(path, format, &self.streams)?;
         let name = self.track(&recording.feed, None, recording.thread);
         self.fanout.add(recording.feed);
+        self.markers
+            .lock()
+            .unwrap()
+            .push((name.clone(), recording.markers));
         Ok(name)
     }
 
@@ -376,7 +383,22 @@ impl Session {
     }
 
     /// Stops one sink: a recording is finalised, a destination disconnects. The others go on.
+    /// Marks this moment in every recording (a chapter, titled "Marker N" without a title);
+    /// returns where, in seconds into the session, and how many recordings got it.
+    pub fn add_marker(&self, title: Option<&str>) -> Result<(f64, usize), EngineError> {
+        let at = self.elapsed_s();
+        let markers = self.markers.lock().unwrap();
+        for (_, recording) in markers.iter() {
+            recording.add((at * 1000.0).round() as i64, title)?;
+        }
+        Ok((at, markers.len()))
+    }
+
     pub fn remove_sink(&self, name: &str) -> Result<(), EngineError> {
+        self.markers
+            .lock()
+            .unwrap()
+            .retain(|(sink, _)| sink != name);
         if !self.fanout.remove(name) {
             self.destinations.remove(name);
         }

@@ -7,6 +7,7 @@ mod delay;
 mod destination;
 mod fanout;
 mod flv;
+mod markers;
 mod muxer;
 mod recording;
 mod remux;
@@ -20,6 +21,7 @@ pub use destination::{
 pub use fanout::{
     DestinationSnapshot, FanOut, KeyframeRequest, SinkFeed, SinkStats, SinkStatsSnapshot,
 };
+pub use markers::{read_sidecar, sidecar, Chapter, Markers};
 pub use muxer::Muxer;
 pub use recording::{start_recording, Recording};
 pub use remux::{remux, RemuxSummary};
@@ -54,4 +56,11 @@ pub enum OutputError {
     Panicked,
     #[error("{}: unknown container; name the file .mkv, .mp4, .mov, .flv or .ts", path.display())]
     UnknownFormat { path: PathBuf },
+    #[error("cannot write the markers file {}: {source}", path.display())]
+    Sidecar {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a markers file ({reason}); move it away to remux without markers", path.display())]
+    SidecarFormat { path: PathBuf, reason: String },
 }

@@ -1,4 +1,4 @@
-use crate::{Muxer, OutputError, SinkFeed};
+use crate::{Markers, Muxer, OutputError, SinkFeed};
 use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread::JoinHandle;
@@ -15,6 +15,8 @@ const RECORDING_QUEUE: usize = 400;
 pub struct Recording {
     pub feed: SinkFeed,
     pub thread: JoinHandle<Result<(), OutputError>>,
+    /// Its chapter markers: in the sidecar at once, in the file when it is finished.
+    pub markers: Markers,
 }
 
 /// Opens `path` and starts the thread that writes it. Both containers stay readable after a
@@ -54,6 +56,8 @@ pub fn start_recording(
         Duration::from_secs(10),
     );
     let stats = feed.stats.clone();
+    let markers = Markers::new(path);
+    let chapters = markers.clone();
     let thread = std::thread::Builder::new()
         .name("sink-recording".into())
         .spawn(move || {
@@ -64,6 +68,7 @@ pub fn start_recording(
                     stats.packets.fetch_add(1, Relaxed);
                     stats.bytes.fetch_add(packet.size() as u64, Relaxed);
                 }
+                muxer.add_chapters(&chapters.chapters(), stats.written_ms.load(Relaxed));
                 muxer.finish()
             })();
             if let Err(e) = &result {
@@ -73,5 +78,9 @@ pub fn start_recording(
             result
         })
         .expect("spawning a thread");
-    Ok(Recording { feed, thread })
+    Ok(Recording {
+        feed,
+        thread,
+        markers,
+    })
 }

@@ -6,10 +6,14 @@ use streamwerk_encode::ffmpeg::{self, format, media, Dictionary};
 pub struct RemuxSummary {
     pub streams: usize,
     pub packets: u64,
+    /// Chapters carried over: the input's own, or those of its markers sidecar (a recording
+    /// that was killed before it could write them).
+    pub chapters: usize,
 }
 
 /// Copies every audio and video stream of `input` into `output` without re-encoding; the
 /// container follows `output`'s extension. An MP4 gets its index at the front, ready to upload.
+/// Chapters come along, from the input or, when it has none, from its markers sidecar.
 pub fn remux(input: &Path, output: &Path) -> Result<RemuxSummary, OutputError> {
     streamwerk_encode::init();
     let in_err = |source| OutputError::Input {
@@ -58,8 +62,35 @@ pub fn remux(input: &Path, output: &Path) -> Result<RemuxSummary, OutputError> {
         map[stream.index()] = Some(count);
         count += 1;
     }
+    let mut chapters: Vec<crate::Chapter> = ictx
+        .chapters()
+        .map(|c| crate::Chapter {
+            start_ms: c.start() * 1000 * i64::from(c.time_base().numerator())
+                / i64::from(c.time_base().denominator().max(1)),
+            title: c.metadata().get("title").unwrap_or_default().to_string(),
+        })
+        .collect();
+    if chapters.is_empty() {
+        chapters = crate::read_sidecar(input)?;
+    }
+    // MP4 chapter tracks run back to back from 0 (a first chapter at 1.2 s would read as 0):
+    // an opening chapter keeps the markers at their times, as platforms' chapter lists want.
+    let mp4 = matches!(muxer_name, "mp4" | "mov");
+    if mp4 && chapters.first().is_some_and(|c| c.start_ms > 0) {
+        chapters.insert(
+            0,
+            crate::Chapter {
+                start_ms: 0,
+                title: "Start".into(),
+            },
+        );
+    }
+    // Before the header (MP4 reserves its chapter track there), ending where the input says
+    // it ends; a killed recording does not say, so the ends are set again from its packets.
+    let mut end_ms = ictx.duration().max(0) / 1000;
+    add_chapters(&mut octx, &chapters, end_ms).map_err(out_err)?;
     let mut options = Dictionary::new();
-    if muxer_name == "mp4" || muxer_name == "mov" {
+    if mp4 {
         options.set("movflags", "+faststart");
     }
     octx.write_header_with(options).map_err(out_err)?;
@@ -70,6 +101,12 @@ pub fn remux(input: &Path, output: &Path) -> Result<RemuxSummary, OutputError> {
             continue;
         };
         let out_tb = octx.stream(out_index).expect("mapped stream").time_base();
+        if let Some(pts) = packet.pts() {
+            let tb = stream.time_base();
+            let end = (pts + packet.duration()) * 1000 * i64::from(tb.numerator())
+                / i64::from(tb.denominator().max(1));
+            end_ms = end_ms.max(end);
+        }
         packet.rescale_ts(stream.time_base(), out_tb);
         packet.set_position(-1);
         packet.set_stream(out_index);
@@ -81,6 +118,7 @@ pub fn remux(input: &Path, output: &Path) -> Result<RemuxSummary, OutputError> {
             })?;
         packets += 1;
     }
+    add_chapters(&mut octx, &chapters, end_ms).map_err(out_err)?;
     octx.write_trailer().map_err(|source| OutputError::Write {
         target: target.clone(),
         source,
@@ -88,5 +126,26 @@ pub fn remux(input: &Path, output: &Path) -> Result<RemuxSummary, OutputError> {
     Ok(RemuxSummary {
         streams: count,
         packets,
+        chapters: chapters.len(),
     })
+}
+
+/// Adds (or, with the same ids, updates) `chapters`, each ending where the next starts and the
+/// last at `end_ms`.
+fn add_chapters(
+    octx: &mut format::context::Output,
+    chapters: &[crate::Chapter],
+    end_ms: i64,
+) -> Result<(), ffmpeg::Error> {
+    for (i, chapter) in chapters.iter().enumerate() {
+        let end = chapters.get(i + 1).map_or(end_ms, |next| next.start_ms);
+        octx.add_chapter(
+            i as i64 + 1,
+            ffmpeg::Rational::new(1, 1000),
+            chapter.start_ms,
+            end.max(chapter.start_ms),
+            &chapter.title,
+        )?;
+    }
+    Ok(())
 }

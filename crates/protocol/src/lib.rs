@@ -121,6 +121,10 @@ pub enum Command {
     StopLiveAfterDelay,
     StartRecording,
     StopRecording,
+    /// Marks this moment in the recording (a chapter; "Marker N" without a title).
+    AddMarker {
+        title: Option<String>,
+    },
     /// Ends a destination's wait between reconnection attempts now.
     ReconnectDestination {
         name: String,

@@ -245,6 +245,7 @@ impl Studio {
             | Command::GoLive
             | Command::StopLive
             | Command::StopLiveAfterDelay
+            | Command::AddMarker { .. }
             | Command::SetStreamDelay { .. }
             | Command::StartRecording
             | Command::StopRecording

@@ -51,6 +51,14 @@ impl Studio {
             }
             Command::GoLive => self.go_live(inner)?,
             Command::StopLive => self.stop_live(inner),
+            Command::AddMarker { title } => {
+                let session = inner.session.as_ref().filter(|_| inner.recording.is_some());
+                let session = session.ok_or_else(|| {
+                    refused("a marker marks the recording; start recording first")
+                })?;
+                let (at, _) = session.add_marker(title.as_deref())?;
+                self.notice(NoticeLevel::Info, format!("marker at {at:.1} s"));
+            }
             Command::StopLiveAfterDelay => {
                 if inner.live.is_empty() {
                     return Err(refused("not live; nothing to stop"));

@@ -402,3 +402,22 @@ fn the_stream_delay_is_fixed_while_live_and_stopping_can_wait_for_it() {
     let state = studio.state();
     assert!(state.live.is_empty() && state.live_ends_in_s.is_none());
 }
+
+#[test]
+fn a_marker_needs_a_recording_and_lands_in_its_sidecar() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let why = refusal(studio.handle(Command::AddMarker { title: None }));
+    assert!(why.contains("start recording first"), "{why}");
+    studio.handle(Command::StartRecording).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    studio
+        .handle(Command::AddMarker {
+            title: Some("Guest arrives".into()),
+        })
+        .unwrap();
+    let file = studio.state().recording.expect("recording");
+    let sidecar = std::fs::read_to_string(format!("{file}.chapters.json")).unwrap();
+    assert!(sidecar.contains("Guest arrives"), "{sidecar}");
+    studio.handle(Command::StopRecording).unwrap();
+}

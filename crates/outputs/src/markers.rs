@@ -1,0 +1,76 @@
+//! Chapter markers of a recording. Each one is written at once to a sidecar file beside the
+//! recording (`show.mkv.chapters.json`), so a recording that was killed keeps them, and
+//! `remux` puts them back; a Matroska recording that ends normally carries them as chapters.
+
+use crate::OutputError;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// One marker: where it starts on the recording's timeline, and its title.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chapter {
+    pub start_ms: i64,
+    pub title: String,
+}
+
+/// The markers of one recording, shared by whoever adds them and the recording's thread.
+#[derive(Clone)]
+pub struct Markers {
+    sidecar: PathBuf,
+    chapters: Arc<Mutex<Vec<Chapter>>>,
+}
+
+/// Where the markers of `recording` are kept.
+pub fn sidecar(recording: &Path) -> PathBuf {
+    let mut name = recording.as_os_str().to_owned();
+    name.push(".chapters.json");
+    PathBuf::from(name)
+}
+
+impl Markers {
+    pub fn new(recording: &Path) -> Markers {
+        Markers {
+            sidecar: sidecar(recording),
+            chapters: Arc::default(),
+        }
+    }
+
+    /// Adds a marker at `start_ms` (titled "Marker N" when `title` is empty) and rewrites the
+    /// sidecar; returns the marker's number.
+    pub fn add(&self, start_ms: i64, title: Option<&str>) -> Result<usize, OutputError> {
+        let mut chapters = self.chapters.lock().unwrap();
+        let number = chapters.len() + 1;
+        let title = match title.map(str::trim) {
+            Some(t) if !t.is_empty() => t.to_string(),
+            _ => format!("Marker {number}"),
+        };
+        chapters.push(Chapter { start_ms, title });
+        let text = serde_json::to_string_pretty(&*chapters).expect("chapters serialise");
+        let tmp = self.sidecar.with_extension("json.tmp");
+        std::fs::write(&tmp, text + "\n")
+            .and_then(|()| std::fs::rename(&tmp, &self.sidecar))
+            .map_err(|source| OutputError::Sidecar {
+                path: self.sidecar.clone(),
+                source,
+            })?;
+        Ok(number)
+    }
+
+    pub fn chapters(&self) -> Vec<Chapter> {
+        self.chapters.lock().unwrap().clone()
+    }
+}
+
+/// The markers a sidecar holds; none when there is no sidecar.
+pub fn read_sidecar(recording: &Path) -> Result<Vec<Chapter>, OutputError> {
+    let path = sidecar(recording);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| OutputError::SidecarFormat {
+            path,
+            reason: e.to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(source) => Err(OutputError::Sidecar { path, source }),
+    }
+}
