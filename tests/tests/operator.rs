@@ -11,6 +11,7 @@ use streamwerk_e2e::*;
 fn run_with_commands(
     scene_file: &Path,
     out: &Path,
+    extra: &[&str],
     script: &[(u64, &str)],
 ) -> std::process::Output {
     let mut child = Command::new(bin())
@@ -19,6 +20,7 @@ fn run_with_commands(
         .arg("--out")
         .arg(out)
         .args(["--duration", "20"])
+        .args(extra)
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -40,6 +42,7 @@ fn a_script_cuts_panics_to_the_safe_scene_and_stops() {
     let done = run_with_commands(
         &scenes,
         &out,
+        &[],
         &[
             (1000, "cut Green"),
             (300, "cut Nowhere"),
@@ -88,7 +91,7 @@ fn panic_without_a_safe_scene_says_how_to_mark_one() {
     let dir = tempfile::tempdir().unwrap();
     let scenes = colour_scenes(dir.path(), None);
     let out = dir.path().join("show.mkv");
-    let done = run_with_commands(&scenes, &out, &[(500, "panic"), (500, "stop")]);
+    let done = run_with_commands(&scenes, &out, &[], &[(500, "panic"), (500, "stop")]);
     let said = stderr(&done);
     assert!(done.status.success(), "{said}");
     assert!(
@@ -127,6 +130,7 @@ fn markers_become_chapters_and_survive_kill_9_through_the_sidecar() {
     let done = run_with_commands(
         &scenes,
         &out,
+        &[],
         &[(1500, "marker Intro"), (1000, "marker"), (700, "stop")],
     );
     let said = stderr(&done);
@@ -169,4 +173,47 @@ fn markers_become_chapters_and_survive_kill_9_through_the_sidecar() {
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!((found[0].0, found[1].1.as_str()), (0.0, "Cut here"));
     assert!((0.5..=1.6).contains(&found[1].0), "{found:?}");
+}
+
+#[test]
+fn save_replay_writes_the_last_seconds_ending_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenes = colour_scenes(dir.path(), None);
+    let out = dir.path().join("show.mkv");
+    // Red for 6 s, then green; the last 4 s saved at 8.5 s, the show stopped at 10 s.
+    let done = run_with_commands(
+        &scenes,
+        &out,
+        &["--replay-buffer", "4"],
+        &[(6000, "cut Green"), (2500, "save-replay"), (1500, "stop")],
+    );
+    let said = stderr(&done);
+    assert!(done.status.success(), "{said}");
+    let replay = dir.path().join("show-replay-1.mkv");
+    assert!(said.contains(&format!("to {}", replay.display())), "{said}");
+    let times = packet_times(&replay, "v");
+    let (first, last) = (times.first().unwrap().0, times.last().unwrap().0);
+    // 4 s, and at most one keyframe interval (2 s) more to start on a keyframe.
+    assert!((3.9..=6.1).contains(&(last - first)), "{first}..{last}");
+    // It ends when it was saved: 1.5 s before the recording's end.
+    let show_end = packet_times(&out, "v").last().unwrap().0;
+    assert!(
+        (1.0..=2.2).contains(&(show_end - last)),
+        "replay ends {last}, show {show_end}"
+    );
+    // Red, then the green it switched to; decodable from its first frame.
+    let colours = frame_colours(&replay);
+    assert!(
+        colours.starts_with('R') && colours.ends_with('G'),
+        "{colours}"
+    );
+    assert_decodes(&replay);
+    // Without a buffer, save-replay says how to have one.
+    let plain = dir.path().join("plain.mkv");
+    let done = run_with_commands(&scenes, &plain, &[], &[(500, "save-replay"), (300, "stop")]);
+    assert!(
+        stderr(&done).contains("--replay-buffer SECONDS"),
+        "{}",
+        stderr(&done)
+    );
 }

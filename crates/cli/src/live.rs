@@ -36,6 +36,10 @@ pub struct ShowArgs {
     /// Print one JSON line of statistics a second on stdout.
     #[arg(long)]
     stats_json: bool,
+    /// Keep the last this many seconds (1 to 300) in memory; `save-replay` on standard input
+    /// writes them to a file.
+    #[arg(long)]
+    replay_buffer: Option<f64>,
 }
 
 #[derive(clap::Args)]
@@ -193,6 +197,25 @@ fn run(
         }
         d => d.map(Duration::from_secs_f64),
     };
+    let most = streamwerk_outputs::MAX_REPLAY.as_secs_f64();
+    let replay_buffer = match args.replay_buffer {
+        Some(s) if !(1.0..=most).contains(&s) => {
+            return Err(bad_input(anyhow!(
+                "--replay-buffer {s}: give 1 to {most} seconds"
+            )))
+        }
+        s => s.map(Duration::from_secs_f64),
+    };
+    // Replays go beside the recording (show-replay-1.mkv), else into the current folder.
+    let replay_base = out.as_ref().map_or_else(
+        || PathBuf::from("replay"),
+        |o| {
+            o.with_file_name(format!(
+                "{}-replay",
+                o.file_stem().unwrap_or_default().to_string_lossy()
+            ))
+        },
+    );
     let mut recordings = Vec::new();
     if let Some(out) = &out {
         let format = recording_format(out)?;
@@ -219,6 +242,7 @@ fn run(
         destinations,
         duration,
         delay,
+        replay_buffer,
     })
     .map_err(engine_failure)?;
 
@@ -243,7 +267,7 @@ fn run(
             engine.stop();
         }
         while let Ok(line) = operator.try_recv() {
-            let said = crate::operator::carry_out(&engine, &line);
+            let said = crate::operator::carry_out(&engine, &line, &replay_base);
             if !said.is_empty() {
                 if progress {
                     eprintln!();

@@ -1,8 +1,9 @@
 //! Operator commands on standard input, one per line, so a headless show can be run from a
-//! terminal or a script: `cut SCENE`, `panic`, `marker [TITLE]`, `stop`. Each gets one line on standard error
+//! terminal or a script: `cut SCENE`, `panic`, `marker [TITLE]`, `save-replay`, `stop`. Each gets one line on standard error
 //! saying what it did, or why it did nothing.
 
 use std::io::BufRead;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use streamwerk_engine::Engine;
 
@@ -15,11 +16,13 @@ pub enum Operator {
     Panic,
     /// Mark this moment in the recording, with an optional title.
     Marker(Option<String>),
+    /// Write the replay buffer to a file.
+    SaveReplay,
     /// End the show as Ctrl-C does.
     Stop,
 }
 
-const USAGE: &str = "use `cut SCENE`, `panic`, `marker [TITLE]` or `stop`";
+const USAGE: &str = "use `cut SCENE`, `panic`, `marker [TITLE]`, `save-replay` or `stop`";
 
 /// A line as a command: `None` for a blank one, the reason for anything else it cannot be.
 pub fn parse(line: &str) -> Result<Option<Operator>, String> {
@@ -30,7 +33,10 @@ pub fn parse(line: &str) -> Result<Option<Operator>, String> {
         "" => Ok(None),
         "cut" if rest.is_empty() => Err(format!("`cut` needs a scene name: {USAGE}")),
         "cut" => Ok(Some(Operator::Cut(rest.trim_matches('"').to_string()))),
-        "panic" | "stop" if !rest.is_empty() => Err(format!("`{word}` takes nothing after it")),
+        "panic" | "stop" | "save-replay" if !rest.is_empty() => {
+            Err(format!("`{word}` takes nothing after it"))
+        }
+        "save-replay" => Ok(Some(Operator::SaveReplay)),
         "panic" => Ok(Some(Operator::Panic)),
         "marker" => Ok(Some(Operator::Marker(
             (!rest.is_empty()).then(|| rest.trim_matches('"').to_string()),
@@ -56,8 +62,9 @@ pub fn lines() -> Receiver<String> {
     rx
 }
 
-/// Carries out one line and says what happened.
-pub fn carry_out(engine: &Engine, line: &str) -> String {
+/// Carries out one line and says what happened; replays are written to `replay_base` with
+/// the first free number and `.mkv` (`show-replay-1.mkv`).
+pub fn carry_out(engine: &Engine, line: &str, replay_base: &Path) -> String {
     match parse(line) {
         Ok(None) => String::new(),
         Ok(Some(Operator::Cut(scene))) => match engine.cut(&scene) {
@@ -76,6 +83,24 @@ pub fn carry_out(engine: &Engine, line: &str) -> String {
             Ok((at, _)) => format!("marker at {at:.1} s"),
             Err(e) => format!("marker: {e}"),
         },
+        Ok(Some(Operator::SaveReplay)) => {
+            let path = (1..)
+                .map(|n| {
+                    let mut name = replay_base.as_os_str().to_owned();
+                    name.push(format!("-{n}.mkv"));
+                    PathBuf::from(name)
+                })
+                .find(|p| !p.exists())
+                .expect("some number is free");
+            match engine.save_replay(&path) {
+                Ok(saved) => format!(
+                    "saved the last {:.1} s to {}",
+                    saved.seconds,
+                    path.display()
+                ),
+                Err(e) => format!("save-replay: {e}; nothing was written"),
+            }
+        }
         Ok(Some(Operator::Stop)) => {
             engine.stop();
             "stopping: finishing the recordings and streams".to_string()

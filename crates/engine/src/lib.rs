@@ -39,6 +39,10 @@ pub enum EngineError {
     Encode(#[from] EncodeError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error("a replay buffer of {asked_s} s is too long; give 1 to {most_s} s")]
+    ReplayTooLong { asked_s: f64, most_s: u64 },
+    #[error("the replay buffer is off; run with --replay-buffer SECONDS to keep the last seconds")]
+    NoReplayBuffer,
     #[error("a stream delay of {asked_s} s is too long; give 0 to {most_s} s")]
     DelayTooLong { asked_s: f64, most_s: u64 },
     #[error("the collection marks no safe scene to cut to; add \"safe_scene\": \"<scene name>\" to it (a \"be right back\" card)")]
@@ -58,6 +62,7 @@ impl EngineError {
                 | EngineError::Source(_)
                 | EngineError::NoSafeScene
                 | EngineError::DelayTooLong { .. }
+                | EngineError::ReplayTooLong { .. }
         )
     }
 }

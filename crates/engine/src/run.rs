@@ -19,6 +19,8 @@ pub struct EngineConfig {
     pub duration: Option<Duration>,
     /// Stream delay for the destinations (recordings are not delayed).
     pub delay: Duration,
+    /// Keep the last this long for "save replay".
+    pub replay_buffer: Option<Duration>,
 }
 
 /// A running show. Dropping it without [`Engine::wait`] detaches the threads.
@@ -40,6 +42,7 @@ impl Engine {
             destinations: config.destinations,
             duration: config.duration,
             delay: config.delay,
+            replay_buffer: config.replay_buffer,
         });
         let session = match session {
             Ok(session) => session,
@@ -59,6 +62,14 @@ impl Engine {
     /// Shows `scene` from the next frame.
     pub fn cut(&self, scene: &str) -> Result<(), EngineError> {
         self.program.show(&self.collection, scene)
+    }
+
+    /// Writes the last seconds (the replay buffer) to `path`.
+    pub fn save_replay(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<streamwerk_outputs::SavedReplay, EngineError> {
+        self.session.save_replay(path)
     }
 
     /// Marks this moment in the recordings; (seconds into the show, recordings marked).

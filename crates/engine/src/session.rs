@@ -24,7 +24,8 @@ use streamwerk_encode::{
 use streamwerk_media::{AudioBlock, SAMPLE_RATE};
 use streamwerk_outputs::{
     start_destination, start_recording, DelayLine, DestinationSpec, DestinationStatus, FanOut,
-    Markers, OutputError, SinkFeed, SinkStats, SinkStatsSnapshot, MAX_DELAY,
+    Markers, OutputError, ReplayBuffer, SavedReplay, SinkFeed, SinkStats, SinkStatsSnapshot,
+    MAX_DELAY, MAX_REPLAY,
 };
 use streamwerk_scene::{AudioEncoderSettings, RecordingFormat, VideoEncoderSettings};
 
@@ -45,6 +46,8 @@ pub struct SessionConfig {
     /// How long the destinations' packets are held (up to [`MAX_DELAY`]); recordings are not
     /// delayed. Zero: none.
     pub delay: Duration,
+    /// Keep the last this long of the program for "save replay" (up to [`MAX_REPLAY`]).
+    pub replay_buffer: Option<Duration>,
 }
 
 /// State the session's threads and the program's taps share.
@@ -167,6 +170,7 @@ pub struct Session {
     delay: Option<(Arc<DelayLine>, JoinHandle<()>)>,
     /// (sink name, markers) of each recording.
     markers: Mutex<Vec<(String, Markers)>>,
+    replay: Option<Arc<ReplayBuffer>>,
     encoders: Vec<JoinHandle<()>>,
     sinks: Mutex<Vec<SinkThread>>,
     /// The snapshots of the last [`UPLINK_WINDOW_S`], oldest first: rates since the previous
@@ -231,13 +235,20 @@ impl Program {
             let line = DelayLine::start(config.delay, destinations.clone(), fanout.keyframes());
             (destinations, Some(line))
         };
-        let session = Session {
+        if let Some(keep) = config.replay_buffer.filter(|k| *k > MAX_REPLAY) {
+            return Err(EngineError::ReplayTooLong {
+                asked_s: keep.as_secs_f64(),
+                most_s: MAX_REPLAY.as_secs(),
+            });
+        }
+        let mut session = Session {
             shared: shared.clone(),
             streams,
             fanout,
             destinations,
             delay,
             markers: Mutex::new(Vec::new()),
+            replay: None,
             encoders: Vec::new(),
             sinks: Mutex::new(Vec::new()),
             history: Mutex::new(VecDeque::new()),
@@ -247,6 +258,12 @@ impl Program {
         }
         for spec in config.destinations {
             session.add_destination(spec)?;
+        }
+        if let Some(keep) = config.replay_buffer {
+            let (buffer, feed, thread) = ReplayBuffer::start(keep, &session.streams);
+            session.track(&feed, None, thread);
+            session.fanout.add(feed);
+            session.replay = Some(buffer);
         }
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new()
@@ -383,6 +400,12 @@ impl Session {
     }
 
     /// Stops one sink: a recording is finalised, a destination disconnects. The others go on.
+    /// Writes the replay buffer to `path` (Matroska, from a keyframe).
+    pub fn save_replay(&self, path: &std::path::Path) -> Result<SavedReplay, EngineError> {
+        let buffer = self.replay.as_ref().ok_or(EngineError::NoReplayBuffer)?;
+        Ok(buffer.save(path)?)
+    }
+
     /// Marks this moment in every recording (a chapter, titled "Marker N" without a title);
     /// returns where, in seconds into the session, and how many recordings got it.
     pub fn add_marker(&self, title: Option<&str>) -> Result<(f64, usize), EngineError> {

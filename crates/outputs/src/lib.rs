@@ -11,6 +11,7 @@ mod markers;
 mod muxer;
 mod recording;
 mod remux;
+mod replay;
 mod rtmp;
 mod url_check;
 
@@ -25,6 +26,7 @@ pub use markers::{read_sidecar, sidecar, Chapter, Markers};
 pub use muxer::Muxer;
 pub use recording::{start_recording, Recording};
 pub use remux::{remux, RemuxSummary};
+pub use replay::{ReplayBuffer, SavedReplay, MAX_REPLAY};
 pub use streamwerk_encode::mask_url;
 pub use url_check::validate_url;
 

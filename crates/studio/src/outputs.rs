@@ -150,6 +150,7 @@ impl Studio {
                 destinations: Vec::new(),
                 duration: None,
                 delay: Duration::from_secs_f64(inner.profile.stream_delay_s),
+                replay_buffer: None,
             })?);
         }
         Ok(inner.session.as_ref().expect("just started"))
