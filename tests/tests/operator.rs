@@ -212,7 +212,7 @@ fn save_replay_writes_the_last_seconds_ending_now() {
     let plain = dir.path().join("plain.mkv");
     let done = run_with_commands(&scenes, &plain, &[], &[(500, "save-replay"), (300, "stop")]);
     assert!(
-        stderr(&done).contains("--replay-buffer SECONDS"),
+        stderr(&done).contains("the replay buffer is off"),
         "{}",
         stderr(&done)
     );

@@ -75,6 +75,10 @@ export function renderButtons() {
   record.title = store.state.recording ? `Recording to ${store.state.recording}` : "Start recording (Ctrl+R)";
   record.classList.toggle("active", store.state.recording !== null);
   ($("marker") as HTMLButtonElement).disabled = store.state.recording === null;
+  const replay = $("replay");
+  replay.textContent = store.state.replay_buffer ? "Stop replay buffer" : "Replay buffer";
+  replay.classList.toggle("active", store.state.replay_buffer);
+  ($("save-replay") as HTMLButtonElement).disabled = !store.state.replay_buffer;
 }
 
 export function clock(seconds: number) {
@@ -128,5 +132,7 @@ export function setupDestinations() {
   $("stop-now").onclick = () => { stopDialog.close(); run({ type: "stop_live" }); };
   $("stop-cancel").onclick = () => stopDialog.close();
   $("marker").onclick = () => run({ type: "add_marker", title: null });
+  $("replay").onclick = () => run({ type: store.state.replay_buffer ? "stop_replay_buffer" : "start_replay_buffer" });
+  $("save-replay").onclick = () => run({ type: "save_replay" });
   $("record").onclick = () => run({ type: store.state.recording ? "stop_recording" : "start_recording" });
 }

@@ -5,7 +5,7 @@ export const PROTOCOL_VERSION = 2;
 
 export type Request = { id: number, command: Command, };
 
-export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "panic" } | { "type": "set_stream_delay", seconds: number, } | { "type": "set_safe_scene", scene: string | null, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "stop_live_after_delay" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "add_marker", title: string | null, } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, };
+export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "panic" } | { "type": "set_stream_delay", seconds: number, } | { "type": "set_safe_scene", scene: string | null, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "stop_live_after_delay" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "start_replay_buffer" } | { "type": "stop_replay_buffer" } | { "type": "set_replay_buffer_length", seconds: number, } | { "type": "save_replay" } | { "type": "add_marker", title: string | null, } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, };
 
 export type LayerTransform = { source: string, transform: Transform, };
 
@@ -42,6 +42,10 @@ program_scene: string, profile: Profile,
  * Destinations going out now (by profile name).
  */
 live: Array<string>, 
+/**
+ * The replay buffer runs.
+ */
+replay_buffer: boolean, 
 /**
  * After "stop after the delay": seconds until the destinations stop.
  */
@@ -297,7 +301,11 @@ destinations: Array<DestinationSettings>,
  * Seconds the destinations' stream is held before it goes out (0 to 600), so a panic can
  * take back what viewers have not seen yet. Recordings are not delayed.
  */
-stream_delay_s: number, };
+stream_delay_s: number, 
+/**
+ * How much the studio's replay buffer keeps, in seconds (1 to 300).
+ */
+replay_buffer_s: number, };
 
 export type VideoEncoderSettings = { 
 /**

@@ -30,6 +30,7 @@ export function renderSettings() {
     setValue("set-format", recording.format);
     setValue("set-folder", recording.folder);
     setValue("set-delay", String(store.state.profile.stream_delay_s));
+    setValue("set-replay", String(store.state.profile.replay_buffer_s));
   }
   // The encoder and canvas are fixed while a session runs.
   const busy = store.state.live.length > 0 || store.state.recording !== null;
@@ -93,6 +94,8 @@ export function setupSettings() {
     const { video, audio, recording } = store.state.profile;
     const delay = Number(value("set-delay"));
     if (delay !== store.state.profile.stream_delay_s && !(await run({ type: "set_stream_delay", seconds: delay }))) return;
+    const replay = Number(value("set-replay"));
+    if (replay !== store.state.profile.replay_buffer_s && !(await run({ type: "set_replay_buffer_length", seconds: replay }))) return;
     run({
       type: "set_output_settings",
       video: { ...video, preset: value("set-preset"), bitrate_kbps: Number(value("set-bitrate")), keyframe_interval_s: Number(value("set-keyframe")) },

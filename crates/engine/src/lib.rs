@@ -39,9 +39,9 @@ pub enum EngineError {
     Encode(#[from] EncodeError),
     #[error(transparent)]
     Output(#[from] OutputError),
-    #[error("a replay buffer of {asked_s} s is too long; give 1 to {most_s} s")]
+    #[error("a replay buffer of {asked_s} s cannot be kept; give 1 to {most_s} s")]
     ReplayTooLong { asked_s: f64, most_s: u64 },
-    #[error("the replay buffer is off; run with --replay-buffer SECONDS to keep the last seconds")]
+    #[error("the replay buffer is off; start it (--replay-buffer SECONDS, or Replay buffer in the studio) to keep the last seconds")]
     NoReplayBuffer,
     #[error("a stream delay of {asked_s} s is too long; give 0 to {most_s} s")]
     DelayTooLong { asked_s: f64, most_s: u64 },

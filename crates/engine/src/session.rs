@@ -170,7 +170,8 @@ pub struct Session {
     delay: Option<(Arc<DelayLine>, JoinHandle<()>)>,
     /// (sink name, markers) of each recording.
     markers: Mutex<Vec<(String, Markers)>>,
-    replay: Option<Arc<ReplayBuffer>>,
+    /// (sink name, buffer) while a replay buffer runs.
+    replay: Mutex<Option<(String, Arc<ReplayBuffer>)>>,
     encoders: Vec<JoinHandle<()>>,
     sinks: Mutex<Vec<SinkThread>>,
     /// The snapshots of the last [`UPLINK_WINDOW_S`], oldest first: rates since the previous
@@ -235,20 +236,14 @@ impl Program {
             let line = DelayLine::start(config.delay, destinations.clone(), fanout.keyframes());
             (destinations, Some(line))
         };
-        if let Some(keep) = config.replay_buffer.filter(|k| *k > MAX_REPLAY) {
-            return Err(EngineError::ReplayTooLong {
-                asked_s: keep.as_secs_f64(),
-                most_s: MAX_REPLAY.as_secs(),
-            });
-        }
-        let mut session = Session {
+        let session = Session {
             shared: shared.clone(),
             streams,
             fanout,
             destinations,
             delay,
             markers: Mutex::new(Vec::new()),
-            replay: None,
+            replay: Mutex::new(None),
             encoders: Vec::new(),
             sinks: Mutex::new(Vec::new()),
             history: Mutex::new(VecDeque::new()),
@@ -260,10 +255,7 @@ impl Program {
             session.add_destination(spec)?;
         }
         if let Some(keep) = config.replay_buffer {
-            let (buffer, feed, thread) = ReplayBuffer::start(keep, &session.streams);
-            session.track(&feed, None, thread);
-            session.fanout.add(feed);
-            session.replay = Some(buffer);
+            session.start_replay(keep)?;
         }
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new()
@@ -400,10 +392,40 @@ impl Session {
     }
 
     /// Stops one sink: a recording is finalised, a destination disconnects. The others go on.
+    /// Starts keeping the last `keep` of the program (from the next keyframe); a running
+    /// buffer is replaced.
+    pub fn start_replay(&self, keep: Duration) -> Result<(), EngineError> {
+        if keep > MAX_REPLAY || keep.is_zero() {
+            return Err(EngineError::ReplayTooLong {
+                asked_s: keep.as_secs_f64(),
+                most_s: MAX_REPLAY.as_secs(),
+            });
+        }
+        self.stop_replay()?;
+        let (buffer, feed, thread) = ReplayBuffer::start(keep, &self.streams);
+        let name = self.track(&feed, None, thread);
+        self.fanout.add(feed);
+        *self.replay.lock().unwrap() = Some((name, buffer));
+        Ok(())
+    }
+
+    /// Stops the replay buffer, if one runs, letting go of what it kept.
+    pub fn stop_replay(&self) -> Result<(), EngineError> {
+        let running = self.replay.lock().unwrap().take();
+        match running {
+            Some((name, _)) => self.remove_sink(&name),
+            None => Ok(()),
+        }
+    }
+
+    pub fn has_replay(&self) -> bool {
+        self.replay.lock().unwrap().is_some()
+    }
+
     /// Writes the replay buffer to `path` (Matroska, from a keyframe).
     pub fn save_replay(&self, path: &std::path::Path) -> Result<SavedReplay, EngineError> {
-        let buffer = self.replay.as_ref().ok_or(EngineError::NoReplayBuffer)?;
-        Ok(buffer.save(path)?)
+        let buffer = self.replay.lock().unwrap().as_ref().map(|(_, b)| b.clone());
+        Ok(buffer.ok_or(EngineError::NoReplayBuffer)?.save(path)?)
     }
 
     /// Marks this moment in every recording (a chapter, titled "Marker N" without a title);

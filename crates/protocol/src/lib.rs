@@ -121,6 +121,15 @@ pub enum Command {
     StopLiveAfterDelay,
     StartRecording,
     StopRecording,
+    /// Keeps the last `replay_buffer_s` (profile) of the program, recording or not.
+    StartReplayBuffer,
+    StopReplayBuffer,
+    /// How much the replay buffer keeps (1 to 300 s); applies when it next starts.
+    SetReplayBufferLength {
+        seconds: f64,
+    },
+    /// Writes the replay buffer to the recording folder.
+    SaveReplay,
     /// Marks this moment in the recording (a chapter; "Marker N" without a title).
     AddMarker {
         title: Option<String>,
@@ -233,6 +242,8 @@ pub struct StudioState {
     pub profile: Profile,
     /// Destinations going out now (by profile name).
     pub live: Vec<String>,
+    /// The replay buffer runs.
+    pub replay_buffer: bool,
     /// After "stop after the delay": seconds until the destinations stop.
     pub live_ends_in_s: Option<f64>,
     /// The file being recorded, if any.

@@ -22,6 +22,13 @@ pub struct Profile {
     /// take back what viewers have not seen yet. Recordings are not delayed.
     #[serde(default)]
     pub stream_delay_s: f64,
+    /// How much the studio's replay buffer keeps, in seconds (1 to 300).
+    #[serde(default = "crate::profile::replay_buffer")]
+    pub replay_buffer_s: f64,
+}
+
+fn replay_buffer() -> f64 {
+    30.0
 }
 
 fn version() -> u32 {
@@ -37,6 +44,7 @@ impl Default for Profile {
             recording: RecordingSettings::default(),
             destinations: Vec::new(),
             stream_delay_s: 0.0,
+            replay_buffer_s: replay_buffer(),
         }
     }
 }

@@ -336,6 +336,13 @@ pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
             "give 0 (none) to 600 seconds",
         );
     }
+    if !(1.0..=300.0).contains(&p.replay_buffer_s) {
+        r.add(
+            "replay_buffer_s",
+            format!("{} s is not a replay buffer length", p.replay_buffer_s),
+            "give 1 to 300 seconds",
+        );
+    }
     const PRESETS: [&str; 9] = [
         "ultrafast",
         "superfast",

@@ -85,6 +85,8 @@ struct Inner {
     live: Vec<(String, String)>,
     /// When the destinations stop, after a "stop after the delay".
     live_ends_at: Option<Instant>,
+    /// The replay buffer runs (in the session).
+    replay: bool,
     /// (sink name, file) of the recording.
     recording: Option<(String, PathBuf)>,
 }
@@ -120,6 +122,7 @@ impl Studio {
                 session: None,
                 live: Vec::new(),
                 live_ends_at: None,
+                replay: false,
                 recording: None,
             }),
             events,
@@ -168,6 +171,7 @@ impl Studio {
             program_scene: inner.program_scene.clone(),
             profile: inner.profile.clone(),
             live: inner.live.iter().map(|(name, _)| name.clone()).collect(),
+            replay_buffer: inner.replay,
             live_ends_in_s: inner
                 .live_ends_at
                 .map(|at| at.saturating_duration_since(Instant::now()).as_secs_f64()),
@@ -246,6 +250,10 @@ impl Studio {
             | Command::StopLive
             | Command::StopLiveAfterDelay
             | Command::AddMarker { .. }
+            | Command::StartReplayBuffer
+            | Command::SetReplayBufferLength { .. }
+            | Command::StopReplayBuffer
+            | Command::SaveReplay
             | Command::SetStreamDelay { .. }
             | Command::StartRecording
             | Command::StopRecording
@@ -268,6 +276,7 @@ impl Studio {
         let mut inner = self.lock();
         inner.live.clear();
         inner.recording = None;
+        inner.replay = false;
         if let Some(session) = inner.session.take() {
             session.stop();
             if let Err(e) = session.wait() {

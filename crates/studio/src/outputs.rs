@@ -51,6 +51,44 @@ impl Studio {
             }
             Command::GoLive => self.go_live(inner)?,
             Command::StopLive => self.stop_live(inner),
+            Command::StartReplayBuffer => {
+                let keep = Duration::from_secs_f64(inner.profile.replay_buffer_s);
+                self.session(inner)?.start_replay(keep)?;
+                inner.replay = true;
+            }
+            Command::SetReplayBufferLength { seconds } => {
+                let profile = Profile {
+                    replay_buffer_s: seconds,
+                    ..inner.profile.clone()
+                };
+                self.set_profile(inner, profile)?;
+            }
+            Command::StopReplayBuffer => {
+                if let Some(session) = &inner.session {
+                    session.stop_replay()?;
+                }
+                inner.replay = false;
+                self.end_session_if_idle(inner);
+            }
+            Command::SaveReplay => {
+                let session = inner
+                    .session
+                    .as_ref()
+                    .filter(|_| inner.replay)
+                    .ok_or_else(|| {
+                        refused("the replay buffer is off; start it with Replay buffer first")
+                    })?;
+                let path = self.output_file(inner, "-replay", "mkv")?;
+                let saved = session.save_replay(&path)?;
+                self.notice(
+                    NoticeLevel::Info,
+                    format!(
+                        "saved the last {:.1} s to {}",
+                        saved.seconds,
+                        path.display()
+                    ),
+                );
+            }
             Command::AddMarker { title } => {
                 let session = inner.session.as_ref().filter(|_| inner.recording.is_some());
                 let session = session.ok_or_else(|| {
@@ -214,7 +252,23 @@ impl Studio {
         if inner.recording.is_some() {
             return Err(refused("already recording"));
         }
-        let settings = inner.profile.recording.clone();
+        let format = inner.profile.recording.format;
+        let path = self.output_file(inner, "", format.extension())?;
+        let session = self.session(inner)?;
+        let sink = session.add_recording(&path, format)?;
+        inner.recording = Some((sink, path));
+        Ok(())
+    }
+
+    /// A new file in the recording folder named after the collection and the time, with
+    /// `suffix` before the extension; the folder is made if missing.
+    fn output_file(
+        &self,
+        inner: &Inner,
+        suffix: &str,
+        extension: &str,
+    ) -> Result<std::path::PathBuf, StudioError> {
+        let settings = &inner.profile.recording;
         let folder = if settings.folder.is_absolute() {
             settings.folder.clone()
         } else {
@@ -235,20 +289,12 @@ impl Studio {
             .chars()
             .map(|c| if c.is_alphanumeric() { c } else { '-' })
             .collect();
-        let path = folder.join(format!(
-            "{file_name}-{stamp}.{}",
-            settings.format.extension()
-        ));
-        let format = settings.format;
-        let session = self.session(inner)?;
-        let sink = session.add_recording(&path, format)?;
-        inner.recording = Some((sink, path));
-        Ok(())
+        Ok(folder.join(format!("{file_name}-{stamp}{suffix}.{extension}")))
     }
 
     /// Ends the session once nothing records or streams, draining it in the background.
     fn end_session_if_idle(&self, inner: &mut Inner) {
-        if inner.live.is_empty() && inner.recording.is_none() {
+        if inner.live.is_empty() && inner.recording.is_none() && !inner.replay {
             if let Some(session) = inner.session.take() {
                 session.stop();
                 std::thread::spawn(move || {

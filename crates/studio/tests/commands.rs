@@ -421,3 +421,43 @@ fn a_marker_needs_a_recording_and_lands_in_its_sidecar() {
     assert!(sidecar.contains("Guest arrives"), "{sidecar}");
     studio.handle(Command::StopRecording).unwrap();
 }
+
+#[test]
+fn the_replay_buffer_runs_alone_and_saves_the_last_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let why = refusal(studio.handle(Command::SaveReplay));
+    assert!(why.contains("replay buffer is off"), "{why}");
+    let why = refusal(studio.handle(Command::SetReplayBufferLength { seconds: 0.0 }));
+    assert!(why.contains("replay_buffer_s"), "{why}");
+    studio
+        .handle(Command::SetReplayBufferLength { seconds: 2.0 })
+        .unwrap();
+    studio.handle(Command::StartReplayBuffer).unwrap();
+    assert!(studio.state().replay_buffer);
+    std::thread::sleep(Duration::from_secs(5));
+    let mut events = studio.subscribe();
+    studio.handle(Command::SaveReplay).unwrap();
+    let saved = std::iter::from_fn(|| events.try_recv().ok())
+        .find_map(|e| match e {
+            streamwerk_protocol::Event::Notice { message, .. } => Some(message),
+            _ => None,
+        })
+        .expect("a notice says where");
+    let path = saved.rsplit(" to ").next().unwrap().to_string();
+    assert!(path.ends_with("-replay.mkv"), "{saved}");
+    // 2 s kept, at most one keyframe interval more; decodable from its start.
+    let probe = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "format=start_time,duration"])
+        .args(["-of", "csv=p=0"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    // The file keeps the show's timestamps: its length is from its start to its end.
+    let text = String::from_utf8_lossy(&probe.stdout);
+    let (start, end) = text.trim().split_once(',').expect("start,duration");
+    let seconds = end.parse::<f64>().unwrap() - start.parse::<f64>().unwrap();
+    assert!((1.9..=4.2).contains(&seconds), "{seconds} s in {path}");
+    studio.handle(Command::StopReplayBuffer).unwrap();
+    assert!(!studio.state().replay_buffer);
+}
