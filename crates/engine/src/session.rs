@@ -418,10 +418,6 @@ impl Session {
         }
     }
 
-    pub fn has_replay(&self) -> bool {
-        self.replay.lock().unwrap().is_some()
-    }
-
     /// Writes the replay buffer to `path` (Matroska, from a keyframe).
     pub fn save_replay(&self, path: &std::path::Path) -> Result<SavedReplay, EngineError> {
         let buffer = self.replay.lock().unwrap().as_ref().map(|(_, b)| b.clone());

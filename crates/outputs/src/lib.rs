@@ -22,7 +22,7 @@ pub use destination::{
 pub use fanout::{
     DestinationSnapshot, FanOut, KeyframeRequest, SinkFeed, SinkStats, SinkStatsSnapshot,
 };
-pub use markers::{read_sidecar, sidecar, Chapter, Markers};
+pub use markers::{read_sidecar, Chapter, Markers};
 pub use muxer::Muxer;
 pub use recording::{start_recording, Recording};
 pub use remux::{remux, RemuxSummary};

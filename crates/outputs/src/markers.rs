@@ -22,7 +22,7 @@ pub struct Markers {
 }
 
 /// Where the markers of `recording` are kept.
-pub fn sidecar(recording: &Path) -> PathBuf {
+fn sidecar(recording: &Path) -> PathBuf {
     let mut name = recording.as_os_str().to_owned();
     name.push(".chapters.json");
     PathBuf::from(name)
