@@ -6,6 +6,7 @@ use crate::OutputError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use streamwerk_encode::ffmpeg;
 
 /// One marker: where it starts on the recording's timeline, and its title.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +61,26 @@ impl Markers {
     pub fn chapters(&self) -> Vec<Chapter> {
         self.chapters.lock().unwrap().clone()
     }
+}
+
+/// Adds (or, with the same ids, updates) `chapters` to a container being written, each ending
+/// where the next starts and the last at `end_ms`.
+pub(crate) fn add_chapters(
+    output: &mut ffmpeg::format::context::Output,
+    chapters: &[Chapter],
+    end_ms: i64,
+) -> Result<(), ffmpeg::Error> {
+    for (i, chapter) in chapters.iter().enumerate() {
+        let end = chapters.get(i + 1).map_or(end_ms, |next| next.start_ms);
+        output.add_chapter(
+            i as i64 + 1,
+            ffmpeg::Rational::new(1, 1000),
+            chapter.start_ms,
+            end.max(chapter.start_ms),
+            &chapter.title,
+        )?;
+    }
+    Ok(())
 }
 
 /// The markers a sidecar holds; none when there is no sidecar.

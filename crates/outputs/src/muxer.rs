@@ -80,19 +80,11 @@ impl Muxer {
 
     /// Adds chapters, each ending where the next starts and the last at `end_ms`; Matroska
     /// writes chapters added after its header in its trailer.
+    /// A chapter that cannot be added is logged: the recording matters more than its markers,
+    /// which the sidecar keeps anyway.
     pub fn add_chapters(&mut self, chapters: &[crate::Chapter], end_ms: i64) {
-        for (i, chapter) in chapters.iter().enumerate() {
-            let end = chapters.get(i + 1).map_or(end_ms, |next| next.start_ms);
-            let added = self.output.add_chapter(
-                i as i64 + 1,
-                Rational::new(1, 1000),
-                chapter.start_ms,
-                end.max(chapter.start_ms),
-                &chapter.title,
-            );
-            if let Err(e) = added {
-                tracing::warn!("{}: chapter {}: {e}", self.target, i + 1);
-            }
+        if let Err(e) = crate::markers::add_chapters(&mut self.output, chapters, end_ms) {
+            tracing::warn!("{}: chapters: {e}", self.target);
         }
     }
 

@@ -88,7 +88,7 @@ pub fn remux(input: &Path, output: &Path) -> Result<RemuxSummary, OutputError> {
     // Before the header (MP4 reserves its chapter track there), ending where the input says
     // it ends; a killed recording does not say, so the ends are set again from its packets.
     let mut end_ms = ictx.duration().max(0) / 1000;
-    add_chapters(&mut octx, &chapters, end_ms).map_err(out_err)?;
+    crate::markers::add_chapters(&mut octx, &chapters, end_ms).map_err(out_err)?;
     let mut options = Dictionary::new();
     if mp4 {
         options.set("movflags", "+faststart");
@@ -118,7 +118,7 @@ pub fn remux(input: &Path, output: &Path) -> Result<RemuxSummary, OutputError> {
             })?;
         packets += 1;
     }
-    add_chapters(&mut octx, &chapters, end_ms).map_err(out_err)?;
+    crate::markers::add_chapters(&mut octx, &chapters, end_ms).map_err(out_err)?;
     octx.write_trailer().map_err(|source| OutputError::Write {
         target: target.clone(),
         source,
@@ -128,24 +128,4 @@ pub fn remux(input: &Path, output: &Path) -> Result<RemuxSummary, OutputError> {
         packets,
         chapters: chapters.len(),
     })
-}
-
-/// Adds (or, with the same ids, updates) `chapters`, each ending where the next starts and the
-/// last at `end_ms`.
-fn add_chapters(
-    octx: &mut format::context::Output,
-    chapters: &[crate::Chapter],
-    end_ms: i64,
-) -> Result<(), ffmpeg::Error> {
-    for (i, chapter) in chapters.iter().enumerate() {
-        let end = chapters.get(i + 1).map_or(end_ms, |next| next.start_ms);
-        octx.add_chapter(
-            i as i64 + 1,
-            ffmpeg::Rational::new(1, 1000),
-            chapter.start_ms,
-            end.max(chapter.start_ms),
-            &chapter.title,
-        )?;
-    }
-    Ok(())
 }
