@@ -1,11 +1,11 @@
 // Generated from crates/protocol by `cargo test -p streamwerk-protocol` with
 // STREAMWERK_BLESS=1. Do not edit.
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export type Request = { id: number, command: Command, };
 
-export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "panic" } | { "type": "set_stream_delay", seconds: number, } | { "type": "set_safe_scene", scene: string | null, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "stop_live_after_delay" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "start_replay_buffer" } | { "type": "stop_replay_buffer" } | { "type": "set_replay_buffer_length", seconds: number, } | { "type": "save_replay" } | { "type": "add_marker", title: string | null, } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, };
+export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "set_studio_mode", on: boolean, } | { "type": "transition", transition: Transition | null, } | { "type": "set_transition", transition: Transition, } | { "type": "set_scene_transition", scene: string, transition: Transition | null, } | { "type": "panic" } | { "type": "set_stream_delay", seconds: number, } | { "type": "set_safe_scene", scene: string | null, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "stop_live_after_delay" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "start_replay_buffer" } | { "type": "stop_replay_buffer" } | { "type": "set_replay_buffer_length", seconds: number, } | { "type": "save_replay" } | { "type": "add_marker", title: string | null, } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, };
 
 export type LayerTransform = { source: string, transform: Transform, };
 
@@ -37,7 +37,11 @@ collections: Array<string>,
 /**
  * The scene on air.
  */
-program_scene: string, profile: Profile, 
+program_scene: string, 
+/**
+ * Studio mode's preview scene (the one being prepared); none while studio mode is off.
+ */
+preview_scene: string | null, profile: Profile, 
 /**
  * Destinations going out now (by profile name).
  */
@@ -170,7 +174,11 @@ export type Collection = { schema_version: number, name: string, canvas: Canvas,
 /**
  * The scene a panic cuts to (a "be right back" card): one that is always fine to show.
  */
-safe_scene?: string | null, audio: AudioSettings, };
+safe_scene?: string | null, 
+/**
+ * How a scene switch changes program, unless the scene switched to has its own.
+ */
+transition?: Transition, audio: AudioSettings, };
 
 export type Canvas = { width: number, height: number, fps: number, };
 
@@ -282,7 +290,11 @@ export type AudioFilter = { "type": "noise_gate" } & NoiseGate | { "type": "gain
 
 export type NoiseGate = { open_threshold_db: number, close_threshold_db: number, attack_ms: number, hold_ms: number, release_ms: number, };
 
-export type Scene = { name: string, layers: Array<Layer>, };
+export type Scene = { name: string, layers: Array<Layer>, 
+/**
+ * Used instead of the collection's transition when switching to this scene.
+ */
+transition?: Transition | null, };
 
 export type Layer = { source: string, transform: Transform, visible: boolean, locked: boolean, };
 

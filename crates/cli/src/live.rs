@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use streamwerk_engine::{Engine, EngineConfig, StatsSnapshot};
 use streamwerk_keys::KeyStore;
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec, DestinationState};
-use streamwerk_scene::{load_profile, Platform, Profile, RecordingFormat};
+use streamwerk_scene::{load_profile, Platform, Profile, RecordingFormat, Transition};
 
 /// What every live run takes.
 #[derive(clap::Args)]
@@ -40,6 +40,11 @@ pub struct ShowArgs {
     /// writes them to a file.
     #[arg(long)]
     replay_buffer: Option<f64>,
+    /// How `transition SCENE` on standard input changes scenes when it names no transition:
+    /// cut, fade, slide-left, slide-right, slide-up or slide-down, with :MS for the duration
+    /// (fade:800). Replaces the collection's default; a scene's own transition still wins.
+    #[arg(long, value_parser = Transition::parse_spec)]
+    transition: Option<Transition>,
 }
 
 #[derive(clap::Args)]
@@ -175,7 +180,10 @@ fn run(
     destinations: Vec<Destination>,
     delay: Duration,
 ) -> Outcome {
-    let (collection, scene) = load_scene(&args.scene, args.scene_name, args.canvas)?;
+    let (mut collection, scene) = load_scene(&args.scene, args.scene_name, args.canvas)?;
+    if let Some(transition) = args.transition {
+        collection.transition = transition;
+    }
     let canvas = &collection.canvas;
     for (spec, platform) in &destinations {
         let picture = (canvas.width, canvas.height, canvas.fps);

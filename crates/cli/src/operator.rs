@@ -1,17 +1,21 @@
 //! Operator commands on standard input, one per line, so a headless show can be run from a
-//! terminal or a script: `cut SCENE`, `panic`, `marker [TITLE]`, `save-replay`, `stop`. Each gets one line on standard error
-//! saying what it did, or why it did nothing.
+//! terminal or a script: `cut SCENE`, `transition SCENE [KIND [MS]]`, `panic`,
+//! `marker [TITLE]`, `save-replay`, `stop`. Each gets one line on standard error saying what
+//! it did, or why it did nothing.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use streamwerk_engine::Engine;
+use streamwerk_scene::Transition;
 
 /// What a line asks for.
 #[derive(Debug, PartialEq)]
 pub enum Operator {
     /// Show this scene from the next frame.
     Cut(String),
+    /// Change to this scene through a transition (the scene's or the show's when None).
+    Transition(String, Option<Transition>),
     /// Cut to the collection's safe scene.
     Panic,
     /// Mark this moment in the recording, with an optional title.
@@ -22,7 +26,39 @@ pub enum Operator {
     Stop,
 }
 
-const USAGE: &str = "use `cut SCENE`, `panic`, `marker [TITLE]`, `save-replay` or `stop`";
+const USAGE: &str = "use `cut SCENE`, `transition SCENE [KIND [MS]]`, `panic`, `marker [TITLE]`, `save-replay` or `stop`";
+
+/// `SCENE [KIND [MS]]`: the scene may be quoted; unquoted, a trailing transition kind (and
+/// duration) is taken as such, so `transition Be right back fade 800` works.
+fn scene_and_transition(rest: &str) -> Result<(String, Option<Transition>), String> {
+    let (scene, tail) = match rest.strip_prefix('"').and_then(|r| r.split_once('"')) {
+        Some((scene, tail)) => (scene.to_string(), tail.trim().to_string()),
+        None => {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let is_kind = |w: &str| Transition::parse_spec(w).is_ok();
+            let is_ms = |w: &str| w.parse::<u32>().is_ok();
+            let n = words.len();
+            let take = if n >= 3 && is_ms(words[n - 1]) && is_kind(words[n - 2]) {
+                2
+            } else if n >= 2 && is_kind(words[n - 1]) {
+                1
+            } else {
+                0
+            };
+            (words[..n - take].join(" "), words[n - take..].join(" "))
+        }
+    };
+    if scene.is_empty() {
+        return Err(format!("`transition` needs a scene name: {USAGE}"));
+    }
+    let transition = match tail.split_whitespace().collect::<Vec<_>>()[..] {
+        [] => None,
+        [kind] => Some(Transition::parse_spec(kind)?),
+        [kind, ms] => Some(Transition::parse_spec(&format!("{kind}:{ms}"))?),
+        _ => return Err(format!("`transition {rest}`: {USAGE}")),
+    };
+    Ok((scene, transition))
+}
 
 /// A line as a command: `None` for a blank one, the reason for anything else it cannot be.
 pub fn parse(line: &str) -> Result<Option<Operator>, String> {
@@ -33,6 +69,10 @@ pub fn parse(line: &str) -> Result<Option<Operator>, String> {
         "" => Ok(None),
         "cut" if rest.is_empty() => Err(format!("`cut` needs a scene name: {USAGE}")),
         "cut" => Ok(Some(Operator::Cut(rest.trim_matches('"').to_string()))),
+        "transition" => {
+            let (scene, transition) = scene_and_transition(rest)?;
+            Ok(Some(Operator::Transition(scene, transition)))
+        }
         "panic" | "stop" | "save-replay" if !rest.is_empty() => {
             Err(format!("`{word}` takes nothing after it"))
         }
@@ -71,6 +111,12 @@ pub fn carry_out(engine: &Engine, line: &str, replay_base: &Path) -> String {
             Ok(()) => format!("cut to `{scene}`"),
             Err(e) => format!("cut {scene}: {e}; nothing changed"),
         },
+        Ok(Some(Operator::Transition(scene, transition))) => {
+            match engine.transition(&scene, transition.as_ref()) {
+                Ok(used) => format!("{} to `{scene}`", describe(&used)),
+                Err(e) => format!("transition {scene}: {e}; nothing changed"),
+            }
+        }
         Ok(Some(Operator::Panic)) => match engine.panic() {
             Ok((safe, 0)) => format!("panic: cut to the safe scene `{safe}`"),
             Ok((safe, dropped)) => format!(
@@ -109,6 +155,19 @@ pub fn carry_out(engine: &Engine, line: &str, replay_base: &Path) -> String {
     }
 }
 
+/// `fade of 800 ms`, `cut`.
+fn describe(t: &Transition) -> String {
+    match t {
+        Transition::Cut => "cut".into(),
+        Transition::Fade { duration_ms } => format!("fade of {duration_ms} ms"),
+        Transition::Slide {
+            direction,
+            duration_ms,
+        } => format!("slide {direction:?} of {duration_ms} ms").to_lowercase(),
+        Transition::Stinger { path, .. } => format!("stinger {}", path.display()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +190,31 @@ mod tests {
             parse("marker Q and A"),
             Ok(Some(Operator::Marker(Some("Q and A".into()))))
         );
+        assert_eq!(
+            parse("transition Be right back fade 800"),
+            Ok(Some(Operator::Transition(
+                "Be right back".into(),
+                Some(Transition::Fade { duration_ms: 800 })
+            )))
+        );
+        assert_eq!(
+            parse("transition Live"),
+            Ok(Some(Operator::Transition("Live".into(), None)))
+        );
+        assert_eq!(
+            parse("transition \"Fade\" slide-up"),
+            Ok(Some(Operator::Transition(
+                "Fade".into(),
+                Some(Transition::Slide {
+                    direction: streamwerk_scene::SlideDirection::Up,
+                    duration_ms: 500
+                })
+            )))
+        );
+        assert!(parse("transition \"Live\" wipe")
+            .unwrap_err()
+            .contains("unknown transition `wipe`"));
+        assert!(parse("transition").unwrap_err().contains("needs a scene"));
         assert!(parse("cut").unwrap_err().contains("needs a scene name"));
         assert!(parse("panic now").unwrap_err().contains("takes nothing"));
         assert!(parse("fade Live")

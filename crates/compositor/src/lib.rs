@@ -14,7 +14,10 @@
 mod blend;
 mod convert;
 mod placement;
+mod transition;
 mod yuva;
+
+pub use transition::{fade, slide, slide_offset};
 
 use convert::Scratch;
 use placement::Placement;

@@ -1,10 +1,11 @@
 use crate::scene_audio::{AudioPlan, SceneAudio};
+use crate::transition::{self, AudioTransition, Running, TransitionPlan};
 use crate::EngineError;
 use smallvec::SmallVec;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use streamwerk_compositor::{Compositor, Layer};
-use streamwerk_media::{Image, Tick};
-use streamwerk_scene::{Collection, Scene, Source, Transform};
+use streamwerk_media::{Image, Tick, I420};
+use streamwerk_scene::{Collection, Scene, Source, Transform, Transition};
 use streamwerk_sources::{TextRenderer, VideoSource};
 
 /// A scene made ready to run: its sources opened, its visible layers listed bottom first.
@@ -14,38 +15,66 @@ pub struct ActiveScene {
     pub audio: SceneAudio,
 }
 
-/// The picture side: video sources and the layers that place them.
+/// Layers as (position in the open sources, transform), bottom first.
+type Layers = Vec<(usize, Transform)>;
+
+/// The picture side: the open video sources and the layer lists that place them: program,
+/// the studio-mode preview scene, and during a transition the scene going out.
 pub struct SceneVideo {
-    sources: Vec<OpenVideo>,
-    /// (position in `sources`, transform) per visible layer, bottom first.
-    layers: Vec<(usize, Transform)>,
+    pub(crate) sources: Vec<OpenVideo>,
+    program: Layers,
+    /// The preview scene of studio mode; None while studio mode is off.
+    preview: Option<Layers>,
+    pub(crate) transition: Option<Running>,
     fps: u32,
 }
 
 /// An open video source and the definition it was opened from, so an edit that leaves the
 /// definition alone keeps the running source (and the compositor's caches of it).
-struct OpenVideo {
+pub(crate) struct OpenVideo {
     definition: Source,
     /// Unique for each opening, so the compositor never mistakes a reopened source for the
     /// one it cached.
-    key: u64,
-    source: Box<dyn VideoSource>,
+    pub(crate) key: u64,
+    pub(crate) source: Box<dyn VideoSource>,
+}
+
+/// What the program shows: the scene on air and, in studio mode, the scene being prepared.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    pub program: &'a str,
+    pub preview: Option<&'a str>,
+}
+
+impl<'a> Shown<'a> {
+    /// Program only (studio mode off).
+    pub fn program(scene: &'a str) -> Self {
+        Shown {
+            program: scene,
+            preview: None,
+        }
+    }
+}
+
+/// The sources open (video half, audio half) once every plan sent so far is applied.
+#[derive(Default, Clone)]
+pub(crate) struct OpenSources {
+    video: Vec<Source>,
+    audio: Vec<Source>,
 }
 
 /// A change of what is on screen, prepared away from the video thread: the sources that were
 /// not open yet are opened here; [`SceneVideo::apply`] takes the others over from the running
 /// scene.
 pub struct ScenePlan {
-    /// Definition of every source with a picture the scene shows, in the order the layers
-    /// need them.
-    needed: Vec<Source>,
-    fresh: Vec<OpenVideo>,
-    /// (index in `needed`, transform) per visible layer, bottom first.
-    layers: Vec<(usize, Transform)>,
+    video: VideoPlan,
     audio: AudioPlan,
 }
 
-static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
+pub(crate) fn new_key() -> u64 {
+    static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
+    NEXT_KEY.fetch_add(1, Relaxed)
+}
 
 fn find_scene<'a>(collection: &'a Collection, name: &str) -> Result<&'a Scene, EngineError> {
     collection
@@ -64,7 +93,13 @@ fn find_scene<'a>(collection: &'a Collection, name: &str) -> Result<&'a Scene, E
 impl ActiveScene {
     /// Opens every source the scene uses; sources a scene uses twice are opened once.
     pub fn open(collection: &Collection, scene_name: &str) -> Result<Self, EngineError> {
-        let (plan, audio_plan) = ScenePlan::prepare(collection, scene_name, &[])?.split();
+        let plan = ScenePlan::prepare(
+            collection,
+            Shown::program(scene_name),
+            None,
+            &OpenSources::default(),
+        )?;
+        let (plan, audio_plan) = plan.split();
         let mut video = SceneVideo::empty(collection.canvas.fps);
         video.apply(plan);
         let mut audio = SceneAudio::silent(collection.audio.channels as usize);
@@ -77,70 +112,132 @@ impl ActiveScene {
 pub struct VideoPlan {
     needed: Vec<Source>,
     fresh: Vec<OpenVideo>,
-    layers: Vec<(usize, Transform)>,
+    /// Layers index `needed`.
+    program: Layers,
+    preview: Option<Layers>,
+    transition: Option<TransitionPlan>,
 }
 
 impl ScenePlan {
-    /// Prepares `scene_name` of `collection`, given the definitions of the sources that will
-    /// be open when the plan is applied (`open`): only the others are opened now.
-    pub fn prepare(
+    /// Prepares what `shown` names, given the sources that will be open when the plan is
+    /// applied (`open`): only the others are opened now. With a `transition` the program
+    /// changes through it (a stinger's file is opened here); without, at the next frame.
+    pub(crate) fn prepare(
         collection: &Collection,
-        scene_name: &str,
-        open: &[Source],
+        shown: Shown,
+        transition: Option<&Transition>,
+        open: &OpenSources,
     ) -> Result<ScenePlan, EngineError> {
-        let scene = find_scene(collection, scene_name)?;
+        let program_scene = find_scene(collection, shown.program)?;
+        let preview_scene = shown
+            .preview
+            .map(|name| find_scene(collection, name))
+            .transpose()?;
         let mut text = TextRenderer::new();
-        let mut needed: Vec<Source> = Vec::new();
-        let mut fresh = Vec::new();
-        let mut audio = AudioPlan::default();
+        let mut plan = ScenePlan {
+            video: VideoPlan {
+                needed: Vec::new(),
+                fresh: Vec::new(),
+                program: Vec::new(),
+                preview: None,
+                transition: None,
+            },
+            audio: AudioPlan::default(),
+        };
+        plan.video.program = plan.add_scene(collection, program_scene, true, open, &mut text)?;
+        if let Some(scene) = preview_scene {
+            plan.video.preview = Some(plan.add_scene(collection, scene, false, open, &mut text)?);
+        }
+        if let Some(t) = transition.filter(|t| !t.is_cut()) {
+            let (video, audio) = transition::prepare(t, collection)?;
+            plan.video.transition = Some(video);
+            plan.audio.transition = Some(audio);
+        } else if transition.is_some() {
+            // A cut during a transition finishes it, as any switch does.
+            plan.audio.transition = Some(AudioTransition::cut());
+        }
+        Ok(plan)
+    }
+
+    /// Opens what `scene` needs that is not open or planned yet and returns its layers. Only
+    /// the program plays sound: a preview scene's sources are opened for their pictures.
+    fn add_scene(
+        &mut self,
+        collection: &Collection,
+        scene: &Scene,
+        sound: bool,
+        open: &OpenSources,
+        text: &mut TextRenderer,
+    ) -> Result<Layers, EngineError> {
         let mut layers = Vec::new();
-        let mut seen: Vec<&str> = Vec::new();
         for layer in &scene.layers {
             let source = collection
                 .source(&layer.source)
                 .expect("validated: layers refer to existing sources");
-            if !seen.contains(&source.id.as_str()) {
-                seen.push(&source.id);
-                let running = open.iter().any(|o| o.same_media(source));
-                if running {
-                    if source.kind.has_video() {
-                        needed.push(source.clone());
-                    }
-                    if source.kind.has_audio() {
-                        audio.keep(source.clone());
-                    }
-                } else {
-                    let opened = streamwerk_sources::open(source, collection, &mut text)?;
-                    if let Some(v) = opened.video {
-                        needed.push(source.clone());
-                        fresh.push(OpenVideo {
-                            definition: source.clone(),
-                            key: NEXT_KEY.fetch_add(1, Relaxed),
-                            source: v,
-                        });
-                    }
-                    if let Some(a) = opened.audio {
-                        audio.open(source.clone(), a);
-                    }
-                }
-            }
+            self.add_source(collection, source, sound, open, text)?;
             if layer.visible {
-                if let Some(pos) = needed.iter().position(|d| d.id == source.id) {
+                if let Some(pos) = self.video.needed.iter().position(|d| d.id == source.id) {
                     layers.push((pos, layer.transform.clone()));
                 }
             }
         }
-        Ok(ScenePlan {
-            needed,
-            fresh,
-            layers,
-            audio,
-        })
+        Ok(layers)
+    }
+
+    fn add_source(
+        &mut self,
+        collection: &Collection,
+        source: &Source,
+        sound: bool,
+        open: &OpenSources,
+        text: &mut TextRenderer,
+    ) -> Result<(), EngineError> {
+        let video = &mut self.video;
+        let wants_video =
+            source.kind.has_video() && !video.needed.iter().any(|s| s.id == source.id);
+        let wants_audio =
+            sound && source.kind.has_audio() && !self.audio.sources().any(|s| s.id == source.id);
+        if !wants_video && !wants_audio {
+            return Ok(());
+        }
+        let running = |list: &[Source]| list.iter().any(|o| o.same_media(source));
+        // Both halves of a file share a decoder: one half running alone (a file that was
+        // only in the preview) is opened again whole, so picture and sound start together.
+        let video_running = !source.kind.has_video() || running(&open.video);
+        let audio_running = !source.kind.has_audio() || running(&open.audio);
+        let reopen =
+            (wants_video && !video_running) || (wants_audio && !(audio_running && video_running));
+        let fresh_here = video.fresh.iter().any(|f| f.definition.same_media(source));
+        if !reopen || fresh_here {
+            if wants_video {
+                video.needed.push(source.clone());
+            }
+            if wants_audio {
+                self.audio.keep(source.clone());
+            }
+            return Ok(());
+        }
+        let opened = streamwerk_sources::open(source, collection, text)?;
+        if let Some(v) = opened.video.filter(|_| source.kind.has_video()) {
+            if wants_video {
+                video.needed.push(source.clone());
+            }
+            video.fresh.push(OpenVideo {
+                definition: source.clone(),
+                key: new_key(),
+                source: v,
+            });
+        }
+        if let Some(a) = opened.audio.filter(|_| wants_audio) {
+            self.audio.open(source.clone(), a);
+        }
+        Ok(())
     }
 
     /// Picture sizes of the sources this plan opens, by source id.
     pub fn fresh_sizes(&self) -> Vec<(String, u32, u32)> {
-        self.fresh
+        self.video
+            .fresh
             .iter()
             .map(|f| {
                 let (width, height) = f.source.frame().picture.size();
@@ -149,26 +246,57 @@ impl ScenePlan {
             .collect()
     }
 
-    /// Definitions of the sources open once this plan is applied.
-    pub fn open_after(&self) -> Vec<Source> {
-        let mut all = self.needed.clone();
-        for source in self.audio.sources() {
-            if !all.iter().any(|s| s.id == source.id) {
-                all.push(source.clone());
-            }
+    /// The sources open once this plan is applied.
+    pub(crate) fn open_after(&self) -> OpenSources {
+        OpenSources {
+            video: self.video.needed.clone(),
+            audio: self.audio.sources().cloned().collect(),
         }
-        all
     }
 
     /// Splits the plan for the two threads.
     pub fn split(self) -> (VideoPlan, AudioPlan) {
-        let audio = self.audio;
-        let video = VideoPlan {
-            needed: self.needed,
-            fresh: self.fresh,
-            layers: self.layers,
-        };
-        (video, audio)
+        (self.video, self.audio)
+    }
+}
+
+/// The video thread's canvases: program, the picture going out during a transition, the
+/// studio-mode preview, and the blend of the first two. The last three are made on first use.
+pub struct Canvases {
+    width: u32,
+    height: u32,
+    program: Compositor,
+    outgoing: Option<Compositor>,
+    preview: Option<Compositor>,
+    mixed: Option<I420>,
+    /// The program picture is `mixed` this frame.
+    showing_mixed: bool,
+}
+
+impl Canvases {
+    pub fn new(width: u32, height: u32) -> Self {
+        Canvases {
+            width,
+            height,
+            program: Compositor::new(width, height),
+            outgoing: None,
+            preview: None,
+            mixed: None,
+            showing_mixed: false,
+        }
+    }
+
+    /// What goes on air this frame.
+    pub fn program(&self) -> &I420 {
+        match (&self.mixed, self.showing_mixed) {
+            (Some(mixed), true) => mixed,
+            _ => self.program.i420(),
+        }
+    }
+
+    /// The studio-mode preview scene, once composed.
+    pub fn preview(&self) -> Option<&I420> {
+        self.preview.as_ref().map(Compositor::i420)
     }
 }
 
@@ -177,7 +305,9 @@ impl SceneVideo {
     pub fn empty(fps: u32) -> Self {
         SceneVideo {
             sources: Vec::new(),
-            layers: Vec::new(),
+            program: Vec::new(),
+            preview: None,
+            transition: None,
             fps,
         }
     }
@@ -186,15 +316,23 @@ impl SceneVideo {
         self.fps
     }
 
-    /// Switches to a prepared plan: sources it still needs are kept running, fresh ones
-    /// come from the plan, the rest are closed.
+    /// Switches to a prepared plan: sources it still needs are kept running, fresh ones come
+    /// from the plan, the rest are closed, except those the picture going out of a
+    /// transition still shows. A plan with a transition first finishes a running one.
     pub fn apply(&mut self, plan: VideoPlan) {
         let VideoPlan {
             needed,
             mut fresh,
-            layers,
+            program,
+            preview,
+            transition,
         } = plan;
-        let mut old = std::mem::take(&mut self.sources);
+        let mut old: Vec<Option<OpenVideo>> = std::mem::take(&mut self.sources)
+            .into_iter()
+            .map(Some)
+            .collect();
+        // Where each old source went in the new list.
+        let mut moved: Vec<Option<usize>> = vec![None; old.len()];
         let mut sources = Vec::with_capacity(needed.len());
         let mut position = Vec::with_capacity(needed.len());
         for definition in &needed {
@@ -205,27 +343,98 @@ impl SceneVideo {
                 Some(i) => Some(fresh.swap_remove(i)),
                 None => old
                     .iter()
-                    .position(|o| o.definition.same_media(definition))
-                    .map(|i| old.swap_remove(i)),
+                    .position(|o| {
+                        o.as_ref()
+                            .is_some_and(|o| o.definition.same_media(definition))
+                    })
+                    .and_then(|i| {
+                        moved[i] = Some(sources.len());
+                        old[i].take()
+                    }),
             };
             position.push(found.is_some().then_some(sources.len()));
             if let Some(found) = found {
                 sources.push(found);
             }
         }
-        self.layers = layers
-            .into_iter()
-            .filter_map(|(i, transform)| position[i].map(|pos| (pos, transform)))
-            .collect();
+        // The picture going out: the program until now when a transition starts (a running
+        // one is finished at once), else the running transition's.
+        let outgoing = match &transition {
+            Some(_) => Some(std::mem::take(&mut self.program)),
+            None => self
+                .transition
+                .as_mut()
+                .map(|t| std::mem::take(&mut t.outgoing)),
+        };
+        let outgoing = outgoing.map(|layers| {
+            layers
+                .into_iter()
+                .filter_map(|(i, transform)| {
+                    if moved[i].is_none() {
+                        let kept = old[i].take()?;
+                        moved[i] = Some(sources.len());
+                        sources.push(kept);
+                    }
+                    moved[i].map(|pos| (pos, transform))
+                })
+                .collect()
+        });
+        // Layers index `needed`; each gets its source's place in the new list.
+        let place = |layers: Layers| -> Layers {
+            layers
+                .into_iter()
+                .filter_map(|(i, transform)| position[i].map(|pos| (pos, transform)))
+                .collect()
+        };
+        self.preview = preview.map(place);
+        self.program = place(program);
         self.sources = sources;
+        match (transition, outgoing) {
+            (Some(plan), Some(outgoing)) => self.transition = Some(Running::new(plan, outgoing)),
+            (None, Some(outgoing)) => {
+                if let Some(t) = &mut self.transition {
+                    t.outgoing = outgoing;
+                }
+            }
+            _ => {}
+        }
+        if self.transition.as_ref().is_some_and(Running::is_instant) {
+            self.end_transition();
+        }
     }
 
-    /// Advances every source to frame `index` and composes it.
-    pub fn compose(
-        &mut self,
-        index: u64,
-        compositor: &mut Compositor,
-    ) -> streamwerk_compositor::ComposeStats {
+    /// Ends the running transition: the sources only the picture going out showed close.
+    fn end_transition(&mut self) {
+        self.transition = None;
+        let mut used = vec![false; self.sources.len()];
+        for (i, _) in self.program.iter().chain(self.preview.iter().flatten()) {
+            used[*i] = true;
+        }
+        if used.iter().all(|u| *u) {
+            return;
+        }
+        let mut new_index = vec![0; used.len()];
+        let mut kept = 0;
+        for (i, u) in used.iter().enumerate() {
+            new_index[i] = kept;
+            kept += usize::from(*u);
+        }
+        let mut i = 0;
+        self.sources.retain(|_| {
+            i += 1;
+            used[i - 1]
+        });
+        for (pos, _) in self
+            .program
+            .iter_mut()
+            .chain(self.preview.iter_mut().flatten())
+        {
+            *pos = new_index[*pos];
+        }
+    }
+
+    /// Advances every open source to frame `index`.
+    fn advance(&mut self, index: u64) {
         let tick = Tick {
             index,
             fps: self.fps,
@@ -233,20 +442,99 @@ impl SceneVideo {
         for open in &mut self.sources {
             open.source.advance(tick);
         }
-        let layers: SmallVec<[Layer; 32]> = self
-            .layers
-            .iter()
-            .map(|(pos, transform)| {
-                let open = &self.sources[*pos];
-                Layer {
-                    key: open.key,
-                    frame: open.source.frame(),
-                    transform,
-                }
-            })
-            .collect();
-        compositor.compose(&layers)
+        if let Some(t) = &mut self.transition {
+            t.advance(tick);
+        }
     }
+
+    /// Advances every source to frame `index` and composes the program (no transition, no
+    /// preview): stills and benchmarks.
+    pub fn compose(
+        &mut self,
+        index: u64,
+        compositor: &mut Compositor,
+    ) -> streamwerk_compositor::ComposeStats {
+        self.advance(index);
+        compositor.compose(&layers(&self.sources, &self.program, None))
+    }
+
+    /// Advances every source to frame `index` and composes program (through the running
+    /// transition) and, when `preview` and studio mode is on, the preview scene.
+    pub fn render(&mut self, index: u64, canvases: &mut Canvases, preview: bool) {
+        self.advance(index);
+        canvases.showing_mixed = false;
+        let (w, h) = (canvases.width, canvases.height);
+        if let (true, Some(list)) = (preview, &self.preview) {
+            let compositor = canvases
+                .preview
+                .get_or_insert_with(|| Compositor::new(w, h));
+            compositor.compose(&layers(&self.sources, list, None));
+        }
+        let Some(t) = &mut self.transition else {
+            canvases
+                .program
+                .compose(&layers(&self.sources, &self.program, None));
+            return;
+        };
+        let step = t.step(index);
+        if step.done {
+            self.end_transition();
+            canvases
+                .program
+                .compose(&layers(&self.sources, &self.program, None));
+            return;
+        }
+        let t = self.transition.as_ref().expect("running");
+        if let Some(stinger) = t.stinger() {
+            // The stinger covers the change: the scene underneath switches at its cut point.
+            let base = if step.before_cut {
+                &t.outgoing
+            } else {
+                &self.program
+            };
+            canvases
+                .program
+                .compose(&layers(&self.sources, base, stinger));
+            return;
+        }
+        if step.first {
+            // The program's caches hold the scene going out: that compositor takes it over.
+            let outgoing = canvases
+                .outgoing
+                .get_or_insert_with(|| Compositor::new(w, h));
+            std::mem::swap(outgoing, &mut canvases.program);
+        }
+        let outgoing = canvases
+            .outgoing
+            .get_or_insert_with(|| Compositor::new(w, h));
+        outgoing.compose(&layers(&self.sources, &t.outgoing, None));
+        canvases
+            .program
+            .compose(&layers(&self.sources, &self.program, None));
+        let mixed = canvases.mixed.get_or_insert_with(|| I420::new(w, h));
+        let outgoing = canvases.outgoing.as_ref().expect("made above");
+        t.draw(step, outgoing.i420(), canvases.program.i420(), mixed);
+        canvases.showing_mixed = true;
+    }
+}
+
+/// The compositor's view of `list` (plus a stinger on top).
+fn layers<'a>(
+    sources: &'a [OpenVideo],
+    list: &'a Layers,
+    top: Option<Layer<'a>>,
+) -> SmallVec<[Layer<'a>; 32]> {
+    list.iter()
+        .map(|(pos, transform)| {
+            let open = &sources[*pos];
+            Layer {
+                key: open.key,
+                frame: open.source.frame(),
+                transform,
+            }
+        })
+        .chain(top)
+        .collect()
 }
 
 /// Composes one frame of `scene_name` at `seconds`, for previews and layout checks.

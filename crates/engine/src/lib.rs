@@ -11,11 +11,14 @@ mod run;
 mod scene_audio;
 mod session;
 mod stats;
+mod transition;
+#[cfg(test)]
+mod transition_tests;
 
-pub use active_scene::{render_frame, ActiveScene, ScenePlan};
+pub use active_scene::{render_frame, ActiveScene, Canvases, ScenePlan, SceneVideo, Shown};
 pub use meters::{Meters, SourceMeter};
 pub use preview::{Preview, PreviewFrame, Watch};
-pub use program::{Program, ProgramStats};
+pub use program::{Previews, Program, ProgramStats};
 pub use run::{Engine, EngineConfig};
 pub use scene_audio::{AudioPlan, SceneAudio};
 pub use session::{Session, SessionConfig};
@@ -24,6 +27,7 @@ pub use streamwerk_outputs::{
     DelaySnapshot, DestinationSnapshot, DestinationState, SinkStatsSnapshot,
 };
 pub use streamwerk_sources::DeviceState;
+pub use transition::check_transition;
 
 use streamwerk_encode::EncodeError;
 use streamwerk_outputs::OutputError;
@@ -45,6 +49,8 @@ pub enum EngineError {
     NoReplayBuffer,
     #[error("a stream delay of {asked_s} s is too long; give 0 to {most_s} s")]
     DelayTooLong { asked_s: f64, most_s: u64 },
+    #[error("the stinger {path} cannot be played: {reason}; set the transition's `path` to a video FFmpeg reads (WebM VP9 with alpha or ProRes 4444 for one the scenes show through)")]
+    Stinger { path: String, reason: String },
     #[error("the collection marks no safe scene to cut to; add \"safe_scene\": \"<scene name>\" to it (a \"be right back\" card)")]
     NoSafeScene,
     #[error("the canvas size or frame rate changed; stop streaming and recording, then apply it")]
@@ -61,6 +67,7 @@ impl EngineError {
             EngineError::UnknownScene { .. }
                 | EngineError::Source(_)
                 | EngineError::NoSafeScene
+                | EngineError::Stinger { .. }
                 | EngineError::DelayTooLong { .. }
                 | EngineError::ReplayTooLong { .. }
         )

@@ -89,6 +89,11 @@ impl Preview {
         Watch(preview.clone())
     }
 
+    /// Whether anyone watches: the studio-mode preview scene is composed only then.
+    pub(crate) fn is_watched(&self) -> bool {
+        self.watchers.load(Relaxed) > 0
+    }
+
     /// Video thread: offers the frame just composed.
     pub(crate) fn offer(&self, picture: &I420) {
         if self.watchers.load(Relaxed) == 0 {

@@ -10,7 +10,7 @@
 //! arrive as plans prepared off the video thread: only new sources are opened, the others keep
 //! running, so an edit costs no frame.
 
-use crate::active_scene::{SceneVideo, VideoPlan};
+use crate::active_scene::{Canvases, OpenSources, SceneVideo, Shown, VideoPlan};
 use crate::meters::{MeterBoard, Meters};
 use crate::preview::Preview;
 use crate::scene_audio::{AudioPlan, SceneAudio};
@@ -21,10 +21,9 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
-use streamwerk_compositor::Compositor;
 use streamwerk_encode::copy_planes;
 use streamwerk_media::{AudioBlock, MasterClock, AUDIO_BLOCK, SAMPLE_RATE};
-use streamwerk_scene::{AudioMix, Canvas, Collection, Source};
+use streamwerk_scene::{AudioMix, Canvas, Collection, Transition};
 
 /// State the program's threads and its sessions share.
 pub(crate) struct ProgramShared {
@@ -34,8 +33,16 @@ pub(crate) struct ProgramShared {
     /// Clock time (ns) at which the program ends; u64::MAX while it runs.
     end_ns: AtomicU64,
     pub stats: EngineStats,
-    pub preview: Arc<Preview>,
+    pub previews: Previews,
     pub meters: Arc<MeterBoard>,
+}
+
+/// Where the video thread offers its pictures, each only while watched: the program and, in
+/// studio mode, the preview scene. They outlive any one program.
+#[derive(Clone, Default)]
+pub struct Previews {
+    pub program: Arc<Preview>,
+    pub preview_scene: Arc<Preview>,
 }
 
 /// What the control side tells the audio thread.
@@ -60,8 +67,8 @@ pub struct Program {
     last_stats: Mutex<(f64, u64)>,
     pub(crate) shared: Arc<ProgramShared>,
     threads: Vec<JoinHandle<()>>,
-    /// Definitions of the video sources open once every plan sent so far is applied.
-    planned: Mutex<Vec<Source>>,
+    /// The sources open once every plan sent so far is applied.
+    planned: Mutex<OpenSources>,
     /// Picture size of every video source opened so far, by id: the UI's handles need them.
     sizes: Mutex<Vec<(String, u32, u32)>>,
     plans: Sender<VideoPlan>,
@@ -71,14 +78,14 @@ pub struct Program {
 }
 
 impl Program {
-    /// Opens the scene's sources and starts the clock and the video and audio threads; the
-    /// frames go to `preview` while it is watched.
+    /// Opens the sources of what `shown` names and starts the clock and the video and audio
+    /// threads; the frames go to `previews` while they are watched.
     pub fn start(
         collection: &Collection,
-        scene: &str,
-        preview: Arc<Preview>,
+        shown: Shown,
+        previews: Previews,
     ) -> Result<Program, EngineError> {
-        let plan = ScenePlan::prepare(collection, scene, &[])?;
+        let plan = ScenePlan::prepare(collection, shown, None, &OpenSources::default())?;
         let planned = plan.open_after();
         let sizes = plan.fresh_sizes();
         let (plan, audio) = plan.split();
@@ -89,7 +96,7 @@ impl Program {
             channels: collection.audio.channels,
             end_ns: AtomicU64::new(u64::MAX),
             stats: EngineStats::default(),
-            preview,
+            previews,
             meters: Arc::new(MeterBoard::default()),
         });
         let (plans, plans_rx) = unbounded();
@@ -129,14 +136,20 @@ impl Program {
         })
     }
 
-    /// Shows `scene` of `collection` from the next frame: a scene switch or an edit. Sources
-    /// whose definition did not change keep running; the canvas cannot change here.
-    pub fn show(&self, collection: &Collection, scene: &str) -> Result<(), EngineError> {
+    /// Shows what `shown` names of `collection` from the next frame: an edit, or with a
+    /// `transition` a scene switch (a running transition is finished first). Sources whose
+    /// definition did not change keep running; the canvas cannot change here.
+    pub fn show(
+        &self,
+        collection: &Collection,
+        shown: Shown,
+        transition: Option<&Transition>,
+    ) -> Result<(), EngineError> {
         if collection.canvas != self.shared.canvas {
             return Err(EngineError::CanvasChanged);
         }
         let mut planned = self.planned.lock().unwrap();
-        let plan = ScenePlan::prepare(collection, scene, &planned)?;
+        let plan = ScenePlan::prepare(collection, shown, transition, &planned)?;
         *planned = plan.open_after();
         let mut sizes = self.sizes.lock().unwrap();
         for (id, w, h) in plan.fresh_sizes() {
@@ -228,7 +241,8 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, taps: Receiv
     let frame_ns = 1_000_000_000 / fps as u64;
     let stats = &shared.stats;
     let mut scene = SceneVideo::empty(fps);
-    let mut compositor = Compositor::new(shared.canvas.width, shared.canvas.height);
+    let mut canvases = Canvases::new(shared.canvas.width, shared.canvas.height);
+    let previews = &shared.previews;
     let mut tap: Option<VideoTap> = None;
     let mut index = 0u64;
     loop {
@@ -252,15 +266,19 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, taps: Receiv
             tap = Some(new);
         }
         let started = std::time::Instant::now();
-        scene.compose(index, &mut compositor);
+        scene.render(index, &mut canvases, previews.preview_scene.is_watched());
         let took = started.elapsed().as_nanos() as u64;
         stats.frames_rendered.fetch_add(1, Relaxed);
         stats.compose_ns.fetch_add(took, Relaxed);
         stats.compose_ns_max.fetch_max(took, Relaxed);
-        shared.preview.offer(compositor.i420());
+        previews.program.offer(canvases.program());
+        if let Some(picture) = canvases.preview() {
+            previews.preview_scene.offer(picture);
+        }
         if let Some(t) = &tap {
             // Dropping the tap closes the encoder's queue: the session drains and ends.
-            if t.session.ended(at) || !t.offer(index, |frame| copy_planes(compositor.i420(), frame))
+            if t.session.ended(at)
+                || !t.offer(index, |frame| copy_planes(canvases.program(), frame))
             {
                 tap = None;
             }

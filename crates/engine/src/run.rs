@@ -1,11 +1,11 @@
 //! One show from start to end, as the CLI runs it: a program and a single session with a
 //! fixed set of sinks, stopped together.
 
-use crate::{EngineError, Program, Session, SessionConfig, StatsSnapshot};
+use crate::{EngineError, Program, Session, SessionConfig, Shown, StatsSnapshot};
 use std::path::PathBuf;
 use std::time::Duration;
 use streamwerk_outputs::DestinationSpec;
-use streamwerk_scene::{Collection, Profile, RecordingFormat};
+use streamwerk_scene::{Collection, Profile, RecordingFormat, Transition};
 
 /// What to run.
 pub struct EngineConfig {
@@ -34,7 +34,11 @@ impl Engine {
     /// Opens sources, encoders and sinks, then starts the clock and the threads. Everything
     /// that can fail on bad input fails here, before anything is written.
     pub fn start(config: EngineConfig) -> Result<Engine, EngineError> {
-        let program = Program::start(&config.collection, &config.scene, Default::default())?;
+        let program = Program::start(
+            &config.collection,
+            Shown::program(&config.scene),
+            Default::default(),
+        )?;
         let session = program.start_session(SessionConfig {
             video: config.profile.video,
             audio: config.profile.audio,
@@ -61,7 +65,24 @@ impl Engine {
 
     /// Shows `scene` from the next frame.
     pub fn cut(&self, scene: &str) -> Result<(), EngineError> {
-        self.program.show(&self.collection, scene)
+        self.program.show(
+            &self.collection,
+            Shown::program(scene),
+            Some(&Transition::Cut),
+        )
+    }
+
+    /// Switches to `scene` through `transition` (the collection's for that scene when None);
+    /// returns the transition used.
+    pub fn transition(
+        &self,
+        scene: &str,
+        transition: Option<&Transition>,
+    ) -> Result<Transition, EngineError> {
+        let transition = transition.unwrap_or_else(|| self.collection.transition_to(scene));
+        self.program
+            .show(&self.collection, Shown::program(scene), Some(transition))?;
+        Ok(transition.clone())
     }
 
     /// Writes the last seconds (the replay buffer) to `path`.

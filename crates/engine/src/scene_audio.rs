@@ -3,9 +3,10 @@
 //! that stay in the next scene keep running (a microphone is not reopened by an edit).
 
 use crate::meters::MeterBoard;
+use crate::transition::AudioTransition;
 use std::sync::Arc;
 use streamwerk_capture::AudioOutput;
-use streamwerk_media::AudioBlock;
+use streamwerk_media::{AudioBlock, AUDIO_BLOCK};
 use streamwerk_mixer::{Limiter, Meter, MeterReading, Strip};
 use streamwerk_scene::{AudioMix, Source};
 use streamwerk_sources::AudioSource;
@@ -15,6 +16,8 @@ use streamwerk_sources::AudioSource;
 pub struct AudioPlan {
     needed: Vec<Source>,
     fresh: Vec<(Source, Box<dyn AudioSource>)>,
+    /// A scene switch: how the sound changes over (an edit has none).
+    pub(crate) transition: Option<AudioTransition>,
 }
 
 impl AudioPlan {
@@ -39,11 +42,22 @@ struct OpenAudio {
     strip: Strip,
     /// Its strip's meter over the block just mixed.
     reading: MeterReading,
+    /// Came in with a transition that is still fading it in.
+    entering: bool,
+}
+
+/// A transition's sound: the scene going out fading under the one coming in.
+struct Fading {
+    plan: AudioTransition,
+    /// The program sample of its first block.
+    start: Option<u64>,
+    leaving: Vec<OpenAudio>,
 }
 
 /// The program's mixer.
 pub struct SceneAudio {
     inputs: Vec<OpenAudio>,
+    fading: Option<Fading>,
     channels: usize,
     scratch: AudioBlock,
     /// What monitored strips add up to, and the output it plays on while any strip is.
@@ -63,6 +77,7 @@ impl SceneAudio {
     pub fn silent(channels: usize) -> Self {
         SceneAudio {
             inputs: Vec::new(),
+            fading: None,
             channels,
             scratch: AudioBlock::silent(channels),
             monitor: AudioBlock::silent(channels),
@@ -80,9 +95,18 @@ impl SceneAudio {
     }
 
     /// Switches to a plan: inputs it keeps go on playing (with its strip settings), fresh ones
-    /// start, the rest close.
+    /// start, the rest close, or fade out under the new ones when the plan has a transition
+    /// (which first finishes a running one).
     pub fn apply(&mut self, plan: AudioPlan) {
-        let AudioPlan { needed, mut fresh } = plan;
+        let AudioPlan {
+            needed,
+            mut fresh,
+            transition,
+        } = plan;
+        if transition.is_some() {
+            self.end_fade();
+        }
+        let fade = transition.filter(|t| !t.done(0));
         let mut old = std::mem::take(&mut self.inputs);
         for definition in needed {
             let found = match fresh.iter().position(|(d, _)| d.same_media(&definition)) {
@@ -93,6 +117,7 @@ impl SceneAudio {
                         reading: MeterReading::default(),
                         source,
                         definition: definition.clone(),
+                        entering: fade.is_some(),
                     })
                 }
                 None => old
@@ -105,6 +130,13 @@ impl SceneAudio {
                 input.definition = definition;
                 self.inputs.push(input);
             }
+        }
+        if let Some(plan) = fade {
+            self.fading = Some(Fading {
+                plan,
+                start: None,
+                leaving: old,
+            });
         }
         self.board
             .forget_others(self.inputs.iter().map(|i| &i.definition.id));
@@ -120,18 +152,52 @@ impl SceneAudio {
         }
     }
 
+    /// Ends a transition's fade: what was going out closes, what came in plays in full.
+    fn end_fade(&mut self) {
+        self.fading = None;
+        for input in &mut self.inputs {
+            input.entering = false;
+        }
+    }
+
     /// Mixes the block that starts at `start_sample` into `out` and publishes the meters.
     pub fn mix(&mut self, start_sample: u64, out: &mut AudioBlock) {
         out.clear();
         self.monitor.clear();
+        // Samples into a running transition.
+        let fade_at = self
+            .fading
+            .as_mut()
+            .map(|f| start_sample - *f.start.get_or_insert(start_sample));
         for input in &mut self.inputs {
             let at = input.strip.source_start(start_sample);
             input.source.fill(at, &mut self.scratch);
             input.strip.process(&mut self.scratch, &mut self.monitor);
-            for (o, s) in out.data.iter_mut().zip(&self.scratch.data) {
-                *o += *s;
-            }
+            let fading = self.fading.as_ref().filter(|_| input.entering);
+            let ramp = fade_at
+                .zip(fading)
+                .map(|(at, f)| move |i: usize| f.plan.gains(at + i as u64).1);
+            add_into(out, &self.scratch, ramp);
             input.reading = input.strip.meter.take_reading();
+        }
+        if let (Some(at), Some(fading)) = (fade_at, &mut self.fading) {
+            for input in &mut fading.leaving {
+                let from = input.strip.source_start(start_sample);
+                input.source.fill(from, &mut self.scratch);
+                input.strip.process(&mut self.scratch, &mut self.monitor);
+                add_into(
+                    out,
+                    &self.scratch,
+                    Some(|i: usize| fading.plan.gains(at + i as u64).0),
+                );
+            }
+            if let Some(stinger) = &mut fading.plan.stinger {
+                stinger.fill(start_sample, &mut self.scratch);
+                add_into(out, &self.scratch, None::<fn(usize) -> f32>);
+            }
+            if fading.plan.done(at + AUDIO_BLOCK as u64) {
+                self.end_fade();
+            }
         }
         // TPDF dither at the 16-bit level (-96 dBFS, inaudible), as a 16-bit chain would add.
         // Clean digital audio otherwise leaves bands of almost-zero energy that send FFmpeg's
@@ -152,6 +218,28 @@ impl SceneAudio {
             self.master_meter.take_reading(),
             self.limiter.blocks_limited,
         );
+    }
+}
+
+/// Adds `block` into `out`, each sample scaled by `gain(i)` when given.
+fn add_into(out: &mut AudioBlock, block: &AudioBlock, gain: Option<impl Fn(usize) -> f32>) {
+    match gain {
+        None => {
+            for (o, s) in out.data.iter_mut().zip(&block.data) {
+                *o += *s;
+            }
+        }
+        Some(gain) => {
+            for (o, s) in out
+                .data
+                .chunks_exact_mut(AUDIO_BLOCK)
+                .zip(block.data.chunks_exact(AUDIO_BLOCK))
+            {
+                for (i, (o, s)) in o.iter_mut().zip(s).enumerate() {
+                    *o += *s * gain(i);
+                }
+            }
+        }
     }
 }
 

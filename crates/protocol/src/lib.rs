@@ -11,12 +11,12 @@ use streamwerk_capture::DeviceList;
 use streamwerk_engine::{Meters, StatsSnapshot};
 use streamwerk_scene::{
     AudioEncoderSettings, AudioMix, Canvas, Collection, DestinationSettings, Profile,
-    RecordingSettings, Source, Transform, VideoEncoderSettings,
+    RecordingSettings, Source, Transform, Transition, VideoEncoderSettings,
 };
 use ts_rs::TS;
 
 /// Bumped on every incompatible change; the UI refuses to talk to another version.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// A command with the number its reply will carry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -31,9 +31,28 @@ pub struct Request {
 pub enum Command {
     /// Answered by a [`Event::State`].
     GetState,
-    /// Cut the program to another scene.
+    /// Studio mode off: the program changes to `scene` through its transition (the scene's
+    /// own, else the collection's). Studio mode on: `scene` becomes the preview scene.
     SwitchScene {
         scene: String,
+    },
+    /// Studio mode: edits go to a preview scene shown beside the program until Transition.
+    SetStudioMode {
+        on: bool,
+    },
+    /// Studio mode: the preview scene goes on air through `transition` (none: the scene's or
+    /// the collection's).
+    Transition {
+        transition: Option<Transition>,
+    },
+    /// The collection's default transition.
+    SetTransition {
+        transition: Transition,
+    },
+    /// The transition used when switching to `scene` (none: the collection's).
+    SetSceneTransition {
+        scene: String,
+        transition: Option<Transition>,
     },
     /// Cut the program to the collection's safe scene at once, no questions asked.
     Panic,
@@ -239,6 +258,8 @@ pub struct StudioState {
     pub collections: Vec<String>,
     /// The scene on air.
     pub program_scene: String,
+    /// Studio mode's preview scene (the one being prepared); none while studio mode is off.
+    pub preview_scene: Option<String>,
     pub profile: Profile,
     /// Destinations going out now (by profile name).
     pub live: Vec<String>,

@@ -1,5 +1,6 @@
 use crate::AudioMix;
 use crate::Rgba;
+use crate::Transition;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,9 @@ pub struct Collection {
     /// The scene a panic cuts to (a "be right back" card): one that is always fine to show.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safe_scene: Option<String>,
+    /// How a scene switch changes program, unless the scene switched to has its own.
+    #[serde(default, skip_serializing_if = "Transition::is_cut")]
+    pub transition: Transition,
     #[serde(default)]
     pub audio: AudioSettings,
     /// Folder that relative asset paths resolve against (the file's folder); not saved.
@@ -30,6 +34,13 @@ impl Collection {
 
     pub fn scene(&self, name: &str) -> Option<&Scene> {
         self.scenes.iter().find(|s| s.name == name)
+    }
+
+    /// The transition a switch to `scene` uses: the scene's override, else the collection's.
+    pub fn transition_to(&self, scene: &str) -> &Transition {
+        self.scene(scene)
+            .and_then(|s| s.transition.as_ref())
+            .unwrap_or(&self.transition)
     }
 
     /// Changes the canvas size and scales the layout with it, as when a 720p show is produced
@@ -334,6 +345,9 @@ pub struct Scene {
     pub name: String,
     #[serde(default)]
     pub layers: Vec<Layer>,
+    /// Used instead of the collection's transition when switching to this scene.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition: Option<Transition>,
 }
 
 /// One placement of a source in a scene.

@@ -9,6 +9,7 @@ mod color;
 mod error;
 mod platform;
 mod profile;
+mod transition;
 mod validate;
 
 pub use audio_mix::{AudioFilter, AudioMix, NoiseGate};
@@ -17,6 +18,7 @@ pub use color::Rgba;
 pub use error::{LoadError, Problem};
 pub use platform::{LimitWarning, Platform, PlatformLimits};
 pub use profile::*;
+pub use transition::{SlideDirection, Transition, MAX_TRANSITION_MS};
 
 use std::path::{Path, PathBuf};
 

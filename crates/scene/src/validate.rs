@@ -125,9 +125,13 @@ pub(crate) fn collection(c: &Collection) -> Vec<Problem> {
             );
         }
     }
+    transition(&mut r, c, "transition", &c.transition);
     let mut names = HashSet::new();
     for (i, scene) in c.scenes.iter().enumerate() {
         let at = format!("scenes[{i}]");
+        if let Some(t) = &scene.transition {
+            transition(&mut r, c, &format!("{at}.transition"), t);
+        }
         let fixes = ["name the scene", "give each scene its own name"];
         r.unique(
             format!("{at}.name"),
@@ -248,6 +252,40 @@ fn source(r: &mut Report, c: &Collection, at: &str, kind: &SourceKind) {
             }
         }
         SourceKind::Camera(_) | SourceKind::Microphone(_) => {}
+    }
+}
+
+fn transition(r: &mut Report, c: &Collection, at: &str, t: &Transition) {
+    let duration = |r: &mut Report, ms: u32| {
+        if ms > MAX_TRANSITION_MS {
+            r.add(
+                format!("{at}.duration_ms"),
+                format!("{ms} ms is too long"),
+                format!("use 0 to {MAX_TRANSITION_MS} ms"),
+            );
+        }
+    };
+    match t {
+        Transition::Cut => {}
+        Transition::Fade { duration_ms } | Transition::Slide { duration_ms, .. } => {
+            duration(r, *duration_ms)
+        }
+        Transition::Stinger {
+            path,
+            cut_point_ms,
+            duration_ms,
+        } => {
+            r.file(format!("{at}.path"), c, path);
+            let length = duration_ms.unwrap_or(MAX_TRANSITION_MS);
+            duration(r, length);
+            if *cut_point_ms > length {
+                r.add(
+                    format!("{at}.cut_point_ms"),
+                    format!("{cut_point_ms} ms lies after the stinger's end ({length} ms)"),
+                    "set a cut point within the stinger, where it covers the picture",
+                );
+            }
+        }
     }
 }
 

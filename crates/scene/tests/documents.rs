@@ -39,6 +39,34 @@ fn a_safe_scene_must_be_one_of_the_scenes() {
 }
 
 #[test]
+fn transitions_are_checked_where_they_are_set() {
+    let mut demo = load_collection(&demo_path()).unwrap();
+    demo.transition = Transition::Fade {
+        duration_ms: 60_000,
+    };
+    demo.scenes[1].transition = Some(Transition::Stinger {
+        path: "missing-stinger.webm".into(),
+        cut_point_ms: 900,
+        duration_ms: Some(600),
+    });
+    let problems = check_collection(&demo);
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "transition.duration_ms",
+            "scenes[1].transition.path",
+            "scenes[1].transition.cut_point_ms"
+        ],
+        "{problems:?}"
+    );
+    assert!(problems[1].message.contains("missing-stinger.webm"));
+    assert!(problems[2].fix.contains("cut point within the stinger"));
+    assert_eq!(demo.transition_to("Be right back").kind_name(), "stinger");
+    assert_eq!(demo.transition_to("Live").kind_name(), "fade");
+}
+
+#[test]
 fn rescaling_the_canvas_scales_the_layout() {
     let mut demo = load_collection(&demo_path()).unwrap();
     demo.rescale_canvas(1920, 1080);

@@ -12,7 +12,7 @@ mod text;
 mod tone;
 
 pub use camera::CameraSource;
-pub use media_file::{MediaAudio, MediaVideo};
+pub use media_file::{duration as media_duration, MediaAudio, MediaVideo};
 pub use microphone::Microphone;
 pub use still::Still;
 pub use test_pattern::TestPattern;

@@ -8,6 +8,9 @@
 //!
 //! Pictures stay YUV: BT.709 limited-range 4:2:0 planes are copied as decoded, anything else
 //! (other matrices, full range, other layouts, odd sizes) is converted to that by swscale.
+//! Pictures with alpha (VP9 in WebM with an alpha channel, ProRes 4444, PNG or QuickTime
+//! animation with alpha) become premultiplied RGBA instead, so the scene shows through: VP9's
+//! alpha is decoded with libvpx, since FFmpeg's own VP9 decoder ignores WebM's alpha track.
 
 use crate::{AudioSource, VideoSource};
 use ffmpeg_next as ffmpeg;
@@ -17,7 +20,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
-use streamwerk_media::{AudioBlock, Picture, Tick, VideoFrame, AUDIO_BLOCK, I420, SAMPLE_RATE};
+use streamwerk_media::{
+    AudioBlock, Image, PictureBuf, Tick, VideoFrame, AUDIO_BLOCK, I420, SAMPLE_RATE,
+};
 use streamwerk_scene::MediaFileSettings;
 
 /// Decoded pictures kept ahead of the clock.
@@ -37,9 +42,9 @@ const PENDING_BYTES: usize = 16 << 20;
 
 struct Queues {
     /// (time on the file's looping timeline in seconds, picture), oldest first.
-    video: VecDeque<(f64, I420)>,
+    video: VecDeque<(f64, PictureBuf)>,
     /// Pictures shown and returned, for the decoder to fill again.
-    free: Vec<I420>,
+    free: Vec<PictureBuf>,
     /// Planar samples at 48 kHz; `audio_start` is the timeline sample of their first.
     audio: Vec<VecDeque<f32>>,
     audio_start: i64,
@@ -49,7 +54,7 @@ struct Queues {
 
 impl Queues {
     /// Keeps a shown picture for the decoder to fill again, up to a few spares.
-    fn recycle(&mut self, picture: I420) {
+    fn recycle(&mut self, picture: PictureBuf) {
         if self.free.len() < SPARE_PICTURES {
             self.free.push(picture);
         }
@@ -93,7 +98,7 @@ impl Shared {
 /// The picture half.
 pub struct MediaVideo {
     shared: Arc<Shared>,
-    current: I420,
+    current: PictureBuf,
     generation: u64,
     _decoder: Arc<DecoderHandle>,
 }
@@ -128,8 +133,11 @@ struct VideoDecoding {
     stream: usize,
     decoder: ffmpeg::decoder::Video,
     /// Made on the decoder thread (it cannot move between threads) for pictures that are not
-    /// BT.709 limited-range I420 already, again if their format changes mid-file.
+    /// BT.709 limited-range I420 already (or to RGBA for pictures with alpha), again if their
+    /// format changes mid-file.
     scaler: Option<(Converting, software::scaling::Context)>,
+    /// The file's pictures carry alpha: they are kept as premultiplied RGBA.
+    alpha: bool,
     time_base: f64,
     /// The file's time (seconds) that plays as 0: the same for both halves.
     origin: f64,
@@ -160,15 +168,29 @@ fn matrix(picture: &frame::Video) -> color::Space {
     }
 }
 
-/// A scaler from `what` to BT.709 limited-range I420 of the even size.
-fn scaler_for(what: Converting) -> Result<software::scaling::Context, String> {
+/// Whether pictures of this format carry alpha.
+fn has_alpha(pixel: format::Pixel) -> bool {
+    pixel.descriptor().is_some_and(|d| {
+        // SAFETY: the descriptor points into libavutil's static table.
+        unsafe { (*d.as_ptr()).flags & ffmpeg::ffi::AV_PIX_FMT_FLAG_ALPHA as u64 != 0 }
+    })
+}
+
+/// A scaler from `what` to BT.709 limited-range I420 of the even size, or to RGBA (straight
+/// alpha, full range) at the picture's size when `rgba`.
+fn scaler_for(what: Converting, rgba: bool) -> Result<software::scaling::Context, String> {
     let (w, h, pixel, space, full) = what;
-    let (ow, oh) = even_size(w, h);
+    let (ow, oh) = if rgba { (w, h) } else { even_size(w, h) };
+    let target = if rgba {
+        format::Pixel::RGBA
+    } else {
+        format::Pixel::YUV420P
+    };
     let mut scaler = software::scaling::Context::get(
         pixel,
         w,
         h,
-        format::Pixel::YUV420P,
+        target,
         ow,
         oh,
         software::scaling::Flags::BILINEAR,
@@ -183,13 +205,25 @@ fn scaler_for(what: Converting) -> Result<software::scaling::Context, String> {
             ffmpeg::ffi::sws_getCoefficients(source),
             i32::from(full),
             ffmpeg::ffi::sws_getCoefficients(ffmpeg::ffi::SWS_CS_ITU709),
-            0,
+            i32::from(rgba),
             0,
             1 << 16,
             1 << 16,
         );
     }
     Ok(scaler)
+}
+
+/// Copies an RGBA frame (rows padded to its stride) into `out`, premultiplied.
+fn copy_rgba(picture: &frame::Video, out: &mut Image) {
+    let (w, h) = (picture.width() as usize, picture.height() as usize);
+    (out.width, out.height) = (w as u32, h as u32);
+    out.data.resize(w * h * 4, 0);
+    let stride = picture.stride(0);
+    for (y, row) in out.data.chunks_exact_mut(w * 4).enumerate() {
+        row.copy_from_slice(&picture.data(0)[y * stride..][..w * 4]);
+    }
+    Image::premultiply(&mut out.data);
 }
 
 /// Copies a YUV420P frame's planes (rows padded to its strides) into packed `out`.
@@ -277,10 +311,10 @@ pub fn open(
                         return;
                     }
                 };
-                let size = decoding
-                    .video
-                    .as_ref()
-                    .map(|v| even_size(v.decoder.width(), v.decoder.height()));
+                let size = decoding.video.as_ref().map(|v| {
+                    let (w, h) = (v.decoder.width(), v.decoder.height());
+                    (if v.alpha { (w, h) } else { even_size(w, h) }, v.alpha)
+                });
                 let _ = opened_tx.send(Ok((size, decoding.audio.is_some())));
                 if let Err(e) = decoding.run(&shared) {
                     tracing::warn!("media file {}: {e}", path.display());
@@ -294,11 +328,15 @@ pub fn open(
         .map_err(|_| "the decoder thread ended".to_string())??;
     let handle = Arc::new(DecoderHandle(shared.clone()));
     Ok((
-        picture_size.map(|(width, height)| MediaVideo {
+        picture_size.map(|((width, height), alpha)| MediaVideo {
             shared: shared.clone(),
-            // Black at the picture's size until the first frame's time: the layout editor
-            // sizes the layer from it.
-            current: I420::new(width, height),
+            // Black (or clear, with alpha) at the picture's size until the first frame's
+            // time: the layout editor sizes the layer from it.
+            current: if alpha {
+                PictureBuf::Rgba(Image::new(width, height))
+            } else {
+                PictureBuf::Yuv(I420::new(width, height))
+            },
             generation: 0,
             _decoder: handle.clone(),
         }),
@@ -320,13 +358,22 @@ fn open_video(stream: &format::stream::Stream, origin: f64) -> Result<VideoDecod
         ffmpeg::codec::Context::from_parameters(stream.parameters()).map_err(|e| e.to_string())?;
     let mut decoder = context.decoder();
     decoder.set_packet_time_base(stream.time_base());
-    let decoder = decoder.video().map_err(|e| e.to_string())?;
+    // WebM keeps VP9's alpha in a side track that only libvpx's decoder reads.
+    let vp9_alpha =
+        decoder.id() == ffmpeg::codec::Id::VP9 && stream.metadata().get("alpha_mode") == Some("1");
+    let decoder = match ffmpeg::decoder::find_by_name("libvpx-vp9").filter(|_| vp9_alpha) {
+        Some(libvpx) => decoder.open_as(libvpx).and_then(|d| d.video()),
+        None => decoder.video(),
+    }
+    .map_err(|e| e.to_string())?;
+    let alpha = vp9_alpha || has_alpha(decoder.format());
     Ok(VideoDecoding {
         stream: stream.index(),
         time_base: f64::from(stream.time_base()),
         origin,
         decoder,
         scaler: None,
+        alpha,
         decoded: frame::Video::empty(),
         converted: frame::Video::empty(),
     })
@@ -735,13 +782,14 @@ impl HalfDecoder for VideoDecoding {
             let ready = pixel == format::Pixel::YUV420P
                 && space == color::Space::BT709
                 && !full
-                && even_size(w, h) == (w, h);
+                && even_size(w, h) == (w, h)
+                && !self.alpha;
             let picture = if ready {
                 &self.decoded
             } else {
                 let what = (w, h, pixel, space, full);
                 if self.scaler.as_ref().is_none_or(|(made, _)| *made != what) {
-                    self.scaler = Some((what, scaler_for(what)?));
+                    self.scaler = Some((what, scaler_for(what, self.alpha)?));
                 }
                 let (_, scaler) = self.scaler.as_mut().expect("made above");
                 scaler
@@ -750,8 +798,15 @@ impl HalfDecoder for VideoDecoding {
                 &self.converted
             };
             let spare = shared.queues.lock().unwrap().free.pop();
-            let mut out = spare.unwrap_or_else(|| I420::new(2, 2));
-            copy_planes(picture, &mut out);
+            let mut out = match (spare, self.alpha) {
+                (Some(spare), _) => spare,
+                (None, true) => PictureBuf::Rgba(Image::new(2, 2)),
+                (None, false) => PictureBuf::Yuv(I420::new(2, 2)),
+            };
+            match &mut out {
+                PictureBuf::Rgba(image) => copy_rgba(picture, image),
+                PictureBuf::Yuv(yuv) => copy_planes(picture, yuv),
+            }
             let mut queues = shared.queues.lock().unwrap();
             queues.video.push_back((at + offset, out));
             while queues.video.len() > VIDEO_MAX {
@@ -878,10 +933,10 @@ impl VideoSource for MediaVideo {
 
     fn frame(&self) -> VideoFrame<'_> {
         VideoFrame {
-            picture: Picture::Yuv(&self.current),
+            picture: self.current.picture(),
             generation: self.generation,
             damage: None,
-            opaque: true,
+            opaque: matches!(self.current, PictureBuf::Yuv(_)),
         }
     }
 }
@@ -953,4 +1008,12 @@ impl AudioSource for MediaAudio {
         drop(queues);
         shared.taken.notify_one();
     }
+}
+
+/// How long a file plays, in seconds, if its container says.
+pub fn duration(path: &Path) -> Option<f64> {
+    ffmpeg::init().ok()?;
+    let input = format::input(&path).ok()?;
+    let d = input.duration();
+    (d > 0).then(|| d as f64 / f64::from(ffmpeg::ffi::AV_TIME_BASE))
 }

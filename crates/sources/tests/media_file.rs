@@ -181,3 +181,85 @@ fn pictures_arrive_as_bt709_limited_range_whatever_the_file_uses() {
         );
     }
 }
+
+/// A clip of red at half opacity beside a clear left half, with alpha, made with `codec`.
+fn half_clear_clip(dir: &Path, name: &str, codec: &[&str]) -> PathBuf {
+    let clip = dir.join(name);
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i"])
+        .arg(
+            "color=c=red@0.5:size=64x32:rate=30,format=rgba,\
+             geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(X,32),0,128)'",
+        )
+        .args(["-t", "0.3"])
+        .args(codec)
+        .arg(&clip)
+        .status()
+        .expect("ffmpeg is installed (make test installs it)");
+    assert!(made.success(), "{name}");
+    clip
+}
+
+/// Video with alpha arrives as premultiplied RGBA with its alpha: VP9 in WebM (decoded with
+/// libvpx, FFmpeg's own decoder would drop the alpha track) and ProRes 4444.
+#[test]
+fn alpha_video_keeps_its_alpha() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        half_clear_clip(
+            dir.path(),
+            "alpha.webm",
+            &[
+                "-c:v",
+                "libvpx-vp9",
+                "-pix_fmt",
+                "yuva420p",
+                "-b:v",
+                "2M",
+                "-auto-alt-ref",
+                "0",
+            ],
+        ),
+        half_clear_clip(
+            dir.path(),
+            "alpha.mov",
+            &[
+                "-c:v",
+                "prores_ks",
+                "-profile:v",
+                "4444",
+                "-pix_fmt",
+                "yuva444p10le",
+            ],
+        ),
+    ];
+    for clip in cases {
+        let opened = open_clip(dir.path(), &clip, false);
+        let mut video = opened.video.expect("the picture half");
+        let start = Instant::now();
+        let mut index = 0;
+        let frame = loop {
+            video.advance(Tick { index, fps: 30 });
+            index += 1;
+            if video.frame().generation > 0 {
+                break video.frame();
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "no picture");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(!frame.opaque, "{}", clip.display());
+        let Picture::Rgba(image) = frame.picture else {
+            panic!("{}: a picture with alpha is RGBA", clip.display());
+        };
+        assert_eq!((image.width, image.height), (64, 32));
+        let clear = image.pixel(8, 16);
+        let half = image.pixel(48, 16);
+        assert!(clear[3] <= 2, "{}: clear side {clear:?}", clip.display());
+        assert!(
+            (half[3] as i32 - 128).abs() <= 3 && (half[0] as i32 - 128).abs() <= 6,
+            "{}: half-opaque red, premultiplied: {half:?}",
+            clip.display()
+        );
+        assert!(half[1] <= 6 && half[2] <= 6, "{half:?}");
+    }
+}

@@ -4,9 +4,9 @@
 
 use crate::documents::save_json;
 use crate::{accept, refused, Inner, Studio, StudioError};
-use streamwerk_engine::Program;
+use streamwerk_engine::{Program, Shown};
 use streamwerk_protocol::Command;
-use streamwerk_scene::{check_collection, Collection};
+use streamwerk_scene::{check_collection, Collection, Transition};
 
 impl Studio {
     /// Scene, layer, source, mix and canvas commands.
@@ -20,20 +20,30 @@ impl Studio {
                 c.scenes.push(streamwerk_scene::Scene {
                     name,
                     layers: Vec::new(),
+                    transition: None,
                 });
                 Ok(())
             })?,
             Command::RenameScene { scene, name } => {
-                self.edit(inner, |c| {
+                let before = (inner.program_scene.clone(), inner.preview_scene.clone());
+                let renamed = |s: &mut String| {
+                    if *s == scene {
+                        *s = name.clone();
+                    }
+                };
+                renamed(&mut inner.program_scene);
+                inner.preview_scene.as_mut().map(renamed);
+                let done = self.edit(inner, |c| {
                     scene_mut(c, &scene)?.name = name.clone();
                     if c.safe_scene.as_ref() == Some(&scene) {
                         c.safe_scene = Some(name.clone());
                     }
                     Ok(())
-                })?;
-                if inner.program_scene == scene {
-                    inner.program_scene = name;
+                });
+                if done.is_err() {
+                    (inner.program_scene, inner.preview_scene) = before;
                 }
+                done?
             }
             Command::DuplicateScene { scene, name } => self.edit(inner, |c| {
                 let mut copy = scene_mut(c, &scene)?.clone();
@@ -53,10 +63,34 @@ impl Studio {
                         "scene `{scene}` is the safe scene a panic cuts to; mark another one safe first"
                     )));
                 }
-                self.edit(inner, |c| {
+                let preview = inner.preview_scene.clone();
+                if preview.as_ref() == Some(&scene) {
+                    inner.preview_scene = Some(inner.program_scene.clone());
+                }
+                let done = self.edit(inner, |c| {
                     scene_mut(c, &scene)?;
                     c.scenes.retain(|s| s.name != scene);
                     drop_unused_sources(c);
+                    Ok(())
+                });
+                if done.is_err() {
+                    inner.preview_scene = preview;
+                }
+                done?
+            }
+            Command::SetTransition { transition } => {
+                streamwerk_engine::check_transition(&inner.collection, &transition)?;
+                self.edit(inner, |c| {
+                    c.transition = transition;
+                    Ok(())
+                })?
+            }
+            Command::SetSceneTransition { scene, transition } => {
+                if let Some(t) = &transition {
+                    streamwerk_engine::check_transition(&inner.collection, t)?;
+                }
+                self.edit(inner, |c| {
+                    scene_mut(c, &scene)?.transition = transition;
                     Ok(())
                 })?
             }
@@ -194,7 +228,7 @@ impl Studio {
         let mut next = inner.collection.clone();
         change(&mut next)?;
         accept(check_collection(&next))?;
-        inner.program.show(&next, &inner.program_scene)?;
+        inner.program.show(&next, inner.shown(), None)?;
         save_json(&inner.collection_path, &next)?;
         inner.collection = next;
         Ok(())
@@ -212,15 +246,27 @@ impl Studio {
         scene: String,
     ) -> Result<(), StudioError> {
         accept(check_collection(&next))?;
+        // The preview scene stays when the new collection has it.
+        let preview = inner.preview_scene.clone().map(|p| {
+            if next.scene(&p).is_some() {
+                p
+            } else {
+                scene.clone()
+            }
+        });
+        let shown = Shown {
+            program: &scene,
+            preview: preview.as_deref(),
+        };
         if next.canvas == inner.collection.canvas {
-            inner.program.show(&next, &scene)?;
+            inner.program.show(&next, shown, Some(&Transition::Cut))?;
         } else {
             if inner.session.is_some() {
                 return Err(refused(
                     "the canvas cannot change while recording or live; stop both, then apply",
                 ));
             }
-            let program = Program::start(&next, &scene, self.preview.clone())?;
+            let program = Program::start(&next, shown, self.previews.clone())?;
             let old = std::mem::replace(&mut inner.program, program);
             old.stop();
             std::thread::spawn(move || {
@@ -231,6 +277,7 @@ impl Studio {
         }
         inner.collection = next;
         inner.program_scene = scene;
+        inner.preview_scene = preview;
         Ok(())
     }
 }

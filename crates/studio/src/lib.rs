@@ -22,7 +22,7 @@ pub use preview::PreviewStream;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-use streamwerk_engine::{EngineError, Preview, Program, Session};
+use streamwerk_engine::{EngineError, Previews, Program, Session, Shown};
 use streamwerk_keys::{KeyError, KeyStore};
 use streamwerk_protocol::{Command, Event, NoticeLevel, SourceSize, StudioState};
 use streamwerk_scene::{load_collection, load_profile, Collection, LoadError, Profile};
@@ -64,8 +64,8 @@ fn accept(problems: Vec<streamwerk_scene::Problem>) -> Result<(), StudioError> {
 
 /// An open studio. Shared by the connections of a UI; every method takes `&self`.
 pub struct Studio {
-    /// Outlives the program: a new canvas or collection restarts the program, not the preview.
-    preview: Arc<Preview>,
+    /// Outlive the program: a new canvas or collection restarts the program, not the previews.
+    previews: Previews,
     inner: Mutex<Inner>,
     events: broadcast::Sender<Event>,
     keys: KeyStore,
@@ -80,6 +80,8 @@ struct Inner {
     profile: Profile,
     profile_path: PathBuf,
     program_scene: String,
+    /// Studio mode's preview scene; None while studio mode is off.
+    preview_scene: Option<String>,
     session: Option<Session>,
     /// (profile destination name, sink name) of every destination going out.
     live: Vec<(String, String)>,
@@ -89,6 +91,16 @@ struct Inner {
     replay: bool,
     /// (sink name, file) of the recording.
     recording: Option<(String, PathBuf)>,
+}
+
+impl Inner {
+    /// What the program shows now.
+    fn shown(&self) -> Shown<'_> {
+        Shown {
+            program: &self.program_scene,
+            preview: self.preview_scene.as_deref(),
+        }
+    }
 }
 
 impl Studio {
@@ -106,11 +118,15 @@ impl Studio {
             Profile::default()
         };
         let program_scene = collection.scenes[0].name.clone();
-        let preview = Arc::new(Preview::default());
-        let program = Program::start(&collection, &program_scene, preview.clone())?;
+        let previews = Previews::default();
+        let program = Program::start(
+            &collection,
+            Shown::program(&program_scene),
+            previews.clone(),
+        )?;
         let (events, _) = broadcast::channel(256);
         let studio = Arc::new(Studio {
-            preview,
+            previews,
             inner: Mutex::new(Inner {
                 program,
                 cpu_sample: (Instant::now(), process_cpu()),
@@ -119,6 +135,7 @@ impl Studio {
                 profile,
                 profile_path: profile_path.to_path_buf(),
                 program_scene,
+                preview_scene: None,
                 session: None,
                 live: Vec::new(),
                 live_ends_at: None,
@@ -148,10 +165,16 @@ impl Studio {
         }
     }
 
-    /// Starts watching the program: the stream yields preview messages (header and JPEG) as
-    /// both carriers send them. Make it on the thread that reads it.
-    pub fn preview_stream(&self) -> Result<PreviewStream, StudioError> {
-        PreviewStream::new(&self.preview).map_err(StudioError::Refused)
+    /// Starts watching the program (or, with `preview_scene`, studio mode's preview scene):
+    /// the stream yields preview messages (header and JPEG) as both carriers send them. Make
+    /// it on the thread that reads it.
+    pub fn preview_stream(&self, preview_scene: bool) -> Result<PreviewStream, StudioError> {
+        let preview = if preview_scene {
+            &self.previews.preview_scene
+        } else {
+            &self.previews.program
+        };
+        PreviewStream::new(preview).map_err(StudioError::Refused)
     }
 
     pub fn state(&self) -> StudioState {
@@ -169,6 +192,7 @@ impl Studio {
             collections: collections_beside(&inner.collection_path, &inner.profile_path),
             collection: inner.collection.clone(),
             program_scene: inner.program_scene.clone(),
+            preview_scene: inner.preview_scene.clone(),
             profile: inner.profile.clone(),
             live: inner.live.iter().map(|(name, _)| name.clone()).collect(),
             replay_buffer: inner.replay,
@@ -202,15 +226,23 @@ impl Studio {
         let mut inner = self.lock();
         match command {
             Command::GetState => {}
-            Command::SwitchScene { scene } => {
-                inner.program.show(&inner.collection, &scene)?;
-                inner.program_scene = scene;
-            }
+            command @ (Command::SwitchScene { .. }
+            | Command::SetStudioMode { .. }
+            | Command::Transition { .. }) => self.switch(&mut inner, command)?,
             Command::Panic => {
                 let safe = inner.collection.safe_scene.clone().ok_or_else(|| {
                     refused("no scene is marked safe: mark one (a \"be right back\" card) in the scene list")
                 })?;
-                inner.program.show(&inner.collection, &safe)?;
+                let shown = Shown {
+                    program: &safe,
+                    preview: inner.preview_scene.as_deref(),
+                };
+                // A cut, whatever the transition: the safe scene is on air from the next frame.
+                inner.program.show(
+                    &inner.collection,
+                    shown,
+                    Some(&streamwerk_scene::Transition::Cut),
+                )?;
                 let dropped = inner.session.as_ref().map_or(0, |s| s.discard_delayed());
                 let held = if dropped > 0 {
                     "; the delayed seconds were thrown away and will not air"
@@ -234,6 +266,8 @@ impl Studio {
             | Command::RemoveScene { .. }
             | Command::MoveScene { .. }
             | Command::SetSafeScene { .. }
+            | Command::SetTransition { .. }
+            | Command::SetSceneTransition { .. }
             | Command::AddSource { .. }
             | Command::UpdateSource { .. }
             | Command::SetTransforms { .. }
@@ -268,6 +302,42 @@ impl Studio {
         let _ = self.events.send(Event::State {
             state: self.state(),
         });
+        Ok(())
+    }
+
+    /// Scene switches, studio mode and its Transition.
+    fn switch(&self, inner: &mut Inner, command: Command) -> Result<(), StudioError> {
+        let (program, preview, transition) = match command {
+            Command::SwitchScene { scene } => match &inner.preview_scene {
+                Some(_) => (inner.program_scene.clone(), Some(scene), None),
+                None => (scene, None, None),
+            },
+            Command::SetStudioMode { on } => (
+                inner.program_scene.clone(),
+                on.then(|| inner.program_scene.clone()),
+                None,
+            ),
+            Command::Transition { transition } => {
+                let preview = inner.preview_scene.clone().ok_or_else(|| {
+                    refused("studio mode is off: pick a scene to switch to, or turn studio mode on")
+                })?;
+                (preview.clone(), Some(preview), transition)
+            }
+            _ => unreachable!("Studio::handle sends only these commands here"),
+        };
+        let changes = program != inner.program_scene;
+        let transition = transition
+            .as_ref()
+            .unwrap_or_else(|| inner.collection.transition_to(&program));
+        let shown = Shown {
+            program: &program,
+            preview: preview.as_deref(),
+        };
+        inner
+            .program
+            .show(&inner.collection, shown, changes.then_some(transition))?;
+        inner.program_scene = program;
+        inner.preview_scene = preview;
         Ok(())
     }
 

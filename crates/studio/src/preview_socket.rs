@@ -1,8 +1,9 @@
 //! The program preview over a loopback WebSocket, for the browser (`streamwerk serve`) and the
 //! desktop window alike. WebKitGTK drew 30 fps at 17–20 ms this way where Tauri's IPC, whose
 //! every frame crosses the app's main thread twice, drew 29 at 34–48 ms (docs/benchmarks.md).
-//! One thread encodes the newest program frame while anyone watches; each socket is sent the
-//! newest frame whenever it is ready, so a slow viewer skips frames instead of queueing them.
+//! One thread per picture (program; studio mode's preview scene with `view=preview`) encodes
+//! its newest frame while anyone watches; each socket is sent the newest frame whenever it is
+//! ready, so a slow viewer skips frames instead of queueing them.
 
 use crate::Studio;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -17,10 +18,16 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Preview frames (24-byte header + JPEG) for every socket of one process.
+/// Preview frames (24-byte header + JPEG) for every socket of one process: the program's
+/// and the preview scene's.
 pub struct PreviewFeed {
     studio: Arc<Studio>,
     token: String,
+    channels: [Channel; 2],
+}
+
+/// The frames of one picture.
+struct Channel {
     frames: watch::Sender<Bytes>,
     pumping: AtomicBool,
 }
@@ -28,20 +35,25 @@ pub struct PreviewFeed {
 #[derive(serde::Deserialize)]
 struct Auth {
     token: Option<String>,
+    /// `preview` for studio mode's preview scene; the program otherwise.
+    view: Option<String>,
 }
 
 impl PreviewFeed {
     /// A feed whose sockets require `token`.
     pub fn new(studio: Arc<Studio>, token: String) -> Arc<PreviewFeed> {
+        let channel = || Channel {
+            frames: watch::channel(Bytes::new()).0,
+            pumping: AtomicBool::new(false),
+        };
         Arc::new(PreviewFeed {
             studio,
             token,
-            frames: watch::channel(Bytes::new()).0,
-            pumping: AtomicBool::new(false),
+            channels: [channel(), channel()],
         })
     }
 
-    /// `/preview?token=…`: the WebSocket of preview frames.
+    /// `/preview?token=…[&view=preview]`: the WebSocket of preview frames.
     pub fn router(self: &Arc<Self>) -> Router {
         Router::new()
             .route("/preview", get(preview_socket))
@@ -54,9 +66,9 @@ impl PreviewFeed {
     }
 
     /// Sends the newest frame whenever the socket is ready.
-    async fn serve(self: Arc<Self>, mut socket: WebSocket) {
-        let mut frames = self.frames.subscribe();
-        self.start_pump();
+    async fn serve(self: Arc<Self>, mut socket: WebSocket, view: usize) {
+        let mut frames = self.channels[view].frames.subscribe();
+        self.start_pump(view);
         loop {
             tokio::select! {
                 changed = frames.changed() => {
@@ -77,27 +89,28 @@ impl PreviewFeed {
         }
     }
 
-    /// One thread encodes program frames into the feed while anyone watches: one JPEG per
+    /// One thread encodes a view's frames into the feed while anyone watches: one JPEG per
     /// frame, whatever the number of viewers.
-    fn start_pump(self: &Arc<Self>) {
-        if self.pumping.swap(true, Ordering::SeqCst) {
+    fn start_pump(self: &Arc<Self>, view: usize) {
+        if self.channels[view].pumping.swap(true, Ordering::SeqCst) {
             return;
         }
         let feed = self.clone();
         std::thread::Builder::new()
             .name("preview".into())
             .spawn(move || {
-                match feed.studio.preview_stream() {
+                let channel = &feed.channels[view];
+                match feed.studio.preview_stream(view == 1) {
                     Ok(mut stream) => {
-                        while feed.frames.receiver_count() > 0 {
+                        while channel.frames.receiver_count() > 0 {
                             if let Some(message) = stream.next(Duration::from_millis(500)) {
-                                feed.frames.send_replace(Bytes::from(message));
+                                channel.frames.send_replace(Bytes::from(message));
                             }
                         }
                     }
                     Err(e) => tracing::error!("no preview: {e}"),
                 }
-                feed.pumping.store(false, Ordering::SeqCst);
+                channel.pumping.store(false, Ordering::SeqCst);
             })
             .expect("spawning a thread");
     }
@@ -111,7 +124,8 @@ async fn preview_socket(
     if !feed.authorised(auth.token.as_deref()) {
         return refuse();
     }
-    upgrade.on_upgrade(move |socket| feed.serve(socket))
+    let view = usize::from(auth.view.as_deref() == Some("preview"));
+    upgrade.on_upgrade(move |socket| feed.serve(socket, view))
 }
 
 /// The answer to a connection without the studio's token.

@@ -208,7 +208,7 @@ fn next_frame(
 fn the_preview_is_the_program_as_jpeg_and_follows_a_new_canvas() {
     let dir = tempfile::tempdir().unwrap();
     let studio = demo_studio(dir.path());
-    let mut stream = studio.preview_stream().unwrap();
+    let mut stream = studio.preview_stream(false).unwrap();
     let ((seq, composed_us, width, height), picture) = next_frame(&mut stream);
     assert_eq!((width, height), (1280, 720));
     assert_eq!(picture.dimensions(), (1280, 720));
@@ -460,4 +460,105 @@ fn the_replay_buffer_runs_alone_and_saves_the_last_seconds() {
     assert!((1.9..=4.2).contains(&seconds), "{seconds} s in {path}");
     studio.handle(Command::StopReplayBuffer).unwrap();
     assert!(!studio.state().replay_buffer);
+}
+
+/// The RGB at (x, y) of the next frame of `stream`.
+fn rgb_at(stream: &mut streamwerk_studio::PreviewStream, x: u32, y: u32) -> [u8; 3] {
+    next_frame(stream).1.get_pixel(x, y).0
+}
+
+fn near(got: [u8; 3], want: [u8; 3]) -> bool {
+    got.iter()
+        .zip(want)
+        .all(|(g, w)| (*g as i32 - w as i32).abs() <= 14)
+}
+
+#[test]
+fn studio_mode_prepares_a_scene_beside_program_and_the_transition_puts_it_on_air() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let mut program = studio.preview_stream(false).unwrap();
+    let mut preview = studio.preview_stream(true).unwrap();
+    // Where Live shows its lower third's accent and Be right back its background.
+    let (accent, brb) = ([0xF5, 0x9E, 0x0B], [0x1E, 0x1B, 0x4B]);
+    assert!(near(rgb_at(&mut program, 70, 600), accent));
+
+    studio.handle(Command::SetStudioMode { on: true }).unwrap();
+    assert_eq!(studio.state().preview_scene.as_deref(), Some("Live"));
+    studio
+        .handle(Command::SwitchScene {
+            scene: "Be right back".into(),
+        })
+        .unwrap();
+    let state = studio.state();
+    assert_eq!(
+        state.program_scene, "Live",
+        "a pick only changes the preview"
+    );
+    assert_eq!(state.preview_scene.as_deref(), Some("Be right back"));
+    // Edit the preview scene: program does not change.
+    studio
+        .handle(Command::SetLayerVisible {
+            scene: "Be right back".into(),
+            source: "brb-text".into(),
+            visible: false,
+        })
+        .unwrap();
+    for _ in 0..5 {
+        assert!(near(rgb_at(&mut program, 70, 600), accent));
+    }
+    let mut shown = [0; 3];
+    for _ in 0..10 {
+        shown = rgb_at(&mut preview, 70, 600);
+        if near(shown, brb) {
+            break;
+        }
+    }
+    assert!(near(shown, brb), "the preview scene: {shown:?}");
+
+    studio
+        .handle(Command::Transition {
+            transition: Some(streamwerk_scene::Transition::Fade { duration_ms: 300 }),
+        })
+        .unwrap();
+    assert_eq!(studio.state().program_scene, "Be right back");
+    let mut on_air = [0; 3];
+    for _ in 0..30 {
+        on_air = rgb_at(&mut program, 70, 600);
+        if near(on_air, brb) {
+            break;
+        }
+    }
+    assert!(near(on_air, brb), "on air after the fade: {on_air:?}");
+
+    studio.handle(Command::SetStudioMode { on: false }).unwrap();
+    assert_eq!(studio.state().preview_scene, None);
+    let why = refusal(studio.handle(Command::Transition { transition: None }));
+    assert!(why.contains("studio mode is off"), "{why}");
+
+    // A stinger that does not decode is refused before anything changes.
+    let bad = dir.path().join("stinger.webm");
+    std::fs::write(&bad, b"not a video").unwrap();
+    let why = refusal(studio.handle(Command::SetTransition {
+        transition: streamwerk_scene::Transition::Stinger {
+            path: bad,
+            cut_point_ms: 200,
+            duration_ms: Some(800),
+        },
+    }));
+    assert!(
+        why.contains("stinger.webm") && why.contains("`path`"),
+        "{why}"
+    );
+    assert!(studio.state().collection.transition.is_cut());
+    // A scene's own transition is saved with the collection.
+    studio
+        .handle(Command::SetSceneTransition {
+            scene: "Live".into(),
+            transition: Some(streamwerk_scene::Transition::Fade { duration_ms: 400 }),
+        })
+        .unwrap();
+    let saved = std::fs::read_to_string(dir.path().join("demo.json")).unwrap();
+    assert!(saved.contains(r#""kind":"fade""#) || saved.contains(r#""kind": "fade""#));
+    studio.shutdown();
 }

@@ -1,0 +1,319 @@
+//! Transitions and studio mode, frame by frame on the video thread's own code: pixels of the
+//! program at known frame numbers.
+
+use crate::active_scene::{Canvases, OpenSources, ScenePlan, SceneVideo, Shown};
+use crate::scene_audio::SceneAudio;
+use crate::transition::ease;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use streamwerk_media::{AudioBlock, I420};
+use streamwerk_scene::{parse_collection, Collection, SlideDirection, Transition};
+
+const W: u32 = 64;
+const H: u32 = 36;
+
+/// Scenes `A` (red), `B` (blue), `C` (green), each one full-canvas colour; `A` also plays a
+/// tone, `B` does not.
+fn collection(dir: &Path) -> Collection {
+    let doc = format!(
+        r##"{{ "schema_version": 1, "name": "T", "canvas": {{ "width": {W}, "height": {H}, "fps": 30 }},
+        "sources": [
+          {{ "id": "red", "kind": "color", "settings": {{ "color": "#FF0000", "width": {W}, "height": {H} }} }},
+          {{ "id": "blue", "kind": "color", "settings": {{ "color": "#0000FF", "width": {W}, "height": {H} }} }},
+          {{ "id": "green", "kind": "color", "settings": {{ "color": "#00FF00", "width": {W}, "height": {H} }} }},
+          {{ "id": "tone", "kind": "tone", "settings": {{ "frequency_hz": 1000, "level_dbfs": -6 }} }}
+        ],
+        "scenes": [
+          {{ "name": "A", "layers": [ {{ "source": "red" }}, {{ "source": "tone" }} ] }},
+          {{ "name": "B", "layers": [ {{ "source": "blue" }} ] }},
+          {{ "name": "C", "layers": [ {{ "source": "green" }} ] }}
+        ] }}"##
+    );
+    parse_collection(&doc, Path::new("t.json"), dir.into()).unwrap()
+}
+
+/// A program on the video thread's code, driven frame by frame.
+struct Rig {
+    collection: Collection,
+    video: SceneVideo,
+    audio: SceneAudio,
+    canvases: Canvases,
+    open: OpenSources,
+    index: u64,
+}
+
+impl Rig {
+    fn new(collection: Collection, scene: &str) -> Rig {
+        let mut rig = Rig {
+            video: SceneVideo::empty(30),
+            audio: SceneAudio::silent(2),
+            canvases: Canvases::new(W, H),
+            open: OpenSources::default(),
+            index: 0,
+            collection,
+        };
+        rig.show(Shown::program(scene), None);
+        rig
+    }
+
+    fn show(&mut self, shown: Shown, transition: Option<&Transition>) {
+        let plan = ScenePlan::prepare(&self.collection, shown, transition, &self.open).unwrap();
+        self.open = plan.open_after();
+        let (video, audio) = plan.split();
+        self.video.apply(video);
+        self.audio.apply(audio);
+    }
+
+    /// Renders the next frame (with the preview scene) and returns the program's picture.
+    fn frame(&mut self) -> &I420 {
+        self.video.render(self.index, &mut self.canvases, true);
+        self.index += 1;
+        self.canvases.program()
+    }
+
+    /// Renders the next frame and returns the program's (Y, U, V) at (x, y).
+    fn pixel_at(&mut self, x: usize, y: usize) -> (u8, u8, u8) {
+        yuv_at(self.frame(), x, y)
+    }
+}
+
+fn yuv_at(p: &I420, x: usize, y: usize) -> (u8, u8, u8) {
+    let w = p.width as usize;
+    let c = (y / 2) * (w / 2) + x / 2;
+    (p.y[y * w + x], p.u[c], p.v[c])
+}
+
+fn close(a: (u8, u8, u8), b: (u8, u8, u8), tolerance: i32) -> bool {
+    let d = |a: u8, b: u8| (a as i32 - b as i32).abs() <= tolerance;
+    d(a.0, b.0) && d(a.1, b.1) && d(a.2, b.2)
+}
+
+/// Each scene's colour as the compositor makes it.
+fn colours(dir: &Path) -> [(u8, u8, u8); 3] {
+    ["A", "B", "C"].map(|s| Rig::new(collection(dir), s).pixel_at(10, 10))
+}
+
+fn blend(a: (u8, u8, u8), b: (u8, u8, u8), t: f32) -> (u8, u8, u8) {
+    let m = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * t).round() as u8;
+    (m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+}
+
+#[test]
+fn the_middle_frame_of_a_fade_is_the_blend_of_the_two_scenes() {
+    let dir = std::env::temp_dir();
+    let [red, blue, _] = colours(&dir);
+    let mut rig = Rig::new(collection(&dir), "A");
+    rig.frame();
+    rig.show(
+        Shown::program("B"),
+        Some(&Transition::Fade { duration_ms: 1000 }),
+    );
+    // 30 frames at 30 fps; frame k shows k/30 of the way.
+    let seen: Vec<_> = (0..32).map(|_| rig.pixel_at(20, 20)).collect();
+    assert_eq!(seen[0], red, "the first frame is still the scene going out");
+    // Within 1 of the exact blend (the weights are in 1/256 steps).
+    assert!(close(seen[15], blend(red, blue, 0.5), 1), "{:?}", seen[15]);
+    assert!(close(seen[6], blend(red, blue, 0.2), 1), "{:?}", seen[6]);
+    assert_eq!(seen[30], blue, "over after its duration");
+    assert_eq!(seen[31], blue);
+    assert!(rig.video.transition.is_none(), "ended");
+}
+
+#[test]
+fn a_slide_moves_by_the_eased_offset() {
+    let dir = std::env::temp_dir();
+    let [red, blue, _] = colours(&dir);
+    let mut rig = Rig::new(collection(&dir), "A");
+    rig.frame();
+    rig.show(
+        Shown::program("B"),
+        Some(&Transition::Slide {
+            direction: SlideDirection::Left,
+            duration_ms: 500,
+        }),
+    );
+    // 15 frames; at frame 5 blue has come in from the right by the eased offset.
+    for _ in 0..5 {
+        rig.frame();
+    }
+    let offset = streamwerk_compositor::slide_offset(W, ease(5.0 / 15.0)) as usize;
+    assert!(offset > 0 && offset < W as usize);
+    let picture = rig.frame().clone();
+    let edge = W as usize - offset;
+    assert_eq!(yuv_at(&picture, edge - 1, 10), red);
+    assert_eq!(yuv_at(&picture, edge, 10), blue);
+}
+
+#[test]
+fn a_switch_during_a_transition_finishes_it_and_starts_the_next() {
+    let dir = std::env::temp_dir();
+    let [_, blue, green] = colours(&dir);
+    let mut rig = Rig::new(collection(&dir), "A");
+    rig.frame();
+    let fade = Transition::Fade { duration_ms: 1000 };
+    rig.show(Shown::program("B"), Some(&fade));
+    for _ in 0..5 {
+        rig.frame();
+    }
+    rig.show(Shown::program("C"), Some(&fade));
+    // No red any more: the next fade starts from blue, complete.
+    assert_eq!(rig.pixel_at(5, 5), blue);
+    assert!(close(rig.pixel_at(5, 5), blend(blue, green, 1.0 / 30.0), 1));
+    // The red source only the finished fade showed is closed.
+    assert_eq!(rig.video.sources.len(), 2);
+    for _ in 0..30 {
+        rig.frame();
+    }
+    assert_eq!(rig.pixel_at(5, 5), green);
+    assert_eq!(rig.video.sources.len(), 1, "blue closed after the fade");
+}
+
+#[test]
+fn studio_mode_edits_to_the_preview_leave_program_alone_until_the_transition() {
+    let dir = std::env::temp_dir();
+    let [red, blue, green] = colours(&dir);
+    let mut rig = Rig::new(collection(&dir), "A");
+    let studio = Shown {
+        program: "A",
+        preview: Some("B"),
+    };
+    rig.show(studio, None);
+    assert_eq!(rig.pixel_at(3, 3), red);
+    assert_eq!(yuv_at(rig.canvases.preview().unwrap(), 3, 3), blue);
+    // Edit the preview scene: its colour source becomes green.
+    let mut edited = rig.collection.clone();
+    edited.scenes[1].layers[0].source = "green".into();
+    rig.collection = edited;
+    rig.show(studio, None);
+    for _ in 0..3 {
+        assert_eq!(rig.pixel_at(3, 3), red, "program untouched");
+        assert_eq!(yuv_at(rig.canvases.preview().unwrap(), 3, 3), green);
+    }
+    // Transition: the preview scene goes on air.
+    rig.show(
+        Shown {
+            program: "B",
+            preview: Some("B"),
+        },
+        Some(&Transition::Cut),
+    );
+    assert_eq!(rig.pixel_at(3, 3), green);
+}
+
+/// A stinger made with the ffmpeg CLI: 1 s of VP9 with alpha, clear on the left half and
+/// opaque white on the right.
+fn stinger(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("stinger.webm");
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!(
+            "color=c=white:size={W}x{H}:rate=30,format=rgba,\
+             geq=r='255':g='255':b='255':a='if(lt(X,{}),0,255)'",
+            W / 2
+        ))
+        .args(["-t", "1", "-c:v", "libvpx-vp9", "-pix_fmt", "yuva420p"])
+        .args(["-b:v", "1M", "-auto-alt-ref", "0"])
+        .arg(&path)
+        .status()
+        .expect("ffmpeg is installed (make test installs it)");
+    assert!(made.success());
+    path
+}
+
+#[test]
+fn a_stinger_switches_the_scene_underneath_at_its_cut_point_and_shows_it_through_alpha() {
+    let dir = tempfile::tempdir().unwrap();
+    let [red, blue, _] = colours(dir.path());
+    let white = {
+        let mut c = collection(dir.path());
+        c.sources[0].kind = streamwerk_scene::SourceKind::Color(streamwerk_scene::ColorSettings {
+            color: streamwerk_scene::Rgba::WHITE,
+            width: W,
+            height: H,
+        });
+        Rig::new(c, "A").pixel_at(0, 0)
+    };
+    let path = stinger(dir.path());
+    let mut rig = Rig::new(collection(dir.path()), "A");
+    rig.frame();
+    rig.show(
+        Shown::program("B"),
+        Some(&Transition::Stinger {
+            path,
+            cut_point_ms: 500,
+            duration_ms: None,
+        }),
+    );
+    // In real time: the stinger's file decodes on its own thread, ahead of the clock.
+    let start = Instant::now();
+    let mut frames = Vec::new();
+    for k in 0..34u32 {
+        let due = start + Duration::from_nanos(u64::from(k) * 1_000_000_000 / 30);
+        std::thread::sleep(due.saturating_duration_since(Instant::now()));
+        let picture = rig.frame();
+        frames.push((yuv_at(picture, 4, 4), yuv_at(picture, W as usize - 4, 4)));
+    }
+    // Left (clear in the stinger): the scene underneath, red before the cut at frame 15,
+    // blue from it. Right: the stinger's white while it plays.
+    for (k, (left, right)) in frames.iter().enumerate().take(30).skip(2) {
+        let under = if k < 15 { red } else { blue };
+        assert_eq!(*left, under, "frame {k}: {frames:?}");
+        assert!(
+            close(*right, white, 2),
+            "frame {k}: {right:?} against {white:?}"
+        );
+    }
+    assert_eq!(
+        frames[32],
+        (blue, blue),
+        "the stinger is gone after its 1 s"
+    );
+    assert!(rig.video.transition.is_none());
+}
+
+#[test]
+fn a_stinger_that_does_not_decode_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.webm");
+    std::fs::write(&bad, b"not a video at all").unwrap();
+    let c = collection(dir.path());
+    let e = crate::check_transition(
+        &c,
+        &Transition::Stinger {
+            path: bad,
+            cut_point_ms: 100,
+            duration_ms: Some(500),
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("bad.webm") && e.contains("transition's `path`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_sound_crossfades_with_the_picture() {
+    let dir = std::env::temp_dir();
+    let mut rig = Rig::new(collection(&dir), "A");
+    let mut block = AudioBlock::silent(2);
+    let peak = |b: &AudioBlock| b.data.iter().fold(0f32, |m, v| m.max(v.abs()));
+    rig.audio.mix(0, &mut block);
+    let full = peak(&block);
+    assert!((full - 0.5).abs() < 0.01, "-6 dBFS tone: {full}");
+    // A 1 s fade to B, which plays nothing: the tone fades out over 47 blocks.
+    rig.show(
+        Shown::program("B"),
+        Some(&Transition::Fade { duration_ms: 1000 }),
+    );
+    let mut peaks = Vec::new();
+    for n in 1..50u64 {
+        rig.audio.mix(n * 1024, &mut block);
+        peaks.push(peak(&block));
+    }
+    // Half way (24 000 samples in): half the level.
+    assert!((peaks[23] - 0.25).abs() < 0.02, "{peaks:?}");
+    assert!(peaks.windows(2).take(45).all(|w| w[1] <= w[0] + 0.01));
+    assert!(peaks[48] < 1e-3, "silent after the fade: {peaks:?}");
+}
