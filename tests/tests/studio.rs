@@ -298,3 +298,50 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     let status = serve.interrupt();
     assert!(status.success(), "Ctrl-C ends serve cleanly: {status}");
 }
+
+#[test]
+fn studio_mode_and_hotkeys_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = demo_copy(dir.path());
+    let serve = Serve::start(dir.path(), &scene);
+    let shots = root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let run = Command::new("node")
+        .arg(root().join("ui/e2e/studio-mode.mjs"))
+        .args([&serve.url, shots.to_str().unwrap()])
+        .current_dir(root().join("ui"))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let result: Value = serde_json::from_slice(&run.stdout).unwrap();
+    // Ctrl+2 in studio mode picked the preview scene; program stayed on air, in pixels too.
+    assert_eq!(result["picked"]["program"], "Live", "{result}");
+    assert_eq!(result["picked"]["preview"], "Be right back", "{result}");
+    assert_eq!(result["previewShowsBrb"], true, "{result}");
+    assert_eq!(result["programKeepsLive"], true, "{result}");
+    // Ctrl+1 typed in a form field did nothing.
+    assert_eq!(result["whileTyping"], "Be right back", "{result}");
+    assert_eq!(result["programShowsBrb"], true, "{result}");
+    // Ctrl+R recorded a file that decodes.
+    let recording = std::path::PathBuf::from(result["recording"].as_str().unwrap());
+    assert_decodes(&recording);
+    assert!(video_frames(&recording) >= 30, "{}", recording.display());
+    // The edited hotkey was saved with the profile.
+    let profile = std::fs::read_to_string(dir.path().join("profile.json")).unwrap();
+    let saved: Value = serde_json::from_str(&profile).unwrap();
+    assert!(
+        saved["hotkeys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["keys"] == "F9" && h["action"]["type"] == "panic"),
+        "{profile}"
+    );
+    let status = serve.interrupt();
+    assert!(status.success(), "Ctrl-C ends serve cleanly: {status}");
+}

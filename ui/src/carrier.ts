@@ -76,13 +76,24 @@ async function ipcCarrier(): Promise<Carrier> {
   };
 }
 
-export function openFrames(): Frames {
-  const frames: Frames = { onframe: () => {} };
+/// Preview frames of `view`: the program, or studio mode's preview scene. Close the socket
+/// when the view is not shown: the engine composes the preview scene only while watched.
+export function openFrames(view: "program" | "preview" = "program"): Frames & { close(): void } {
+  let socket: WebSocket | null = null;
+  let closed = false;
+  const frames = {
+    onframe: (_frame: ArrayBuffer) => {},
+    close() {
+      closed = true;
+      socket?.close();
+    },
+  };
   const url = inTauri()
     ? invoke<string>("preview_url")
     : Promise.resolve(`${socketBase()}/preview?token=${token()}`);
   void url.then((address) => {
-    const socket = new WebSocket(address);
+    if (closed) return;
+    socket = new WebSocket(view === "preview" ? `${address}&view=preview` : address);
     socket.binaryType = "arraybuffer";
     socket.onmessage = (m) => frames.onframe(m.data as ArrayBuffer);
   });

@@ -4,13 +4,15 @@
 import { Connection } from "./connection";
 import { openCarrier, openFrames } from "./carrier";
 import { startPreview } from "./preview";
-import { $, history, notice, run, setRender, store } from "./store";
+import { history, notice, run, setRender, store } from "./store";
 import { renderScenes, setupScenes } from "./scenes-panel";
 import { renderLayers, renderProperties, renderDevices, setupSources } from "./sources-panel";
 import { renderSelection, setupEditor } from "./layout-editor";
 import { health, renderButtons, renderDestinations, renderStatus, setupDestinations } from "./destinations-panel";
 import { renderCollection, renderFiles, renderSettings, setupSettings } from "./settings-panel";
 import { renderMixer, resetMixer } from "./mixer-panel";
+import { programCanvas, renderStudioMode, setupStudioMode, studioPreview } from "./studio-mode";
+import { pressed, renderHotkeys, setupHotkeys } from "./hotkeys";
 
 function render() {
   if (!store.state.collection.scenes.some((s) => s.name === store.selectedScene)) store.selectedScene = store.state.program_scene;
@@ -22,30 +24,18 @@ function render() {
   renderButtons();
   renderSettings();
   renderCollection();
+  renderStudioMode();
+  renderHotkeys();
   resetMixer();
 }
 
-function setupShortcuts() {
+/// The layout editor's undo and redo (the other keys are the profile's hotkeys).
+function setupUndo() {
   document.addEventListener("keydown", (e) => {
-    if (!(e.ctrlKey || e.metaKey)) return;
-    const undoing = e.key.toLowerCase() === "z";
-    if (undoing) {
-      e.preventDefault();
-      const entry = e.shiftKey ? history.redo() : history.undo();
-      if (entry) run({ type: "set_transforms", scene: entry.scene, layers: e.shiftKey ? entry.after : entry.before });
-    } else if (e.key.toLowerCase() === "l") {
-      e.preventDefault();
-      $("go-live").click();
-    } else if (e.key.toLowerCase() === "r") {
-      e.preventDefault();
-      $("record").click();
-    } else if (/^[1-9]$/.test(e.key)) {
-      const s = store.state.collection.scenes[Number(e.key) - 1];
-      if (s) {
-        e.preventDefault();
-        run({ type: "switch_scene", scene: s.name });
-      }
-    }
+    if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
+    e.preventDefault();
+    const entry = e.shiftKey ? history.redo() : history.undo();
+    if (entry) run({ type: "set_transforms", scene: entry.scene, layers: e.shiftKey ? entry.after : entry.before });
   });
 }
 
@@ -70,16 +60,18 @@ async function main() {
     notice("error", (e as Error).message);
     return;
   }
-  store.preview = startPreview(openFrames(), $("preview") as HTMLCanvasElement);
+  store.preview = startPreview(openFrames(), programCanvas);
   setupEditor();
   setupScenes();
   setupSources();
   setupDestinations();
   setupSettings();
-  setupShortcuts();
+  setupStudioMode();
+  setupHotkeys();
+  setupUndo();
   window.addEventListener("resize", () => renderSelection());
   // For tests and the curious: the page's live view of the studio.
-  Object.assign(window, { streamwerk: { get state() { return store.state; }, get preview() { return store.preview; }, get devices() { return store.devices; } } });
+  Object.assign(window, { streamwerk: { get state() { return store.state; }, get preview() { return store.preview; }, get devices() { return store.devices; }, get studioPreview() { return studioPreview.stats; }, hotkey: (keys: string) => pressed(keys, null) } });
   run({ type: "list_devices" });
 }
 

@@ -63,9 +63,10 @@ const wallClock = () => performance.timeOrigin + performance.now();
 /// keeps 30 fps where a decode takes longer than a frame period (WebKitGTK without a GPU).
 const DECODING = 2;
 
-export function startPreview(frames: Frames, canvas: HTMLCanvasElement): PreviewStats {
+/// Draws `frames` on the canvas `target` names at each frame (studio mode moves the program
+/// from the editing canvas to the one beside it).
+export function startPreview(frames: Frames, target: () => HTMLCanvasElement): PreviewStats {
   const stats: PreviewStats = { frames: 0, fps: 0, delayMs: 0, skipped: 0 };
-  const context = canvas.getContext("2d", { alpha: false })!;
   const meter = new RateMeter(stats, performance.now());
   let waiting: ArrayBuffer | null = null;
   let decoding = 0;
@@ -80,6 +81,8 @@ export function startPreview(frames: Frames, canvas: HTMLCanvasElement): Preview
         // A newer frame that decoded first wins; this one is dropped.
         if (header.seq > shownSeq) {
           shownSeq = header.seq;
+          const canvas = target();
+          const context = canvas.getContext("2d", { alpha: false })!;
           if (canvas.width !== header.width || canvas.height !== header.height) {
             canvas.width = header.width;
             canvas.height = header.height;

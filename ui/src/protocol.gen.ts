@@ -5,7 +5,7 @@ export const PROTOCOL_VERSION = 3;
 
 export type Request = { id: number, command: Command, };
 
-export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "set_studio_mode", on: boolean, } | { "type": "transition", transition: Transition | null, } | { "type": "set_transition", transition: Transition, } | { "type": "set_scene_transition", scene: string, transition: Transition | null, } | { "type": "panic" } | { "type": "set_stream_delay", seconds: number, } | { "type": "set_safe_scene", scene: string | null, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "stop_live_after_delay" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "start_replay_buffer" } | { "type": "stop_replay_buffer" } | { "type": "set_replay_buffer_length", seconds: number, } | { "type": "save_replay" } | { "type": "add_marker", title: string | null, } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, };
+export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "set_studio_mode", on: boolean, } | { "type": "transition", transition: Transition | null, } | { "type": "set_transition", transition: Transition, } | { "type": "set_scene_transition", scene: string, transition: Transition | null, } | { "type": "panic" } | { "type": "set_stream_delay", seconds: number, } | { "type": "set_safe_scene", scene: string | null, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, } | { "type": "move_layer", scene: string, source: string, index: number, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live" } | { "type": "stop_live" } | { "type": "stop_live_after_delay" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "start_replay_buffer" } | { "type": "stop_replay_buffer" } | { "type": "set_replay_buffer_length", seconds: number, } | { "type": "save_replay" } | { "type": "add_marker", title: string | null, } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "set_hotkeys", hotkeys: Array<Hotkey>, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, };
 
 export type LayerTransform = { source: string, transform: Transform, };
 
@@ -182,6 +182,22 @@ transition?: Transition, audio: AudioSettings, };
 
 export type Canvas = { width: number, height: number, fps: number, };
 
+export type Transition = { "kind": "cut" } | { "kind": "fade", duration_ms: number, } | { "kind": "slide", direction: SlideDirection, duration_ms: number, } | { "kind": "stinger", 
+/**
+ * Relative to the collection file.
+ */
+path: string, cut_point_ms: number, duration_ms?: number | null, };
+
+export type SlideDirection = "left" | "right" | "up" | "down";
+
+export type Hotkey = { 
+/**
+ * Modifiers then a key, joined by `+`: `Ctrl+1`, `Ctrl+Shift+P`, `F9`.
+ */
+keys: string, action: HotkeyAction, };
+
+export type HotkeyAction = { "type": "switch_scene", number: number, } | { "type": "transition" } | { "type": "studio_mode" } | { "type": "go_live" } | { "type": "record" } | { "type": "mute", source: string, } | { "type": "panic" } | { "type": "save_replay" } | { "type": "add_marker" };
+
 export type AudioSettings = { sample_rate: number, channels: number, };
 
 export type Source = { id: string, name?: string, 
@@ -317,7 +333,11 @@ stream_delay_s: number,
 /**
  * How much the studio's replay buffer keeps, in seconds (1 to 300).
  */
-replay_buffer_s: number, };
+replay_buffer_s: number, 
+/**
+ * Keys and what they do; a profile without the field starts with the defaults.
+ */
+hotkeys: Array<Hotkey>, };
 
 export type VideoEncoderSettings = { 
 /**

@@ -14,9 +14,10 @@ export function renderSettings() {
   const { canvas } = store.state.collection;
   // The stage takes the canvas's shape (vertical and square shows too), at most 70% of the
   // window's height.
-  const stage = $("stage-box");
-  stage.style.aspectRatio = `${canvas.width} / ${canvas.height}`;
-  stage.style.width = `min(100%, calc(70vh * ${canvas.width} / ${canvas.height}))`;
+  for (const box of [$("stage-box"), $("program-box")]) {
+    box.style.aspectRatio = `${canvas.width} / ${canvas.height}`;
+    box.style.width = `min(100%, calc(70vh * ${canvas.width} / ${canvas.height}))`;
+  }
   const { video, audio, recording } = store.state.profile;
   if (!editing("canvas-form")) {
     setValue("set-canvas-size", `${canvas.width}x${canvas.height}`);

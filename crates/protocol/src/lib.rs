@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use streamwerk_capture::DeviceList;
 use streamwerk_engine::{Meters, StatsSnapshot};
 use streamwerk_scene::{
-    AudioEncoderSettings, AudioMix, Canvas, Collection, DestinationSettings, Profile,
+    AudioEncoderSettings, AudioMix, Canvas, Collection, DestinationSettings, Hotkey, Profile,
     RecordingSettings, Source, Transform, Transition, VideoEncoderSettings,
 };
 use ts_rs::TS;
@@ -176,6 +176,10 @@ pub enum Command {
         video: VideoEncoderSettings,
         audio: AudioEncoderSettings,
         recording: RecordingSettings,
+    },
+    /// Replaces the profile's hotkeys (checked: key names, no key used twice).
+    SetHotkeys {
+        hotkeys: Vec<Hotkey>,
     },
     /// Opens another collection file (relative paths: beside the open one) and puts its first
     /// scene on air. Edits are saved to it from then on.
@@ -352,6 +356,10 @@ pub fn typescript() -> String {
         streamwerk_capture::AudioInputInfo::decl(&cfg),
         s::Collection::decl(&cfg),
         s::Canvas::decl(&cfg),
+        s::Transition::decl(&cfg),
+        s::SlideDirection::decl(&cfg),
+        s::Hotkey::decl(&cfg),
+        s::HotkeyAction::decl(&cfg),
         s::AudioSettings::decl(&cfg),
         s::Source::decl(&cfg),
         s::SourceKind::decl(&cfg),

@@ -25,6 +25,9 @@ pub struct Profile {
     /// How much the studio's replay buffer keeps, in seconds (1 to 300).
     #[serde(default = "crate::profile::replay_buffer")]
     pub replay_buffer_s: f64,
+    /// Keys and what they do; a profile without the field starts with the defaults.
+    #[serde(default = "crate::default_hotkeys")]
+    pub hotkeys: Vec<crate::Hotkey>,
 }
 
 fn replay_buffer() -> f64 {
@@ -45,6 +48,7 @@ impl Default for Profile {
             destinations: Vec::new(),
             stream_delay_s: 0.0,
             replay_buffer_s: replay_buffer(),
+            hotkeys: crate::default_hotkeys(),
         }
     }
 }

@@ -381,6 +381,36 @@ pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
             "give 1 to 300 seconds",
         );
     }
+    let mut keys = HashSet::new();
+    for (i, h) in p.hotkeys.iter().enumerate() {
+        let at = format!("hotkeys[{i}]");
+        if let Err(why) = check_keys(&h.keys) {
+            r.add(
+                format!("{at}.keys"),
+                format!("`{}` {why}", h.keys),
+                "press the keys again in Settings > Hotkeys",
+            );
+        } else if !keys.insert(h.keys.as_str()) {
+            r.add(
+                format!("{at}.keys"),
+                format!("`{}` is used by another hotkey", h.keys),
+                "give each hotkey its own keys",
+            );
+        }
+        match &h.action {
+            HotkeyAction::SwitchScene { number } if !(1..=99).contains(number) => r.add(
+                format!("{at}.action.number"),
+                format!("scene {number} is not a place in a list"),
+                "use 1 for the first scene, up to 99",
+            ),
+            HotkeyAction::Mute { source } if source.trim().is_empty() => r.add(
+                format!("{at}.action.source"),
+                "names no source",
+                "give the id of the source to mute",
+            ),
+            _ => {}
+        }
+    }
     const PRESETS: [&str; 9] = [
         "ultrafast",
         "superfast",

@@ -34,6 +34,13 @@ impl Studio {
                 };
                 self.set_profile(inner, profile)?;
             }
+            Command::SetHotkeys { hotkeys } => {
+                let profile = Profile {
+                    hotkeys,
+                    ..inner.profile.clone()
+                };
+                self.set_profile(inner, profile)?;
+            }
             Command::OpenCollection { path } => {
                 let path = beside(&inner.collection_path, &path);
                 let next = load_collection(&path)?;

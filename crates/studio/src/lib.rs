@@ -294,6 +294,7 @@ impl Studio {
             | Command::ReconnectDestination { .. }) => self.outputs(&mut inner, command)?,
             command @ (Command::Save
             | Command::SetOutputSettings { .. }
+            | Command::SetHotkeys { .. }
             | Command::OpenCollection { .. }
             | Command::SaveCollectionAs { .. }
             | Command::ListFiles { .. }) => self.documents(&mut inner, command)?,

@@ -1,0 +1,97 @@
+// Studio mode and hotkeys in Debian's Chromium, against a running `streamwerk serve` of the
+// demo. Called by tests/tests/studio.rs. Usage: node e2e/studio-mode.mjs STUDIO_URL SHOT_DIR
+// Prints one JSON line with what the Rust side verifies.
+import { join } from "node:path";
+import { launchChromium } from "./chromium.mjs";
+
+const [url, shots] = process.argv.slice(2);
+const fail = (message) => {
+  console.error(message);
+  process.exit(1);
+};
+
+const { context: browser, page } = await launchChromium();
+page.on("pageerror", (e) => fail(`page error: ${e.message}`));
+await page.goto(url);
+await page.waitForFunction(() => window.streamwerk?.state);
+const state = () => page.evaluate(() => window.streamwerk.state);
+const until = (f, arg) => page.waitForFunction(f, arg, { timeout: 10000 });
+const shot = (name) => page.screenshot({ path: join(shots, name), timeout: 10000 }).catch((e) => console.error(`screenshot ${name}: ${e.message}`));
+/// The colour at canvas pixel (x, y) of the 1280x720 canvas `id`, as drawn.
+const colourAt = (id, x, y) => page.evaluate(([id, x, y]) => {
+  const c = document.getElementById(id);
+  return [...c.getContext("2d").getImageData(x, y, 1, 1).data.slice(0, 3)];
+}, [id, x, y]);
+const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 16);
+/// Waits until the canvas shows `want` at (70, 600): the demo's Live accent or BRB background.
+const shows = async (id, want) => {
+  for (let i = 0; i < 50; i++) {
+    if (near(await colourAt(id, 70, 600), want)) return true;
+    await page.waitForTimeout(100);
+  }
+  return false;
+};
+const accent = [0xf5, 0x9e, 0x0b];
+const brb = [0x1e, 0x1b, 0x4b];
+await until(() => window.streamwerk.preview.frames > 5);
+// Keys go to the page, not to a field.
+const pressKeys = async (keys) => {
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press(keys);
+};
+
+// Studio mode: the editing canvas shows the preview scene, the program sits beside it.
+await page.click("#studio-mode");
+await until(() => window.streamwerk.state.preview_scene === "Live");
+await until(() => (window.streamwerk.studioPreview?.frames ?? 0) > 5);
+// Ctrl+2 (the default hotkey for scene 2) picks the preview scene; program stays on air.
+await pressKeys("Control+2");
+await until(() => window.streamwerk.state.preview_scene === "Be right back");
+const picked = await state();
+const previewShowsBrb = await shows("preview", brb);
+const programKeepsLive = await shows("program", accent);
+await shot("studio-mode.png");
+
+// Typing in a form: the same keys do nothing.
+await page.fill("#new-scene-name", "");
+await page.focus("#new-scene-name");
+await page.keyboard.press("Control+1");
+await page.waitForTimeout(500);
+const whileTyping = (await state()).preview_scene;
+
+// Ctrl+Enter: Transition puts the preview scene on air.
+await pressKeys("Control+Enter");
+await until(() => window.streamwerk.state.program_scene === "Be right back");
+const programShowsBrb = await shows("program", brb);
+
+// Back to Live, then Ctrl+Shift+P: panic cuts to the safe scene.
+await pressKeys("Control+1");
+await until(() => window.streamwerk.state.preview_scene === "Live");
+await pressKeys("Control+Enter");
+await until(() => window.streamwerk.state.program_scene === "Live");
+await pressKeys("Control+Shift+P");
+await until(() => window.streamwerk.state.program_scene === "Be right back");
+
+// Ctrl+R records; Ctrl+R again stops.
+await pressKeys("Control+R");
+await until(() => window.streamwerk.state.recording !== null);
+await page.waitForTimeout(2500);
+const recording = (await state()).recording;
+await pressKeys("Control+R");
+await until(() => window.streamwerk.state.recording === null);
+
+// The hotkey list edits: Panic moves to F9 (captured from a key press), and F9 then panics.
+await pressKeys("Control+1");
+await pressKeys("Control+Enter");
+await until(() => window.streamwerk.state.program_scene === "Live");
+await page.click("#hotkey-list li[data-hotkey='Ctrl+Shift+P'] button.keys");
+await page.keyboard.press("F9");
+await until(() => window.streamwerk.state.profile.hotkeys.some((h) => h.keys === "F9" && h.action.type === "panic"));
+await pressKeys("F9");
+await until(() => window.streamwerk.state.program_scene === "Be right back");
+const hotkeys = (await state()).profile.hotkeys;
+
+await page.click("#studio-mode");
+await until(() => window.streamwerk.state.preview_scene === null);
+console.log(JSON.stringify({ picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys }));
+await browser.close();

@@ -1,0 +1,87 @@
+// Studio mode and transitions: the preview scene on the editing canvas with the program beside
+// it (marked on air), the Transition button, the collection's default transition and the
+// selected scene's own. Off, the editing canvas shows the program as before.
+import type { SlideDirection, Transition } from "./protocol.gen";
+import { openFrames } from "./carrier";
+import { startPreview, type PreviewStats } from "./preview";
+import { $, editing, run, scene, store } from "./store";
+
+/// The preview scene's frames while studio mode is on and their counters (for tests).
+let previewFeed: { close(): void } | null = null;
+export const studioPreview: { stats: PreviewStats | null } = { stats: null };
+
+const on = () => store.state.preview_scene !== null;
+
+/// Where program frames are drawn: beside the editor in studio mode, on it otherwise.
+export function programCanvas(): HTMLCanvasElement {
+  return $(on() ? "program" : "preview") as HTMLCanvasElement;
+}
+
+/// A transition as the form's select names it: `cut`, `fade`, `slide-left`, `stinger`.
+export function kindOf(t: Transition): string {
+  return t.kind === "slide" ? `slide-${t.direction}` : t.kind;
+}
+
+/// The transition the form describes, for `kind` (the form's, unless given).
+function fromForm(kind = ($("transition-kind") as HTMLSelectElement).value): Transition {
+  const duration_ms = Math.max(0, Math.round(Number(($("transition-ms") as HTMLInputElement).value) || 0));
+  if (kind === "cut") return { kind: "cut" };
+  if (kind === "fade") return { kind: "fade", duration_ms };
+  if (kind.startsWith("slide-")) return { kind: "slide", direction: kind.slice(6) as SlideDirection, duration_ms };
+  const path = ($("stinger-path") as HTMLInputElement).value.trim();
+  const cut_point_ms = Math.round(Number(($("stinger-cut") as HTMLInputElement).value) || 0);
+  return { kind: "stinger", path, cut_point_ms, duration_ms: duration_ms > 0 ? duration_ms : undefined };
+}
+
+export function renderStudioMode() {
+  const studio = on();
+  const button = $("studio-mode");
+  button.setAttribute("aria-pressed", String(studio));
+  button.classList.toggle("active-mode", studio);
+  $("program-col").hidden = !studio;
+  $("transition").hidden = !studio;
+  $("editor-label").textContent = studio ? `Preview: ${store.state.preview_scene}` : `Program: ${store.state.program_scene} · on air`;
+  $("program-label").textContent = `Program: ${store.state.program_scene} · on air`;
+  const airing = studio && store.state.preview_scene === store.state.program_scene;
+  $("preview-is-program").hidden = !airing;
+  if (studio && !previewFeed) {
+    const feed = openFrames("preview");
+    studioPreview.stats = startPreview(feed, () => $("preview") as HTMLCanvasElement);
+    previewFeed = feed;
+  } else if (!studio && previewFeed) {
+    previewFeed.close();
+    previewFeed = null;
+    studioPreview.stats = null;
+  }
+  if (!editing("transition-form")) {
+    const t = store.state.collection.transition ?? { kind: "cut" };
+    ($("transition-kind") as HTMLSelectElement).value = kindOf(t);
+    if (t.kind !== "cut") ($("transition-ms") as HTMLInputElement).value = String(t.duration_ms ?? "");
+    if (t.kind === "stinger") {
+      ($("stinger-path") as HTMLInputElement).value = t.path;
+      ($("stinger-cut") as HTMLInputElement).value = String(t.cut_point_ms);
+    }
+    showStingerFields();
+  }
+  const own = scene()?.transition;
+  ($("scene-transition") as HTMLSelectElement).value = own ? kindOf(own) : "";
+}
+
+function showStingerFields() {
+  const stinger = ($("transition-kind") as HTMLSelectElement).value === "stinger";
+  for (const id of ["stinger-path", "stinger-cut"]) $(id).closest("label")!.hidden = !stinger;
+}
+
+export function setupStudioMode() {
+  $("studio-mode").onclick = () => run({ type: "set_studio_mode", on: !on() });
+  $("transition").onclick = () => run({ type: "transition", transition: null });
+  $("transition-kind").onchange = showStingerFields;
+  $("transition-form").onsubmit = (e) => {
+    e.preventDefault();
+    void run({ type: "set_transition", transition: fromForm() });
+  };
+  $("scene-transition").onchange = (e) => {
+    const kind = (e.target as HTMLSelectElement).value;
+    void run({ type: "set_scene_transition", scene: store.selectedScene, transition: kind ? fromForm(kind) : null });
+  };
+}
