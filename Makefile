@@ -20,7 +20,7 @@ APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev lib
 	libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils \
 	nginx libnginx-mod-rtmp stunnel4 openssl chromium \
 	build-essential libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev \
-	xvfb xauth webkit2gtk-driver iproute2
+	xvfb xauth xdotool webkit2gtk-driver iproute2
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
 .PHONY: run test deps ui build bench

@@ -4,7 +4,9 @@
 //! WebSocket on 127.0.0.1 guarded by a token made for this run: in WebKitGTK it drew 30 fps
 //! at 17-20 ms where Tauri's IPC drew 29 at 34-48 ms (docs/benchmarks.md).
 
-use std::sync::Arc;
+mod global_hotkeys;
+
+use std::sync::{Arc, Mutex};
 use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Event, Request};
 use streamwerk_studio::preview_socket::{random_token, PreviewFeed};
@@ -16,6 +18,8 @@ struct App {
     studio: Arc<Studio>,
     /// `ws://127.0.0.1:PORT/preview?token=…`
     preview_url: String,
+    /// The pages' event channels, for system-wide hotkeys.
+    pages: Mutex<Vec<Channel<String>>>,
 }
 
 /// Opens the event stream: the hello, then every event, as protocol JSON.
@@ -26,6 +30,7 @@ fn connect(app: State<'_, App>, events: Channel<String>) -> Result<(), String> {
     events
         .send(json(&studio.hello()))
         .map_err(|e| e.to_string())?;
+    app.pages.lock().unwrap().push(events.clone());
     std::thread::Builder::new()
         .name("ipc-events".into())
         .spawn(move || loop {
@@ -146,6 +151,12 @@ fn main() {
         .manage(App {
             studio: studio.clone(),
             preview_url: preview_address,
+            pages: Mutex::new(Vec::new()),
+        })
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
+        .setup(|app| {
+            global_hotkeys::follow_profile(app.handle().clone());
+            Ok(())
         })
         .invoke_handler(tauri::generate_handler![connect, request, preview_url])
         .build(tauri::generate_context!())

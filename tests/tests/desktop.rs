@@ -1,7 +1,8 @@
 //! The desktop app: the Tauri window under Xvfb, driven by tauri-driver and WebKitWebDriver
 //! (ui/e2e/desktop.mjs): it opens on the demo, the preview shows it, and a click on a scene's
 //! Cut button changes the program, as its pixels show. The preview's socket listens on
-//! loopback only and refuses connections without the token made for this run.
+//! loopback only and refuses connections without the token made for this run. A hotkey
+//! pressed system-wide (not in the page) reaches the app's global shortcut.
 
 use serde_json::Value;
 use std::process::Command;
@@ -46,6 +47,8 @@ fn the_window_shows_the_program_and_a_click_switches_scenes() {
     );
     let result: Value = serde_json::from_str(said.lines().last().unwrap()).unwrap();
     assert_eq!(result["scene"], "Be right back");
+    // Ctrl+1 pressed system-wide (xdotool through the X server) switched back to scene 1.
+    assert_eq!(result["afterHotkey"], "Live", "{result}");
     let difference = result["difference"].as_f64().unwrap();
     assert!(
         difference > 10.0,

@@ -1,7 +1,7 @@
 // Desktop end to end: the Tauri app under Xvfb, driven through tauri-driver and WebKitWebDriver
 // with webdriverio. Called by tests/tests/desktop.rs inside xvfb-run.
 // Usage: node e2e/desktop.mjs APP_BINARY SHOT_DIR. Prints one JSON line for the Rust side.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { request } from "node:http";
 import { join } from "node:path";
 import { homedir } from "node:os";
@@ -90,7 +90,14 @@ try {
   await browser.saveScreenshot(join(shots, "desktop-brb.png"));
   const fps = await browser.execute(() => window.streamwerk.preview.fps);
   const preview = await previewSocket();
-  console.log(JSON.stringify({ difference, fps, preview, scene: await browser.execute(() => window.streamwerk.state.program_scene) }));
+  const scene = await browser.execute(() => window.streamwerk.state.program_scene);
+  // A system-wide hotkey: Ctrl+1 pressed through the X server (XTEST), not to the page,
+  // reaches the app's global shortcut and puts scene 1 on air.
+  const pressed = spawnSync("xdotool", ["key", "ctrl+1"], { encoding: "utf8" });
+  if (pressed.status !== 0) fail(`xdotool: ${pressed.stderr}`);
+  await until("the global hotkey", () => window.streamwerk.state.program_scene === "Live", 10000);
+  const afterHotkey = await browser.execute(() => window.streamwerk.state.program_scene);
+  console.log(JSON.stringify({ difference, fps, preview, scene, afterHotkey }));
 } finally {
   await browser.deleteSession().catch(() => {});
   stop();

@@ -11,6 +11,8 @@ export interface Handlers {
   meters(meters: Meters): void;
   devices(devices: DeviceList): void;
   files(listing: FileListing): void;
+  /// A system-wide hotkey (desktop app).
+  hotkey(keys: string): void;
   closed(reason: string): void;
 }
 
@@ -77,6 +79,9 @@ export class Connection {
         break;
       case "files":
         this.handlers.files(event.listing);
+        break;
+      case "hotkey":
+        this.handlers.hotkey(event.keys);
         break;
       case "hello":
         this.handlers.state(event.state);

@@ -54,6 +54,7 @@ async function main() {
       meters: renderMixer,
       devices: (d) => { store.devices = d; renderDevices(); },
       files: renderFiles,
+      hotkey: (keys) => { pressed(keys, document.activeElement); },
       closed: (reason) => notice("error", reason),
     });
   } catch (e) {

@@ -21,7 +21,7 @@ entries: Array<FileEntry>, };
 
 export type FileEntry = { name: string, path: string, folder: boolean, };
 
-export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, } | { "type": "files", listing: FileListing, };
+export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "hotkey", keys: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, } | { "type": "files", listing: FileListing, };
 
 export type NoticeLevel = "info" | "warning" | "error";
 

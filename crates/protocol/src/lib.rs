@@ -219,6 +219,9 @@ pub enum Event {
     Stats { stats: StudioStats },
     /// Something the user should read: a platform limit, a destination that failed.
     Notice { level: NoticeLevel, message: String },
+    /// A system-wide hotkey was pressed (the desktop app only): the page acts on `keys` as on
+    /// a key press of its own, unless the user is typing in it.
+    Hotkey { keys: String },
     /// Audio meters, 20 times a second: the highest peak and RMS since the previous event.
     Meters { meters: Meters },
     /// The capture devices, in answer to [`Command::ListDevices`].
