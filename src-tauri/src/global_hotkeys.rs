@@ -33,17 +33,18 @@ fn register(app: &AppHandle, hotkeys: &[Hotkey]) {
     }
     for hotkey in hotkeys {
         let keys = hotkey.keys.clone();
-        let registered = shortcuts.on_shortcut(plugin_keys(&keys).as_str(), move |app, _, event| {
-            if event.state != ShortcutState::Pressed {
-                return;
-            }
-            let message = json(&Event::Hotkey { keys: keys.clone() });
-            app.state::<App>()
-                .pages
-                .lock()
-                .unwrap()
-                .retain(|page| page.send(message.clone()).is_ok());
-        });
+        let registered =
+            shortcuts.on_shortcut(plugin_keys(&keys).as_str(), move |app, _, event| {
+                if event.state != ShortcutState::Pressed {
+                    return;
+                }
+                let message = json(&Event::Hotkey { keys: keys.clone() });
+                app.state::<App>()
+                    .pages
+                    .lock()
+                    .unwrap()
+                    .retain(|page| page.send(message.clone()).is_ok());
+            });
         if let Err(e) = registered {
             tracing::warn!(
                 "hotkey {} works only while the window has focus: the desktop refused it \

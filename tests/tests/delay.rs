@@ -14,6 +14,7 @@ fn a_panic_keeps_the_delayed_seconds_from_viewers_and_the_stream_goes_on() {
     let scenes = colour_scenes(dir.path(), Some("Blue card"));
     let nginx = Nginx::start();
     let local = dir.path().join("local.mkv");
+    let as_aired = dir.path().join("as-aired.mkv");
     let mut child = Command::new(bin())
         .args(["stream", "--scene"])
         .arg(&scenes)
@@ -21,6 +22,8 @@ fn a_panic_keeps_the_delayed_seconds_from_viewers_and_the_stream_goes_on() {
         .args(["--dest", &nginx.url("live", "show")])
         .arg("--record")
         .arg(&local)
+        .arg("--record-as-aired")
+        .arg(&as_aired)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -85,4 +88,14 @@ fn a_panic_keeps_the_delayed_seconds_from_viewers_and_the_stream_goes_on() {
     // The local recording is not delayed and keeps everything, the red included.
     let kept = frame_colours(&local);
     assert!(kept.matches('R').count() >= 45, "{kept}");
+    // The as-aired recording is what viewers got: no red, green then the safe scene, as
+    // long as the server's within a keyframe interval.
+    let aired_here = frame_colours(&as_aired);
+    assert!(!aired_here.contains('R'), "{aired_here}");
+    let greens = |s: &str| s.matches('G').count();
+    assert!(
+        greens(&aired_here).abs_diff(greens(&seen)) <= 60,
+        "{aired_here} against {seen}"
+    );
+    assert!(aired_here.matches('B').count() >= 30, "{aired_here}");
 }

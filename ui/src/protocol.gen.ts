@@ -59,6 +59,10 @@ live_ends_in_s: number | null,
  */
 recording: string | null, 
 /**
+ * The as-aired file recorded beside it (with a stream delay and the setting on).
+ */
+recording_aired: string | null, 
+/**
  * Natural picture size (width, height) of each video source shown so far, by id: where a
  * layer has no explicit size, this is its size on the canvas.
  */
@@ -367,7 +371,12 @@ export type AudioEncoderSettings = { bitrate_kbps: number, };
 
 export type RecordingFormat = "mkv" | "mp4";
 
-export type RecordingSettings = { format: RecordingFormat, folder: string, };
+export type RecordingSettings = { format: RecordingFormat, folder: string, 
+/**
+ * With a stream delay, also record what viewers got (held, and cut short by a panic)
+ * beside the program's recording, as `…-as-aired.mkv`.
+ */
+as_aired: boolean, };
 
 export type DestinationSettings = { name: string, platform: Platform, 
 /**

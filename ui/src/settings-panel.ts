@@ -30,6 +30,7 @@ export function renderSettings() {
     setValue("set-audio-bitrate", String(audio.bitrate_kbps));
     setValue("set-format", recording.format);
     setValue("set-folder", recording.folder);
+    ($("set-as-aired") as HTMLInputElement).checked = recording.as_aired;
     setValue("set-delay", String(store.state.profile.stream_delay_s));
     setValue("set-replay", String(store.state.profile.replay_buffer_s));
   }
@@ -101,7 +102,7 @@ export function setupSettings() {
       type: "set_output_settings",
       video: { ...video, preset: value("set-preset"), bitrate_kbps: Number(value("set-bitrate")), keyframe_interval_s: Number(value("set-keyframe")) },
       audio: { ...audio, bitrate_kbps: Number(value("set-audio-bitrate")) },
-      recording: { ...recording, format: value("set-format") as RecordingFormat, folder: value("set-folder") },
+      recording: { ...recording, format: value("set-format") as RecordingFormat, folder: value("set-folder"), as_aired: ($("set-as-aired") as HTMLInputElement).checked },
     }).then((ok) => { if (ok) notice("info", "Output settings saved"); });
   };
   $("collection-form").onsubmit = (e) => {

@@ -74,6 +74,10 @@ pub struct StreamArgs {
     /// what viewers have not seen yet. The --record file is not delayed.
     #[arg(long, default_value_t = 0.0)]
     delay: f64,
+    /// With --delay: also record exactly what viewers get (held, and cut short by a panic)
+    /// to this file.
+    #[arg(long)]
+    record_as_aired: Option<PathBuf>,
 }
 
 pub fn record(args: RecordArgs) -> Outcome {
@@ -82,6 +86,7 @@ pub fn record(args: RecordArgs) -> Outcome {
         args.show,
         profile,
         Some(args.out),
+        None,
         Vec::new(),
         Duration::ZERO,
     )
@@ -146,10 +151,16 @@ pub fn stream(args: StreamArgs) -> Outcome {
             streamwerk_outputs::MAX_DELAY.as_secs()
         )));
     }
+    if args.record_as_aired.is_some() && args.delay == 0.0 {
+        return Err(bad_input(anyhow!(
+            "--record-as-aired: without a --delay, what airs is what --record keeps; give --delay SECONDS or use --record"
+        )));
+    }
     run(
         args.show,
         profile,
         args.record,
+        args.record_as_aired,
         specs,
         Duration::from_secs_f64(args.delay),
     )
@@ -177,6 +188,7 @@ fn run(
     args: ShowArgs,
     profile: Profile,
     out: Option<PathBuf>,
+    aired: Option<PathBuf>,
     destinations: Vec<Destination>,
     delay: Duration,
 ) -> Outcome {
@@ -225,7 +237,12 @@ fn run(
         },
     );
     let mut recordings = Vec::new();
-    if let Some(out) = &out {
+    let mut aired_recordings = Vec::new();
+    for (out, aired) in out
+        .iter()
+        .map(|o| (o, false))
+        .chain(aired.iter().map(|a| (a, true)))
+    {
         let format = recording_format(out)?;
         if out.exists() && !args.overwrite {
             return Err(bad_input(anyhow!(
@@ -238,7 +255,11 @@ fn run(
                 bad_input(anyhow!("cannot create folder {}: {e}", parent.display()))
             })?;
         }
-        recordings.push((out.clone(), format));
+        if aired {
+            aired_recordings.push((out.clone(), format));
+        } else {
+            recordings.push((out.clone(), format));
+        }
     }
 
     let fps = collection.canvas.fps as f64;
@@ -247,6 +268,7 @@ fn run(
         scene: scene.clone(),
         profile,
         recordings,
+        aired_recordings,
         destinations,
         duration,
         delay,

@@ -13,6 +13,8 @@ pub struct EngineConfig {
     pub scene: String,
     pub profile: Profile,
     pub recordings: Vec<(PathBuf, RecordingFormat)>,
+    /// Recordings of what viewers get, behind the stream delay.
+    pub aired_recordings: Vec<(PathBuf, RecordingFormat)>,
     /// Streaming destinations; each connects in parallel and reconnects on its own.
     pub destinations: Vec<DestinationSpec>,
     /// Stop by itself after this long.
@@ -47,6 +49,12 @@ impl Engine {
             duration: config.duration,
             delay: config.delay,
             replay_buffer: config.replay_buffer,
+        });
+        let session = session.and_then(|session| {
+            for (path, format) in &config.aired_recordings {
+                session.add_aired_recording(path, *format)?;
+            }
+            Ok(session)
         });
         let session = match session {
             Ok(session) => session,

@@ -329,9 +329,32 @@ impl Session {
         path: &std::path::Path,
         format: RecordingFormat,
     ) -> Result<String, EngineError> {
+        self.record(path, format, &self.fanout)
+    }
+
+    /// Records what the destinations get, behind the stream delay (a panic's discarded seconds
+    /// are missing from it as from the stream); None without a delay, where that is the
+    /// program's recording.
+    pub fn add_aired_recording(
+        &self,
+        path: &std::path::Path,
+        format: RecordingFormat,
+    ) -> Result<Option<String>, EngineError> {
+        if self.delay.is_none() {
+            return Ok(None);
+        }
+        self.record(path, format, &self.destinations).map(Some)
+    }
+
+    fn record(
+        &self,
+        path: &std::path::Path,
+        format: RecordingFormat,
+        fanout: &FanOut,
+    ) -> Result<String, EngineError> {
         let recording = start_recording(path, format, &self.streams)?;
         let name = self.track(&recording.feed, None, recording.thread);
-        self.fanout.add(recording.feed);
+        fanout.add(recording.feed);
         self.markers
             .lock()
             .unwrap()

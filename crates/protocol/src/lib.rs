@@ -276,6 +276,8 @@ pub struct StudioState {
     pub live_ends_in_s: Option<f64>,
     /// The file being recorded, if any.
     pub recording: Option<String>,
+    /// The as-aired file recorded beside it (with a stream delay and the setting on).
+    pub recording_aired: Option<String>,
     /// Natural picture size (width, height) of each video source shown so far, by id: where a
     /// layer has no explicit size, this is its size on the canvas.
     pub source_sizes: Vec<SourceSize>,

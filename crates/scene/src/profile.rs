@@ -132,6 +132,10 @@ impl RecordingFormat {
 pub struct RecordingSettings {
     pub format: RecordingFormat,
     pub folder: PathBuf,
+    /// With a stream delay, also record what viewers got (held, and cut short by a panic)
+    /// beside the program's recording, as `…-as-aired.mkv`.
+    #[serde(default)]
+    pub as_aired: bool,
 }
 
 impl Default for RecordingSettings {
@@ -139,6 +143,7 @@ impl Default for RecordingSettings {
         RecordingSettings {
             format: RecordingFormat::Mkv,
             folder: PathBuf::from("recordings"),
+            as_aired: false,
         }
     }
 }

@@ -91,6 +91,8 @@ struct Inner {
     replay: bool,
     /// (sink name, file) of the recording.
     recording: Option<(String, PathBuf)>,
+    /// (sink name, file) of the as-aired recording beside it, with a stream delay.
+    recording_aired: Option<(String, PathBuf)>,
 }
 
 impl Inner {
@@ -141,6 +143,7 @@ impl Studio {
                 live_ends_at: None,
                 replay: false,
                 recording: None,
+                recording_aired: None,
             }),
             events,
             keys,
@@ -201,6 +204,10 @@ impl Studio {
                 .map(|at| at.saturating_duration_since(Instant::now()).as_secs_f64()),
             recording: inner
                 .recording
+                .as_ref()
+                .map(|(_, path)| path.display().to_string()),
+            recording_aired: inner
+                .recording_aired
                 .as_ref()
                 .map(|(_, path)| path.display().to_string()),
             source_sizes: inner
@@ -347,6 +354,7 @@ impl Studio {
         let mut inner = self.lock();
         inner.live.clear();
         inner.recording = None;
+        inner.recording_aired = None;
         inner.replay = false;
         if let Some(session) = inner.session.take() {
             session.stop();

@@ -130,11 +130,12 @@ impl Studio {
             }
             Command::StartRecording => self.start_recording(inner)?,
             Command::StopRecording => {
-                if let (Some((sink, path)), Some(session)) =
-                    (inner.recording.take(), &inner.session)
-                {
-                    session.remove_sink(&sink)?;
-                    self.notice(NoticeLevel::Info, format!("saved {}", path.display()));
+                let recordings = [inner.recording.take(), inner.recording_aired.take()];
+                if let Some(session) = &inner.session {
+                    for (sink, path) in recordings.into_iter().flatten() {
+                        session.remove_sink(&sink)?;
+                        self.notice(NoticeLevel::Info, format!("saved {}", path.display()));
+                    }
                 }
                 self.end_session_if_idle(inner);
             }
@@ -254,9 +255,17 @@ impl Studio {
         }
         let format = inner.profile.recording.format;
         let path = self.output_file(inner, "", format.extension())?;
+        let aired = self.output_file(inner, "-as-aired", format.extension())?;
+        let as_aired = inner.profile.recording.as_aired;
         let session = self.session(inner)?;
         let sink = session.add_recording(&path, format)?;
+        let aired_sink = if as_aired {
+            session.add_aired_recording(&aired, format)?
+        } else {
+            None
+        };
         inner.recording = Some((sink, path));
+        inner.recording_aired = aired_sink.map(|sink| (sink, aired));
         Ok(())
     }
 
