@@ -217,3 +217,95 @@ fn save_replay_writes_the_last_seconds_ending_now() {
         stderr(&done)
     );
 }
+
+/// Each frame's (R, G, B) at three points on the middle row: left edge, centre, right edge.
+fn frame_points(file: &Path) -> Vec<[[u8; 3]; 3]> {
+    let raw = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(file)
+        .args([
+            "-vf",
+            "scale=32:18",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(raw.status.success());
+    raw.stdout
+        .chunks_exact(32 * 18 * 3)
+        .map(|frame| {
+            [1, 16, 30].map(|x| {
+                let at = (9 * 32 + x) * 3;
+                [frame[at], frame[at + 1], frame[at + 2]]
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn transitions_from_the_command_line_fade_and_slide_on_the_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenes = colour_scenes(dir.path(), None);
+    let out = dir.path().join("show.mkv");
+    let done = run_with_commands(
+        &scenes,
+        &out,
+        &["--scene-name", "Green", "--transition", "fade:1000"],
+        &[
+            (1500, "transition Red"),
+            (2000, "transition Green slide-left 1000"),
+            (2000, "transition \"Blue card\" wipe"),
+            (200, "stop"),
+        ],
+    );
+    let said = stderr(&done);
+    assert!(done.status.success(), "{said}");
+    assert!(said.contains("fade of 1000 ms to `Red`"), "{said}");
+    assert!(said.contains("slide left of 1000 ms to `Green`"), "{said}");
+    assert!(
+        said.contains("unknown transition `wipe`") && said.contains("nothing changed"),
+        "{said}"
+    );
+    let frames = frame_points(&out);
+    let near =
+        |p: [u8; 3], want: [u8; 3], by: u8| p.iter().zip(want).all(|(a, b)| a.abs_diff(b) <= by);
+    let is = |p, want| near(p, want, 40);
+    let (red, green) = ([255, 0, 0], [0, 255, 0]);
+    // The fade: between the last green frame and the first red one (within 12 of each, a
+    // step of the fade is 8.5), 1 s of blend less a frame or so at each end, each redder
+    // than the one before; the middle one half and half (within 20 of 128 after x264 and the
+    // scale to 32x18).
+    let last_green = frames.iter().position(|f| !near(f[1], green, 12)).unwrap();
+    let first_red = last_green
+        + frames[last_green..]
+            .iter()
+            .position(|f| near(f[1], red, 12))
+            .unwrap();
+    let blend = &frames[last_green..first_red];
+    assert!(
+        (25..=31).contains(&blend.len()),
+        "{} frames of fade",
+        blend.len()
+    );
+    assert!(
+        blend.windows(2).all(|w| w[1][1][0] + 3 >= w[0][1][0]),
+        "{blend:?}"
+    );
+    let middle = blend[blend.len() / 2][1];
+    assert!(
+        middle[0].abs_diff(128) <= 20 && middle[1].abs_diff(128) <= 20,
+        "the middle of the fade: {middle:?}"
+    );
+    // The slide: green comes in from the right, so mid-slide the left edge is still red and
+    // the right edge already green.
+    let sliding = frames[first_red..]
+        .iter()
+        .filter(|f| is(f[0], red) && is(f[2], green))
+        .count();
+    assert!((15..=31).contains(&sliding), "{sliding} frames mid-slide");
+    assert!(is(frames.last().unwrap()[1], green), "ends on green");
+}
