@@ -252,6 +252,16 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     let recording1080 = std::path::PathBuf::from(result["recording1080"].as_str().unwrap());
     assert_eq!(recording1080.extension().unwrap(), "mp4");
     assert_decodes(&recording1080);
+    // At 1080p the preview frames come at the size the page draws them, at most 1280 wide,
+    // in the canvas's shape.
+    let (w, h) = (
+        result["previewAt1080"][0].as_u64().unwrap(),
+        result["previewAt1080"][1].as_u64().unwrap(),
+    );
+    assert!(
+        (320..=1280).contains(&w) && (h * 16).abs_diff(w * 9) <= 32,
+        "{result}"
+    );
     let video = streams(&recording1080)
         .into_iter()
         .find(|s| s.codec_type == "video")

@@ -17,10 +17,12 @@ await page.waitForFunction(() => window.streamwerk?.state);
 const state = () => page.evaluate(() => window.streamwerk.state);
 const until = (f, arg) => page.waitForFunction(f, arg, { timeout: 10000 });
 const shot = (name) => page.screenshot({ path: join(shots, name), timeout: 10000 }).catch((e) => console.error(`screenshot ${name}: ${e.message}`));
-/// The colour at canvas pixel (x, y) of the 1280x720 canvas `id`, as drawn.
+/// The colour at (x, y) of the 1280x720 program as canvas `id` draws it (frames come at the
+/// size the page shows them).
 const colourAt = (id, x, y) => page.evaluate(([id, x, y]) => {
   const c = document.getElementById(id);
-  return [...c.getContext("2d").getImageData(x, y, 1, 1).data.slice(0, 3)];
+  const [cx, cy] = [Math.round((x * c.width) / 1280), Math.round((y * c.height) / 720)];
+  return [...c.getContext("2d").getImageData(cx, cy, 1, 1).data.slice(0, 3)];
 }, [id, x, y]);
 const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 16);
 /// Waits until the canvas shows `want` at (70, 600): the demo's Live accent or BRB background.

@@ -221,7 +221,10 @@ const x720 = (await interview()).find((l) => l.source === "headline").transform.
 await page.selectOption("#set-canvas-size", "1920x1080");
 await page.click("#canvas-form button");
 await page.waitForFunction(() => window.streamwerk.state.collection.canvas.width === 1920);
-await page.waitForFunction(() => document.getElementById("preview").width === 1920, null, { timeout: 10000 });
+// The preview follows the restarted program (at the size the page draws it, at most 1280).
+const framesAt1080 = await page.evaluate(() => window.streamwerk.preview.frames);
+await page.waitForFunction((n) => window.streamwerk.preview.frames > n + 10, framesAt1080, { timeout: 10000 });
+const previewAt1080 = await page.evaluate(() => [document.getElementById("preview").width, document.getElementById("preview").height]);
 const x1080 = (await interview()).find((l) => l.source === "headline").transform.x;
 await shot("studio-1080p.png");
 const recording1080 = await recordFor(3000);
@@ -246,5 +249,5 @@ const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
 console.log(JSON.stringify({ before, after, crop, recording, keyShown, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
-  previewStats, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
+  previewStats, previewAt1080, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();

@@ -76,9 +76,10 @@ async function ipcCarrier(): Promise<Carrier> {
   };
 }
 
-/// Preview frames of `view`: the program, or studio mode's preview scene. Close the socket
+/// Preview frames of `view`: the program, or studio mode's preview scene, their longest side
+/// `side` device pixels (the engine scales them down to it, at most 1280). Close the socket
 /// when the view is not shown: the engine composes the preview scene only while watched.
-export function openFrames(view: "program" | "preview" = "program"): Frames & { close(): void } {
+export function openFrames(view: "program" | "preview", side: number): Frames & { close(): void } {
   let socket: WebSocket | null = null;
   let closed = false;
   const frames = {
@@ -93,7 +94,7 @@ export function openFrames(view: "program" | "preview" = "program"): Frames & { 
     : Promise.resolve(`${socketBase()}/preview?token=${token()}`);
   void url.then((address) => {
     if (closed) return;
-    socket = new WebSocket(view === "preview" ? `${address}&view=preview` : address);
+    socket = new WebSocket(`${address}${view === "preview" ? "&view=preview" : ""}&side=${side}`);
     socket.binaryType = "arraybuffer";
     socket.onmessage = (m) => frames.onframe(m.data as ArrayBuffer);
   });

@@ -2,8 +2,7 @@
 // protocol commands. The engine is the source of truth; the page keeps only what is being
 // edited (selection, an unfinished drag). Each panel is a module over one store (store.ts).
 import { Connection } from "./connection";
-import { openCarrier, openFrames } from "./carrier";
-import { startPreview } from "./preview";
+import { openCarrier } from "./carrier";
 import { history, notice, run, setRender, store } from "./store";
 import { renderScenes, setupScenes } from "./scenes-panel";
 import { renderLayers, renderProperties, renderDevices, setupSources } from "./sources-panel";
@@ -11,7 +10,7 @@ import { renderSelection, setupEditor } from "./layout-editor";
 import { health, renderButtons, renderDestinations, renderStatus, setupDestinations } from "./destinations-panel";
 import { renderCollection, renderFiles, renderSettings, setupSettings } from "./settings-panel";
 import { renderMixer, resetMixer } from "./mixer-panel";
-import { programCanvas, renderStudioMode, setupStudioMode, studioPreview } from "./studio-mode";
+import { connectProgram, renderStudioMode, setupStudioMode, studioPreview } from "./studio-mode";
 import { pressed, renderHotkeys, setupHotkeys } from "./hotkeys";
 
 function render() {
@@ -61,7 +60,7 @@ async function main() {
     notice("error", (e as Error).message);
     return;
   }
-  store.preview = startPreview(openFrames(), programCanvas);
+  connectProgram();
   setupEditor();
   setupScenes();
   setupSources();
@@ -70,7 +69,7 @@ async function main() {
   setupStudioMode();
   setupHotkeys();
   setupUndo();
-  window.addEventListener("resize", () => renderSelection());
+  window.addEventListener("resize", () => { renderSelection(); connectProgram(); });
   // For tests and the curious: the page's live view of the studio.
   Object.assign(window, { streamwerk: { get state() { return store.state; }, get preview() { return store.preview; }, get devices() { return store.devices; }, get studioPreview() { return studioPreview.stats; }, hotkey: (keys: string) => pressed(keys, null) } });
   run({ type: "list_devices" });

@@ -9,6 +9,26 @@ import { $, editing, run, scene, store } from "./store";
 /// The preview scene's frames while studio mode is on and their counters (for tests).
 let previewFeed: { close(): void } | null = null;
 export const studioPreview: { stats: PreviewStats | null } = { stats: null };
+/// The program's frames, and the size they were asked for.
+let programFeed: { close(): void; side: number } | null = null;
+
+/// The longest side, in device pixels, of the box a canvas is drawn in.
+function sideOf(box: string): number {
+  const r = $(box).getBoundingClientRect();
+  return Math.round(Math.max(r.width, r.height) * devicePixelRatio) || 1280;
+}
+
+/// (Re)connects the program's frames at the size they are drawn: the whole stage, or the box
+/// beside the preview in studio mode. Frames made larger than they are shown cost the engine
+/// for nothing (a 1080p JPEG takes twice a 720p one).
+export function connectProgram() {
+  const side = sideOf(on() ? "program-box" : "stage-box");
+  if (programFeed && Math.abs(side - programFeed.side) < programFeed.side * 0.2) return;
+  programFeed?.close();
+  const feed = openFrames("program", side);
+  programFeed = { close: () => feed.close(), side };
+  store.preview = startPreview(feed, programCanvas);
+}
 
 const on = () => store.state.preview_scene !== null;
 
@@ -44,8 +64,9 @@ export function renderStudioMode() {
   $("program-label").textContent = `Program: ${store.state.program_scene} · on air`;
   const airing = studio && store.state.preview_scene === store.state.program_scene;
   $("preview-is-program").hidden = !airing;
+  connectProgram();
   if (studio && !previewFeed) {
-    const feed = openFrames("preview");
+    const feed = openFrames("preview", sideOf("stage-box"));
     studioPreview.stats = startPreview(feed, () => $("preview") as HTMLCanvasElement);
     previewFeed = feed;
   } else if (!studio && previewFeed) {

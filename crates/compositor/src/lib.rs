@@ -14,9 +14,11 @@
 mod blend;
 mod convert;
 mod placement;
+mod scale;
 mod transition;
 mod yuva;
 
+pub use scale::PlaneScaler;
 pub use transition::{fade, slide, slide_offset};
 
 use convert::Scratch;

@@ -5,7 +5,7 @@
 
 use crate::blend;
 use crate::convert::{self, Scratch};
-use fast_image_resize as fr;
+use crate::PlaneScaler;
 use image::{imageops, ImageBuffer, Rgba};
 use streamwerk_media::{Image, Picture, Rect, I420};
 use streamwerk_scene::Transform;
@@ -26,7 +26,7 @@ enum Pixels {
     /// A YUV source cropped or scaled, upright: planes of exactly `dst`'s (even) size.
     PreparedYuv {
         picture: I420,
-        resizer: Box<fr::Resizer>,
+        scaler: Box<PlaneScaler>,
     },
     /// Cropped away entirely.
     Empty,
@@ -81,7 +81,7 @@ impl Placement {
                 } else {
                     let mut pixels = Pixels::PreparedYuv {
                         picture: I420::new(dst.w, dst.h),
-                        resizer: Box::new(fr::Resizer::new()),
+                        scaler: Box::default(),
                     };
                     resample_yuv(&mut pixels, yuv, (left, top, crop_w, crop_h));
                     pixels
@@ -249,51 +249,12 @@ impl Placement {
     }
 }
 
-/// Scales the `crop` (left, top, width, height) of `source` into the prepared planes, each
-/// plane on its own (chroma at half the size), with an area-aware bilinear filter.
+/// Scales the `crop` of `source` into the prepared planes.
 fn resample_yuv(pixels: &mut Pixels, source: &I420, crop: (u32, u32, u32, u32)) {
-    let Pixels::PreparedYuv { picture, resizer } = pixels else {
+    let Pixels::PreparedYuv { picture, scaler } = pixels else {
         return;
     };
-    let (left, top, w, h) = crop;
-    let options = |div: f64| {
-        fr::ResizeOptions::new()
-            .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Bilinear))
-            .crop(
-                left as f64 / div,
-                top as f64 / div,
-                w as f64 / div,
-                h as f64 / div,
-            )
-    };
-    let (sw, sh) = (source.width, source.height);
-    let (dw, dh) = (picture.width, picture.height);
-    let planes = [
-        (&source.y, &mut picture.y, (sw, sh), (dw, dh), 1.0),
-        (
-            &source.u,
-            &mut picture.u,
-            (sw / 2, sh / 2),
-            (dw / 2, dh / 2),
-            2.0,
-        ),
-        (
-            &source.v,
-            &mut picture.v,
-            (sw / 2, sh / 2),
-            (dw / 2, dh / 2),
-            2.0,
-        ),
-    ];
-    for (from, to, (fw, fh), (tw, th), div) in planes {
-        let from = fr::images::ImageRef::new(fw, fh, from, fr::PixelType::U8)
-            .expect("a plane holds width x height bytes");
-        let mut to = fr::images::Image::from_slice_u8(tw, th, to, fr::PixelType::U8)
-            .expect("a plane holds width x height bytes");
-        resizer
-            .resize(&from, &mut to, &options(div))
-            .expect("same pixel type, crop inside the source");
-    }
+    scaler.scale(source, crop, picture);
 }
 
 /// A YUV picture as premultiplied (opaque) RGBA.

@@ -1,14 +1,16 @@
 //! Compositing cost of the demo's branded "Live" scene at 1920x1080, colour conversion
 //! included: the steady state (the test pattern's moving box and counter change, the logo and
 //! lower third are cached), the worst case, a scene switch, where every pixel is redone, and
-//! the common real one: a camera-like video under the overlays, every pixel new each frame.
+//! the common real one: a camera-like video under the overlays, every pixel new each frame;
+//! and a fade into that scene, as the video thread renders it.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use streamwerk_compositor::Compositor;
-use streamwerk_engine::ActiveScene;
-use streamwerk_scene::{load_collection, Collection, MediaFileSettings, SourceKind};
+use streamwerk_engine::{ActiveScene, Canvases, OpenSources, ScenePlan, SceneVideo, Shown};
+use streamwerk_media::I420;
+use streamwerk_scene::{load_collection, Collection, MediaFileSettings, SourceKind, Transition};
 
 fn demo_1080p() -> Collection {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/scenes/demo.json");
@@ -66,11 +68,8 @@ fn camera_like_clip() -> PathBuf {
     path
 }
 
-/// The demo's "Live" scene with the clip, looping, in place of its test-pattern camera: each
-/// measured frame is a full-canvas video frame under the logo, lower third and two text lines.
-/// The decoder runs on its own thread; it is given time between frames (not measured), and
-/// only composes that had a new picture to show are counted.
-fn video(c: &mut Criterion) {
+/// The demo at 1080p with the clip, looping, in place of its test-pattern camera.
+fn demo_with_clip() -> Collection {
     let mut collection = demo_1080p();
     let camera = collection
         .sources
@@ -82,6 +81,15 @@ fn video(c: &mut Criterion) {
         looping: true,
         start_s: 0.0,
     });
+    collection
+}
+
+/// The demo's "Live" scene with the clip, looping, in place of its test-pattern camera: each
+/// measured frame is a full-canvas video frame under the logo, lower third and two text lines.
+/// The decoder runs on its own thread; it is given time between frames (not measured), and
+/// only composes that had a new picture to show are counted.
+fn video(c: &mut Criterion) {
+    let collection = demo_with_clip();
     let mut live = ActiveScene::open(&collection, "Live").unwrap();
     let mut compositor = Compositor::new(1920, 1080);
     let mut index = 0u64;
@@ -118,9 +126,76 @@ fn video(c: &mut Criterion) {
     group.finish();
 }
 
+/// 1 s fades at 1080p between "Be right back" and the camera-like "Live" (the clip under the
+/// overlays), back and forth as a show goes, as the video thread renders them: both scenes
+/// composed, then blended. Frames come at the canvas's pace (33 ms apart, unmeasured), so the
+/// clip has a new picture for nearly every one; every frame of a fade counts. Beside it, the
+/// blend alone.
+fn fade(c: &mut Criterion) {
+    let collection = demo_with_clip();
+    let mut video = SceneVideo::empty(30);
+    let mut canvases = Canvases::new(1920, 1080);
+    let mut open = OpenSources::default();
+    // Both scenes stay open (one as the preview scene, not composed), as in a show.
+    let mut show = |video: &mut SceneVideo, program, transition: &Transition| {
+        let other = if program == "Live" {
+            "Be right back"
+        } else {
+            "Live"
+        };
+        let shown = Shown {
+            program,
+            preview: Some(other),
+        };
+        let plan = ScenePlan::prepare(&collection, shown, Some(transition), &open).unwrap();
+        open = plan.open_after();
+        video.apply(plan.split().0);
+    };
+    show(&mut video, "Be right back", &Transition::Cut);
+    let fade = Transition::Fade { duration_ms: 1000 };
+    let mut index = 0u64;
+    let mut on_live = false;
+    let mut group = c.benchmark_group("transition_1080p");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(1));
+    group.bench_function("fade_frame_video_under_overlays", |b| {
+        b.iter_custom(|frames| {
+            let mut spent = Duration::ZERO;
+            let (mut measured, mut in_fade) = (0, 30);
+            while measured < frames {
+                if in_fade == 30 {
+                    on_live = !on_live;
+                    show(
+                        &mut video,
+                        if on_live { "Live" } else { "Be right back" },
+                        &fade,
+                    );
+                    in_fade = 0;
+                }
+                std::thread::sleep(Duration::from_millis(33));
+                let start = Instant::now();
+                video.render(index, &mut canvases, false);
+                spent += start.elapsed();
+                index += 1;
+                in_fade += 1;
+                measured += 1;
+            }
+            spent
+        })
+    });
+    let (from, to) = (I420::new(1920, 1080), I420::new(1920, 1080));
+    let mut out = I420::new(1920, 1080);
+    group.bench_function("fade_blend_only", |b| {
+        b.iter(|| streamwerk_compositor::fade(&from, &to, 0.37, &mut out))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50).measurement_time(std::time::Duration::from_secs(4));
-    targets = compose, video
+    targets = compose, video, fade
 }
 criterion_main!(benches);

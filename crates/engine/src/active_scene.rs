@@ -56,11 +56,15 @@ impl<'a> Shown<'a> {
     }
 }
 
-/// The sources open (video half, audio half) once every plan sent so far is applied.
+/// The sources open (video half, audio half) once every plan sent so far is applied: what
+/// the next plan can take over instead of opening.
 #[derive(Default, Clone)]
-pub(crate) struct OpenSources {
+pub struct OpenSources {
     video: Vec<Source>,
     audio: Vec<Source>,
+    /// Files found to have no picture, or no sound: that half is never waited for.
+    no_video: Vec<Source>,
+    no_audio: Vec<Source>,
 }
 
 /// A change of what is on screen, prepared away from the video thread: the sources that were
@@ -69,6 +73,8 @@ pub(crate) struct OpenSources {
 pub struct ScenePlan {
     video: VideoPlan,
     audio: AudioPlan,
+    no_video: Vec<Source>,
+    no_audio: Vec<Source>,
 }
 
 pub(crate) fn new_key() -> u64 {
@@ -122,7 +128,7 @@ impl ScenePlan {
     /// Prepares what `shown` names, given the sources that will be open when the plan is
     /// applied (`open`): only the others are opened now. With a `transition` the program
     /// changes through it (a stinger's file is opened here); without, at the next frame.
-    pub(crate) fn prepare(
+    pub fn prepare(
         collection: &Collection,
         shown: Shown,
         transition: Option<&Transition>,
@@ -143,6 +149,8 @@ impl ScenePlan {
                 transition: None,
             },
             audio: AudioPlan::default(),
+            no_video: Vec::new(),
+            no_audio: Vec::new(),
         };
         plan.video.program = plan.add_scene(collection, program_scene, true, open, &mut text)?;
         if let Some(scene) = preview_scene {
@@ -200,24 +208,41 @@ impl ScenePlan {
         if !wants_video && !wants_audio {
             return Ok(());
         }
-        let running = |list: &[Source]| list.iter().any(|o| o.same_media(source));
+        let known = |list: &[Source]| list.iter().any(|o| o.same_media(source));
+        // A half the file does not have counts as running (a video without sound is not
+        // reopened by every edit).
+        let video_running = !source.kind.has_video() || known(&open.video) || known(&open.no_video);
+        let audio_running = !source.kind.has_audio() || known(&open.audio) || known(&open.no_audio);
         // Both halves of a file share a decoder: one half running alone (a file that was
         // only in the preview) is opened again whole, so picture and sound start together.
-        let video_running = !source.kind.has_video() || running(&open.video);
-        let audio_running = !source.kind.has_audio() || running(&open.audio);
         let reopen =
             (wants_video && !video_running) || (wants_audio && !(audio_running && video_running));
-        let fresh_here = video.fresh.iter().any(|f| f.definition.same_media(source));
+        let fresh_here = video.fresh.iter().any(|f| f.definition.same_media(source))
+            || self.audio.is_fresh(source);
         if !reopen || fresh_here {
-            if wants_video {
+            if wants_video && !known(&open.no_video) {
                 video.needed.push(source.clone());
             }
-            if wants_audio {
+            if wants_audio && !known(&open.no_audio) {
                 self.audio.keep(source.clone());
+            }
+            for (list, missing) in [
+                (&mut self.no_video, known(&open.no_video)),
+                (&mut self.no_audio, known(&open.no_audio)),
+            ] {
+                if missing && !list.iter().any(|s| s.same_media(source)) {
+                    list.push(source.clone());
+                }
             }
             return Ok(());
         }
         let opened = streamwerk_sources::open(source, collection, text)?;
+        if source.kind.has_video() && opened.video.is_none() {
+            self.no_video.push(source.clone());
+        }
+        if source.kind.has_audio() && opened.audio.is_none() {
+            self.no_audio.push(source.clone());
+        }
         if let Some(v) = opened.video.filter(|_| source.kind.has_video()) {
             if wants_video {
                 video.needed.push(source.clone());
@@ -247,10 +272,12 @@ impl ScenePlan {
     }
 
     /// The sources open once this plan is applied.
-    pub(crate) fn open_after(&self) -> OpenSources {
+    pub fn open_after(&self) -> OpenSources {
         OpenSources {
             video: self.video.needed.clone(),
             audio: self.audio.sources().cloned().collect(),
+            no_video: self.no_video.clone(),
+            no_audio: self.no_audio.clone(),
         }
     }
 
@@ -271,6 +298,8 @@ pub struct Canvases {
     mixed: Option<I420>,
     /// The program picture is `mixed` this frame.
     showing_mixed: bool,
+    /// The preview scene was composed this frame and changed.
+    preview_changed: bool,
 }
 
 impl Canvases {
@@ -283,6 +312,7 @@ impl Canvases {
             preview: None,
             mixed: None,
             showing_mixed: false,
+            preview_changed: false,
         }
     }
 
@@ -294,9 +324,13 @@ impl Canvases {
         }
     }
 
-    /// The studio-mode preview scene, once composed.
+    /// The studio-mode preview scene, when this frame composed it with a change: a still
+    /// preview scene is not handed on (and encoded for the page) again and again.
     pub fn preview(&self) -> Option<&I420> {
-        self.preview.as_ref().map(Compositor::i420)
+        self.preview
+            .as_ref()
+            .filter(|_| self.preview_changed)
+            .map(Compositor::i420)
     }
 }
 
@@ -459,32 +493,34 @@ impl SceneVideo {
     }
 
     /// Advances every source to frame `index` and composes program (through the running
-    /// transition) and, when `preview` and studio mode is on, the preview scene.
-    pub fn render(&mut self, index: u64, canvases: &mut Canvases, preview: bool) {
+    /// transition) and, when `preview` and studio mode is on, the preview scene. Returns what
+    /// composing the program's own scene (the one coming in, during a transition) did.
+    pub fn render(
+        &mut self,
+        index: u64,
+        canvases: &mut Canvases,
+        preview: bool,
+    ) -> streamwerk_compositor::ComposeStats {
         self.advance(index);
         canvases.showing_mixed = false;
+        canvases.preview_changed = false;
         let (w, h) = (canvases.width, canvases.height);
         if let (true, Some(list)) = (preview, &self.preview) {
             let compositor = canvases
                 .preview
                 .get_or_insert_with(|| Compositor::new(w, h));
-            compositor.compose(&layers(&self.sources, list, None));
+            let stats = compositor.compose(&layers(&self.sources, list, None));
+            canvases.preview_changed = stats.dirty_rects > 0;
         }
-        let Some(t) = &mut self.transition else {
-            canvases
-                .program
-                .compose(&layers(&self.sources, &self.program, None));
-            return;
-        };
-        let step = t.step(index);
-        if step.done {
+        let step = self.transition.as_mut().map(|t| t.step(index));
+        if step.is_some_and(|s| s.done) {
             self.end_transition();
-            canvases
+        }
+        let (Some(t), Some(step)) = (&self.transition, step) else {
+            return canvases
                 .program
                 .compose(&layers(&self.sources, &self.program, None));
-            return;
-        }
-        let t = self.transition.as_ref().expect("running");
+        };
         if let Some(stinger) = t.stinger() {
             // The stinger covers the change: the scene underneath switches at its cut point.
             let base = if step.before_cut {
@@ -492,10 +528,9 @@ impl SceneVideo {
             } else {
                 &self.program
             };
-            canvases
+            return canvases
                 .program
                 .compose(&layers(&self.sources, base, stinger));
-            return;
         }
         if step.first {
             // The program's caches hold the scene going out: that compositor takes it over.
@@ -508,13 +543,14 @@ impl SceneVideo {
             .outgoing
             .get_or_insert_with(|| Compositor::new(w, h));
         outgoing.compose(&layers(&self.sources, &t.outgoing, None));
-        canvases
+        let stats = canvases
             .program
             .compose(&layers(&self.sources, &self.program, None));
         let mixed = canvases.mixed.get_or_insert_with(|| I420::new(w, h));
         let outgoing = canvases.outgoing.as_ref().expect("made above");
         t.draw(step, outgoing.i420(), canvases.program.i420(), mixed);
         canvases.showing_mixed = true;
+        stats
     }
 }
 

@@ -15,7 +15,9 @@ mod transition;
 #[cfg(test)]
 mod transition_tests;
 
-pub use active_scene::{render_frame, ActiveScene, Canvases, ScenePlan, SceneVideo, Shown};
+pub use active_scene::{
+    render_frame, ActiveScene, Canvases, OpenSources, ScenePlan, SceneVideo, Shown,
+};
 pub use meters::{Meters, SourceMeter};
 pub use preview::{Preview, PreviewFrame, Watch};
 pub use program::{Previews, Program, ProgramStats};

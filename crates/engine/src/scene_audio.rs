@@ -31,6 +31,11 @@ impl AudioPlan {
         self.fresh.push((source, opened));
     }
 
+    /// Whether this plan opens `source` itself.
+    pub(crate) fn is_fresh(&self, source: &Source) -> bool {
+        self.fresh.iter().any(|(s, _)| s.same_media(source))
+    }
+
     pub(crate) fn sources(&self) -> impl Iterator<Item = &Source> {
         self.needed.iter()
     }

@@ -185,9 +185,14 @@ fn studio_mode_edits_to_the_preview_leave_program_alone_until_the_transition() {
     edited.scenes[1].layers[0].source = "green".into();
     rig.collection = edited;
     rig.show(studio, None);
+    assert_eq!(rig.pixel_at(3, 3), red, "program untouched");
+    assert_eq!(yuv_at(rig.canvases.preview().unwrap(), 3, 3), green);
     for _ in 0..3 {
         assert_eq!(rig.pixel_at(3, 3), red, "program untouched");
-        assert_eq!(yuv_at(rig.canvases.preview().unwrap(), 3, 3), green);
+        assert!(
+            rig.canvases.preview().is_none(),
+            "a still preview scene is handed on once"
+        );
     }
     // Transition: the preview scene goes on air.
     rig.show(
@@ -316,4 +321,52 @@ fn the_sound_crossfades_with_the_picture() {
     assert!((peaks[23] - 0.25).abs() < 0.02, "{peaks:?}");
     assert!(peaks.windows(2).take(45).all(|w| w[1] <= w[0] + 0.01));
     assert!(peaks[48] < 1e-3, "silent after the fade: {peaks:?}");
+}
+
+#[test]
+fn an_edit_or_a_switch_keeps_a_video_without_sound_playing() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("silent.mp4");
+    let made = std::process::Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x36:rate=30",
+        ])
+        .args(["-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+        .arg(&clip)
+        .status()
+        .expect("ffmpeg is installed (make test installs it)");
+    assert!(made.success());
+    let mut c = collection(dir.path());
+    c.sources[1].kind =
+        streamwerk_scene::SourceKind::MediaFile(streamwerk_scene::MediaFileSettings {
+            path: clip,
+            looping: true,
+            start_s: 0.0,
+        });
+    let mut rig = Rig::new(c, "B");
+    let key = |rig: &Rig| rig.video.sources[0].key;
+    let first = key(&rig);
+    rig.frame();
+    // An edit elsewhere, then studio mode with the file in both views, then a fade to A and
+    // back: the file is opened once.
+    rig.show(Shown::program("B"), None);
+    rig.show(
+        Shown {
+            program: "B",
+            preview: Some("B"),
+        },
+        None,
+    );
+    assert_eq!(key(&rig), first, "not reopened");
+    rig.show(Shown::program("B"), Some(&Transition::Cut));
+    assert_eq!(
+        key(&rig),
+        first,
+        "not reopened by a switch to its own scene"
+    );
 }

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use streamwerk_compositor::PlaneScaler;
 use streamwerk_engine::{Preview, Watch};
 use streamwerk_media::I420;
 use streamwerk_protocol::PreviewHeader;
@@ -15,12 +16,22 @@ use yuvutils_rs::{yuv420_to_rgb, YuvPlanarImage, YuvRange, YuvStandardMatrix};
 /// Good enough to judge a layout and text edges; about 50 KB for the demo at 1280x720.
 const QUALITY: i32 = 80;
 
+/// The longest side of a preview frame: a larger canvas is scaled down first, and a page that
+/// draws the picture smaller (two side by side in studio mode) asks for that size. Converting
+/// and encoding cost by the pixel (docs/benchmarks.md, studio mode).
+pub const MAX_SIDE: u32 = 1280;
+/// The smallest a page may ask for.
+pub const MIN_SIDE: u32 = 160;
+
 /// A watcher of the program that yields ready-to-send preview messages. Made and used on one
 /// thread (the JPEG encoder is not shared); frames newer than the last one only.
 pub struct PreviewStream {
     watch: Watch,
     seq: u64,
     picture: I420,
+    /// The picture scaled to fit [`MAX_SIDE`], when the canvas is larger.
+    scaled: I420,
+    scaler: PlaneScaler,
     rgb: Vec<u8>,
     jpeg: Vec<u8>,
     compressor: Compressor,
@@ -36,6 +47,8 @@ impl PreviewStream {
             watch: Preview::watch(preview),
             seq: 0,
             picture: I420::new(2, 2),
+            scaled: I420::new(2, 2),
+            scaler: PlaneScaler::default(),
             rgb: Vec::new(),
             jpeg: Vec::new(),
             compressor,
@@ -43,18 +56,21 @@ impl PreviewStream {
     }
 
     /// Waits up to `timeout` for a newer program frame and returns its message (header and
-    /// JPEG); `None` on timeout. Frames composed meanwhile are skipped, never queued.
-    pub fn next(&mut self, timeout: Duration) -> Option<Vec<u8>> {
+    /// JPEG), its longest side at most `side` pixels; `None` on timeout. Frames composed
+    /// meanwhile are skipped, never queued.
+    pub fn next(&mut self, timeout: Duration, side: u32) -> Option<Vec<u8>> {
         let frame = self.watch.next(self.seq, timeout, &mut self.picture)?;
         self.seq = frame.seq;
-        let (w, h) = (self.picture.width as usize, self.picture.height as usize);
+        let side = side.clamp(MIN_SIDE, MAX_SIDE);
+        let picture = fit(&self.picture, side, &mut self.scaled, &mut self.scaler);
+        let (w, h) = (picture.width as usize, picture.height as usize);
         self.rgb.resize(w * h * 3, 0);
         let planes = YuvPlanarImage {
-            y_plane: &self.picture.y,
+            y_plane: &picture.y,
             y_stride: w as u32,
-            u_plane: &self.picture.u,
+            u_plane: &picture.u,
             u_stride: (w / 2) as u32,
-            v_plane: &self.picture.v,
+            v_plane: &picture.v,
             v_stride: (w / 2) as u32,
             width: w as u32,
             height: h as u32,
@@ -91,4 +107,26 @@ impl PreviewStream {
         message.extend_from_slice(&self.jpeg[..len]);
         Some(message)
     }
+}
+
+/// `picture`, or it scaled into `scaled` so its longest side is at most `most` (even sizes,
+/// shape kept).
+fn fit<'a>(
+    picture: &'a I420,
+    most: u32,
+    scaled: &'a mut I420,
+    scaler: &mut PlaneScaler,
+) -> &'a I420 {
+    let (w, h) = (picture.width, picture.height);
+    let side = w.max(h);
+    if side <= most {
+        return picture;
+    }
+    let even = |v: u32| ((v * most / side) & !1).max(2);
+    let (sw, sh) = (even(w), even(h));
+    if (scaled.width, scaled.height) != (sw, sh) {
+        *scaled = I420::new(sw, sh);
+    }
+    scaler.scale(picture, (0, 0, w, h), scaled);
+    scaled
 }

@@ -5,6 +5,7 @@
 //! its newest frame while anyone watches; each socket is sent the newest frame whenever it is
 //! ready, so a slow viewer skips frames instead of queueing them.
 
+use crate::preview::{MAX_SIDE, MIN_SIDE};
 use crate::Studio;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -13,8 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -30,6 +31,16 @@ pub struct PreviewFeed {
 struct Channel {
     frames: watch::Sender<Bytes>,
     pumping: AtomicBool,
+    /// (socket, the longest side its page draws the picture at): frames are made for the
+    /// largest, no larger.
+    sides: Mutex<Vec<(u64, u32)>>,
+}
+
+impl Channel {
+    fn side(&self) -> u32 {
+        let sides = self.sides.lock().unwrap();
+        sides.iter().map(|(_, s)| *s).max().unwrap_or(MAX_SIDE)
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -37,6 +48,9 @@ struct Auth {
     token: Option<String>,
     /// `preview` for studio mode's preview scene; the program otherwise.
     view: Option<String>,
+    /// The longest side (device pixels) the page draws the picture at; frames are scaled to
+    /// it, at most [`MAX_SIDE`].
+    side: Option<u32>,
 }
 
 impl PreviewFeed {
@@ -45,6 +59,7 @@ impl PreviewFeed {
         let channel = || Channel {
             frames: watch::channel(Bytes::new()).0,
             pumping: AtomicBool::new(false),
+            sides: Mutex::new(Vec::new()),
         };
         Arc::new(PreviewFeed {
             studio,
@@ -53,7 +68,7 @@ impl PreviewFeed {
         })
     }
 
-    /// `/preview?token=…[&view=preview]`: the WebSocket of preview frames.
+    /// `/preview?token=…[&view=preview][&side=PIXELS]`: the WebSocket of preview frames.
     pub fn router(self: &Arc<Self>) -> Router {
         Router::new()
             .route("/preview", get(preview_socket))
@@ -66,9 +81,18 @@ impl PreviewFeed {
     }
 
     /// Sends the newest frame whenever the socket is ready.
-    async fn serve(self: Arc<Self>, mut socket: WebSocket, view: usize) {
-        let mut frames = self.channels[view].frames.subscribe();
+    async fn serve(self: Arc<Self>, mut socket: WebSocket, view: usize, side: u32) {
+        static SOCKETS: AtomicU64 = AtomicU64::new(0);
+        let id = SOCKETS.fetch_add(1, Ordering::Relaxed);
+        let channel = &self.channels[view];
+        channel.sides.lock().unwrap().push((id, side));
+        let mut frames = channel.frames.subscribe();
         self.start_pump(view);
+        self.send_frames(&mut socket, &mut frames).await;
+        channel.sides.lock().unwrap().retain(|(s, _)| *s != id);
+    }
+
+    async fn send_frames(&self, socket: &mut WebSocket, frames: &mut watch::Receiver<Bytes>) {
         loop {
             tokio::select! {
                 changed = frames.changed() => {
@@ -103,7 +127,9 @@ impl PreviewFeed {
                 match feed.studio.preview_stream(view == 1) {
                     Ok(mut stream) => {
                         while channel.frames.receiver_count() > 0 {
-                            if let Some(message) = stream.next(Duration::from_millis(500)) {
+                            if let Some(message) =
+                                stream.next(Duration::from_millis(500), channel.side())
+                            {
                                 channel.frames.send_replace(Bytes::from(message));
                             }
                         }
@@ -125,7 +151,8 @@ async fn preview_socket(
         return refuse();
     }
     let view = usize::from(auth.view.as_deref() == Some("preview"));
-    upgrade.on_upgrade(move |socket| feed.serve(socket, view))
+    let side = auth.side.unwrap_or(MAX_SIDE).clamp(MIN_SIDE, MAX_SIDE);
+    upgrade.on_upgrade(move |socket| feed.serve(socket, view, side))
 }
 
 /// The answer to a connection without the studio's token.

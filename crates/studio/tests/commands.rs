@@ -190,7 +190,7 @@ fn next_frame(
     stream: &mut streamwerk_studio::PreviewStream,
 ) -> ((u64, u64, u32, u32), image::RgbImage) {
     let message = stream
-        .next(Duration::from_secs(2))
+        .next(Duration::from_secs(2), 1280)
         .expect("a preview frame within 2 s");
     let header = &message[..PreviewHeader::LEN];
     let u64_at = |i: usize| u64::from_le_bytes(header[i..i + 8].try_into().unwrap());
