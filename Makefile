@@ -58,6 +58,8 @@ bench: build
 	python3 tools/bench_pipeline.py --rounds 3
 	python3 tools/soak.py --minutes 30
 	python3 tools/bench_delay.py
+	python3 tools/bench_transitions.py
+	python3 tools/bench_studio_mode.py
 	cd ui && xvfb-run -a -s "-screen 0 1600x1000x24" node bench/preview.mjs \
 		$(abspath $(TARGET_DIR))/release/streamwerk $(abspath $(TARGET_DIR))/release/streamwerk-studio \
 		../assets/scenes/demo.json 10

@@ -260,8 +260,8 @@ pub fn colour_scenes(dir: &Path, safe: Option<&str>) -> PathBuf {
     file
 }
 
-/// The colour of every frame's centre: 'R', 'G', 'B' or '?'.
-pub fn frame_colours(file: &Path) -> String {
+/// Every frame of `file` scaled to 32x18, as RGB24 rows.
+pub fn thumbnails(file: &Path) -> Vec<Vec<u8>> {
     let raw = Command::new("ffmpeg")
         .args(["-v", "error", "-i"])
         .arg(file)
@@ -283,9 +283,23 @@ pub fn frame_colours(file: &Path) -> String {
     );
     raw.stdout
         .chunks_exact(32 * 18 * 3)
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// The (R, G, B) at (x, y) of a [`thumbnails`] frame.
+pub fn thumbnail_rgb(frame: &[u8], x: usize, y: usize) -> [u8; 3] {
+    let at = (y * 32 + x) * 3;
+    [frame[at], frame[at + 1], frame[at + 2]]
+}
+
+/// The colour of every frame's centre: 'R', 'G', 'B' or '?'.
+pub fn frame_colours(file: &Path) -> String {
+    thumbnails(file)
+        .iter()
         .map(|frame| {
-            let at = (9 * 32 + 16) * 3;
-            match (frame[at] > 200, frame[at + 1] > 200, frame[at + 2] > 200) {
+            let [r, g, b] = thumbnail_rgb(frame, 16, 9);
+            match (r > 200, g > 200, b > 200) {
                 (true, false, false) => 'R',
                 (false, true, false) => 'G',
                 (false, false, true) => 'B',

@@ -220,29 +220,9 @@ fn save_replay_writes_the_last_seconds_ending_now() {
 
 /// Each frame's (R, G, B) at three points on the middle row: left edge, centre, right edge.
 fn frame_points(file: &Path) -> Vec<[[u8; 3]; 3]> {
-    let raw = Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(file)
-        .args([
-            "-vf",
-            "scale=32:18",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    assert!(raw.status.success());
-    raw.stdout
-        .chunks_exact(32 * 18 * 3)
-        .map(|frame| {
-            [1, 16, 30].map(|x| {
-                let at = (9 * 32 + x) * 3;
-                [frame[at], frame[at + 1], frame[at + 2]]
-            })
-        })
+    thumbnails(file)
+        .iter()
+        .map(|frame| [1, 16, 30].map(|x| thumbnail_rgb(frame, x, 9)))
         .collect()
 }
 

@@ -96,6 +96,27 @@ fn demo_copy(dir: &std::path::Path) -> std::path::PathBuf {
     file
 }
 
+/// Runs the browser script `ui/e2e/SCRIPT` with `args` and the screenshot folder; returns the
+/// JSON line it prints.
+fn run_page(script: &str, args: &[&str]) -> Value {
+    let shots = root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let run = Command::new("node")
+        .arg(root().join("ui/e2e").join(script))
+        .args(args)
+        .arg(&shots)
+        .current_dir(root().join("ui"))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).unwrap()
+}
+
 #[test]
 fn a_browser_edits_the_scene_goes_live_and_records() {
     let dir = tempfile::tempdir().unwrap();
@@ -116,25 +137,10 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
         0o600
     );
 
-    let shots = root().join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let run = Command::new("node")
-        .arg(root().join("ui/e2e/studio.mjs"))
-        .args([
-            &serve.url,
-            &format!("rtmp://127.0.0.1:{}/live", nginx.port),
-            shots.to_str().unwrap(),
-        ])
-        .current_dir(root().join("ui"))
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
+    let result = run_page(
+        "studio.mjs",
+        &[&serve.url, &format!("rtmp://127.0.0.1:{}/live", nginx.port)],
     );
-    let result: Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(
         result["keyShown"], false,
         "the stream key never reaches the page"
@@ -314,21 +320,7 @@ fn studio_mode_and_hotkeys_in_a_browser() {
     let dir = tempfile::tempdir().unwrap();
     let scene = demo_copy(dir.path());
     let serve = Serve::start(dir.path(), &scene);
-    let shots = root().join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let run = Command::new("node")
-        .arg(root().join("ui/e2e/studio-mode.mjs"))
-        .args([&serve.url, shots.to_str().unwrap()])
-        .current_dir(root().join("ui"))
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let result: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let result = run_page("studio-mode.mjs", &[&serve.url]);
     // Ctrl+2 in studio mode picked the preview scene; program stayed on air, in pixels too.
     assert_eq!(result["picked"]["program"], "Live", "{result}");
     assert_eq!(result["picked"]["preview"], "Be right back", "{result}");

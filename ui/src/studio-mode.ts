@@ -94,6 +94,8 @@ function showStingerFields() {
 }
 
 export function setupStudioMode() {
+  // The scene's choice offers the same kinds as the collection's, after "Collection default".
+  for (const option of ($("transition-kind") as HTMLSelectElement).options) $("scene-transition").append(option.cloneNode(true));
   $("studio-mode").onclick = () => run({ type: "set_studio_mode", on: !on() });
   $("transition").onclick = () => run({ type: "transition", transition: null });
   $("transition-kind").onchange = showStingerFields;
