@@ -333,6 +333,12 @@ fn studio_mode_and_hotkeys_in_a_browser() {
     let recording = std::path::PathBuf::from(result["recording"].as_str().unwrap());
     assert_decodes(&recording);
     assert!(video_frames(&recording) >= 30, "{}", recording.display());
+    // The broadcast's key went live and was kept nowhere: not on the page, not in a file.
+    assert_eq!(result["broadcastKeyShown"], false, "{result}");
+    for file in ["profile.json", "keys.json"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap_or_default();
+        assert!(!text.contains("IG-e2e-broadcast-key"), "{file}");
+    }
     // The edited hotkey was saved with the profile.
     let profile = std::fs::read_to_string(dir.path().join("profile.json")).unwrap();
     let saved: Value = serde_json::from_str(&profile).unwrap();

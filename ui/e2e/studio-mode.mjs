@@ -95,5 +95,20 @@ const hotkeys = (await state()).profile.hotkeys;
 
 await page.click("#studio-mode");
 await until(() => window.streamwerk.state.preview_scene === null);
-console.log(JSON.stringify({ picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys }));
+
+// A destination whose key lasts one broadcast: Go Live asks for it, and it is not kept.
+await page.selectOption("#dest-platform", "instagram");
+await page.fill("#dest-name", "Insta");
+await page.fill("#dest-server", "rtmp://127.0.0.1:9/rtmp");
+await page.click("#add-destination button");
+await until(() => window.streamwerk.state.profile.destinations.some((d) => d.name === "Insta" && d.key_per_broadcast));
+await page.click("#go-live");
+await page.waitForSelector("#keys-dialog[open]");
+await page.fill("#keys-fields input", "IG-e2e-broadcast-key");
+await page.click("#keys-go");
+await until(() => window.streamwerk.state.live.includes("Insta"));
+const broadcastKeyShown = (await page.content()).includes("IG-e2e-broadcast-key");
+await page.click("#go-live");
+await until(() => window.streamwerk.state.live.length === 0);
+console.log(JSON.stringify({ broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys }));
 await browser.close();

@@ -116,13 +116,44 @@ export function setupDestinations() {
         server: value("dest-server") || null,
         key: key || store.state.stored_keys.includes(keyName) ? keyName : null,
         enabled: ($("dest-enabled") as HTMLInputElement).checked,
+        key_per_broadcast: ($("dest-per-broadcast") as HTMLInputElement).checked,
       },
     });
+  };
+  // Platforms whose keys last one broadcast start with the box ticked.
+  $("dest-platform").onchange = () => {
+    ($("dest-per-broadcast") as HTMLInputElement).checked = ["instagram", "tiktok", "linkedin"].includes(($("dest-platform") as HTMLSelectElement).value);
+  };
+
+  const keysDialog = $("keys-dialog") as HTMLDialogElement;
+  /// Go Live, asking first for the keys of destinations that take a new one each broadcast.
+  const goLive = () => {
+    const asking = store.state.profile.destinations.filter((d) => d.enabled && d.key_per_broadcast);
+    if (!asking.length) return run({ type: "go_live", keys: [] });
+    $("keys-fields").replaceChildren(
+      ...asking.map((d) => {
+        const input = document.createElement("input");
+        Object.assign(input, { type: "password", required: true });
+        input.setAttribute("autocomplete", "off");
+        input.dataset.destination = d.name;
+        const label = document.createElement("label");
+        label.append(`${d.name} (${d.platform}) `, input);
+        return label;
+      }),
+    );
+    keysDialog.returnValue = "";
+    keysDialog.showModal();
+  };
+  keysDialog.onclose = () => {
+    if (keysDialog.returnValue !== "go") return;
+    const keys = [...$("keys-fields").querySelectorAll("input")].map((i) => ({ destination: i.dataset.destination!, key: i.value }));
+    for (const input of $("keys-fields").querySelectorAll("input")) input.value = "";
+    void run({ type: "go_live", keys });
   };
 
   const stopDialog = $("stop-dialog") as HTMLDialogElement;
   $("go-live").onclick = () => {
-    if (!store.state.live.length) return run({ type: "go_live" });
+    if (!store.state.live.length) return goLive();
     const delay = store.state.profile.stream_delay_s;
     if (!delay) return run({ type: "stop_live" });
     $("stop-dialog-text").textContent = `Viewers are ${delay} s behind. After the delay they see the end; stopping now throws the last ${delay} s away.`;

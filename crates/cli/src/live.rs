@@ -122,6 +122,14 @@ pub fn stream(args: StreamArgs) -> Outcome {
         .filter(|(_, d)| d.enabled)
     {
         let at = format!("{file}: destinations[{i}] ({})", d.name);
+        if d.key_per_broadcast {
+            return Err(bad_input(anyhow!(
+                "{at}: {} takes a new key each broadcast; pass this broadcast's URL and key as \
+                 --dest (and disable the profile's entry), or go live from the studio, which \
+                 asks for it",
+                d.platform.label()
+            )));
+        }
         let key = match &d.key {
             Some(name) => Some(
                 store

@@ -132,7 +132,12 @@ pub enum Command {
         key: String,
     },
     /// Starts every enabled destination.
-    GoLive,
+    /// Every enabled destination goes live. `keys` are this broadcast's keys of the
+    /// destinations marked `key_per_broadcast`, kept for the session only.
+    GoLive {
+        #[serde(default)]
+        keys: Vec<BroadcastKey>,
+    },
     /// Stops every destination now: what the stream delay still holds never airs.
     StopLive,
     /// Stops the destinations once the stream delay has let out what went to air before now,
@@ -292,6 +297,20 @@ pub struct SourceSize {
     pub height: u32,
 }
 
+/// A stream key for one broadcast of one destination (never saved).
+#[derive(Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BroadcastKey {
+    pub destination: String,
+    pub key: String,
+}
+
+/// Keys stay out of logs, even in debug output.
+impl std::fmt::Debug for BroadcastKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BroadcastKey({}, ****)", self.destination)
+    }
+}
+
 /// Rendering counters always; encoding counters while something is recorded or live.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StudioStats {
@@ -337,6 +356,7 @@ pub fn typescript() -> String {
     let decls = [
         Request::decl(&cfg),
         Command::decl(&cfg),
+        BroadcastKey::decl(&cfg),
         LayerTransform::decl(&cfg),
         FileListing::decl(&cfg),
         FileEntry::decl(&cfg),

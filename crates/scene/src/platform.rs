@@ -16,6 +16,7 @@ pub enum Platform {
     Linkedin,
     Kick,
     Tiktok,
+    Instagram,
     #[default]
     Custom,
 }
@@ -26,19 +27,21 @@ pub enum Platform {
 pub struct PlatformLimits {
     /// The pages the numbers come from.
     pub sources: &'static [&'static str],
-    /// Longest keyframe interval, in seconds.
-    pub max_keyframe_s: f32,
+    /// Longest keyframe interval, in seconds, where the platform states one.
+    pub max_keyframe_s: Option<f32>,
     /// The platform wants exactly `max_keyframe_s`, not less.
     pub exact_keyframe: bool,
     pub max_width: u32,
     pub max_height: u32,
     pub max_fps: u32,
-    /// Highest video bitrate by picture size: (max height, max fps, kbps), smallest first; the
-    /// first row the canvas fits applies.
+    /// Highest video bitrate by picture size: (max lines, max fps, kbps), smallest first; the
+    /// first row the canvas fits applies. Lines are the shorter side (720 for 720x1280).
     pub video_kbps: &'static [(u32, u32, u32)],
     pub max_audio_kbps: Option<u32>,
     /// The platform asks for constant bitrate.
     pub cbr: bool,
+    /// The shape the platform expects (width, height: 16:9 or 9:16), where it states one.
+    pub aspect: Option<(u32, u32)>,
 }
 
 /// A setting outside a platform's published limits: going live works, but the platform may
@@ -67,6 +70,7 @@ impl Platform {
             Platform::Linkedin => "LinkedIn",
             Platform::Kick => "Kick",
             Platform::Tiktok => "TikTok",
+            Platform::Instagram => "Instagram",
             Platform::Custom => "custom server",
         }
     }
@@ -77,8 +81,17 @@ impl Platform {
             Platform::Youtube => Some("rtmp://a.rtmp.youtube.com/live2"),
             Platform::Twitch => Some("rtmp://live.twitch.tv/app"),
             Platform::Facebook => Some("rtmps://live-api-s.facebook.com:443/rtmp"),
-            Platform::Linkedin | Platform::Kick | Platform::Tiktok | Platform::Custom => None,
+            Platform::Linkedin
+            | Platform::Kick
+            | Platform::Tiktok
+            | Platform::Instagram
+            | Platform::Custom => None,
         }
+    }
+
+    /// Whether the platform shows streams upright (9:16): a vertical canvas suits it.
+    pub fn is_vertical(self) -> bool {
+        matches!(self, Platform::Tiktok | Platform::Instagram)
     }
 
     /// The platform a pasted ingest URL belongs to, recognised by its host; `Custom` when
@@ -98,18 +111,23 @@ impl Platform {
             Platform::Twitch
         } else if under("facebook.com") {
             Platform::Facebook
+        } else if under("instagram.com") {
+            Platform::Instagram
+        } else if under("tiktok.com") {
+            Platform::Tiktok
         } else {
             Platform::Custom
         }
     }
 
-    /// Published limits; `None` for a custom server and where we found no official numbers
-    /// (LinkedIn, Kick, TikTok publish recommendations only through third parties).
+    /// Published limits; `None` for a custom server and where we found no numbers (LinkedIn
+    /// and TikTok publish recommendations only through third parties). Kick's ceiling is what
+    /// its ingest was seen to reject (a second-hand source): a warning, as every limit is.
     pub fn limits(self) -> Option<PlatformLimits> {
         match self {
             Platform::Youtube => Some(PlatformLimits {
                 sources: &["https://support.google.com/youtube/answer/2853702"],
-                max_keyframe_s: 4.0,
+                max_keyframe_s: Some(4.0),
                 exact_keyframe: false,
                 max_width: 3840,
                 max_height: 2160,
@@ -117,13 +135,14 @@ impl Platform {
                 video_kbps: &[],
                 max_audio_kbps: None,
                 cbr: false,
+                aspect: None,
             }),
             Platform::Twitch => Some(PlatformLimits {
                 sources: &[
                     "https://help.twitch.tv/s/article/broadcasting-guidelines",
                     "https://www.twitch.tv/creatorcamp/en/paths/going-live/broadcast-recommendations/",
                 ],
-                max_keyframe_s: 2.0,
+                max_keyframe_s: Some(2.0),
                 exact_keyframe: true,
                 max_width: 1920,
                 max_height: 1080,
@@ -131,10 +150,11 @@ impl Platform {
                 video_kbps: &[(1080, 60, 6000)],
                 max_audio_kbps: Some(320),
                 cbr: true,
+                aspect: None,
             }),
             Platform::Facebook => Some(PlatformLimits {
                 sources: &["https://developers.facebook.com/docs/live-video-api/reference"],
-                max_keyframe_s: 4.0,
+                max_keyframe_s: Some(4.0),
                 exact_keyframe: false,
                 max_width: 1920,
                 max_height: 1080,
@@ -149,8 +169,38 @@ impl Platform {
                 ],
                 max_audio_kbps: Some(256),
                 cbr: false,
+                // "Aim for 16:9; if too far from this ratio we may not be able to support your
+                // stream."
+                aspect: Some((16, 9)),
             }),
-            Platform::Linkedin | Platform::Kick | Platform::Tiktok | Platform::Custom => None,
+            Platform::Instagram => Some(PlatformLimits {
+                sources: &[
+                    "https://about.instagram.com/blog/tips-and-tricks/instagram-live-producer",
+                ],
+                max_keyframe_s: None,
+                exact_keyframe: false,
+                max_width: 720,
+                max_height: 1280,
+                max_fps: 60,
+                video_kbps: &[(720, 60, 6000)],
+                max_audio_kbps: Some(256),
+                cbr: false,
+                // Recommended, not required.
+                aspect: Some((9, 16)),
+            }),
+            Platform::Kick => Some(PlatformLimits {
+                sources: &["https://github.com/sorayuki/obs-multi-rtmp/issues/348"],
+                max_keyframe_s: None,
+                exact_keyframe: false,
+                max_width: 1920,
+                max_height: 1080,
+                max_fps: 60,
+                video_kbps: &[],
+                max_audio_kbps: None,
+                cbr: false,
+                aspect: None,
+            }),
+            Platform::Linkedin | Platform::Tiktok | Platform::Custom => None,
         }
     }
 
@@ -168,28 +218,44 @@ impl Platform {
         let mut out = Vec::new();
         let mut warn = |limit, message: String| out.push(LimitWarning { limit, message });
         let key = video.keyframe_interval_s;
-        if key > l.max_keyframe_s + 1e-3 || (l.exact_keyframe && key < l.max_keyframe_s - 1e-3) {
-            let wants = if l.exact_keyframe {
-                "exactly"
-            } else {
-                "at most"
-            };
-            warn(
-                "keyframe interval",
-                format!(
-                    "{name} wants a keyframe interval of {wants} {} s; the profile sets {key} s \
-                     (set video.keyframe_interval_s to {})",
-                    l.max_keyframe_s, l.max_keyframe_s
-                ),
-            );
+        if let Some(most) = l.max_keyframe_s {
+            if key > most + 1e-3 || (l.exact_keyframe && key < most - 1e-3) {
+                let wants = if l.exact_keyframe {
+                    "exactly"
+                } else {
+                    "at most"
+                };
+                warn(
+                    "keyframe interval",
+                    format!(
+                        "{name} wants a keyframe interval of {wants} {most} s; the profile sets \
+                         {key} s (set video.keyframe_interval_s to {most})"
+                    ),
+                );
+            }
         }
-        if width > l.max_width || height > l.max_height {
+        if let Some((aw, ah)) = l.aspect {
+            // More than 2 % off the shape the platform expects.
+            let off = (width as f32 * ah as f32) / (height as f32 * aw as f32);
+            if !(0.98..=1.02).contains(&off) {
+                let shape = if aw > ah { "horizontal" } else { "vertical" };
+                warn(
+                    "aspect",
+                    format!(
+                        "{name} expects {aw}:{ah} pictures; the canvas is {width}x{height} \
+                         (send it a {shape} canvas)"
+                    ),
+                );
+            }
+        }
+        let (max_w, max_h) = (l.max_width, l.max_height);
+        let fits = (width <= max_w && height <= max_h) || (width <= max_h && height <= max_w);
+        if !fits {
             warn(
                 "resolution",
                 format!(
-                    "{name} takes at most {}x{}; the canvas is {width}x{height} \
-                     (pass --canvas or lower canvas.width/height)",
-                    l.max_width, l.max_height
+                    "{name} takes at most {max_w}x{max_h}; the canvas is {width}x{height} \
+                     (pass --canvas or lower canvas.width/height)"
                 ),
             );
         }
@@ -205,7 +271,7 @@ impl Platform {
         let row = l
             .video_kbps
             .iter()
-            .find(|(h, f, _)| height <= *h && fps <= *f);
+            .find(|(h, f, _)| width.min(height) <= *h && fps <= *f);
         if let Some(&(h, f, max)) = row.or(l.video_kbps.last()) {
             let peak = match video.rate_control {
                 RateControl::Cbr => video.bitrate_kbps,
@@ -334,14 +400,41 @@ mod tests {
             bitrate_kbps: 50_000,
             ..Default::default()
         };
-        for p in [
-            Platform::Linkedin,
-            Platform::Kick,
-            Platform::Tiktok,
-            Platform::Custom,
-        ] {
+        for p in [Platform::Linkedin, Platform::Tiktok, Platform::Custom] {
             assert!(limits_hit(p, wild.clone(), (3840, 2160, 120)).is_empty());
         }
+    }
+
+    #[test]
+    fn shapes_and_sizes_follow_each_platform() {
+        let video = VideoEncoderSettings {
+            bitrate_kbps: 4000,
+            ..Default::default()
+        };
+        // Instagram: 9:16 at 720x1280; a horizontal canvas gets the shape and size named.
+        assert!(limits_hit(Platform::Instagram, video.clone(), (720, 1280, 30)).is_empty());
+        let hit = Platform::Instagram.check(&video, &Default::default(), (1920, 1080, 30));
+        assert_eq!(
+            hit.iter().map(|w| w.limit).collect::<Vec<_>>(),
+            ["aspect", "resolution"]
+        );
+        assert!(hit[0].message.contains("expects 9:16") && hit[0].message.contains("vertical"));
+        // Facebook: 16:9 expected; a vertical canvas is warned about.
+        assert_eq!(
+            limits_hit(Platform::Facebook, video.clone(), (1080, 1920, 30)),
+            ["aspect"]
+        );
+        // Kick: nothing above 1080p.
+        assert_eq!(
+            limits_hit(Platform::Kick, video.clone(), (2560, 1440, 30)),
+            ["resolution"]
+        );
+        assert!(limits_hit(Platform::Kick, video, (1920, 1080, 60)).is_empty());
+        assert!(Platform::Instagram.is_vertical() && !Platform::Youtube.is_vertical());
+        assert_eq!(
+            Platform::from_url("rtmps://live-upload.instagram.com:443/rtmp/k"),
+            Platform::Instagram
+        );
     }
 
     #[test]

@@ -164,6 +164,10 @@ pub struct DestinationSettings {
     pub key: Option<String>,
     #[serde(default = "enabled")]
     pub enabled: bool,
+    /// The platform gives a new key each broadcast (Facebook, Instagram, TikTok and LinkedIn
+    /// events): Go Live asks for it and keeps it for that session only; `key` is not used.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub key_per_broadcast: bool,
 }
 
 fn enabled() -> bool {

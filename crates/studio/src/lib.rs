@@ -287,7 +287,7 @@ impl Studio {
             command @ (Command::SetDestination { .. }
             | Command::RemoveDestination { .. }
             | Command::SetStreamKey { .. }
-            | Command::GoLive
+            | Command::GoLive { .. }
             | Command::StopLive
             | Command::StopLiveAfterDelay
             | Command::AddMarker { .. }

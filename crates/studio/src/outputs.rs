@@ -49,7 +49,7 @@ impl Studio {
                 }
                 self.keys.set(&name, key)?;
             }
-            Command::GoLive => self.go_live(inner)?,
+            Command::GoLive { keys } => self.go_live(inner, &keys)?,
             Command::StopLive => self.stop_live(inner),
             Command::StartReplayBuffer => {
                 let keep = Duration::from_secs_f64(inner.profile.replay_buffer_s);
@@ -195,20 +195,44 @@ impl Studio {
         Ok(inner.session.as_ref().expect("just started"))
     }
 
-    fn go_live(&self, inner: &mut Inner) -> Result<(), StudioError> {
+    fn go_live(
+        &self,
+        inner: &mut Inner,
+        broadcast_keys: &[streamwerk_protocol::BroadcastKey],
+    ) -> Result<(), StudioError> {
         if !inner.live.is_empty() {
             return Err(refused("already live; stop streaming first"));
         }
         let canvas = inner.collection.canvas;
         let mut specs = Vec::new();
         for d in inner.profile.destinations.iter().filter(|d| d.enabled) {
-            let key = match &d.key {
-                Some(name) => Some(
-                    self.keys
-                        .get(name)
-                        .map_err(|e| refused(format!("destination `{}`: {e}", d.name)))?,
-                ),
-                None => None,
+            let key = if d.key_per_broadcast {
+                let given = broadcast_keys
+                    .iter()
+                    .find(|k| k.destination == d.name && !k.key.trim().is_empty());
+                Some(
+                    given
+                        .ok_or_else(|| {
+                            refused(format!(
+                                "destination `{}` takes a new key each broadcast: paste this \
+                                 broadcast's key from {}'s dashboard when going live",
+                                d.name,
+                                d.platform.label()
+                            ))
+                        })?
+                        .key
+                        .trim()
+                        .to_string(),
+                )
+            } else {
+                match &d.key {
+                    Some(name) => Some(
+                        self.keys
+                            .get(name)
+                            .map_err(|e| refused(format!("destination `{}`: {e}", d.name)))?,
+                    ),
+                    None => None,
+                }
             };
             let url = d.url(key.as_deref()).ok_or_else(|| {
                 refused(format!(

@@ -386,10 +386,11 @@ fn the_stream_delay_is_fixed_while_live_and_stopping_can_wait_for_it() {
                 server: Some(format!("rtmp://127.0.0.1:{port}/live/key")),
                 key: None,
                 enabled: true,
+                key_per_broadcast: false,
             },
         })
         .unwrap();
-    studio.handle(Command::GoLive).unwrap();
+    studio.handle(Command::GoLive { keys: Vec::new() }).unwrap();
     let why = refusal(studio.handle(Command::SetStreamDelay { seconds: 5.0 }));
     assert!(why.contains("fixed while recording or live"), "{why}");
     // Stop after the delay: still live until the delay has let out what aired before now.
@@ -560,5 +561,58 @@ fn studio_mode_prepares_a_scene_beside_program_and_the_transition_puts_it_on_air
         .unwrap();
     let saved = std::fs::read_to_string(dir.path().join("demo.json")).unwrap();
     assert!(saved.contains(r#""kind":"fade""#) || saved.contains(r#""kind": "fade""#));
+    studio.shutdown();
+}
+
+#[test]
+fn a_key_per_broadcast_is_asked_at_go_live_and_never_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let mut events = studio.subscribe();
+    studio
+        .handle(Command::SetDestination {
+            destination: streamwerk_scene::DestinationSettings {
+                name: "Insta".into(),
+                platform: streamwerk_scene::Platform::Instagram,
+                // Nothing listens there: the destination keeps reconnecting, which is enough.
+                server: Some("rtmp://127.0.0.1:9/rtmp".into()),
+                key: None,
+                enabled: true,
+                key_per_broadcast: true,
+            },
+        })
+        .unwrap();
+    let why = refusal(studio.handle(Command::GoLive { keys: Vec::new() }));
+    assert!(
+        why.contains("`Insta` takes a new key each broadcast") && why.contains("Instagram"),
+        "{why}"
+    );
+    let secret = "IG-broadcast-7d1f9e";
+    studio
+        .handle(Command::GoLive {
+            keys: vec![streamwerk_protocol::BroadcastKey {
+                destination: "Insta".into(),
+                key: secret.into(),
+            }],
+        })
+        .unwrap();
+    let state = studio.state();
+    assert_eq!(state.live, ["Insta"]);
+    // Kept for the session only: not in the state, the profile or the key store.
+    assert!(!serde_json::to_string(&state).unwrap().contains(secret));
+    for file in ["profile.json", "keys.json"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap_or_default();
+        assert!(!text.contains(secret), "{file}");
+    }
+    // The 16:9 demo going to Instagram is warned about, naming the shape.
+    let mut warned = false;
+    while let Ok(event) = events.try_recv() {
+        if let streamwerk_protocol::Event::Notice { message, .. } = event {
+            assert!(!message.contains(secret), "{message}");
+            warned |= message.contains("Instagram expects 9:16");
+        }
+    }
+    assert!(warned);
+    studio.handle(Command::StopLive).unwrap();
     studio.shutdown();
 }
