@@ -1,6 +1,7 @@
 //! `streamwerk`: the engine without a window, for servers, automation and tests.
 //! Exit codes: 0 done, 2 bad input (the message names the place and the fix), 1 runtime failure.
 
+mod canvases;
 mod keys;
 mod live;
 mod operator;
@@ -45,12 +46,17 @@ enum Command {
         /// Render at another canvas size, scaling the layout (for example 1920x1080).
         #[arg(long, value_parser = parse_size)]
         canvas: Option<(u32, u32)>,
+        /// The canvas to render (`main`, or one of the collection's `canvases`).
+        #[arg(long, default_value = "main")]
+        canvas_name: String,
         /// Time of the frame in seconds from the start.
         #[arg(long, default_value_t = 0.0)]
         at: f64,
         #[arg(long)]
         out: PathBuf,
     },
+    /// Add a canvas (such as a vertical one) with every scene arranged for it automatically.
+    AddCanvas(canvases::AddCanvasArgs),
     /// Check a scene collection and report every problem with its JSON path.
     Validate { file: PathBuf },
     /// Store or remove stream keys (OS keyring; a 0600 file where no keyring service runs).
@@ -102,9 +108,11 @@ fn main() -> ExitCode {
             scene,
             scene_name,
             canvas,
+            canvas_name,
             at,
             out,
-        } => render_frame(&scene, scene_name, canvas, at, &out),
+        } => render_frame(&scene, scene_name, canvas, &canvas_name, at, &out),
+        Command::AddCanvas(args) => canvases::add_canvas(args),
         Command::Validate { file } => validate(&file),
         Command::RelayConfig(args) => relay::run(args),
         Command::Keys(command) => keys::run(command),
@@ -168,10 +176,18 @@ fn render_frame(
     scene: &Path,
     scene_name: Option<String>,
     canvas: Option<(u32, u32)>,
+    canvas_name: &str,
     at: f64,
     out: &Path,
 ) -> Outcome {
     let (collection, name) = load_scene(scene, scene_name, canvas)?;
+    let collection = collection.for_canvas(canvas_name).ok_or_else(|| {
+        bad_input(anyhow::anyhow!(
+            "{}: there is no canvas `{canvas_name}`; it has {}",
+            scene.display(),
+            collection.canvas_names().join(", ")
+        ))
+    })?;
     let image = streamwerk_engine::render_frame(&collection, &name, at).map_err(engine_failure)?;
     image::save_buffer(
         out,

@@ -585,3 +585,16 @@ pub fn render_frame(
     scene.video.compose(index, &mut compositor);
     Ok(compositor.rgba().clone())
 }
+
+/// The picture size of every source the collection's scenes show, by id: opens them once
+/// (files read, text rendered), for layouts made without a window.
+pub fn source_sizes(collection: &Collection) -> Result<Vec<(String, u32, u32)>, EngineError> {
+    let mut open = OpenSources::default();
+    let mut sizes = Vec::new();
+    for scene in &collection.scenes {
+        let plan = ScenePlan::prepare(collection, Shown::program(&scene.name), None, &open)?;
+        sizes.extend(plan.fresh_sizes());
+        open = plan.open_after();
+    }
+    Ok(sizes)
+}

@@ -16,7 +16,7 @@ mod transition;
 mod transition_tests;
 
 pub use active_scene::{
-    render_frame, ActiveScene, Canvases, OpenSources, ScenePlan, SceneVideo, Shown,
+    render_frame, source_sizes, ActiveScene, Canvases, OpenSources, ScenePlan, SceneVideo, Shown,
 };
 pub use meters::{Meters, SourceMeter};
 pub use preview::{Preview, PreviewFrame, Watch};

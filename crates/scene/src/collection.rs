@@ -14,6 +14,10 @@ pub struct Collection {
     #[serde(default)]
     pub sources: Vec<Source>,
     pub scenes: Vec<Scene>,
+    /// Canvases besides the first (`main`, which is `canvas`), such as a vertical one: the same
+    /// scenes and sources, each scene arranged again for them in its `layouts`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub canvases: Vec<NamedCanvas>,
     /// The scene a panic cuts to (a "be right back" card): one that is always fine to show.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safe_scene: Option<String>,
@@ -34,6 +38,32 @@ impl Collection {
 
     pub fn scene(&self, name: &str) -> Option<&Scene> {
         self.scenes.iter().find(|s| s.name == name)
+    }
+
+    /// The names of every canvas, `main` first.
+    pub fn canvas_names(&self) -> Vec<&str> {
+        std::iter::once(MAIN_CANVAS)
+            .chain(self.canvases.iter().map(|c| c.name.as_str()))
+            .collect()
+    }
+
+    /// The collection as canvas `name` sees it: that canvas's size, and each scene's layout
+    /// for it as the scene's layers, so everything that composes the main canvas composes it.
+    pub fn for_canvas(&self, name: &str) -> Option<Collection> {
+        if name == MAIN_CANVAS {
+            return Some(self.clone());
+        }
+        let extra = self.canvases.iter().find(|c| c.name == name)?;
+        let mut view = self.clone();
+        view.canvas = Canvas {
+            width: extra.width,
+            height: extra.height,
+            fps: self.canvas.fps,
+        };
+        for scene in &mut view.scenes {
+            scene.layers = scene.layouts.get(name).cloned().unwrap_or_default();
+        }
+        Some(view)
     }
 
     /// The transition a switch to `scene` uses: the scene's override, else the collection's.
@@ -115,6 +145,18 @@ impl Collection {
             self.base_dir.join(path)
         }
     }
+}
+
+/// The name of the first canvas, the collection's `canvas`.
+pub const MAIN_CANVAS: &str = "main";
+
+/// A canvas besides the main one; it runs at the main canvas's frame rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct NamedCanvas {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// The output picture: every scene is composed at this size and rate.
@@ -343,8 +385,13 @@ pub struct MediaFileSettings {
 #[serde(deny_unknown_fields)]
 pub struct Scene {
     pub name: String,
+    /// The layers on the main canvas, bottom first.
     #[serde(default)]
     pub layers: Vec<Layer>,
+    /// The same layers arranged for each extra canvas, by canvas name: their own transform,
+    /// visibility and order. A layer missing from a layout is not shown on that canvas.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub layouts: std::collections::BTreeMap<String, Vec<Layer>>,
     /// Used instead of the collection's transition when switching to this scene.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,

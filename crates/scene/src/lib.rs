@@ -4,6 +4,7 @@
 //! naming the JSON path and the fix.
 
 mod audio_mix;
+mod canvas_layout;
 mod collection;
 mod color;
 mod error;
@@ -14,6 +15,7 @@ mod transition;
 mod validate;
 
 pub use audio_mix::{AudioFilter, AudioMix, NoiseGate};
+pub use canvas_layout::{add_canvas, layer_area, safe_area, Area};
 pub use collection::*;
 pub use color::Rgba;
 pub use error::{LoadError, Problem};
@@ -24,8 +26,11 @@ pub use transition::{SlideDirection, Transition, MAX_TRANSITION_MS};
 
 use std::path::{Path, PathBuf};
 
-/// The schema version this build reads and writes.
+/// The schema version this build writes for profiles (and reads).
 pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version this build writes for collections. Version 1 (one canvas) is read too
+/// and moved up on load: it is version 2 with no extra canvases.
+pub const COLLECTION_SCHEMA_VERSION: u32 = 2;
 
 /// The largest document read. A collection of hundreds of scenes is well under a megabyte;
 /// parsing costs several times the file's size in memory, so a 2 GB file is refused unread.
@@ -46,6 +51,9 @@ pub fn parse_collection(
 ) -> Result<Collection, LoadError> {
     let mut collection: Collection = parse_json(text, file)?;
     collection.base_dir = base_dir;
+    if collection.schema_version == 1 {
+        collection.schema_version = COLLECTION_SCHEMA_VERSION;
+    }
     let problems = validate::collection(&collection);
     verdict(collection, problems, file)
 }

@@ -48,12 +48,12 @@ impl Report {
         }
     }
 
-    fn schema_version(&mut self, version: u32) {
-        if version != SCHEMA_VERSION {
+    fn schema_version(&mut self, version: u32, current: u32) {
+        if version != current {
             self.add(
                 "schema_version",
-                format!("unsupported schema version {version}; this build reads version {SCHEMA_VERSION}"),
-                "open it with the Streamwerk version that wrote it, or set schema_version to 1 and check the fields",
+                format!("unsupported schema version {version}; this build reads version {current}"),
+                format!("open it with the Streamwerk version that wrote it, or set schema_version to {current} and check the fields"),
             );
         }
     }
@@ -82,7 +82,8 @@ impl Report {
 
 pub(crate) fn collection(c: &Collection) -> Vec<Problem> {
     let mut r = Report(Vec::new());
-    r.schema_version(c.schema_version);
+    r.schema_version(c.schema_version, COLLECTION_SCHEMA_VERSION);
+    canvases(&mut r, c);
     canvas(&mut r, &c.canvas);
     if c.audio.sample_rate != 48_000 {
         r.add(
@@ -156,6 +157,65 @@ pub(crate) fn collection(c: &Collection) -> Vec<Problem> {
         }
     }
     r.0
+}
+
+/// The extra canvases and each scene's layouts for them.
+fn canvases(r: &mut Report, c: &Collection) {
+    let (max_w, max_h) = MAX_CANVAS;
+    let mut names = HashSet::from([MAIN_CANVAS]);
+    for (i, canvas) in c.canvases.iter().enumerate() {
+        let at = format!("canvases[{i}]");
+        r.unique(
+            format!("{at}.name"),
+            &canvas.name,
+            &mut names,
+            "canvas name (`main` is the first canvas's)",
+            [
+                "name the canvas, such as vertical",
+                "give each canvas its own name",
+            ],
+        );
+        for (name, value) in [("width", canvas.width), ("height", canvas.height)] {
+            if value < 16 || value > max_w.max(max_h) || value % 2 != 0 {
+                r.add(
+                    format!("{at}.{name}"),
+                    format!("{value} is out of range"),
+                    format!("use an even number from 16 to {}", max_w.max(max_h)),
+                );
+            }
+        }
+    }
+    for (i, scene) in c.scenes.iter().enumerate() {
+        let shown: HashSet<&str> = scene.layers.iter().map(|l| l.source.as_str()).collect();
+        for (canvas, layers) in &scene.layouts {
+            let at = format!("scenes[{i}].layouts.{canvas}");
+            if !c.canvases.iter().any(|x| &x.name == canvas) {
+                r.add(
+                    at.clone(),
+                    format!("names canvas `{canvas}`, which is not in `canvases`"),
+                    "add the canvas or remove the layout",
+                );
+            }
+            let mut seen = HashSet::new();
+            for (j, layer) in layers.iter().enumerate() {
+                let path = format!("{at}[{j}].source");
+                if !shown.contains(layer.source.as_str()) {
+                    r.add(
+                        path,
+                        format!("`{}` is not one of the scene's layers", layer.source),
+                        "a canvas arranges the scene's own layers; add the layer to the scene first",
+                    );
+                } else if !seen.insert(layer.source.as_str()) {
+                    r.add(
+                        path,
+                        format!("`{}` is placed twice", layer.source),
+                        "place each layer once per canvas",
+                    );
+                }
+                transform(r, &format!("{at}[{j}].transform"), &layer.transform);
+            }
+        }
+    }
 }
 
 fn canvas(r: &mut Report, c: &Canvas) {
@@ -366,7 +426,7 @@ fn transform(r: &mut Report, at: &str, t: &Transform) {
 
 pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
     let mut r = Report(Vec::new());
-    r.schema_version(p.schema_version);
+    r.schema_version(p.schema_version, SCHEMA_VERSION);
     if !(0.0..=600.0).contains(&p.stream_delay_s) {
         r.add(
             "stream_delay_s",

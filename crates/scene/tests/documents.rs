@@ -19,6 +19,12 @@ fn the_demo_loads_and_round_trips() {
         ["Live", "Be right back"]
     );
     assert_eq!(demo.safe_scene.as_deref(), Some("Be right back"));
+    // The demo file is schema 1 (one canvas): it loads as 2 and saves as 2.
+    assert!(std::fs::read_to_string(demo_path())
+        .unwrap()
+        .contains(r#""schema_version": 1"#));
+    assert_eq!(demo.schema_version, 2);
+    assert_eq!(demo.canvas_names(), ["main"]);
     let text = serde_json::to_string(&demo).unwrap();
     let again = parse_collection(&text, Path::new("again.json"), demo.base_dir.clone()).unwrap();
     assert_eq!(again, demo);
@@ -64,6 +70,83 @@ fn transitions_are_checked_where_they_are_set() {
     assert!(problems[2].fix.contains("cut point within the stinger"));
     assert_eq!(demo.transition_to("Be right back").kind_name(), "stinger");
     assert_eq!(demo.transition_to("Live").kind_name(), "fade");
+}
+
+#[test]
+fn canvases_and_layouts_are_checked_and_a_vertical_one_is_arranged() {
+    let mut demo = load_collection(&demo_path()).unwrap();
+    // Natural sizes as the engine reports them (test pattern: the canvas; text: rendered).
+    let sizes = |id: &str| match id {
+        "camera" => Some((1280, 720)),
+        "lower-third-bar" => Some((900, 112)),
+        "lower-third-accent" => Some((12, 112)),
+        "name" => Some((260, 52)),
+        "title" => Some((360, 34)),
+        "brb-background" => Some((1280, 720)),
+        "brb-text" => Some((1280, 86)),
+        _ => None,
+    };
+    add_canvas(&mut demo, "vertical", 1080, 1920, sizes).unwrap();
+    assert!(
+        check_collection(&demo).is_empty(),
+        "{:?}",
+        check_collection(&demo)
+    );
+    assert!(add_canvas(&mut demo, "vertical", 720, 1280, sizes)
+        .unwrap_err()
+        .contains("already has a canvas `vertical`"));
+    let safe = safe_area(1080, 1920);
+    for scene in &demo.scenes {
+        for layer in &scene.layouts["vertical"] {
+            let Some(a) = layer_area(layer, sizes(&layer.source)) else {
+                continue; // the tone: no picture
+            };
+            if ["camera", "brb-background"].contains(&layer.source.as_str()) {
+                assert!(a.x <= 0.0 && a.y <= 0.0 && a.x + a.w >= 1080.0 && a.y + a.h >= 1920.0);
+            } else {
+                let inside = a.x >= safe.x - 0.5
+                    && a.y >= safe.y - 0.5
+                    && a.x + a.w <= safe.x + safe.w + 0.5
+                    && a.y + a.h <= safe.y + safe.h + 0.5;
+                assert!(
+                    inside,
+                    "{} {}: {a:?} outside {safe:?}",
+                    scene.name, layer.source
+                );
+            }
+        }
+    }
+    // The main canvas is as it was; the vertical view has the vertical size and layout.
+    let view = demo.for_canvas("vertical").unwrap();
+    assert_eq!((view.canvas.width, view.canvas.height), (1080, 1920));
+    assert_eq!(view.scenes[0].layers, demo.scenes[0].layouts["vertical"]);
+    assert_eq!(
+        demo.for_canvas("main").unwrap().scenes[0].layers,
+        demo.scenes[0].layers
+    );
+
+    // A layout for a canvas that does not exist, a layer the scene does not have, a canvas
+    // named `main`: each named with its path.
+    let brb = demo.scenes[1].layers.clone();
+    demo.scenes[1].layouts.insert("square".into(), brb);
+    demo.scenes[0].layouts.get_mut("vertical").unwrap()[1].source = "brb-text".into();
+    demo.canvases.push(NamedCanvas {
+        name: "main".into(),
+        width: 1080,
+        height: 1080,
+    });
+    let paths: Vec<String> = check_collection(&demo)
+        .into_iter()
+        .map(|p| p.path)
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "canvases[1].name",
+            "scenes[0].layouts.vertical[1].source",
+            "scenes[1].layouts.square"
+        ]
+    );
 }
 
 #[test]

@@ -20,6 +20,7 @@ impl Studio {
                 c.scenes.push(streamwerk_scene::Scene {
                     name,
                     layers: Vec::new(),
+                    layouts: Default::default(),
                     transition: None,
                 });
                 Ok(())
