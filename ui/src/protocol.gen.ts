@@ -178,6 +178,11 @@ name: string, is_default: boolean, channels: number, sample_rate: number, };
 
 export type Collection = { schema_version: number, name: string, canvas: Canvas, sources: Array<Source>, scenes: Array<Scene>, 
 /**
+ * Canvases besides the first (`main`, which is `canvas`), such as a vertical one: the same
+ * scenes and sources, each scene arranged again for them in its `layouts`.
+ */
+canvases?: Array<NamedCanvas>, 
+/**
  * The scene a panic cuts to (a "be right back" card): one that is always fine to show.
  */
 safe_scene?: string | null, 
@@ -187,6 +192,8 @@ safe_scene?: string | null,
 transition?: Transition, audio: AudioSettings, };
 
 export type Canvas = { width: number, height: number, fps: number, };
+
+export type NamedCanvas = { name: string, width: number, height: number, };
 
 export type Transition = { "kind": "cut" } | { "kind": "fade", duration_ms: number, } | { "kind": "slide", direction: SlideDirection, duration_ms: number, } | { "kind": "stinger", 
 /**
@@ -312,7 +319,16 @@ export type AudioFilter = { "type": "noise_gate" } & NoiseGate | { "type": "gain
 
 export type NoiseGate = { open_threshold_db: number, close_threshold_db: number, attack_ms: number, hold_ms: number, release_ms: number, };
 
-export type Scene = { name: string, layers: Array<Layer>, 
+export type Scene = { name: string, 
+/**
+ * The layers on the main canvas, bottom first.
+ */
+layers: Array<Layer>, 
+/**
+ * The same layers arranged for each extra canvas, by canvas name: their own transform,
+ * visibility and order. A layer missing from a layout is not shown on that canvas.
+ */
+layouts?: { [key in string]: Array<Layer> }, 
 /**
  * Used instead of the collection's transition when switching to this scene.
  */

@@ -381,6 +381,7 @@ pub fn typescript() -> String {
         streamwerk_capture::AudioInputInfo::decl(&cfg),
         s::Collection::decl(&cfg),
         s::Canvas::decl(&cfg),
+        s::NamedCanvas::decl(&cfg),
         s::Transition::decl(&cfg),
         s::SlideDirection::decl(&cfg),
         s::Hotkey::decl(&cfg),
