@@ -16,8 +16,11 @@ export function renderScenes() {
         if (e.key === "Enter") run({ type: "switch_scene", scene: s.name });
         else if (e.key === " ") { e.preventDefault(); name.click(); }
       };
-      const cut = el("button", { textContent: "Cut", title: `Put ${s.name} on air` });
-      cut.setAttribute("aria-label", `Put scene ${s.name} on air`);
+      // In studio mode a pick goes to the preview scene; Transition puts it on air.
+      const studio = store.state.preview_scene !== null;
+      item.classList.toggle("in-preview", studio && s.name === store.state.preview_scene);
+      const cut = el("button", { textContent: studio ? "Preview" : "Cut", title: studio ? `Prepare ${s.name} in preview` : `Put ${s.name} on air` });
+      cut.setAttribute("aria-label", studio ? `Prepare scene ${s.name} in preview` : `Put scene ${s.name} on air`);
       cut.onclick = () => run({ type: "switch_scene", scene: s.name }).then((ok) => { if (ok) { store.selectedScene = s.name; render(); } });
       item.append(name, cut);
       return item;
