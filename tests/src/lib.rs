@@ -264,6 +264,19 @@ pub fn colour_scenes(dir: &Path, safe: Option<&str>) -> PathBuf {
     file
 }
 
+/// The demo collection written to `dir`, its logo paths made absolute so it opens there.
+pub fn demo_copy(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(demo_scene()).unwrap();
+    let logos = root().join("assets/logos/");
+    let file = dir.join("demo.json");
+    std::fs::write(
+        &file,
+        text.replace("../logos/", &format!("{}/", logos.display())),
+    )
+    .unwrap();
+    file
+}
+
 /// Every frame of `file` scaled to 32x18, as RGB24 rows.
 pub fn thumbnails(file: &Path) -> Vec<Vec<u8>> {
     let raw = Command::new("ffmpeg")

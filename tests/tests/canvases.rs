@@ -7,14 +7,7 @@ use streamwerk_e2e::*;
 #[test]
 fn add_canvas_arranges_the_demo_for_a_vertical_picture() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(demo_scene()).unwrap();
-    let logos = root().join("assets/logos/");
-    let scene = dir.path().join("demo.json");
-    std::fs::write(
-        &scene,
-        text.replace("../logos/", &format!("{}/", logos.display())),
-    )
-    .unwrap();
+    let scene = demo_copy(dir.path());
     let scene_arg = scene.to_str().unwrap();
     let out = streamwerk(&[
         "add-canvas",

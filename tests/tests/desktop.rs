@@ -17,14 +17,7 @@ fn the_window_shows_the_program_and_a_click_switches_scenes() {
         app.display()
     );
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(demo_scene()).unwrap();
-    let logos = root().join("assets/logos/");
-    let scene = dir.path().join("demo.json");
-    std::fs::write(
-        &scene,
-        text.replace("../logos/", &format!("{}/", logos.display())),
-    )
-    .unwrap();
+    let scene = demo_copy(dir.path());
     let shots = root().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let run = Command::new("xvfb-run")

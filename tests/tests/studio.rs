@@ -87,15 +87,6 @@ fn unsafe_kill(pid: u32, signal: i32) {
 }
 
 /// The demo collection copied into `dir` with its asset paths made absolute.
-fn demo_copy(dir: &std::path::Path) -> std::path::PathBuf {
-    let text = std::fs::read_to_string(demo_scene()).unwrap();
-    let logos = root().join("assets/logos/");
-    let text = text.replace("../logos/", &format!("{}/", logos.display()));
-    let file = dir.join("demo.json");
-    std::fs::write(&file, text).unwrap();
-    file
-}
-
 /// Runs the browser script `ui/e2e/SCRIPT` with `args` and the screenshot folder; returns the
 /// JSON line it prints.
 fn run_page(script: &str, args: &[&str]) -> Value {
