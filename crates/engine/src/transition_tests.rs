@@ -98,16 +98,19 @@ fn blend(a: (u8, u8, u8), b: (u8, u8, u8), t: f32) -> (u8, u8, u8) {
     (m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
 }
 
+/// A rig that showed scene A for a frame and now changes to `to` through `transition`.
+fn switching(dir: &Path, to: &str, transition: &Transition) -> Rig {
+    let mut rig = Rig::new(collection(dir), "A");
+    rig.frame();
+    rig.show(Shown::program(to), Some(transition));
+    rig
+}
+
 #[test]
 fn the_middle_frame_of_a_fade_is_the_blend_of_the_two_scenes() {
     let dir = std::env::temp_dir();
     let [red, blue, _] = colours(&dir);
-    let mut rig = Rig::new(collection(&dir), "A");
-    rig.frame();
-    rig.show(
-        Shown::program("B"),
-        Some(&Transition::Fade { duration_ms: 1000 }),
-    );
+    let mut rig = switching(&dir, "B", &Transition::Fade { duration_ms: 1000 });
     // 30 frames at 30 fps; frame k shows k/30 of the way.
     let seen: Vec<_> = (0..32).map(|_| rig.pixel_at(20, 20)).collect();
     assert_eq!(seen[0], red, "the first frame is still the scene going out");
@@ -123,15 +126,11 @@ fn the_middle_frame_of_a_fade_is_the_blend_of_the_two_scenes() {
 fn a_slide_moves_by_the_eased_offset() {
     let dir = std::env::temp_dir();
     let [red, blue, _] = colours(&dir);
-    let mut rig = Rig::new(collection(&dir), "A");
-    rig.frame();
-    rig.show(
-        Shown::program("B"),
-        Some(&Transition::Slide {
-            direction: SlideDirection::Left,
-            duration_ms: 500,
-        }),
-    );
+    let slide = Transition::Slide {
+        direction: SlideDirection::Left,
+        duration_ms: 500,
+    };
+    let mut rig = switching(&dir, "B", &slide);
     // 15 frames; at frame 5 blue has come in from the right by the eased offset.
     for _ in 0..5 {
         rig.frame();
@@ -148,10 +147,8 @@ fn a_slide_moves_by_the_eased_offset() {
 fn a_switch_during_a_transition_finishes_it_and_starts_the_next() {
     let dir = std::env::temp_dir();
     let [_, blue, green] = colours(&dir);
-    let mut rig = Rig::new(collection(&dir), "A");
-    rig.frame();
     let fade = Transition::Fade { duration_ms: 1000 };
-    rig.show(Shown::program("B"), Some(&fade));
+    let mut rig = switching(&dir, "B", &fade);
     for _ in 0..5 {
         rig.frame();
     }
@@ -238,17 +235,12 @@ fn a_stinger_switches_the_scene_underneath_at_its_cut_point_and_shows_it_through
         });
         Rig::new(c, "A").pixel_at(0, 0)
     };
-    let path = stinger(dir.path());
-    let mut rig = Rig::new(collection(dir.path()), "A");
-    rig.frame();
-    rig.show(
-        Shown::program("B"),
-        Some(&Transition::Stinger {
-            path,
-            cut_point_ms: 500,
-            duration_ms: None,
-        }),
-    );
+    let stinger = Transition::Stinger {
+        path: stinger(dir.path()),
+        cut_point_ms: 500,
+        duration_ms: None,
+    };
+    let mut rig = switching(dir.path(), "B", &stinger);
     // In real time: the stinger's file decodes on its own thread, ahead of the clock.
     let start = Instant::now();
     let mut frames = Vec::new();
