@@ -17,3 +17,21 @@ export async function launchChromium() {
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page, profile };
 }
+
+/// The studio at `url` open in a fresh Chromium, ready once the engine's state arrived: the
+/// page, a `fail` that ends the script with a message (a page error does too), the state, and
+/// `shot`, a screenshot into `shots` (artifacts for people, not checks: one that times out is
+/// reported, not fatal).
+export async function openStudio(url, shots) {
+  const fail = (message) => {
+    console.error(message);
+    process.exit(1);
+  };
+  const { context: browser, page } = await launchChromium();
+  page.on("pageerror", (e) => fail(`page error: ${e.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => window.streamwerk?.state);
+  const state = () => page.evaluate(() => window.streamwerk.state);
+  const shot = (name) => page.screenshot({ path: join(shots, name), timeout: 10000 }).catch((e) => console.error(`screenshot ${name}: ${e.message}`));
+  return { browser, page, fail, state, shot };
+}

@@ -1,22 +1,11 @@
 // Studio mode and hotkeys in Debian's Chromium, against a running `streamwerk serve` of the
 // demo. Called by tests/tests/studio.rs. Usage: node e2e/studio-mode.mjs STUDIO_URL SHOT_DIR
 // Prints one JSON line with what the Rust side verifies.
-import { join } from "node:path";
-import { launchChromium } from "./chromium.mjs";
+import { openStudio } from "./chromium.mjs";
 
 const [url, shots] = process.argv.slice(2);
-const fail = (message) => {
-  console.error(message);
-  process.exit(1);
-};
-
-const { context: browser, page } = await launchChromium();
-page.on("pageerror", (e) => fail(`page error: ${e.message}`));
-await page.goto(url);
-await page.waitForFunction(() => window.streamwerk?.state);
-const state = () => page.evaluate(() => window.streamwerk.state);
+const { browser, page, state, shot } = await openStudio(url, shots);
 const until = (f, arg) => page.waitForFunction(f, arg, { timeout: 10000 });
-const shot = (name) => page.screenshot({ path: join(shots, name), timeout: 10000 }).catch((e) => console.error(`screenshot ${name}: ${e.message}`));
 /// The colour at (x, y) of the 1280x720 program as canvas `id` draws it (frames come at the
 /// size the page shows them).
 const colourAt = (id, x, y) => page.evaluate(([id, x, y]) => {

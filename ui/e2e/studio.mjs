@@ -2,22 +2,10 @@
 // `streamwerk serve`. Called by tests/tests/studio.rs, which starts the server and nginx and
 // checks the media afterwards. Usage: node e2e/studio.mjs STUDIO_URL RTMP_SERVER SHOT_DIR
 // Prints one JSON line with what the Rust side verifies.
-import { join } from "node:path";
-import { launchChromium } from "./chromium.mjs";
+import { openStudio } from "./chromium.mjs";
 
 const [url, rtmpServer, shots] = process.argv.slice(2);
-const fail = (message) => {
-  console.error(message);
-  process.exit(1);
-};
-
-const { context: browser, page } = await launchChromium();
-page.on("pageerror", (e) => fail(`page error: ${e.message}`));
-await page.goto(url);
-await page.waitForFunction(() => window.streamwerk?.state);
-const state = () => page.evaluate(() => window.streamwerk.state);
-// Screenshots are artifacts for people, not checks: one that times out is reported, not fatal.
-const shot = (name) => page.screenshot({ path: join(shots, name), timeout: 10000 }).catch((e) => console.error(`screenshot ${name}: ${e.message}`));
+const { browser, page, fail, state, shot } = await openStudio(url, shots);
 
 // The preview draws the program: wait for frames, then check it is not blank.
 await page.waitForFunction(() => window.streamwerk.preview.frames > 10, null, { timeout: 15000 });
