@@ -14,7 +14,8 @@ fn over_body(dst: &mut [u8], src: &[u8]) {
     for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
         let inv = 255 - s[3] as u16;
         for c in 0..4 {
-            d[c] = s[c] + div255(d[c] as u16 * inv) as u8;
+            // Clamped: a scaled source's colour can exceed its alpha by a rounding step.
+            d[c] = (s[c] as u16 + div255(d[c] as u16 * inv)).min(255) as u8;
         }
     }
 }

@@ -6,7 +6,6 @@
 use crate::blend;
 use crate::convert::{self, Scratch};
 use crate::PlaneScaler;
-use image::{imageops, ImageBuffer, Rgba};
 use streamwerk_media::{Image, Picture, Rect, I420};
 use streamwerk_scene::Transform;
 
@@ -21,8 +20,11 @@ enum Pixels {
     /// Canvas pixel (x, y) is source pixel (x - dst.x + origin.0, y - dst.y + origin.1).
     /// For a YUV source, `dst` and `origin` are even, so chroma lines up.
     Direct { origin: (i32, i32) },
-    /// A picture of exactly `dst`'s size.
-    Prepared(Image),
+    /// A picture of exactly `dst`'s size, and the scaler (with its buffers) that made it.
+    Prepared {
+        image: Image,
+        scaler: Box<PlaneScaler>,
+    },
     /// A YUV source cropped or scaled, upright: planes of exactly `dst`'s (even) size.
     PreparedYuv {
         picture: I420,
@@ -62,10 +64,11 @@ impl Placement {
                         upright: true,
                     };
                 }
-                let (dst, image) = prepare(image, t);
+                let mut scaler = Box::<PlaneScaler>::default();
+                let (dst, image) = prepare(image, t, &mut scaler, None);
                 Placement {
                     dst,
-                    pixels: Pixels::Prepared(image),
+                    pixels: Pixels::Prepared { image, scaler },
                     upright: is_upright(t),
                 }
             }
@@ -109,9 +112,12 @@ impl Placement {
     /// Resamples again after the source picture changed (same size, same transform).
     pub fn refresh(&mut self, source: Picture, t: &Transform) {
         match (&mut self.pixels, source) {
-            (Pixels::Prepared(image), Picture::Rgba(source)) => *image = prepare(source, t).1,
-            (Pixels::Prepared(image), Picture::Yuv(source)) => {
-                *image = prepare(&yuv_to_image(source), t).1;
+            (Pixels::Prepared { image, scaler }, Picture::Rgba(source)) => {
+                let reuse = std::mem::replace(image, Image::new(0, 0));
+                *image = prepare(source, t, scaler, Some(reuse)).1;
+            }
+            (Pixels::Prepared { image, scaler }, Picture::Yuv(source)) => {
+                *image = prepare(&yuv_to_image(source), t, scaler, None).1;
             }
             (pixels @ Pixels::PreparedYuv { .. }, Picture::Yuv(source)) => {
                 resample_yuv(pixels, source, crop_of((source.width, source.height), t));
@@ -224,7 +230,7 @@ impl Placement {
             (Pixels::Direct { origin }, Picture::Rgba(image)) => {
                 (&image.data[..], image.stride(), from(*origin))
             }
-            (Pixels::Prepared(image), _) => (&image.data[..], image.stride(), from((0, 0))),
+            (Pixels::Prepared { image, .. }, _) => (&image.data[..], image.stride(), from((0, 0))),
             (Pixels::Direct { origin }, Picture::Yuv(yuv)) => {
                 let (x, y) = from(*origin);
                 convert::i420_rect_to_rgba(yuv, Rect::new(x as i32, y as i32, r.w, r.h), scratch);
@@ -282,23 +288,19 @@ fn display_size(t: &Transform, crop_w: u32, crop_h: u32) -> (u32, u32) {
 
 /// Crops, scales (triangle filter, area-aware when shrinking) and rotates the source into a
 /// canvas-aligned picture; returns it with the canvas rectangle it covers.
-fn prepare(source: &Image, t: &Transform) -> (Rect, Image) {
-    let crop_w = source.width - t.crop.left - t.crop.right;
-    let crop_h = source.height - t.crop.top - t.crop.bottom;
-    let cropped: ImageBuffer<Rgba<u8>, Vec<u8>> = ImageBuffer::from_fn(crop_w, crop_h, |x, y| {
-        Rgba(source.pixel(x + t.crop.left, y + t.crop.top))
-    });
-    let (w, h) = display_size(t, crop_w, crop_h);
-    let scaled = if (w, h) == (crop_w, crop_h) {
-        cropped
-    } else {
-        imageops::resize(&cropped, w, h, imageops::FilterType::Triangle)
-    };
-    let scaled = Image {
-        width: w,
-        height: h,
-        data: scaled.into_raw(),
-    };
+fn prepare(
+    source: &Image,
+    t: &Transform,
+    scaler: &mut PlaneScaler,
+    reuse: Option<Image>,
+) -> (Rect, Image) {
+    let crop = crop_of((source.width, source.height), t);
+    let (w, h) = display_size(t, crop.2, crop.3);
+    // A layer whose source changes every frame reuses its picture: no allocation per frame.
+    let mut scaled = reuse
+        .filter(|i| (i.width, i.height) == (w, h))
+        .unwrap_or_else(|| Image::new(w, h));
+    scaler.scale_rgba(source, crop, &mut scaled);
     let (x, y) = (t.x.round() as i32, t.y.round() as i32);
     if is_upright(t) {
         return (Rect::new(x, y, w, h), scaled);

@@ -1,6 +1,6 @@
-//! I420 scaled plane by plane (chroma at half the size) with fast_image_resize's SIMD
-//! area-aware bilinear filter: for video layers shown at another size, and for previews
-//! smaller than the canvas.
+//! Pictures scaled with fast_image_resize's SIMD area-aware bilinear filter: I420 plane by
+//! plane (chroma at half the size) for video layers shown at another size and for previews
+//! smaller than the canvas, and premultiplied RGBA for picture layers.
 
 use fast_image_resize as fr;
 use streamwerk_media::I420;
@@ -54,5 +54,36 @@ impl PlaneScaler {
                 .resize(&from, &mut to, &options(div))
                 .expect("same pixel type, crop inside the source");
         }
+    }
+
+    /// Scales the `crop` (left, top, width, height) of premultiplied RGBA `source` to `out`'s
+    /// size. Premultiplied channels are filtered alike, so no alpha step is needed.
+    pub fn scale_rgba(
+        &mut self,
+        source: &streamwerk_media::Image,
+        crop: (u32, u32, u32, u32),
+        out: &mut streamwerk_media::Image,
+    ) {
+        let (left, top, w, h) = crop;
+        let options = fr::ResizeOptions::new()
+            .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Bilinear))
+            .crop(left as f64, top as f64, w as f64, h as f64);
+        let from = fr::images::ImageRef::new(
+            source.width,
+            source.height,
+            &source.data,
+            fr::PixelType::U8x4,
+        )
+        .expect("an image holds width x height pixels");
+        let mut to = fr::images::Image::from_slice_u8(
+            out.width,
+            out.height,
+            &mut out.data,
+            fr::PixelType::U8x4,
+        )
+        .expect("an image holds width x height pixels");
+        self.resizer
+            .resize(&from, &mut to, &options)
+            .expect("same pixel type, crop inside the source");
     }
 }
