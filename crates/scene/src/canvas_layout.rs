@@ -1,7 +1,8 @@
 //! A new canvas's layouts, made from the main canvas's so the user starts from a sensible
 //! arrangement instead of a blank one (docs/scene-format.md, "Adding a canvas"):
 //! - a picture that fills the main canvas (camera, video, background) fills the new one,
-//!   centre-cropped: scaled until it covers it, the overflow cut evenly on both sides;
+//!   centre-cropped: its source cropped evenly on the overflowing sides, the rest scaled to
+//!   exactly the canvas (so nothing outside the canvas is scaled every frame);
 //! - a small picture (an image source) near a corner, a logo, keeps its size and its corner,
 //!   inside the safe area;
 //! - the layers in the lower part of the picture (a lower third) move together: scaled to the
@@ -128,6 +129,13 @@ pub fn add_canvas(
                 let Some(a) = *area else {
                     return layer.clone();
                 };
+                if *kind == Kind::Cover {
+                    if let Some(covering) =
+                        cover_by_crop(layer, a, natural(&layer.source), (width, height))
+                    {
+                        return covering;
+                    }
+                }
                 let placed = match kind {
                     Kind::Cover => {
                         let s = (width as f32 / a.w).max(height as f32 / a.h);
@@ -204,6 +212,41 @@ pub fn add_canvas(
         height,
     });
     Ok(())
+}
+
+/// `layer` (shown over `a` on the main canvas) filling a `width`x`height` canvas exactly: its
+/// source cropped evenly on the sides that overflow, then scaled to the canvas. Only the
+/// pixels shown are then scaled each frame. None without the source's size.
+fn cover_by_crop(
+    layer: &Layer,
+    a: Area,
+    natural: Option<(u32, u32)>,
+    (width, height): (u32, u32),
+) -> Option<Layer> {
+    let (nw, nh) = natural?;
+    let c = layer.transform.crop;
+    let shown_w = nw.checked_sub(c.left + c.right).filter(|w| *w > 0)? as f32;
+    let shown_h = nh.checked_sub(c.top + c.bottom).filter(|h| *h > 0)? as f32;
+    let (w, h) = (width as f32, height as f32);
+    let s = (w / a.w).max(h / a.h);
+    // Canvas pixels that overflow each side, in source pixels.
+    let cut_x = ((a.w * s - w) / 2.0 * shown_w / (a.w * s)).round() as u32;
+    let cut_y = ((a.h * s - h) / 2.0 * shown_h / (a.h * s)).round() as u32;
+    let mut transform = Transform {
+        x: 0.0,
+        y: 0.0,
+        width: Some(w),
+        height: Some(h),
+        ..layer.transform.clone()
+    };
+    transform.crop.left += cut_x;
+    transform.crop.right += cut_x;
+    transform.crop.top += cut_y;
+    transform.crop.bottom += cut_y;
+    Some(Layer {
+        transform,
+        ..layer.clone()
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -102,7 +102,14 @@ fn canvases_and_layouts_are_checked_and_a_vertical_one_is_arranged() {
                 continue; // the tone: no picture
             };
             if ["camera", "brb-background"].contains(&layer.source.as_str()) {
-                assert!(a.x <= 0.0 && a.y <= 0.0 && a.x + a.w >= 1080.0 && a.y + a.h >= 1920.0);
+                // Exactly the canvas, showing the source's middle at its own shape.
+                assert_eq!((a.x, a.y, a.w, a.h), (0.0, 0.0, 1080.0, 1920.0));
+                let (w, h) = sizes(&layer.source).unwrap();
+                let crop = layer.transform.crop;
+                assert_eq!((crop.left, crop.top), (crop.right, crop.bottom), "{crop:?}");
+                let shown =
+                    (w - crop.left - crop.right) as f32 / (h - crop.top - crop.bottom) as f32;
+                assert!((shown - 1080.0 / 1920.0).abs() < 0.01, "{shown}");
             } else {
                 let inside = a.x >= safe.x - 0.5
                     && a.y >= safe.y - 0.5
