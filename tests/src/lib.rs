@@ -341,3 +341,42 @@ pub fn stats_lines(
             .collect()
     })
 }
+
+/// The RGB24 pixels of the `w`x`h` rectangle at (`x`, `y`) of the frame shown at `at_s`
+/// seconds into `file` (an image when None), decoded by FFmpeg.
+pub fn crop_rgb(file: &Path, at_s: Option<f64>, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<u8> {
+    let mut command = Command::new("ffmpeg");
+    command.args(["-v", "error"]);
+    if let Some(at) = at_s {
+        command.args(["-ss", &format!("{at:.3}")]);
+    }
+    let out = command
+        .arg("-i")
+        .arg(file)
+        .args([
+            "-frames:v",
+            "1",
+            "-vf",
+            &format!("crop={w}:{h}:{x}:{y}"),
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout.len(), (w * h * 3) as usize, "{}", file.display());
+    out.stdout
+}
+
+/// Mean absolute difference of two equally long pixel buffers, per channel value.
+pub fn mean_difference(a: &[u8], b: &[u8]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.abs_diff(*y) as f64)
+        .sum::<f64>()
+        / a.len() as f64
+}

@@ -30,8 +30,9 @@ fn wait_for(address: (&str, u16)) {
     }
 }
 
-/// An nginx-rtmp ingest: application `live` records every stream it receives (FLV) and
-/// application `locked` refuses every publisher, as a platform does with a wrong key.
+/// An nginx-rtmp ingest: applications `live` and `portrait` (a second platform) record every
+/// stream they receive (FLV), and application `locked` refuses every publisher, as a platform
+/// does with a wrong key.
 pub struct Nginx {
     dir: tempfile::TempDir,
     /// The address it listens on: 127.0.0.1, or the far end of a [`NetNs`] link.
@@ -87,6 +88,7 @@ impl Nginx {
              error_log {d}/error.log info;\nevents {{ worker_connections 128; }}\n\
              rtmp {{ server {{ listen {host}:{port}; chunk_size 4096;\n\
                application live {{ live on; record all; record_path {d}/rec; record_unique on; {extra} }}\n\
+               application portrait {{ live on; record all; record_path {d}/rec; record_unique on; }}\n\
                application locked {{ live on; deny publish all; }}\n\
              }} }}\n",
             host = self.host,
@@ -144,6 +146,23 @@ impl Nginx {
         assert_eq!(files.len(), 1, "{files:?}");
         let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
         (files[0].clone(), name)
+    }
+
+    /// The one recording of stream `key` (nginx names recordings after the key), once the
+    /// publisher has left.
+    pub fn recording_of(&self, key: &str) -> PathBuf {
+        std::thread::sleep(Duration::from_millis(500));
+        let files: Vec<PathBuf> = self
+            .recordings()
+            .into_iter()
+            .filter(|f| {
+                let name = f.file_name().unwrap().to_string_lossy();
+                name.strip_prefix(key)
+                    .is_some_and(|rest| rest.starts_with('-'))
+            })
+            .collect();
+        assert_eq!(files.len(), 1, "{key}: {files:?}");
+        files[0].clone()
     }
 
     /// The recordings made so far, oldest first.

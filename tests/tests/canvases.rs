@@ -1,7 +1,11 @@
-//! `streamwerk add-canvas` on the demo: a vertical canvas arranged from the 16:9 layout, with
-//! the sources' real sizes (opened by the engine), checked in the file and in rendered pixels.
+//! Canvases: `streamwerk add-canvas` on the demo (a vertical canvas arranged from the 16:9
+//! layout, checked in the file and in rendered pixels), and `stream` encoding each canvas once
+//! for its own platforms and recordings, against nginx-rtmp, checked by decoding.
 
 use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use streamwerk_e2e::peers::{Nginx, ThrottledProxy};
 use streamwerk_e2e::*;
 
 #[test]
@@ -108,4 +112,217 @@ fn add_canvas_arranges_the_demo_for_a_vertical_picture() {
     ]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("there is no canvas `square`; it has main, vertical"));
+}
+
+/// A copy of the demo in `dir` with a 720x1280 canvas `vertical` added by `add-canvas`.
+fn vertical_demo(dir: &Path) -> PathBuf {
+    let scene = demo_copy(dir);
+    let out = streamwerk(&[
+        "add-canvas",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--name",
+        "vertical",
+        "--size",
+        "720x1280",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    scene
+}
+
+fn size(file: &Path) -> (u32, u32) {
+    let s = streams(file);
+    let video = s.iter().find(|s| s.codec_type == "video").unwrap();
+    (video.width.unwrap(), video.height.unwrap())
+}
+
+/// The first audio packet's time in `file`, in whole AAC packets (1024 samples at 48 kHz).
+fn first_audio_packet(file: &Path) -> i64 {
+    let first = packet_times(file, "a")[0].0;
+    (first * 48_000.0 / 1024.0).round() as i64
+}
+
+#[test]
+fn one_stream_sends_each_canvas_to_its_own_platform_and_records_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = vertical_demo(dir.path());
+    let server = Nginx::start();
+    let (wide, tall) = (dir.path().join("wide.mkv"), dir.path().join("tall.mkv"));
+    let run = Command::new(bin())
+        .args(["stream", "--scene", scene.to_str().unwrap()])
+        .args(["--dest", &server.url("live", "wide")])
+        .args([
+            "--dest",
+            &format!("vertical={}", server.url("portrait", "tall")),
+        ])
+        .args(["--record", wide.to_str().unwrap()])
+        .args(["--record", &format!("vertical={}", tall.display())])
+        .args(["--duration", "8", "--stats-json"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+
+    // Each canvas's files have its size and decode; the platforms got a whole stream.
+    let platform_wide = server.recording_of("wide");
+    let platform_tall = server.recording_of("tall");
+    for (file, want) in [
+        (&wide, (1280, 720)),
+        (&platform_wide, (1280, 720)),
+        (&tall, (720, 1280)),
+        (&platform_tall, (720, 1280)),
+    ] {
+        assert_eq!(size(file), want, "{}", file.display());
+        assert_decodes(file);
+        assert_continuous_video(file, 30.0);
+    }
+    for file in [&platform_wide, &platform_tall] {
+        let seconds = span(&packet_times(file, "v"));
+        assert!((seconds - 8.0).abs() <= 0.5, "{file:?}: {seconds:.2} s");
+    }
+    // The two recordings start at the same frame and last as long.
+    assert_eq!(video_frames(&wide), 240);
+    assert_eq!(video_frames(&tall), 240);
+    let (a, b) = (
+        span(&packet_times(&wide, "v")),
+        span(&packet_times(&tall, "v")),
+    );
+    assert!((a - b).abs() <= 1.0 / 30.0 + 1e-3, "{a} against {b}");
+    // One sound for both: the same samples at the same times (the first two packets of each
+    // file are the decoder's warm-up).
+    let (sound_a, sound_b) = (decode_audio_mono(&wide), decode_audio_mono(&tall));
+    let offset = (first_audio_packet(&tall) - first_audio_packet(&wide)) * 1024;
+    let (a, b) = if offset >= 0 {
+        (&sound_a[offset as usize..], &sound_b[..])
+    } else {
+        (&sound_a[..], &sound_b[(-offset) as usize..])
+    };
+    let n = a.len().min(b.len());
+    assert!(n > 5 * 48_000, "{n} samples in common");
+    let worst = a[2048..n]
+        .iter()
+        .zip(&b[2048..n])
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-6, "the canvases' sound differs by up to {worst}");
+    assert!(rms_dbfs(&a[2048..n]) > -40.0, "the tone is there");
+
+    // The logo sits where each layout put it: the middle of its 120x120 square matches the
+    // engine's own still of that canvas, and the other canvas's spot for it does not.
+    let still = |canvas: &str| {
+        let file = dir.path().join(format!("{canvas}.png"));
+        let out = streamwerk(&[
+            "render-frame",
+            "--scene",
+            scene.to_str().unwrap(),
+            "--canvas-name",
+            canvas,
+            "--at",
+            "4",
+            "--out",
+            file.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        file
+    };
+    let logo_main = (1128 + 30, 32 + 30, 60, 60);
+    let logo_vertical = (564 + 30, 64 + 30, 60, 60);
+    let main_logo = crop_rgb(&still("main"), None, logo_main);
+    let vertical_logo = crop_rgb(&still("vertical"), None, logo_vertical);
+    let recorded = |file: &Path, rect| crop_rgb(file, Some(4.0), rect);
+    let near = mean_difference(&recorded(&wide, logo_main), &main_logo);
+    assert!(
+        near < 6.0,
+        "the logo on the wide recording is off by {near:.1}"
+    );
+    let near = mean_difference(&recorded(&tall, logo_vertical), &vertical_logo);
+    assert!(
+        near < 6.0,
+        "the logo on the tall recording is off by {near:.1}"
+    );
+    let elsewhere = mean_difference(&recorded(&tall, logo_main_on_tall()), &vertical_logo);
+    assert!(
+        elsewhere > 20.0,
+        "the tall canvas has its own layout ({elsewhere:.1})"
+    );
+
+    // One encode per canvas, whatever the outputs.
+    let last = stats_lines_of(&run).pop().unwrap();
+    let canvases = last["canvases"].as_array().unwrap();
+    assert_eq!(canvases.len(), 2, "{last}");
+    for canvas in canvases {
+        assert_eq!(canvas["frames_encoded"], 240, "{canvas}");
+        assert_eq!(canvas["frames_skipped"], 0, "{canvas}");
+    }
+    for sink in last["sinks"].as_array().unwrap() {
+        assert_eq!(sink["dropped"], 0, "{sink}");
+    }
+}
+
+/// Where the logo would be on the tall canvas had it kept the wide layout's x: a spot of the
+/// camera picture there.
+fn logo_main_on_tall() -> (u32, u32, u32, u32) {
+    (300, 62, 60, 60)
+}
+
+#[test]
+fn a_slow_vertical_platform_drops_only_its_own_packets() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = vertical_demo(dir.path());
+    let (fast, slow) = (Nginx::start(), Nginx::start());
+    // 1 Mbit/s towards the vertical canvas's 4.6 Mbit/s.
+    let proxy = ThrottledProxy::start(slow.port, 125_000);
+    let (wide, tall) = (dir.path().join("wide.mkv"), dir.path().join("tall.mkv"));
+    let run = Command::new(bin())
+        .args(["stream", "--scene", scene.to_str().unwrap()])
+        .args(["--dest", &fast.url("live", "wide")])
+        .args([
+            "--dest",
+            &format!("vertical=rtmp://127.0.0.1:{}/portrait/tall", proxy.port),
+        ])
+        .args(["--record", wide.to_str().unwrap()])
+        .args(["--record", &format!("vertical={}", tall.display())])
+        .args(["--duration", "12", "--stats-json"])
+        .output()
+        .unwrap();
+    let last = stats_lines_of(&run).pop().unwrap();
+    let sink = |name: &str| {
+        last["sinks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"].as_str().unwrap().contains(name))
+            .unwrap_or_else(|| panic!("{name} in {last}"))
+            .clone()
+    };
+    let slow_sink = sink("dest2");
+    assert_eq!(slow_sink["canvas"], "vertical");
+    assert!(
+        slow_sink["dropped"].as_u64().unwrap() > 50,
+        "the weak uplink dropped: {slow_sink}"
+    );
+    for other in [sink("dest1"), sink("wide.mkv"), sink("tall.mkv")] {
+        assert_eq!(other["dropped"], 0, "{other}");
+    }
+    for canvas in last["canvases"].as_array().unwrap() {
+        assert_eq!(
+            canvas["frames_skipped"], 0,
+            "the encoders never waited: {canvas}"
+        );
+        assert_eq!(canvas["frames_encoded"], 360, "{canvas}");
+    }
+    assert_eq!(video_frames(&wide), 360);
+    assert_eq!(video_frames(&tall), 360);
+    let program = video_times_from_first_ms(&wide);
+    assert_eq!(
+        video_times_from_first_ms(&fast.recording_of("wide")),
+        program
+    );
+    drop(proxy);
+}
+
+fn stats_lines_of(out: &std::process::Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }

@@ -57,9 +57,13 @@ replay_buffer: boolean,
  */
 live_ends_in_s: number | null, 
 /**
- * The file being recorded, if any.
+ * The file being recorded (of the first canvas recorded), if any.
  */
 recording: string | null, 
+/**
+ * Every file being recorded, one per canvas recorded.
+ */
+recording_files: Array<string>, 
 /**
  * The as-aired file recorded beside it (with a stream delay and the setting on).
  */
@@ -100,6 +104,11 @@ fps: number,
  */
 bitrate_kbps: number, sinks: Array<SinkStatsSnapshot>, 
 /**
+ * Each canvas encoded in the session: its frames and bitrate. The totals above count
+ * the video bytes of all of them, and the frames of the first.
+ */
+canvases: Array<CanvasStats>, 
+/**
  * Audio meters since the previous snapshot, while the program runs.
  */
 meters: Meters | null, 
@@ -107,6 +116,16 @@ meters: Meters | null,
  * The stream delay, while the destinations have one: how long, what it holds.
  */
 delay: DelaySnapshot | null, };
+
+export type CanvasStats = { name: string, width: number, height: number, frames_encoded: number, frames_skipped: number, video_bytes: number, 
+/**
+ * Encoded frames per second since the previous snapshot.
+ */
+fps: number, 
+/**
+ * Video bitrate since the previous snapshot.
+ */
+bitrate_kbps: number, };
 
 export type SinkStatsSnapshot = { name: string, packets: number, 
 /**
@@ -126,7 +145,11 @@ destination: DestinationSnapshot | null,
  * Set while a destination drops packets because its link carries less than the stream
  * needs: the measured throughput against the stream's bitrate, and the fix.
  */
-uplink: string | null, };
+uplink: string | null, 
+/**
+ * The canvas it gets, when the session has several.
+ */
+canvas?: string | null, };
 
 export type DestinationSnapshot = { state: DestinationState, reconnects: number, uptime_s: number, };
 
@@ -342,7 +365,16 @@ export type Crop = { left: number, top: number, right: number, bottom: number, }
 
 export type Rgba = string;
 
-export type Profile = { schema_version: number, video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, 
+export type Profile = { schema_version: number, 
+/**
+ * The main canvas's video encoder, and that of every other canvas not in `canvas_video`.
+ */
+video: VideoEncoderSettings, 
+/**
+ * Video encoder settings of other canvases, by canvas name (a vertical canvas may want
+ * its own bitrate).
+ */
+canvas_video?: { [key in string]: VideoEncoderSettings }, audio: AudioEncoderSettings, recording: RecordingSettings, 
 /**
  * Where `streamwerk stream --profile` goes live; every enabled one at once.
  */
@@ -394,7 +426,11 @@ export type RecordingSettings = { format: RecordingFormat, folder: string,
  * With a stream delay, also record what viewers got (held, and cut short by a panic)
  * beside the program's recording, as `…-as-aired.mkv`.
  */
-as_aired: boolean, };
+as_aired: boolean, 
+/**
+ * The canvases recorded, one file each starting at the same frame; empty: `main`.
+ */
+canvases?: Array<string>, };
 
 export type DestinationSettings = { name: string, platform: Platform, 
 /**
@@ -409,6 +445,10 @@ key: string | null, enabled: boolean,
  * The platform gives a new key each broadcast (Facebook, Instagram, TikTok and LinkedIn
  * events): Go Live asks for it and keeps it for that session only; `key` is not used.
  */
-key_per_broadcast?: boolean, };
+key_per_broadcast?: boolean, 
+/**
+ * The canvas it streams; absent: by platform (see [`DestinationSettings::canvas_in`]).
+ */
+canvas?: string | null, };
 
 export type Platform = "youtube" | "twitch" | "facebook" | "linkedin" | "kick" | "tiktok" | "instagram" | "custom";

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use streamwerk_engine::{Engine, EngineConfig, StatsSnapshot};
+use streamwerk_engine::{Engine, EngineConfig, RecordingSpec, StatsSnapshot};
 use streamwerk_keys::KeyStore;
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec, DestinationState};
-use streamwerk_scene::{load_profile, Platform, Profile, RecordingFormat, Transition};
+use streamwerk_scene::{load_profile, Platform, Profile, RecordingFormat, Transition, MAIN_CANVAS};
 
 /// What every live run takes.
 #[derive(clap::Args)]
@@ -51,22 +51,42 @@ pub struct ShowArgs {
 pub struct RecordArgs {
     #[command(flatten)]
     show: ShowArgs,
-    /// Recording file: .mkv (Matroska) or .mp4 (fragmented MP4).
-    #[arg(long)]
-    out: PathBuf,
+    /// Recording file: .mkv (Matroska) or .mp4 (fragmented MP4), of the main canvas or, as
+    /// CANVAS=FILE, of another. Repeat to record several canvases (one file each, all
+    /// starting at the same frame).
+    #[arg(long, visible_alias = "record", required = true, value_parser = on_canvas)]
+    out: Vec<(Option<String>, String)>,
+}
+
+/// `[CANVAS=]VALUE`: a canvas name (letters, digits, '-', '_') before the first '='.
+fn on_canvas(arg: &str) -> Result<(Option<String>, String), String> {
+    match arg.split_once('=') {
+        Some((canvas, value))
+            if !canvas.is_empty()
+                && canvas
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            Ok((Some(canvas.to_string()), value.to_string()))
+        }
+        _ => Ok((None, arg.to_string())),
+    }
 }
 
 #[derive(clap::Args)]
 pub struct StreamArgs {
     #[command(flatten)]
     show: ShowArgs,
-    /// A destination URL with its stream key: rtmp://host/app/KEY, rtmps://…, srt://host:port.
-    /// Repeat for simulcast; the program is encoded once for all of them.
-    #[arg(long = "dest")]
-    destinations: Vec<String>,
-    /// Also record locally to this file (.mkv or .mp4).
-    #[arg(long)]
-    record: Option<PathBuf>,
+    /// A destination URL with its stream key: rtmp://host/app/KEY, rtmps://…, srt://host:port,
+    /// as CANVAS=URL to stream another canvas than the platform's default (TikTok and
+    /// Instagram: the first vertical canvas; others: main). Repeat for simulcast; each canvas
+    /// is encoded once for all of its destinations.
+    #[arg(long = "dest", value_parser = on_canvas)]
+    destinations: Vec<(Option<String>, String)>,
+    /// Also record locally to this file (.mkv or .mp4), as CANVAS=FILE for another canvas
+    /// than main. Repeat to record several canvases.
+    #[arg(long, value_parser = on_canvas)]
+    record: Vec<(Option<String>, String)>,
     /// For rtmps:// destinations: a CA certificate file to trust besides the system's.
     #[arg(long)]
     ca_file: Option<PathBuf>,
@@ -75,9 +95,9 @@ pub struct StreamArgs {
     #[arg(long, default_value_t = 0.0)]
     delay: f64,
     /// With --delay: also record exactly what viewers get (held, and cut short by a panic)
-    /// to this file.
-    #[arg(long)]
-    record_as_aired: Option<PathBuf>,
+    /// to this file ([CANVAS=]FILE, repeatable as --record).
+    #[arg(long, value_parser = on_canvas)]
+    record_as_aired: Vec<(Option<String>, String)>,
 }
 
 pub fn record(args: RecordArgs) -> Outcome {
@@ -85,26 +105,27 @@ pub fn record(args: RecordArgs) -> Outcome {
     run(
         args.show,
         profile,
-        Some(args.out),
-        None,
+        args.out,
+        Vec::new(),
         Vec::new(),
         Duration::ZERO,
     )
 }
 
-/// A destination to go live on, and the platform whose limits it must respect.
-type Destination = (DestinationSpec, Platform);
+/// A destination to go live on, the platform whose limits it must respect, and its canvas
+/// when told (else the platform's default).
+type Destination = (DestinationSpec, Platform, Option<String>);
 
 pub fn stream(args: StreamArgs) -> Outcome {
     let profile = load_profile_arg(&args.show)?;
-    let spec = |name: String, url: String, platform| {
+    let spec = |name: String, url: String, platform, canvas| {
         let spec = DestinationSpec {
             name,
             url,
             backoff: Backoff::default(),
             ca_file: args.ca_file.clone(),
         };
-        (spec, platform)
+        (spec, platform, canvas)
     };
     let mut specs = Vec::new();
     // The profile's enabled destinations, with their keys from the key store.
@@ -140,14 +161,19 @@ pub fn stream(args: StreamArgs) -> Outcome {
         };
         let url = d.url(key.as_deref()).expect("validated: a server is known");
         validate_url(&url).map_err(|e| bad_input(anyhow!("{at}: {e}")))?;
-        specs.push(spec(d.name.clone(), url, d.platform));
+        specs.push(spec(d.name.clone(), url, d.platform, d.canvas.clone()));
     }
-    for (i, url) in args.destinations.iter().enumerate() {
+    for (i, (canvas, url)) in args.destinations.iter().enumerate() {
         validate_url(url).map_err(|e| bad_input(anyhow!("--dest #{}: {e}", i + 1)))?;
         let platform = Platform::from_url(url);
-        specs.push(spec(format!("dest{}", i + 1), url.clone(), platform));
+        specs.push(spec(
+            format!("dest{}", i + 1),
+            url.clone(),
+            platform,
+            canvas.clone(),
+        ));
     }
-    if specs.is_empty() && args.record.is_none() {
+    if specs.is_empty() && args.record.is_empty() {
         return Err(bad_input(anyhow!(
             "nothing to send to: give a --dest URL, a --profile with enabled destinations, or --record FILE"
         )));
@@ -159,7 +185,7 @@ pub fn stream(args: StreamArgs) -> Outcome {
             streamwerk_outputs::MAX_DELAY.as_secs()
         )));
     }
-    if args.record_as_aired.is_some() && args.delay == 0.0 {
+    if !args.record_as_aired.is_empty() && args.delay == 0.0 {
         return Err(bad_input(anyhow!(
             "--record-as-aired: without a --delay, what airs is what --record keeps; give --delay SECONDS or use --record"
         )));
@@ -192,11 +218,14 @@ fn recording_format(out: &Path) -> Result<RecordingFormat, crate::Failure> {
     }
 }
 
+/// Files as ([canvas], path) from the command line.
+type Files = Vec<(Option<String>, String)>;
+
 fn run(
     args: ShowArgs,
     profile: Profile,
-    out: Option<PathBuf>,
-    aired: Option<PathBuf>,
+    out: Files,
+    aired: Files,
     destinations: Vec<Destination>,
     delay: Duration,
 ) -> Outcome {
@@ -204,10 +233,28 @@ fn run(
     if let Some(transition) = args.transition {
         collection.transition = transition;
     }
-    let canvas = &collection.canvas;
-    for (spec, platform) in &destinations {
-        let picture = (canvas.width, canvas.height, canvas.fps);
-        for warning in platform.check(&profile.video, &profile.audio, picture) {
+    let canvases = collection.canvas_sizes();
+    let size_of = |canvas: &str, what: &str| {
+        canvases
+            .iter()
+            .find(|(name, ..)| name == canvas)
+            .map(|&(_, w, h)| (w, h))
+            .ok_or_else(|| {
+                let names: Vec<&str> = canvases.iter().map(|(n, ..)| n.as_str()).collect();
+                bad_input(anyhow!(
+                    "{what}: {} has no canvas `{canvas}`; it has {} (add one with                      `streamwerk add-canvas`)",
+                    args.scene.display(),
+                    names.join(", ")
+                ))
+            })
+    };
+    let mut streams = Vec::new();
+    for (spec, platform, canvas) in destinations {
+        let canvas = canvas.unwrap_or_else(|| platform.default_canvas(&canvases));
+        let (width, height) = size_of(&canvas, &spec.name)?;
+        let video = profile.canvas_video.get(&canvas).unwrap_or(&profile.video);
+        let picture = (width, height, collection.canvas.fps);
+        for warning in platform.check(video, &profile.audio, picture) {
             let sources = platform.limits().map_or(Vec::new(), |l| l.sources.to_vec());
             eprintln!(
                 "warning: {}: {warning}; see {}",
@@ -215,8 +262,9 @@ fn run(
                 sources.join(" and ")
             );
         }
+        streams.push((canvas, spec));
     }
-    let destinations = destinations.into_iter().map(|(spec, _)| spec).collect();
+    let destinations = streams;
     let duration = match args.duration {
         Some(d) if !(d.is_finite() && d > 0.0) => {
             return Err(bad_input(anyhow!(
@@ -234,10 +282,11 @@ fn run(
         }
         s => s.map(Duration::from_secs_f64),
     };
-    // Replays go beside the recording (show-replay-1.mkv), else into the current folder.
-    let replay_base = out.as_ref().map_or_else(
+    // Replays go beside the first recording (show-replay-1.mkv), else into the current folder.
+    let replay_base = out.first().map_or_else(
         || PathBuf::from("replay"),
-        |o| {
+        |(_, o)| {
+            let o = Path::new(o);
             o.with_file_name(format!(
                 "{}-replay",
                 o.file_stem().unwrap_or_default().to_string_lossy()
@@ -246,12 +295,15 @@ fn run(
     );
     let mut recordings = Vec::new();
     let mut aired_recordings = Vec::new();
-    for (out, aired) in out
+    for ((canvas, out), aired) in out
         .iter()
         .map(|o| (o, false))
         .chain(aired.iter().map(|a| (a, true)))
     {
-        let format = recording_format(out)?;
+        let canvas = canvas.as_deref().unwrap_or(MAIN_CANVAS);
+        size_of(canvas, out)?;
+        let out = PathBuf::from(out);
+        let format = recording_format(&out)?;
         if out.exists() && !args.overwrite {
             return Err(bad_input(anyhow!(
                 "{} already exists; choose another name or pass --overwrite",
@@ -263,10 +315,15 @@ fn run(
                 bad_input(anyhow!("cannot create folder {}: {e}", parent.display()))
             })?;
         }
+        let spec = RecordingSpec {
+            canvas: canvas.to_string(),
+            path: out,
+            format,
+        };
         if aired {
-            aired_recordings.push((out.clone(), format));
+            aired_recordings.push(spec);
         } else {
-            recordings.push((out.clone(), format));
+            recordings.push(spec);
         }
     }
 
@@ -348,7 +405,12 @@ fn run(
     if progress {
         eprintln!();
     }
-    let target = out.map_or_else(String::new, |o| format!(" to {}", o.display()));
+    let files: Vec<&str> = out.iter().map(|(_, o)| o.as_str()).collect();
+    let target = if files.is_empty() {
+        String::new()
+    } else {
+        format!(" to {}", files.join(", "))
+    };
     eprintln!(
         "ran {:.1} s of `{scene}`{target}: {} frames encoded, {} lagged, {} skipped",
         stats.frames_encoded as f64 / fps,

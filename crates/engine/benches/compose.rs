@@ -134,7 +134,7 @@ fn video(c: &mut Criterion) {
 fn fade(c: &mut Criterion) {
     let collection = demo_with_clip();
     let mut video = SceneVideo::empty(30);
-    let mut canvases = Canvases::new(1920, 1080);
+    let mut canvases = [Some(Canvases::new(1920, 1080))];
     let mut open = OpenSources::default();
     // Both scenes stay open (one as the preview scene, not composed), as in a show.
     let mut show = |video: &mut SceneVideo, program, transition: &Transition| {

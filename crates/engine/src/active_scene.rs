@@ -5,7 +5,7 @@ use smallvec::SmallVec;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use streamwerk_compositor::{Compositor, Layer};
 use streamwerk_media::{Image, Tick, I420};
-use streamwerk_scene::{Collection, Scene, Source, Transform, Transition};
+use streamwerk_scene::{Collection, Scene, Source, Transform, Transition, MAIN_CANVAS};
 use streamwerk_sources::{TextRenderer, VideoSource};
 
 /// A scene made ready to run: its sources opened, its visible layers listed bottom first.
@@ -16,13 +16,14 @@ pub struct ActiveScene {
 }
 
 /// Layers as (position in the open sources, transform), bottom first.
-type Layers = Vec<(usize, Transform)>;
+pub(crate) type Layers = Vec<(usize, Transform)>;
 
-/// The picture side: the open video sources and the layer lists that place them: program,
-/// the studio-mode preview scene, and during a transition the scene going out.
+/// The picture side: the open video sources, shared by every canvas, and the layer lists
+/// that place them: program (one list per canvas, `main` first), the studio-mode preview
+/// scene (main canvas), and during a transition the scene going out.
 pub struct SceneVideo {
     pub(crate) sources: Vec<OpenVideo>,
-    program: Layers,
+    program: Vec<Layers>,
     /// The preview scene of studio mode; None while studio mode is off.
     preview: Option<Layers>,
     pub(crate) transition: Option<Running>,
@@ -118,8 +119,8 @@ impl ActiveScene {
 pub struct VideoPlan {
     needed: Vec<Source>,
     fresh: Vec<OpenVideo>,
-    /// Layers index `needed`.
-    program: Layers,
+    /// Layers index `needed`; one list per canvas.
+    program: Vec<Layers>,
     preview: Option<Layers>,
     transition: Option<TransitionPlan>,
 }
@@ -152,9 +153,14 @@ impl ScenePlan {
             no_video: Vec::new(),
             no_audio: Vec::new(),
         };
-        plan.video.program = plan.add_scene(collection, program_scene, true, open, &mut text)?;
+        let canvases = collection.canvas_names();
+        plan.video.program = canvases
+            .iter()
+            .map(|canvas| plan.add_layers(collection, program_scene, canvas, true, open, &mut text))
+            .collect::<Result<_, _>>()?;
         if let Some(scene) = preview_scene {
-            plan.video.preview = Some(plan.add_scene(collection, scene, false, open, &mut text)?);
+            let main = plan.add_layers(collection, scene, MAIN_CANVAS, false, open, &mut text)?;
+            plan.video.preview = Some(main);
         }
         if let Some(t) = transition.filter(|t| !t.is_cut()) {
             let (video, audio) = transition::prepare(t, collection)?;
@@ -167,18 +173,20 @@ impl ScenePlan {
         Ok(plan)
     }
 
-    /// Opens what `scene` needs that is not open or planned yet and returns its layers. Only
-    /// the program plays sound: a preview scene's sources are opened for their pictures.
-    fn add_scene(
+    /// Opens what `scene` needs on `canvas` that is not open or planned yet and returns its
+    /// layers there. Only the program plays sound: a preview scene's sources are opened for
+    /// their pictures.
+    fn add_layers(
         &mut self,
         collection: &Collection,
         scene: &Scene,
+        canvas: &str,
         sound: bool,
         open: &OpenSources,
         text: &mut TextRenderer,
     ) -> Result<Layers, EngineError> {
         let mut layers = Vec::new();
-        for layer in &scene.layers {
+        for layer in scene.layers_on(canvas) {
             let source = collection
                 .source(&layer.source)
                 .expect("validated: layers refer to existing sources");
@@ -391,8 +399,8 @@ impl SceneVideo {
                 sources.push(found);
             }
         }
-        // The picture going out: the program until now when a transition starts (a running
-        // one is finished at once), else the running transition's.
+        // The pictures going out, one per canvas: the program until now when a transition
+        // starts (a running one is finished at once), else the running transition's.
         let outgoing = match &transition {
             Some(_) => Some(std::mem::take(&mut self.program)),
             None => self
@@ -400,18 +408,23 @@ impl SceneVideo {
                 .as_mut()
                 .map(|t| std::mem::take(&mut t.outgoing)),
         };
-        let outgoing = outgoing.map(|layers| {
-            layers
-                .into_iter()
-                .filter_map(|(i, transform)| {
+        let outgoing = outgoing.map(|lists| {
+            let mut kept_lists = Vec::with_capacity(lists.len());
+            for layers in lists {
+                let mut kept_layers = Vec::with_capacity(layers.len());
+                for (i, transform) in layers {
                     if moved[i].is_none() {
-                        let kept = old[i].take()?;
+                        let Some(kept) = old[i].take() else { continue };
                         moved[i] = Some(sources.len());
                         sources.push(kept);
                     }
-                    moved[i].map(|pos| (pos, transform))
-                })
-                .collect()
+                    if let Some(pos) = moved[i] {
+                        kept_layers.push((pos, transform));
+                    }
+                }
+                kept_lists.push(kept_layers);
+            }
+            kept_lists
         });
         // Layers index `needed`; each gets its source's place in the new list.
         let place = |layers: Layers| -> Layers {
@@ -421,7 +434,7 @@ impl SceneVideo {
                 .collect()
         };
         self.preview = preview.map(place);
-        self.program = place(program);
+        self.program = program.into_iter().map(place).collect();
         self.sources = sources;
         match (transition, outgoing) {
             (Some(plan), Some(outgoing)) => self.transition = Some(Running::new(plan, outgoing)),
@@ -437,12 +450,19 @@ impl SceneVideo {
         }
     }
 
-    /// Ends the running transition: the sources only the picture going out showed close.
+    /// Every layer list that stays after a transition: program on each canvas, preview.
+    fn lists_mut(&mut self) -> impl Iterator<Item = &mut Layers> {
+        self.program.iter_mut().chain(self.preview.iter_mut())
+    }
+
+    /// Ends the running transition: the sources only the pictures going out showed close.
     fn end_transition(&mut self) {
         self.transition = None;
         let mut used = vec![false; self.sources.len()];
-        for (i, _) in self.program.iter().chain(self.preview.iter().flatten()) {
-            used[*i] = true;
+        for list in self.lists_mut() {
+            for (i, _) in list.iter() {
+                used[*i] = true;
+            }
         }
         if used.iter().all(|u| *u) {
             return;
@@ -458,12 +478,10 @@ impl SceneVideo {
             i += 1;
             used[i - 1]
         });
-        for (pos, _) in self
-            .program
-            .iter_mut()
-            .chain(self.preview.iter_mut().flatten())
-        {
-            *pos = new_index[*pos];
+        for list in self.lists_mut() {
+            for (pos, _) in list.iter_mut() {
+                *pos = new_index[*pos];
+            }
         }
     }
 
@@ -481,52 +499,78 @@ impl SceneVideo {
         }
     }
 
-    /// Advances every source to frame `index` and composes the program (no transition, no
-    /// preview): stills and benchmarks.
+    /// Advances every source to frame `index` and composes the main canvas's program (no
+    /// transition, no preview): stills and benchmarks.
     pub fn compose(
         &mut self,
         index: u64,
         compositor: &mut Compositor,
     ) -> streamwerk_compositor::ComposeStats {
         self.advance(index);
-        compositor.compose(&layers(&self.sources, &self.program, None))
+        compositor.compose(&layers(&self.sources, self.on_canvas(0), None))
+    }
+
+    /// The program's layers on canvas `k` (none for a canvas the plan did not know).
+    fn on_canvas(&self, k: usize) -> &[(usize, Transform)] {
+        self.program.get(k).map_or(&[], Vec::as_slice)
     }
 
     /// Advances every source to frame `index` and composes program (through the running
-    /// transition) and, when `preview` and studio mode is on, the preview scene. Returns what
-    /// composing the program's own scene (the one coming in, during a transition) did.
+    /// transition) on each canvas present in `canvases` (by number, `main` first) and, when
+    /// `preview` and studio mode is on, the preview scene on the main one. Returns what
+    /// composing the main canvas's own scene (the one coming in, during a transition) did.
     pub fn render(
         &mut self,
         index: u64,
-        canvases: &mut Canvases,
+        canvases: &mut [Option<Canvases>],
         preview: bool,
     ) -> streamwerk_compositor::ComposeStats {
         self.advance(index);
-        canvases.showing_mixed = false;
-        canvases.preview_changed = false;
-        let (w, h) = (canvases.width, canvases.height);
-        if let (true, Some(list)) = (preview, &self.preview) {
-            let compositor = canvases
-                .preview
-                .get_or_insert_with(|| Compositor::new(w, h));
-            let stats = compositor.compose(&layers(&self.sources, list, None));
-            canvases.preview_changed = stats.dirty_rects > 0;
-        }
         let step = self.transition.as_mut().map(|t| t.step(index));
         if step.is_some_and(|s| s.done) {
             self.end_transition();
         }
+        let step = step.filter(|_| self.transition.is_some());
+        let mut main = Default::default();
+        for (k, c) in canvases.iter_mut().enumerate() {
+            let Some(c) = c else { continue };
+            c.showing_mixed = false;
+            c.preview_changed = false;
+            if let (0, true, Some(list)) = (k, preview, &self.preview) {
+                let (w, h) = (c.width, c.height);
+                let compositor = c.preview.get_or_insert_with(|| Compositor::new(w, h));
+                let stats = compositor.compose(&layers(&self.sources, list, None));
+                c.preview_changed = stats.dirty_rects > 0;
+            }
+            let stats = self.draw(k, step, c);
+            if k == 0 {
+                main = stats;
+            }
+        }
+        main
+    }
+
+    /// Composes canvas `k`'s program at `step` of the running transition (None: without one).
+    fn draw(
+        &self,
+        k: usize,
+        step: Option<transition::Step>,
+        canvases: &mut Canvases,
+    ) -> streamwerk_compositor::ComposeStats {
+        let (w, h) = (canvases.width, canvases.height);
+        let program = self.on_canvas(k);
         let (Some(t), Some(step)) = (&self.transition, step) else {
             return canvases
                 .program
-                .compose(&layers(&self.sources, &self.program, None));
+                .compose(&layers(&self.sources, program, None));
         };
-        if let Some(stinger) = t.stinger() {
+        let outgoing_layers = t.outgoing.get(k).map_or(&[][..], Vec::as_slice);
+        if let Some(stinger) = t.stinger(k) {
             // The stinger covers the change: the scene underneath switches at its cut point.
             let base = if step.before_cut {
-                &t.outgoing
+                outgoing_layers
             } else {
-                &self.program
+                program
             };
             return canvases
                 .program
@@ -542,10 +586,10 @@ impl SceneVideo {
         let outgoing = canvases
             .outgoing
             .get_or_insert_with(|| Compositor::new(w, h));
-        outgoing.compose(&layers(&self.sources, &t.outgoing, None));
+        outgoing.compose(&layers(&self.sources, outgoing_layers, None));
         let stats = canvases
             .program
-            .compose(&layers(&self.sources, &self.program, None));
+            .compose(&layers(&self.sources, program, None));
         let mixed = canvases.mixed.get_or_insert_with(|| I420::new(w, h));
         let outgoing = canvases.outgoing.as_ref().expect("made above");
         t.draw(step, outgoing.i420(), canvases.program.i420(), mixed);
@@ -557,7 +601,7 @@ impl SceneVideo {
 /// The compositor's view of `list` (plus a stinger on top).
 fn layers<'a>(
     sources: &'a [OpenVideo],
-    list: &'a Layers,
+    list: &'a [(usize, Transform)],
     top: Option<Layer<'a>>,
 ) -> SmallVec<[Layer<'a>; 32]> {
     list.iter()

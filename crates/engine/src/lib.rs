@@ -23,8 +23,8 @@ pub use preview::{Preview, PreviewFrame, Watch};
 pub use program::{Previews, Program, ProgramStats};
 pub use run::{Engine, EngineConfig};
 pub use scene_audio::{AudioPlan, SceneAudio};
-pub use session::{Session, SessionConfig};
-pub use stats::{EngineStats, StatsSnapshot};
+pub use session::{RecordingSpec, Session, SessionConfig};
+pub use stats::{CanvasStats, EngineStats, StatsSnapshot};
 pub use streamwerk_outputs::{
     DelaySnapshot, DestinationSnapshot, DestinationState, SinkStatsSnapshot,
 };
@@ -55,7 +55,9 @@ pub enum EngineError {
     Stinger { path: String, reason: String },
     #[error("the collection marks no safe scene to cut to; add \"safe_scene\": \"<scene name>\" to it (a \"be right back\" card)")]
     NoSafeScene,
-    #[error("the canvas size or frame rate changed; stop streaming and recording, then apply it")]
+    #[error("there is no canvas `{name}`; the collection has: {available}")]
+    UnknownCanvas { name: String, available: String },
+    #[error("the canvases changed (a size, the frame rate, or a canvas added or removed); stop streaming and recording, then apply it")]
     CanvasChanged,
     #[error("an engine thread panicked; this is a bug, please report it with the log")]
     Panicked,
@@ -67,6 +69,7 @@ impl EngineError {
         matches!(
             self,
             EngineError::UnknownScene { .. }
+                | EngineError::UnknownCanvas { .. }
                 | EngineError::Source(_)
                 | EngineError::NoSafeScene
                 | EngineError::Stinger { .. }

@@ -29,6 +29,8 @@ use streamwerk_scene::{AudioMix, Canvas, Collection, Transition};
 pub(crate) struct ProgramShared {
     pub clock: MasterClock,
     pub canvas: Canvas,
+    /// Every canvas as (name, width, height), `main` first: taps and stats number them so.
+    pub canvases: Vec<(String, u32, u32)>,
     pub channels: u16,
     /// Clock time (ns) at which the program ends; u64::MAX while it runs.
     end_ns: AtomicU64,
@@ -93,6 +95,7 @@ impl Program {
         let shared = Arc::new(ProgramShared {
             clock: MasterClock::start(),
             canvas,
+            canvases: collection.canvas_sizes(),
             channels: collection.audio.channels,
             end_ns: AtomicU64::new(u64::MAX),
             stats: EngineStats::default(),
@@ -145,7 +148,9 @@ impl Program {
         shown: Shown,
         transition: Option<&Transition>,
     ) -> Result<(), EngineError> {
-        if collection.canvas != self.shared.canvas {
+        if collection.canvas != self.shared.canvas
+            || collection.canvas_sizes() != self.shared.canvases
+        {
             return Err(EngineError::CanvasChanged);
         }
         let mut planned = self.planned.lock().unwrap();
@@ -236,14 +241,21 @@ impl ProgramShared {
     }
 }
 
-fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, taps: Receiver<VideoTap>) {
+fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, new_taps: Receiver<VideoTap>) {
     let fps = shared.canvas.fps;
     let frame_ns = 1_000_000_000 / fps as u64;
     let stats = &shared.stats;
     let mut scene = SceneVideo::empty(fps);
-    let mut canvases = Canvases::new(shared.canvas.width, shared.canvas.height);
+    // The main canvas is always composed (the studio shows it); another only while a
+    // session encodes it.
+    let mut canvases: Vec<Option<Canvases>> = shared
+        .canvases
+        .iter()
+        .enumerate()
+        .map(|(k, &(_, w, h))| (k == 0).then(|| Canvases::new(w, h)))
+        .collect();
     let previews = &shared.previews;
-    let mut tap: Option<VideoTap> = None;
+    let mut taps: Vec<VideoTap> = Vec::new();
     let mut index = 0u64;
     loop {
         let at = Duration::from_nanos(index * 1_000_000_000 / fps as u64);
@@ -262,8 +274,15 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, taps: Receiv
         for plan in plans.try_iter() {
             scene.apply(plan);
         }
-        if let Some(new) = taps.try_iter().last() {
-            tap = Some(new);
+        taps.extend(new_taps.try_iter());
+        for (k, canvas) in canvases.iter_mut().enumerate().skip(1) {
+            let wanted = taps.iter().any(|t| t.canvas == k);
+            if wanted && canvas.is_none() {
+                let (_, w, h) = shared.canvases[k];
+                *canvas = Some(Canvases::new(w, h));
+            } else if !wanted {
+                *canvas = None;
+            }
         }
         let started = std::time::Instant::now();
         scene.render(index, &mut canvases, previews.preview_scene.is_watched());
@@ -271,18 +290,18 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, taps: Receiv
         stats.frames_rendered.fetch_add(1, Relaxed);
         stats.compose_ns.fetch_add(took, Relaxed);
         stats.compose_ns_max.fetch_max(took, Relaxed);
-        previews.program.offer(canvases.program());
-        if let Some(picture) = canvases.preview() {
+        let main = canvases[0]
+            .as_ref()
+            .expect("the main canvas is always there");
+        previews.program.offer(main.program());
+        if let Some(picture) = main.preview() {
             previews.preview_scene.offer(picture);
         }
-        if let Some(t) = &tap {
-            // Dropping the tap closes the encoder's queue: the session drains and ends.
-            if t.session.ended(at)
-                || !t.offer(index, |frame| copy_planes(canvases.program(), frame))
-            {
-                tap = None;
-            }
-        }
+        // Dropping a tap closes its encoder's queue: that encoder drains and ends.
+        taps.retain(|t| {
+            let picture = canvases[t.canvas].as_ref().expect("made above for its tap");
+            !t.session.ended(at) && t.offer(index, |frame| copy_planes(picture.program(), frame))
+        });
         index += 1;
     }
 }

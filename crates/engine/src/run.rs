@@ -1,22 +1,23 @@
 //! One show from start to end, as the CLI runs it: a program and a single session with a
 //! fixed set of sinks, stopped together.
 
-use crate::{EngineError, Program, Session, SessionConfig, Shown, StatsSnapshot};
-use std::path::PathBuf;
+use crate::{EngineError, Program, RecordingSpec, Session, SessionConfig, Shown, StatsSnapshot};
 use std::time::Duration;
 use streamwerk_outputs::DestinationSpec;
-use streamwerk_scene::{Collection, Profile, RecordingFormat, Transition};
+use streamwerk_scene::{Collection, Profile, Transition};
 
 /// What to run.
 pub struct EngineConfig {
     pub collection: Collection,
     pub scene: String,
     pub profile: Profile,
-    pub recordings: Vec<(PathBuf, RecordingFormat)>,
+    /// Recordings, each of one canvas; several canvases' files start at the same frame.
+    pub recordings: Vec<RecordingSpec>,
     /// Recordings of what viewers get, behind the stream delay.
-    pub aired_recordings: Vec<(PathBuf, RecordingFormat)>,
-    /// Streaming destinations; each connects in parallel and reconnects on its own.
-    pub destinations: Vec<DestinationSpec>,
+    pub aired_recordings: Vec<RecordingSpec>,
+    /// Streaming destinations as (canvas name, destination); each connects in parallel and
+    /// reconnects on its own.
+    pub destinations: Vec<(String, DestinationSpec)>,
     /// Stop by itself after this long.
     pub duration: Option<Duration>,
     /// Stream delay for the destinations (recordings are not delayed).
@@ -43,6 +44,7 @@ impl Engine {
         )?;
         let session = program.start_session(SessionConfig {
             video: config.profile.video,
+            canvas_video: config.profile.canvas_video,
             audio: config.profile.audio,
             recordings: config.recordings,
             destinations: config.destinations,
@@ -51,8 +53,8 @@ impl Engine {
             replay_buffer: config.replay_buffer,
         });
         let session = session.and_then(|session| {
-            for (path, format) in &config.aired_recordings {
-                session.add_aired_recording(path, *format)?;
+            for recording in &config.aired_recordings {
+                session.add_aired_recording(recording)?;
             }
             Ok(session)
         });

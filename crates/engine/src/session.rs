@@ -1,25 +1,27 @@
-//! An output session: the program encoded once (x264 + AAC) and fanned out to recordings and
-//! destinations, which join and leave while it runs. It starts at the next frame of a running
-//! program, so its timestamps start at zero, and ends when it is stopped or its duration ends.
+//! An output session: the program encoded once per canvas that has a sink (x264 each) with one
+//! AAC encode shared by all, fanned out to recordings and destinations, which join and leave
+//! while it runs. It starts at the next frame of a running program, so its timestamps start
+//! at zero, and ends when it is stopped or its duration ends. A canvas's encoder starts with
+//! its first sink and runs to the end of the session.
 //!
 //! ```text
-//! video thread --(frame pool, 3)--> encode-video --\
-//!                                                   +--> FanOut --> sink threads
-//! audio thread --(block pool, 16)-> encode-audio --/
+//! video thread --(frame pool, 3)--> encode-video (per canvas) --> FanOut of that canvas
+//!                                                                   ^       --> sink threads
+//! audio thread --(block pool, 16)-> encode-audio -- same packets ---+ (every canvas)
 //! ```
 
 use crate::program::{Program, ProgramShared};
-use crate::stats::UPLINK_WINDOW_S;
+use crate::stats::{CanvasCounters, UPLINK_WINDOW_S};
 use crate::{EngineError, EngineStats, StatsSnapshot};
 use crossbeam_channel::{bounded, Receiver, Sender};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use streamwerk_encode::{
-    ffmpeg, AudioEncoder, EncodeError, EncodedPacket, StreamInfo, StreamKind, VideoEncoder,
+    ffmpeg, AudioEncoder, EncodeError, EncodedPacket, StreamInfo, VideoEncoder,
 };
 use streamwerk_media::{AudioBlock, SAMPLE_RATE};
 use streamwerk_outputs::{
@@ -27,32 +29,57 @@ use streamwerk_outputs::{
     Markers, OutputError, ReplayBuffer, SavedReplay, SinkFeed, SinkStats, SinkStatsSnapshot,
     MAX_DELAY, MAX_REPLAY,
 };
-use streamwerk_scene::{AudioEncoderSettings, RecordingFormat, VideoEncoderSettings};
+use streamwerk_scene::{AudioEncoderSettings, RecordingFormat, VideoEncoderSettings, MAIN_CANVAS};
 
-/// Frames that can be between the video thread and x264 at once.
+/// Frames that can be between the video thread and one canvas's x264 at once.
 const FRAME_POOL: usize = 3;
 /// Audio blocks that can be between the audio thread and the AAC encoder (about 340 ms).
 const BLOCK_POOL: usize = 16;
 
+/// A recording of one canvas.
+#[derive(Debug, Clone)]
+pub struct RecordingSpec {
+    pub canvas: String,
+    pub path: PathBuf,
+    pub format: RecordingFormat,
+}
+
+impl RecordingSpec {
+    /// A recording of the main canvas.
+    pub fn main(path: impl Into<PathBuf>, format: RecordingFormat) -> Self {
+        RecordingSpec {
+            canvas: MAIN_CANVAS.into(),
+            path: path.into(),
+            format,
+        }
+    }
+}
+
 /// What a session encodes with and where it sends it first.
 pub struct SessionConfig {
+    /// The main canvas's video encoder, and any other canvas's not in `canvas_video`.
     pub video: VideoEncoderSettings,
+    /// Video encoder settings of other canvases, by canvas name.
+    pub canvas_video: BTreeMap<String, VideoEncoderSettings>,
     pub audio: AudioEncoderSettings,
-    pub recordings: Vec<(PathBuf, RecordingFormat)>,
-    /// Streaming destinations; each connects in parallel and reconnects on its own.
-    pub destinations: Vec<DestinationSpec>,
+    pub recordings: Vec<RecordingSpec>,
+    /// Streaming destinations as (canvas name, destination); each connects in parallel and
+    /// reconnects on its own.
+    pub destinations: Vec<(String, DestinationSpec)>,
     /// End by itself after this long.
     pub duration: Option<Duration>,
     /// How long the destinations' packets are held (up to [`MAX_DELAY`]); recordings are not
     /// delayed. Zero: none.
     pub delay: Duration,
-    /// Keep the last this long of the program for "save replay" (up to [`MAX_REPLAY`]).
+    /// Keep the last this long of the main canvas for "save replay" (up to [`MAX_REPLAY`]).
     pub replay_buffer: Option<Duration>,
 }
 
 /// State the session's threads and the program's taps share.
 pub(crate) struct SessionShared {
     program: Arc<ProgramShared>,
+    /// Program frame index of the session's first frame: pts 0 on every canvas.
+    first_index: u64,
     /// Program clock time (ns) of the session's first frame.
     start_ns: u64,
     /// Program clock time (ns) at which the session ends; u64::MAX while it runs open-ended.
@@ -74,10 +101,14 @@ impl SessionShared {
     }
 }
 
-/// The video thread's end of a session: a pool of encoder frames and the encoder's queue.
+/// The video thread's end of one canvas's encoder: a pool of encoder frames and its queue.
 pub(crate) struct VideoTap {
     pub session: Arc<SessionShared>,
+    /// The canvas's number in the program (`main` is 0).
+    pub canvas: usize,
+    /// The first frame this encoder takes: the session's first, or the next after it joined.
     first_index: u64,
+    counters: Arc<CanvasCounters>,
     pool: Receiver<ffmpeg::frame::Video>,
     frames: Sender<(ffmpeg::frame::Video, i64)>,
 }
@@ -92,12 +123,14 @@ impl VideoTap {
         match self.pool.try_recv() {
             Ok(mut frame) => {
                 fill(&mut frame);
-                self.frames
-                    .send((frame, (index - self.first_index) as i64))
-                    .is_ok()
+                let pts = (index - self.session.first_index) as i64;
+                self.frames.send((frame, pts)).is_ok()
             }
             Err(_) => {
-                self.session.stats.frames_skipped.fetch_add(1, Relaxed);
+                self.counters.frames_skipped.fetch_add(1, Relaxed);
+                if self.counters.primary {
+                    self.session.stats.frames_skipped.fetch_add(1, Relaxed);
+                }
                 true
             }
         }
@@ -134,9 +167,36 @@ impl AudioTap {
     }
 }
 
+/// One canvas's encoded stream and the fan-outs that carry it to its sinks.
+struct CanvasOutput {
+    /// The canvas's number in the program (`main` is 0) and name.
+    canvas: usize,
+    name: String,
+    /// Its video stream and the session's audio stream, for sinks that join (FFmpeg's
+    /// parameters are not shareable between threads by themselves).
+    streams: Mutex<[StreamInfo; 2]>,
+    /// The recordings' (and replay buffer's) fan-out, fed as packets are encoded.
+    fanout: Arc<FanOut>,
+    /// The destinations' fan-out: `fanout` itself, or behind the stream delay.
+    destinations: Arc<FanOut>,
+    delay: Option<Arc<DelayLine>>,
+}
+
+impl CanvasOutput {
+    /// Hands an encoded packet (of this canvas's video, or the shared audio) to its sinks.
+    fn publish(&self, packet: Arc<EncodedPacket>) {
+        if let Some(delay) = &self.delay {
+            delay.push(packet.clone());
+        }
+        self.fanout.publish_shared(packet);
+    }
+}
+
 /// A sink's thread and the counters it keeps, which outlive the fan-out.
 struct SinkThread {
     name: String,
+    /// The canvas it gets.
+    canvas: String,
     stats: Arc<SinkStats>,
     destination: Option<Arc<DestinationStatus>>,
     /// Taken when joined, so the counters can be read after the thread ends.
@@ -147,6 +207,7 @@ impl SinkThread {
     fn snapshot(&self) -> SinkStatsSnapshot {
         let mut snapshot = self.stats.snapshot(&self.name);
         snapshot.destination = self.destination.as_ref().map(|d| d.snapshot());
+        snapshot.canvas = Some(self.canvas.clone());
         snapshot
     }
 
@@ -160,28 +221,47 @@ impl SinkThread {
     }
 }
 
+/// An encoded canvas's name, size and counters.
+type EncodedCanvas = (String, (u32, u32), Arc<CanvasCounters>);
+
 /// A running output session.
 pub struct Session {
     shared: Arc<SessionShared>,
-    streams: [StreamInfo; 2],
-    fanout: Arc<FanOut>,
-    /// The destinations' fan-out: `fanout` itself, or behind the stream delay.
-    destinations: Arc<FanOut>,
-    delay: Option<(Arc<DelayLine>, JoinHandle<()>)>,
+    /// The program's way to the video thread, for the taps of canvases that start later.
+    taps: Sender<VideoTap>,
+    video: VideoEncoderSettings,
+    canvas_video: BTreeMap<String, VideoEncoderSettings>,
+    audio_info: StreamInfo,
+    delay: Duration,
+    /// Every canvas encoded so far; the audio encoder publishes to all of them.
+    outputs: Arc<RwLock<Vec<Arc<CanvasOutput>>>>,
+    /// Each encoded canvas's (name, size, counters), kept after the outputs close.
+    counters: Mutex<Vec<EncodedCanvas>>,
     /// (sink name, markers) of each recording.
     markers: Mutex<Vec<(String, Markers)>>,
     /// (sink name, buffer) while a replay buffer runs.
     replay: Mutex<Option<(String, Arc<ReplayBuffer>)>>,
-    encoders: Vec<JoinHandle<()>>,
+    /// The encoder threads: audio, then one per canvas.
+    encoders: Mutex<Vec<JoinHandle<()>>>,
+    /// The stream delay's threads, one per canvas.
+    delay_threads: Mutex<Vec<JoinHandle<()>>>,
     sinks: Mutex<Vec<SinkThread>>,
     /// The snapshots of the last [`UPLINK_WINDOW_S`], oldest first: rates since the previous
     /// one, uplinks judged over the window.
     history: Mutex<VecDeque<StatsSnapshot>>,
 }
 
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(f)
+        .expect("spawning a thread")
+}
+
 impl Program {
-    /// Opens the encoders and the first sinks and starts encoding at the next frame.
-    /// Everything that can fail on bad input fails here, before anything is written.
+    /// Opens the audio encoder, the video encoders of the canvases the first sinks use and
+    /// those sinks, and starts encoding at the next frame. Everything that can fail on bad
+    /// input fails here, before anything is written.
     pub fn start_session(&self, config: SessionConfig) -> Result<Session, EngineError> {
         if config.delay > MAX_DELAY {
             return Err(EngineError::DelayTooLong {
@@ -190,31 +270,19 @@ impl Program {
             });
         }
         let program = self.shared.clone();
-        let canvas = program.canvas;
-        let mut video_encoder =
-            VideoEncoder::open(canvas.width, canvas.height, canvas.fps, &config.video)?;
         let audio_encoder = AudioEncoder::open(program.channels, config.audio.bitrate_kbps)?;
-        let streams = [video_encoder.info().clone(), audio_encoder.info().clone()];
-
-        let (frame_pool_tx, frame_pool_rx) = bounded(FRAME_POOL);
-        for _ in 0..FRAME_POOL {
-            frame_pool_tx
-                .send(video_encoder.new_frame())
-                .expect("pool has room");
-        }
+        let audio_info = audio_encoder.info().clone();
         let (block_pool_tx, block_pool_rx) = bounded(BLOCK_POOL);
         for _ in 0..BLOCK_POOL {
             block_pool_tx
                 .send(AudioBlock::silent(program.channels as usize))
                 .expect("pool has room");
         }
-        let (frames_tx, frames_rx) = bounded(FRAME_POOL);
         let (blocks_tx, blocks_rx) = bounded(BLOCK_POOL);
 
         // Start at the next whole frame, and the audio at the same instant.
-        let fps = canvas.fps as u64;
-        let now = program.clock.elapsed().as_nanos() as u64;
-        let first_index = (now * fps).div_ceil(1_000_000_000) + 1;
+        let fps = program.canvas.fps as u64;
+        let first_index = next_frame(&program);
         let start_ns = first_index * 1_000_000_000 / fps;
         let first_sample = first_index * SAMPLE_RATE as u64 / fps;
         let end_ns = config
@@ -222,138 +290,213 @@ impl Program {
             .map_or(u64::MAX, |d| start_ns + d.as_nanos() as u64);
         let shared = Arc::new(SessionShared {
             program,
+            first_index,
             start_ns,
             end_ns: AtomicU64::new(end_ns),
             stats: EngineStats::default(),
             failure: Mutex::new(None),
         });
-
-        let fanout = Arc::new(FanOut::new(Vec::new()));
-        let (destinations, delay) = if config.delay.is_zero() {
-            (fanout.clone(), None)
-        } else {
-            let destinations = Arc::new(FanOut::new(Vec::new()));
-            let line = DelayLine::start(config.delay, destinations.clone(), fanout.keyframes());
-            (destinations, Some(line))
-        };
         let session = Session {
             shared: shared.clone(),
-            streams,
-            fanout,
-            destinations,
-            delay,
+            taps: self.taps.clone(),
+            video: config.video,
+            canvas_video: config.canvas_video,
+            audio_info,
+            delay: config.delay,
+            outputs: Arc::default(),
+            counters: Mutex::new(Vec::new()),
             markers: Mutex::new(Vec::new()),
             replay: Mutex::new(None),
-            encoders: Vec::new(),
+            encoders: Mutex::new(Vec::new()),
+            delay_threads: Mutex::new(Vec::new()),
             sinks: Mutex::new(Vec::new()),
             history: Mutex::new(VecDeque::new()),
         };
-        for (path, format) in config.recordings {
-            session.add_recording(&path, format)?;
+        let started = (|| {
+            for recording in &config.recordings {
+                session.add_recording(recording)?;
+            }
+            for (canvas, spec) in config.destinations {
+                session.add_destination(&canvas, spec)?;
+            }
+            if let Some(keep) = config.replay_buffer {
+                session.start_replay(keep)?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = started {
+            // The canvases' encoders wait for frames the video thread will not send.
+            session.stop();
+            return Err(e);
         }
-        for spec in config.destinations {
-            session.add_destination(spec)?;
-        }
-        if let Some(keep) = config.replay_buffer {
-            session.start_replay(keep)?;
-        }
-        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
-            std::thread::Builder::new()
-                .name(name.into())
-                .spawn(f)
-                .expect("spawning a thread")
-        };
-        let encoders = vec![
-            spawn("encode-video", {
-                let shared = shared.clone();
-                let out = session.outlet();
-                let keyframes = session.fanout.keyframes();
-                Box::new(move || {
-                    let result = (|| {
-                        for (mut frame, pts) in frames_rx {
-                            video_encoder.encode(&mut frame, pts, keyframes.take(), &mut |p| {
-                                publish(&shared, &out, p)
-                            })?;
-                            // The pool outlives this loop unless the video thread ended early.
-                            let _ = frame_pool_tx.send(frame);
-                        }
-                        video_encoder.finish(&mut |p| publish(&shared, &out, p))
-                    })();
-                    if let Err(e) = result {
-                        shared.fail(e.into());
+        let outputs = session.outputs.clone();
+        let audio = spawn("encode-audio", {
+            let shared = shared.clone();
+            move || {
+                let mut encoder = audio_encoder;
+                let publish = |p: EncodedPacket| {
+                    shared.stats.audio_bytes.fetch_add(p.size() as u64, Relaxed);
+                    let packet = Arc::new(p);
+                    for output in outputs.read().unwrap().iter() {
+                        output.publish(packet.clone());
                     }
-                })
-            }),
-            spawn("encode-audio", {
-                let shared = shared.clone();
-                let out = session.outlet();
-                Box::new(move || {
-                    let mut encoder = audio_encoder;
-                    let result: Result<(), EncodeError> = (|| {
-                        for (block, pts) in blocks_rx {
-                            encoder.encode(&block, pts, &mut |p| publish(&shared, &out, p))?;
-                            let _ = block_pool_tx.send(block);
-                        }
-                        encoder.finish(&mut |p| publish(&shared, &out, p))
-                    })();
-                    if let Err(e) = result {
-                        shared.fail(e.into());
+                };
+                let result: Result<(), EncodeError> = (|| {
+                    for (block, pts) in blocks_rx {
+                        encoder.encode(&block, pts, &mut |p| publish(p))?;
+                        let _ = block_pool_tx.send(block);
                     }
-                })
-            }),
-        ];
-        let _ = self.taps.send(VideoTap {
-            session: shared.clone(),
-            first_index,
-            pool: frame_pool_rx,
-            frames: frames_tx,
+                    encoder.finish(&mut |p| publish(p))
+                })();
+                if let Err(e) = result {
+                    shared.fail(e.into());
+                }
+            }
         });
+        session.encoders.lock().unwrap().push(audio);
         let _ = self.audio_taps.send(AudioTap {
             session: shared,
             first_sample,
             pool: block_pool_rx,
             blocks: blocks_tx,
         });
-        Ok(Session {
-            encoders,
-            ..session
-        })
+        Ok(session)
     }
 }
 
+/// The program's next whole frame after now, with a frame to spare for the video thread to
+/// get the tap first.
+fn next_frame(program: &ProgramShared) -> u64 {
+    let now = program.clock.elapsed().as_nanos() as u64;
+    (now * program.canvas.fps as u64).div_ceil(1_000_000_000) + 1
+}
+
 impl Session {
-    /// Starts recording to `path`; a session already running joins it at the next keyframe.
-    /// Returns the sink's name, as in stats.
-    pub fn add_recording(
-        &self,
-        path: &std::path::Path,
-        format: RecordingFormat,
-    ) -> Result<String, EngineError> {
-        self.record(path, format, &self.fanout)
+    /// The output of canvas `name`, its encoder opened and started at the next frame if it
+    /// was not encoded yet in this session.
+    fn output(&self, name: &str) -> Result<Arc<CanvasOutput>, EngineError> {
+        let program = &self.shared.program;
+        let canvas = program
+            .canvases
+            .iter()
+            .position(|(n, ..)| n == name)
+            .ok_or_else(|| EngineError::UnknownCanvas {
+                name: name.to_string(),
+                available: program
+                    .canvases
+                    .iter()
+                    .map(|(n, ..)| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+        let mut outputs = self.outputs.write().unwrap();
+        if let Some(found) = outputs.iter().find(|o| o.canvas == canvas) {
+            return Ok(found.clone());
+        }
+        let (_, width, height) = program.canvases[canvas];
+        let settings = self.canvas_video.get(name).unwrap_or(&self.video);
+        let mut encoder = VideoEncoder::open(width, height, program.canvas.fps, settings)?;
+        let (pool_tx, pool_rx) = bounded(FRAME_POOL);
+        for _ in 0..FRAME_POOL {
+            pool_tx.send(encoder.new_frame()).expect("pool has room");
+        }
+        let (frames_tx, frames_rx) = bounded(FRAME_POOL);
+        let fanout = Arc::new(FanOut::new(Vec::new()));
+        let (destinations, delay) = if self.delay.is_zero() {
+            (fanout.clone(), None)
+        } else {
+            let destinations = Arc::new(FanOut::new(Vec::new()));
+            let (line, thread) =
+                DelayLine::start(self.delay, destinations.clone(), fanout.keyframes());
+            self.delay_threads.lock().unwrap().push(thread);
+            (destinations, Some(line))
+        };
+        let counters = Arc::new(CanvasCounters {
+            primary: outputs.is_empty(),
+            ..Default::default()
+        });
+        let output = Arc::new(CanvasOutput {
+            canvas,
+            name: name.to_string(),
+            streams: Mutex::new([encoder.info().clone(), self.audio_info.clone()]),
+            fanout,
+            destinations,
+            delay,
+        });
+        let thread = spawn(&format!("encode-{name}"), {
+            let shared = self.shared.clone();
+            let output = output.clone();
+            let counters = counters.clone();
+            move || {
+                let keyframes = output.fanout.keyframes();
+                let publish = |p: EncodedPacket| {
+                    let bytes = p.size() as u64;
+                    counters.frames_encoded.fetch_add(1, Relaxed);
+                    counters.video_bytes.fetch_add(bytes, Relaxed);
+                    shared.stats.video_bytes.fetch_add(bytes, Relaxed);
+                    if counters.primary {
+                        shared.stats.frames_encoded.fetch_add(1, Relaxed);
+                    }
+                    output.publish(Arc::new(p));
+                };
+                let result = (|| {
+                    for (mut frame, pts) in frames_rx {
+                        encoder.encode(&mut frame, pts, keyframes.take(), &mut |p| publish(p))?;
+                        // The pool outlives this loop unless the video thread ended early.
+                        let _ = pool_tx.send(frame);
+                    }
+                    encoder.finish(&mut |p| publish(p))
+                })();
+                if let Err(e) = result {
+                    shared.fail(e.into());
+                }
+            }
+        });
+        self.encoders.lock().unwrap().push(thread);
+        self.counters
+            .lock()
+            .unwrap()
+            .push((name.to_string(), (width, height), counters.clone()));
+        let _ = self.taps.send(VideoTap {
+            session: self.shared.clone(),
+            canvas,
+            first_index: next_frame(program).max(self.shared.first_index),
+            counters,
+            pool: pool_rx,
+            frames: frames_tx,
+        });
+        outputs.push(output.clone());
+        Ok(output)
+    }
+
+    /// Starts a recording of its canvas; a session already running joins it at the next
+    /// keyframe. Returns the sink's name, as in stats.
+    pub fn add_recording(&self, spec: &RecordingSpec) -> Result<String, EngineError> {
+        let output = self.output(&spec.canvas)?;
+        self.record(&spec.path, spec.format, &output, &output.fanout)
     }
 
     /// Records what the destinations get, behind the stream delay (a panic's discarded seconds
     /// are missing from it as from the stream); None without a delay, where that is the
     /// program's recording.
-    pub fn add_aired_recording(
-        &self,
-        path: &std::path::Path,
-        format: RecordingFormat,
-    ) -> Result<Option<String>, EngineError> {
-        if self.delay.is_none() {
+    pub fn add_aired_recording(&self, spec: &RecordingSpec) -> Result<Option<String>, EngineError> {
+        if self.delay.is_zero() {
             return Ok(None);
         }
-        self.record(path, format, &self.destinations).map(Some)
+        let output = self.output(&spec.canvas)?;
+        self.record(&spec.path, spec.format, &output, &output.destinations)
+            .map(Some)
     }
 
     fn record(
         &self,
         path: &std::path::Path,
         format: RecordingFormat,
+        output: &CanvasOutput,
         fanout: &FanOut,
     ) -> Result<String, EngineError> {
-        let recording = start_recording(path, format, &self.streams)?;
-        let name = self.track(&recording.feed, None, recording.thread);
+        let recording = start_recording(path, format, &output.streams.lock().unwrap()[..])?;
+        let name = self.track(&recording.feed, output, None, recording.thread);
         fanout.add(recording.feed);
         self.markers
             .lock()
@@ -362,16 +505,26 @@ impl Session {
         Ok(name)
     }
 
-    /// Connects a destination (in the background); it streams from the next keyframe.
-    /// Returns the sink's name, as in stats.
-    pub fn add_destination(&self, spec: DestinationSpec) -> Result<String, EngineError> {
-        let destination = start_destination(spec, &self.streams, self.fanout.keyframes())?;
+    /// Connects a destination to canvas `canvas` (in the background); it streams from the
+    /// next keyframe. Returns the sink's name, as in stats.
+    pub fn add_destination(
+        &self,
+        canvas: &str,
+        spec: DestinationSpec,
+    ) -> Result<String, EngineError> {
+        let output = self.output(canvas)?;
+        let destination = start_destination(
+            spec,
+            &output.streams.lock().unwrap()[..],
+            output.fanout.keyframes(),
+        )?;
         let name = self.track(
             &destination.feed,
+            &output,
             Some(destination.status),
             destination.thread,
         );
-        self.destinations.add(destination.feed);
+        output.destinations.add(destination.feed);
         Ok(name)
     }
 
@@ -379,12 +532,14 @@ impl Session {
     fn track(
         &self,
         feed: &SinkFeed,
+        output: &CanvasOutput,
         destination: Option<Arc<DestinationStatus>>,
         thread: JoinHandle<Result<(), OutputError>>,
     ) -> String {
         let name = feed.name.clone();
         self.sinks.lock().unwrap().push(SinkThread {
             name: name.clone(),
+            canvas: output.name.clone(),
             stats: feed.stats.clone(),
             destination,
             thread: Some(thread),
@@ -392,30 +547,25 @@ impl Session {
         name
     }
 
-    /// Where the encoders' packets go: the recordings' fan-out and the stream delay, if any.
-    fn outlet(&self) -> Outlet {
-        Outlet {
-            fanout: self.fanout.clone(),
-            delay: self.delay.as_ref().map(|(line, _)| line.clone()),
-        }
-    }
-
     /// How long the destinations' stream is held.
     pub fn delay(&self) -> Duration {
         self.delay
-            .as_ref()
-            .map_or(Duration::ZERO, |(line, _)| line.delay())
     }
 
-    /// Throws away what the stream delay holds, so viewers never see it; destinations stay
-    /// connected and resume at the next keyframe. The number of packets dropped (0 without a
-    /// delay).
+    /// Throws away what the stream delay holds on every canvas, so viewers never see it;
+    /// destinations stay connected and resume at the next keyframe. The number of packets
+    /// dropped (0 without a delay).
     pub fn discard_delayed(&self) -> usize {
-        self.delay.as_ref().map_or(0, |(line, _)| line.discard())
+        self.outputs
+            .read()
+            .unwrap()
+            .iter()
+            .filter_map(|o| o.delay.as_ref())
+            .map(|line| line.discard())
+            .sum()
     }
 
-    /// Stops one sink: a recording is finalised, a destination disconnects. The others go on.
-    /// Starts keeping the last `keep` of the program (from the next keyframe); a running
+    /// Starts keeping the last `keep` of the main canvas (from the next keyframe); a running
     /// buffer is replaced.
     pub fn start_replay(&self, keep: Duration) -> Result<(), EngineError> {
         if keep > MAX_REPLAY || keep.is_zero() {
@@ -425,9 +575,10 @@ impl Session {
             });
         }
         self.stop_replay()?;
-        let (buffer, feed, thread) = ReplayBuffer::start(keep, &self.streams);
-        let name = self.track(&feed, None, thread);
-        self.fanout.add(feed);
+        let output = self.output(MAIN_CANVAS)?;
+        let (buffer, feed, thread) = ReplayBuffer::start(keep, &output.streams.lock().unwrap()[..]);
+        let name = self.track(&feed, &output, None, thread);
+        output.fanout.add(feed);
         *self.replay.lock().unwrap() = Some((name, buffer));
         Ok(())
     }
@@ -458,13 +609,16 @@ impl Session {
         Ok((at, markers.len()))
     }
 
+    /// Stops one sink: a recording is finalised, a destination disconnects. The others go on.
     pub fn remove_sink(&self, name: &str) -> Result<(), EngineError> {
         self.markers
             .lock()
             .unwrap()
             .retain(|(sink, _)| sink != name);
-        if !self.fanout.remove(name) {
-            self.destinations.remove(name);
+        for output in self.outputs.read().unwrap().iter() {
+            if !output.fanout.remove(name) {
+                output.destinations.remove(name);
+            }
         }
         let removed = {
             let mut sinks = self.sinks.lock().unwrap();
@@ -502,9 +656,13 @@ impl Session {
         self.shared.end_ns.fetch_min(now, Relaxed);
     }
 
-    /// True once both encoders have drained.
+    /// True once every encoder has drained.
     pub fn is_finished(&self) -> bool {
-        self.encoders.iter().all(JoinHandle::is_finished)
+        self.encoders
+            .lock()
+            .unwrap()
+            .iter()
+            .all(JoinHandle::is_finished)
     }
 
     fn elapsed_s(&self) -> f64 {
@@ -512,9 +670,8 @@ impl Session {
         now.saturating_sub(self.shared.start_ns) as f64 / 1e9
     }
 
-    /// Counters now, with rates since the previous call.
-    pub fn stats(&self) -> StatsSnapshot {
-        let mut history = self.history.lock().unwrap();
+    /// The session's counters with each sink's and each canvas's, at `elapsed_s`.
+    fn snapshot(&self, elapsed_s: f64, previous: Option<&StatsSnapshot>) -> StatsSnapshot {
         let sinks = self
             .sinks
             .lock()
@@ -522,12 +679,30 @@ impl Session {
             .iter()
             .map(SinkThread::snapshot)
             .collect();
-        let mut snapshot = self.shared.stats.snapshot(
-            &self.shared.program.stats,
-            self.elapsed_s(),
-            history.back(),
-            sinks,
-        );
+        let mut snapshot =
+            self.shared
+                .stats
+                .snapshot(&self.shared.program.stats, elapsed_s, previous, sinks);
+        snapshot.canvases = self
+            .counters
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(name, size, counters)| counters.snapshot(name, *size, elapsed_s, previous))
+            .collect();
+        snapshot.delay = self
+            .outputs
+            .read()
+            .unwrap()
+            .iter()
+            .find_map(|o| o.delay.as_ref().map(|line| line.snapshot()));
+        snapshot
+    }
+
+    /// Counters now, with rates since the previous call.
+    pub fn stats(&self) -> StatsSnapshot {
+        let mut history = self.history.lock().unwrap();
+        let mut snapshot = self.snapshot(self.elapsed_s(), history.back());
         while history
             .front()
             .is_some_and(|s| snapshot.elapsed_s - s.elapsed_s > UPLINK_WINDOW_S)
@@ -535,7 +710,6 @@ impl Session {
             history.pop_front();
         }
         snapshot.rate_sinks(history.back(), history.front());
-        snapshot.delay = self.delay.as_ref().map(|(line, _)| line.snapshot());
         history.push_back(snapshot.clone());
         snapshot
     }
@@ -543,29 +717,41 @@ impl Session {
     /// Waits for the encoders and every sink, and returns the final counters or the first
     /// failure. Recordings are finalised either way.
     pub fn wait(self) -> Result<StatsSnapshot, EngineError> {
-        for handle in self.encoders {
+        for handle in std::mem::take(&mut *self.encoders.lock().unwrap()) {
             if handle.join().is_err() {
                 self.shared.fail(EngineError::Panicked);
             }
         }
-        // The encoder threads held the fan-outs; with them gone the sink queues close, the
-        // destinations' once the delay has let out what it holds.
-        drop(self.fanout);
-        let delay = self.delay.map(|(line, thread)| {
-            line.close();
+        // With the encoders gone, the stream delays let out what they hold and end; dropping
+        // the fan-outs then closes the sinks' queues.
+        for output in self.outputs.read().unwrap().iter() {
+            if let Some(line) = &output.delay {
+                line.close();
+            }
+        }
+        for thread in std::mem::take(&mut *self.delay_threads.lock().unwrap()) {
             if thread.join().is_err() {
                 self.shared.fail(EngineError::Panicked);
             }
-            line.snapshot()
-        });
-        drop(self.destinations);
+        }
+        let elapsed = {
+            let now = self.shared.program.clock.elapsed().as_nanos() as u64;
+            let end = now.min(self.shared.end_ns.load(Relaxed));
+            end.saturating_sub(self.shared.start_ns) as f64 / 1e9
+        };
+        let delay = self
+            .outputs
+            .read()
+            .unwrap()
+            .iter()
+            .find_map(|o| o.delay.as_ref().map(|line| line.snapshot()));
+        let outputs = std::mem::take(&mut *self.outputs.write().unwrap());
+        drop(outputs);
         let mut sink_error = None;
-        let mut sinks = Vec::new();
-        for mut sink in self.sinks.into_inner().unwrap() {
+        for sink in self.sinks.lock().unwrap().iter_mut() {
             if let Err(e) = sink.join() {
                 sink_error.get_or_insert(e);
             }
-            sinks.push(sink.snapshot());
         }
         if let Some(e) = self.shared.failure.lock().unwrap().take() {
             return Err(e);
@@ -573,40 +759,8 @@ impl Session {
         if let Some(e) = sink_error {
             return Err(e.into());
         }
-        let elapsed = {
-            let now = self.shared.program.clock.elapsed().as_nanos() as u64;
-            let end = now.min(self.shared.end_ns.load(Relaxed));
-            end.saturating_sub(self.shared.start_ns) as f64 / 1e9
-        };
-        let mut snapshot =
-            self.shared
-                .stats
-                .snapshot(&self.shared.program.stats, elapsed, None, sinks);
+        let mut snapshot = self.snapshot(elapsed, None);
         snapshot.delay = delay;
         Ok(snapshot)
     }
-}
-
-/// The encoders' end of the fan-outs.
-struct Outlet {
-    fanout: Arc<FanOut>,
-    delay: Option<Arc<DelayLine>>,
-}
-
-fn publish(shared: &SessionShared, out: &Outlet, packet: EncodedPacket) {
-    let stats = &shared.stats;
-    match packet.kind {
-        StreamKind::Video => {
-            stats.frames_encoded.fetch_add(1, Relaxed);
-            stats.video_bytes.fetch_add(packet.size() as u64, Relaxed);
-        }
-        StreamKind::Audio => {
-            stats.audio_bytes.fetch_add(packet.size() as u64, Relaxed);
-        }
-    }
-    let packet = Arc::new(packet);
-    if let Some(delay) = &out.delay {
-        delay.push(packet.clone());
-    }
-    out.fanout.publish_shared(packet);
 }

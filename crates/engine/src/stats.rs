@@ -20,6 +20,69 @@ pub struct EngineStats {
     pub audio_bytes: AtomicU64,
 }
 
+/// Encoding counters of one canvas in a session.
+#[derive(Debug, Default)]
+pub(crate) struct CanvasCounters {
+    /// The session's first canvas: its frames are also the session's encoded and skipped.
+    pub primary: bool,
+    pub frames_encoded: AtomicU64,
+    pub frames_skipped: AtomicU64,
+    pub video_bytes: AtomicU64,
+}
+
+/// One encoded canvas in a [`StatsSnapshot`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ts_rs::TS)]
+pub struct CanvasStats {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    pub frames_encoded: u64,
+    pub frames_skipped: u64,
+    pub video_bytes: u64,
+    /// Encoded frames per second since the previous snapshot.
+    pub fps: f64,
+    /// Video bitrate since the previous snapshot.
+    pub bitrate_kbps: f64,
+}
+
+impl CanvasCounters {
+    pub fn snapshot(
+        &self,
+        name: &str,
+        (width, height): (u32, u32),
+        elapsed_s: f64,
+        previous: Option<&StatsSnapshot>,
+    ) -> CanvasStats {
+        let frames_encoded = self.frames_encoded.load(Relaxed);
+        let video_bytes = self.video_bytes.load(Relaxed);
+        let then = previous.and_then(|p| {
+            let c = p.canvases.iter().find(|c| c.name == name)?;
+            (elapsed_s > p.elapsed_s).then_some((elapsed_s - p.elapsed_s, c))
+        });
+        let (dt, frames_then, bytes_then) = match then {
+            Some((dt, c)) => (dt, c.frames_encoded, c.video_bytes),
+            None => (elapsed_s, 0, 0),
+        };
+        let rate = |now: u64, then: u64| {
+            if dt > 0.0 {
+                now.saturating_sub(then) as f64 / dt
+            } else {
+                0.0
+            }
+        };
+        CanvasStats {
+            name: name.to_string(),
+            width,
+            height,
+            frames_encoded,
+            frames_skipped: self.frames_skipped.load(Relaxed),
+            video_bytes,
+            fps: rate(frames_encoded, frames_then),
+            bitrate_kbps: rate(video_bytes, bytes_then) * 8.0 / 1000.0,
+        }
+    }
+}
+
 /// How far back a destination's throughput is judged against the stream's bitrate.
 pub const UPLINK_WINDOW_S: f64 = 10.0;
 
@@ -42,6 +105,10 @@ pub struct StatsSnapshot {
     /// Encoded audio and video bitrate since the previous snapshot.
     pub bitrate_kbps: f64,
     pub sinks: Vec<SinkStatsSnapshot>,
+    /// Each canvas encoded in the session: its frames and bitrate. The totals above count
+    /// the video bytes of all of them, and the frames of the first.
+    #[serde(default)]
+    pub canvases: Vec<CanvasStats>,
     /// Audio meters since the previous snapshot, while the program runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meters: Option<crate::Meters>,
@@ -98,6 +165,7 @@ impl EngineStats {
             fps,
             bitrate_kbps,
             sinks,
+            canvases: Vec::new(),
             meters: None,
             delay: None,
         }
@@ -115,13 +183,29 @@ impl StatsSnapshot {
     /// program encoded, what its link carries: a weak uplink shows as drops, which alone do
     /// not say why.
     pub fn rate_sinks(&mut self, previous: Option<&StatsSnapshot>, window: Option<&StatsSnapshot>) {
-        let (elapsed, encoded) = (self.elapsed_s, self.video_bytes + self.audio_bytes);
+        let elapsed = self.elapsed_s;
+        // What the sink's canvas and the sound encode.
+        let encoded = |s: &StatsSnapshot, canvas: Option<&str>| {
+            let video = canvas
+                .and_then(|name| s.canvases.iter().find(|c| c.name == name))
+                .map_or(s.video_bytes, |c| c.video_bytes);
+            video + s.audio_bytes
+        };
+        let (canvases, video_bytes, audio_bytes) =
+            (&self.canvases, self.video_bytes, self.audio_bytes);
+        let encoded_now = |canvas: Option<&str>| {
+            canvas
+                .and_then(|name| canvases.iter().find(|c| c.name == name))
+                .map_or(video_bytes, |c| c.video_bytes)
+                + audio_bytes
+        };
         for sink in &mut self.sinks {
+            let canvas = sink.canvas.as_deref();
             // (seconds since, the sink's bytes and drops then, bytes encoded then)
             let earlier = |s: &StatsSnapshot| {
                 let dt = elapsed - s.elapsed_s;
                 let then = s.sinks.iter().find(|o| o.name == sink.name)?;
-                let encoded_then = s.video_bytes + s.audio_bytes;
+                let encoded_then = encoded(s, canvas);
                 (dt > 0.0).then_some((dt, then.bytes, then.dropped, encoded_then))
             };
             sink.bitrate_kbps = match previous.and_then(earlier) {
@@ -136,7 +220,7 @@ impl StatsSnapshot {
             };
             let (sent, needed) = (
                 kbps(sink.bytes, bytes_then, dt),
-                kbps(encoded, encoded_then, dt),
+                kbps(encoded_now(canvas), encoded_then, dt),
             );
             let live = sink
                 .destination

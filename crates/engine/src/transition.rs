@@ -3,7 +3,7 @@
 //! thread fades their sound. Prepared on the control thread (a stinger's file is opened
 //! there), run frame by frame; a new switch finishes a running transition at once.
 
-use crate::active_scene::new_key;
+use crate::active_scene::{new_key, Layers};
 use crate::EngineError;
 use streamwerk_compositor::Layer;
 use streamwerk_media::{Tick, I420, SAMPLE_RATE};
@@ -25,8 +25,8 @@ enum Kind {
     Stinger {
         source: Box<dyn VideoSource>,
         key: u64,
-        /// The canvas: the stinger covers it.
-        transform: Transform,
+        /// Per canvas, `main` first: the stinger covers it.
+        transforms: Vec<Transform>,
         /// Frames into the transition at which the scene underneath switches.
         cut: u64,
     },
@@ -160,17 +160,19 @@ pub(crate) fn prepare(
                     .min(streamwerk_scene::MAX_TRANSITION_MS),
             };
             let cut_ms = (*cut_point_ms).min(length_ms);
-            let canvas = collection.canvas;
+            let natural = video.frame().picture.size();
+            let transforms = collection
+                .canvas_sizes()
+                .into_iter()
+                .enumerate()
+                .map(|(k, (_, w, h))| cover(natural, (w, h), k == 0))
+                .collect();
             (
                 TransitionPlan {
                     kind: Kind::Stinger {
                         source: video,
                         key: new_key(),
-                        transform: Transform {
-                            width: Some(canvas.width as f32),
-                            height: Some(canvas.height as f32),
-                            ..Transform::default()
-                        },
+                        transforms,
                         cut: frames(cut_ms),
                     },
                     frames: frames(length_ms),
@@ -188,6 +190,27 @@ pub(crate) fn prepare(
             )
         }
     })
+}
+
+/// Where a stinger of `natural` size lands on a canvas: stretched over the main one, as made
+/// for it; centred and scaled to cover another (a 16:9 stinger over a vertical canvas keeps
+/// its shape, its sides cut off).
+fn cover(natural: (u32, u32), (w, h): (u32, u32), stretch: bool) -> Transform {
+    let (nw, nh) = (natural.0 as f32, natural.1 as f32);
+    let (w, h) = (w as f32, h as f32);
+    let (width, height) = if stretch || nw < 1.0 || nh < 1.0 {
+        (w, h)
+    } else {
+        let s = (w / nw).max(h / nh);
+        (nw * s, nh * s)
+    };
+    Transform {
+        x: ((w - width) / 2.0).round(),
+        y: ((h - height) / 2.0).round(),
+        width: Some(width.round()),
+        height: Some(height.round()),
+        ..Transform::default()
+    }
 }
 
 /// Checks that `transition` can run on `collection` (a stinger's file opens and has a
@@ -215,14 +238,14 @@ pub(crate) struct Step {
 /// A transition on the video thread.
 pub(crate) struct Running {
     plan: TransitionPlan,
-    /// The layers of the scene going out, as the program's are kept.
-    pub outgoing: Vec<(usize, Transform)>,
+    /// The layers of the scene going out on each canvas, as the program's are kept.
+    pub outgoing: Vec<Layers>,
     /// The frame it started at (its first composed frame).
     start: Option<u64>,
 }
 
 impl Running {
-    pub fn new(plan: TransitionPlan, outgoing: Vec<(usize, Transform)>) -> Self {
+    pub fn new(plan: TransitionPlan, outgoing: Vec<Layers>) -> Self {
         Running {
             plan,
             outgoing,
@@ -255,20 +278,20 @@ impl Running {
         }
     }
 
-    /// The stinger's layer over the canvas, once its file shows a picture.
-    pub fn stinger(&self) -> Option<Option<Layer<'_>>> {
+    /// The stinger's layer over canvas `k`, once its file shows a picture.
+    pub fn stinger(&self, k: usize) -> Option<Option<Layer<'_>>> {
         match &self.plan.kind {
             Kind::Stinger {
                 source,
                 key,
-                transform,
+                transforms,
                 ..
             } => {
                 let frame = source.frame();
-                Some((frame.generation > 0).then_some(Layer {
+                Some((frame.generation > 0).then(|| Layer {
                     key: *key,
                     frame,
-                    transform,
+                    transform: &transforms[k.min(transforms.len() - 1)],
                 }))
             }
             _ => None,

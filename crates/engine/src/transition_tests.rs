@@ -37,7 +37,8 @@ struct Rig {
     collection: Collection,
     video: SceneVideo,
     audio: SceneAudio,
-    canvases: Canvases,
+    /// One per canvas, `main` first.
+    canvases: Vec<Option<Canvases>>,
     open: OpenSources,
     index: u64,
 }
@@ -47,7 +48,11 @@ impl Rig {
         let mut rig = Rig {
             video: SceneVideo::empty(30),
             audio: SceneAudio::silent(2),
-            canvases: Canvases::new(W, H),
+            canvases: collection
+                .canvas_sizes()
+                .into_iter()
+                .map(|(_, w, h)| Some(Canvases::new(w, h)))
+                .collect(),
             open: OpenSources::default(),
             index: 0,
             collection,
@@ -68,7 +73,16 @@ impl Rig {
     fn frame(&mut self) -> &I420 {
         self.video.render(self.index, &mut self.canvases, true);
         self.index += 1;
-        self.canvases.program()
+        self.main().program()
+    }
+
+    fn main(&self) -> &Canvases {
+        self.canvases[0].as_ref().unwrap()
+    }
+
+    /// Canvas `k`'s program picture of the last frame.
+    fn picture(&self, k: usize) -> &I420 {
+        self.canvases[k].as_ref().unwrap().program()
     }
 
     /// Renders the next frame and returns the program's (Y, U, V) at (x, y).
@@ -176,18 +190,18 @@ fn studio_mode_edits_to_the_preview_leave_program_alone_until_the_transition() {
     };
     rig.show(studio, None);
     assert_eq!(rig.pixel_at(3, 3), red);
-    assert_eq!(yuv_at(rig.canvases.preview().unwrap(), 3, 3), blue);
+    assert_eq!(yuv_at(rig.main().preview().unwrap(), 3, 3), blue);
     // Edit the preview scene: its colour source becomes green.
     let mut edited = rig.collection.clone();
     edited.scenes[1].layers[0].source = "green".into();
     rig.collection = edited;
     rig.show(studio, None);
     assert_eq!(rig.pixel_at(3, 3), red, "program untouched");
-    assert_eq!(yuv_at(rig.canvases.preview().unwrap(), 3, 3), green);
+    assert_eq!(yuv_at(rig.main().preview().unwrap(), 3, 3), green);
     for _ in 0..3 {
         assert_eq!(rig.pixel_at(3, 3), red, "program untouched");
         assert!(
-            rig.canvases.preview().is_none(),
+            rig.main().preview().is_none(),
             "a still preview scene is handed on once"
         );
     }
@@ -361,4 +375,75 @@ fn an_edit_or_a_switch_keeps_a_video_without_sound_playing() {
         first,
         "not reopened by a switch to its own scene"
     );
+}
+
+/// The test collection with a vertical canvas (H x W) on which scene A shows green over its
+/// red (a layer hidden on main) and B's blue covers the canvas as on main.
+fn with_vertical(dir: &Path) -> Collection {
+    let mut c = collection(dir);
+    c.canvases.push(streamwerk_scene::NamedCanvas {
+        name: "vertical".into(),
+        width: H,
+        height: W,
+    });
+    for scene in &mut c.scenes {
+        let mut layout = scene.layers.clone();
+        for layer in &mut layout {
+            layer.transform.width = Some(H as f32);
+            layer.transform.height = Some(W as f32);
+        }
+        if scene.name == "A" {
+            // Green is one of A's layers, hidden on main and shown on the vertical canvas.
+            let mut green = scene.layers[0].clone();
+            green.source = "green".into();
+            green.visible = false;
+            scene.layers.push(green.clone());
+            green.visible = true;
+            green.transform.width = Some(H as f32);
+            green.transform.height = Some(W as f32 / 2.0);
+            layout.push(green);
+        }
+        scene.layouts.insert("vertical".into(), layout);
+    }
+    let problems = streamwerk_scene::check_collection(&c);
+    assert!(problems.is_empty(), "{problems:?}");
+    c
+}
+
+#[test]
+fn every_canvas_shows_its_own_layout_of_the_same_scene_and_fades_with_it() {
+    let dir = std::env::temp_dir();
+    let [red, blue, green] = colours(&dir);
+    let mut rig = Rig::new(with_vertical(&dir), "A");
+    rig.frame();
+    // Main: red everywhere. Vertical: green on the top half, red below.
+    assert_eq!(yuv_at(rig.picture(0), 20, 30), red);
+    assert_eq!(yuv_at(rig.picture(1), 10, 10), green);
+    assert_eq!(yuv_at(rig.picture(1), 10, 50), red);
+    assert_eq!((rig.picture(1).width, rig.picture(1).height), (H, W));
+    rig.show(
+        Shown::program("B"),
+        Some(&Transition::Fade { duration_ms: 1000 }),
+    );
+    let mut middle = None;
+    for k in 0..31 {
+        rig.frame();
+        if k == 15 {
+            middle = Some([
+                yuv_at(rig.picture(0), 20, 30),
+                yuv_at(rig.picture(1), 10, 10),
+                yuv_at(rig.picture(1), 10, 50),
+            ]);
+        }
+    }
+    let [main, top, bottom] = middle.unwrap();
+    assert!(close(main, blend(red, blue, 0.5), 1), "{main:?}");
+    assert!(close(top, blend(green, blue, 0.5), 1), "{top:?}");
+    assert!(close(bottom, blend(red, blue, 0.5), 1), "{bottom:?}");
+    assert_eq!(
+        yuv_at(rig.picture(1), 10, 10),
+        blue,
+        "over after its duration"
+    );
+    assert_eq!(yuv_at(rig.picture(0), 20, 30), blue);
 }

@@ -49,6 +49,7 @@ impl SinkStats {
             bitrate_kbps: 0.0,
             destination: None,
             uplink: None,
+            canvas: None,
         }
     }
 }
@@ -69,6 +70,9 @@ pub struct SinkStatsSnapshot {
     /// Set while a destination drops packets because its link carries less than the stream
     /// needs: the measured throughput against the stream's bitrate, and the fix.
     pub uplink: Option<String>,
+    /// The canvas it gets, when the session has several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canvas: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ts_rs::TS)]

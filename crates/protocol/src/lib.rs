@@ -279,8 +279,10 @@ pub struct StudioState {
     pub replay_buffer: bool,
     /// After "stop after the delay": seconds until the destinations stop.
     pub live_ends_in_s: Option<f64>,
-    /// The file being recorded, if any.
+    /// The file being recorded (of the first canvas recorded), if any.
     pub recording: Option<String>,
+    /// Every file being recorded, one per canvas recorded.
+    pub recording_files: Vec<String>,
     /// The as-aired file recorded beside it (with a stream delay and the setting on).
     pub recording_aired: Option<String>,
     /// Natural picture size (width, height) of each video source shown so far, by id: where a
@@ -366,6 +368,7 @@ pub fn typescript() -> String {
         StudioStats::decl(&cfg),
         SourceSize::decl(&cfg),
         StatsSnapshot::decl(&cfg),
+        streamwerk_engine::CanvasStats::decl(&cfg),
         streamwerk_engine::SinkStatsSnapshot::decl(&cfg),
         streamwerk_engine::DestinationSnapshot::decl(&cfg),
         streamwerk_engine::DelaySnapshot::decl(&cfg),

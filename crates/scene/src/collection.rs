@@ -47,6 +47,21 @@ impl Collection {
             .collect()
     }
 
+    /// Every canvas as (name, width, height), `main` first: the order the engine numbers them.
+    pub fn canvas_sizes(&self) -> Vec<(String, u32, u32)> {
+        std::iter::once((
+            MAIN_CANVAS.to_string(),
+            self.canvas.width,
+            self.canvas.height,
+        ))
+        .chain(
+            self.canvases
+                .iter()
+                .map(|c| (c.name.clone(), c.width, c.height)),
+        )
+        .collect()
+    }
+
     /// The collection as canvas `name` sees it: that canvas's size, and each scene's layout
     /// for it as the scene's layers, so everything that composes the main canvas composes it.
     pub fn for_canvas(&self, name: &str) -> Option<Collection> {
@@ -61,7 +76,7 @@ impl Collection {
             fps: self.canvas.fps,
         };
         for scene in &mut view.scenes {
-            scene.layers = scene.layouts.get(name).cloned().unwrap_or_default();
+            scene.layers = scene.layers_on(name).to_vec();
         }
         Some(view)
     }
@@ -395,6 +410,17 @@ pub struct Scene {
     /// Used instead of the collection's transition when switching to this scene.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,
+}
+
+impl Scene {
+    /// The layers as canvas `canvas` shows them (none for a canvas without a layout).
+    pub fn layers_on(&self, canvas: &str) -> &[Layer] {
+        if canvas == MAIN_CANVAS {
+            &self.layers
+        } else {
+            self.layouts.get(canvas).map_or(&[], Vec::as_slice)
+        }
+    }
 }
 
 /// One placement of a source in a scene.

@@ -205,6 +205,18 @@ impl Platform {
     }
 
     /// Every published limit the settings break for a canvas of `width`x`height` at `fps`.
+    /// The canvas of `canvases` (name, width, height; `main` first) a destination on this
+    /// platform streams unless told: for TikTok and Instagram, which play 9:16, the first
+    /// vertical canvas; else `main`.
+    pub fn default_canvas(self, canvases: &[(String, u32, u32)]) -> String {
+        let vertical = matches!(self, Platform::Tiktok | Platform::Instagram);
+        canvases
+            .iter()
+            .find(|(_, w, h)| vertical && h > w)
+            .map_or(crate::MAIN_CANVAS, |(name, ..)| name.as_str())
+            .to_string()
+    }
+
     pub fn check(
         self,
         video: &VideoEncoderSettings,

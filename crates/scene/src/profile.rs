@@ -9,8 +9,13 @@ use std::path::PathBuf;
 pub struct Profile {
     #[serde(default = "crate::profile::version")]
     pub schema_version: u32,
+    /// The main canvas's video encoder, and that of every other canvas not in `canvas_video`.
     #[serde(default)]
     pub video: VideoEncoderSettings,
+    /// Video encoder settings of other canvases, by canvas name (a vertical canvas may want
+    /// its own bitrate).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub canvas_video: std::collections::BTreeMap<String, VideoEncoderSettings>,
     #[serde(default)]
     pub audio: AudioEncoderSettings,
     #[serde(default)]
@@ -43,6 +48,7 @@ impl Default for Profile {
         Profile {
             schema_version: version(),
             video: VideoEncoderSettings::default(),
+            canvas_video: Default::default(),
             audio: AudioEncoderSettings::default(),
             recording: RecordingSettings::default(),
             destinations: Vec::new(),
@@ -136,6 +142,9 @@ pub struct RecordingSettings {
     /// beside the program's recording, as `…-as-aired.mkv`.
     #[serde(default)]
     pub as_aired: bool,
+    /// The canvases recorded, one file each starting at the same frame; empty: `main`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub canvases: Vec<String>,
 }
 
 impl Default for RecordingSettings {
@@ -144,6 +153,7 @@ impl Default for RecordingSettings {
             format: RecordingFormat::Mkv,
             folder: PathBuf::from("recordings"),
             as_aired: false,
+            canvases: Vec::new(),
         }
     }
 }
@@ -168,6 +178,9 @@ pub struct DestinationSettings {
     /// events): Go Live asks for it and keeps it for that session only; `key` is not used.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub key_per_broadcast: bool,
+    /// The canvas it streams; absent: by platform (see [`DestinationSettings::canvas_in`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canvas: Option<String>,
 }
 
 fn enabled() -> bool {
@@ -184,6 +197,16 @@ pub fn is_key_name(name: &str) -> bool {
 }
 
 impl DestinationSettings {
+    /// The canvas this destination streams, of `canvases` (name, width, height; `main`
+    /// first): its own `canvas`, else for TikTok and Instagram, which play 9:16, the first
+    /// vertical canvas, else `main`.
+    pub fn canvas_in(&self, canvases: &[(String, u32, u32)]) -> String {
+        match &self.canvas {
+            Some(name) => name.clone(),
+            None => self.platform.default_canvas(canvases),
+        }
+    }
+
     /// The full URL for a key: RTMP servers take the key as the last path segment, SRT servers
     /// as the `streamid`.
     pub fn url(&self, key: Option<&str>) -> Option<String> {

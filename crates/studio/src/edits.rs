@@ -259,12 +259,12 @@ impl Studio {
             program: &scene,
             preview: preview.as_deref(),
         };
-        if next.canvas == inner.collection.canvas {
+        if next.canvas_sizes() == inner.collection.canvas_sizes() {
             inner.program.show(&next, shown, Some(&Transition::Cut))?;
         } else {
             if inner.session.is_some() {
                 return Err(refused(
-                    "the canvas cannot change while recording or live; stop both, then apply",
+                    "the canvases cannot change while recording or live (a size, the frame rate, a canvas added or removed); stop both, then apply",
                 ));
             }
             let program = Program::start(&next, shown, self.previews.clone())?;

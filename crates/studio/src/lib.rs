@@ -90,9 +90,9 @@ struct Inner {
     /// The replay buffer runs (in the session).
     replay: bool,
     /// (sink name, file) of the recording.
-    recording: Option<(String, PathBuf)>,
+    recording: Vec<(String, PathBuf)>,
     /// (sink name, file) of the as-aired recording beside it, with a stream delay.
-    recording_aired: Option<(String, PathBuf)>,
+    recording_aired: Vec<(String, PathBuf)>,
 }
 
 impl Inner {
@@ -142,8 +142,8 @@ impl Studio {
                 live: Vec::new(),
                 live_ends_at: None,
                 replay: false,
-                recording: None,
-                recording_aired: None,
+                recording: Vec::new(),
+                recording_aired: Vec::new(),
             }),
             events,
             keys,
@@ -204,11 +204,16 @@ impl Studio {
                 .map(|at| at.saturating_duration_since(Instant::now()).as_secs_f64()),
             recording: inner
                 .recording
-                .as_ref()
+                .first()
                 .map(|(_, path)| path.display().to_string()),
+            recording_files: inner
+                .recording
+                .iter()
+                .map(|(_, path)| path.display().to_string())
+                .collect(),
             recording_aired: inner
                 .recording_aired
-                .as_ref()
+                .first()
                 .map(|(_, path)| path.display().to_string()),
             source_sizes: inner
                 .program
@@ -353,8 +358,8 @@ impl Studio {
     pub fn shutdown(&self) {
         let mut inner = self.lock();
         inner.live.clear();
-        inner.recording = None;
-        inner.recording_aired = None;
+        inner.recording.clear();
+        inner.recording_aired.clear();
         inner.replay = false;
         if let Some(session) = inner.session.take() {
             session.stop();

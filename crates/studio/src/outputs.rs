@@ -4,10 +4,10 @@
 use crate::{refused, Inner, Studio, StudioError};
 use std::path::Path;
 use std::time::{Duration, Instant};
-use streamwerk_engine::{Session, SessionConfig};
+use streamwerk_engine::{RecordingSpec, Session, SessionConfig};
 use streamwerk_outputs::{validate_url, Backoff, DestinationSpec};
 use streamwerk_protocol::{Command, NoticeLevel};
-use streamwerk_scene::{is_key_name, Profile};
+use streamwerk_scene::{is_key_name, Profile, MAIN_CANVAS};
 
 impl Studio {
     /// Destination, key, live and recording commands.
@@ -90,7 +90,10 @@ impl Studio {
                 );
             }
             Command::AddMarker { title } => {
-                let session = inner.session.as_ref().filter(|_| inner.recording.is_some());
+                let session = inner
+                    .session
+                    .as_ref()
+                    .filter(|_| !inner.recording.is_empty());
                 let session = session.ok_or_else(|| {
                     refused("a marker marks the recording; start recording first")
                 })?;
@@ -130,9 +133,10 @@ impl Studio {
             }
             Command::StartRecording => self.start_recording(inner)?,
             Command::StopRecording => {
-                let recordings = [inner.recording.take(), inner.recording_aired.take()];
+                let mut recordings = std::mem::take(&mut inner.recording);
+                recordings.append(&mut inner.recording_aired);
                 if let Some(session) = &inner.session {
-                    for (sink, path) in recordings.into_iter().flatten() {
+                    for (sink, path) in recordings {
                         session.remove_sink(&sink)?;
                         self.notice(NoticeLevel::Info, format!("saved {}", path.display()));
                     }
@@ -184,6 +188,7 @@ impl Studio {
         if inner.session.is_none() {
             inner.session = Some(inner.program.start_session(SessionConfig {
                 video: inner.profile.video.clone(),
+                canvas_video: inner.profile.canvas_video.clone(),
                 audio: inner.profile.audio.clone(),
                 recordings: Vec::new(),
                 destinations: Vec::new(),
@@ -203,7 +208,7 @@ impl Studio {
         if !inner.live.is_empty() {
             return Err(refused("already live; stop streaming first"));
         }
-        let canvas = inner.collection.canvas;
+        let canvases = inner.collection.canvas_sizes();
         let mut specs = Vec::new();
         for d in inner.profile.destinations.iter().filter(|d| d.enabled) {
             let key = if d.key_per_broadcast {
@@ -242,15 +247,29 @@ impl Studio {
                 ))
             })?;
             validate_url(&url).map_err(|e| refused(format!("destination `{}`: {e}", d.name)))?;
-            let picture = (canvas.width, canvas.height, canvas.fps);
-            for warning in d
-                .platform
-                .check(&inner.profile.video, &inner.profile.audio, picture)
-            {
+            let canvas = d.canvas_in(&canvases);
+            let (_, width, height) = canvases
+                .iter()
+                .find(|(name, ..)| *name == canvas)
+                .ok_or_else(|| {
+                    refused(format!(
+                        "destination `{}` streams canvas `{canvas}`, which the collection does \
+                         not have; pick one of its canvases in the destination",
+                        d.name
+                    ))
+                })?;
+            let video = inner.profile.canvas_video.get(&canvas);
+            let picture = (*width, *height, inner.collection.canvas.fps);
+            for warning in d.platform.check(
+                video.unwrap_or(&inner.profile.video),
+                &inner.profile.audio,
+                picture,
+            ) {
                 self.notice(NoticeLevel::Warning, format!("{}: {warning}", d.name));
             }
             specs.push((
                 d.name.clone(),
+                canvas,
                 DestinationSpec {
                     name: d.name.clone(),
                     url,
@@ -266,30 +285,65 @@ impl Studio {
         }
         let session = self.session(inner)?;
         let mut live = Vec::new();
-        for (name, spec) in specs {
-            live.push((name, session.add_destination(spec)?));
+        for (name, canvas, spec) in specs {
+            live.push((name, session.add_destination(&canvas, spec)?));
         }
         inner.live = live;
         Ok(())
     }
 
     fn start_recording(&self, inner: &mut Inner) -> Result<(), StudioError> {
-        if inner.recording.is_some() {
+        if !inner.recording.is_empty() {
             return Err(refused("already recording"));
         }
-        let format = inner.profile.recording.format;
+        let settings = inner.profile.recording.clone();
+        let format = settings.format;
         let path = self.output_file(inner, "", format.extension())?;
-        let aired = self.output_file(inner, "-as-aired", format.extension())?;
-        let as_aired = inner.profile.recording.as_aired;
-        let session = self.session(inner)?;
-        let sink = session.add_recording(&path, format)?;
-        let aired_sink = if as_aired {
-            session.add_aired_recording(&aired, format)?
+        let canvases = if settings.canvases.is_empty() {
+            vec![MAIN_CANVAS.to_string()]
         } else {
-            None
+            settings.canvases.clone()
         };
-        inner.recording = Some((sink, path));
-        inner.recording_aired = aired_sink.map(|sink| (sink, aired));
+        // One file per canvas, named after the first with the canvas's name added.
+        let file = |canvas: &str, suffix: &str| {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            let tail = if canvas == MAIN_CANVAS {
+                String::new()
+            } else {
+                format!("-{canvas}")
+            };
+            path.with_file_name(format!("{stem}{tail}{suffix}.{}", format.extension()))
+        };
+        let session = self.session(inner)?;
+        let mut recording = Vec::new();
+        let mut aired = Vec::new();
+        let started = (|| {
+            for canvas in &canvases {
+                let spec = RecordingSpec {
+                    canvas: canvas.clone(),
+                    path: file(canvas, ""),
+                    format,
+                };
+                recording.push((session.add_recording(&spec)?, spec.path.clone()));
+                if settings.as_aired {
+                    let spec = RecordingSpec {
+                        path: file(canvas, "-as-aired"),
+                        ..spec
+                    };
+                    if let Some(sink) = session.add_aired_recording(&spec)? {
+                        aired.push((sink, spec.path));
+                    }
+                }
+            }
+            Ok::<_, StudioError>(())
+        })();
+        inner.recording = recording;
+        inner.recording_aired = aired;
+        if let Err(e) = started {
+            // What did start is stopped again, so a failed start records nothing.
+            let _ = self.outputs(inner, Command::StopRecording);
+            return Err(e);
+        }
         Ok(())
     }
 
@@ -327,7 +381,7 @@ impl Studio {
 
     /// Ends the session once nothing records or streams, draining it in the background.
     fn end_session_if_idle(&self, inner: &mut Inner) {
-        if inner.live.is_empty() && inner.recording.is_none() && !inner.replay {
+        if inner.live.is_empty() && inner.recording.is_empty() && !inner.replay {
             if let Some(session) = inner.session.take() {
                 session.stop();
                 std::thread::spawn(move || {

@@ -387,6 +387,7 @@ fn the_stream_delay_is_fixed_while_live_and_stopping_can_wait_for_it() {
                 key: None,
                 enabled: true,
                 key_per_broadcast: false,
+                canvas: None,
             },
         })
         .unwrap();
@@ -579,6 +580,7 @@ fn a_key_per_broadcast_is_asked_at_go_live_and_never_kept() {
                 key: None,
                 enabled: true,
                 key_per_broadcast: true,
+                canvas: None,
             },
         })
         .unwrap();
