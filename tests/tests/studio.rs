@@ -341,6 +341,58 @@ fn studio_mode_and_hotkeys_in_a_browser() {
             .any(|h| h["keys"] == "F9" && h["action"]["type"] == "panic"),
         "{profile}"
     );
+    // A vertical canvas from one click: its own tab and guides, the Instagram destination
+    // streams it by default, a nudge moves the logo there only, and a recording writes one
+    // file per canvas at its own size.
+    let canvases = &result["canvases"];
+    assert_eq!(canvases["added"][0]["name"], "vertical", "{canvases}");
+    assert_eq!(
+        (
+            &canvases["added"][0]["width"],
+            &canvases["added"][0]["height"]
+        ),
+        (&Value::from(720), &Value::from(1280)),
+        "{canvases}"
+    );
+    assert_eq!(canvases["tabs"][1][0], "vertical 720×1280", "{canvases}");
+    assert_eq!(canvases["tabs"][1][1], "true", "{canvases}");
+    assert_eq!(canvases["guides"][1], "guide band", "{canvases}");
+    assert_eq!(
+        canvases["instaLabel"], "Insta (instagram · vertical)",
+        "{canvases}"
+    );
+    assert_eq!(canvases["nudged"]["vertical"], 10.0, "{canvases}");
+    assert_eq!(canvases["nudged"]["main"], 0.0, "{canvases}");
+    let status_bar = canvases["status"].as_str().unwrap();
+    // Each canvas's own encode in the status bar: "main 30.0 fps 2498 kbps skipped 0".
+    let encoded_fps = |name: &str| {
+        status_bar
+            .split(" · ")
+            .find(|part| part.starts_with(&format!("{name} ")))
+            .and_then(|part| part.split(' ').nth(1))
+            .and_then(|fps| fps.parse::<f64>().ok())
+    };
+    for name in ["main", "vertical"] {
+        assert!(
+            encoded_fps(name).is_some_and(|fps| fps > 10.0),
+            "{name}: {status_bar}"
+        );
+    }
+    let files = canvases["recordingFiles"].as_array().unwrap();
+    for (file, size) in files.iter().zip([(1280, 720), (720, 1280)]) {
+        let file = std::path::PathBuf::from(file.as_str().unwrap());
+        assert_decodes(&file);
+        let video = streams(&file)
+            .into_iter()
+            .find(|s| s.codec_type == "video")
+            .unwrap();
+        assert_eq!(
+            (video.width.unwrap(), video.height.unwrap()),
+            size,
+            "{}",
+            file.display()
+        );
+    }
     let status = serve.interrupt();
     assert!(status.success(), "Ctrl-C ends serve cleanly: {status}");
 }

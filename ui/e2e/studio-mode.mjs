@@ -1,5 +1,5 @@
-// Studio mode and hotkeys in Debian's Chromium, against a running `streamwerk serve` of the
-// demo. Called by tests/tests/studio.rs. Usage: node e2e/studio-mode.mjs STUDIO_URL SHOT_DIR
+// Studio mode, hotkeys and a vertical canvas in Debian's Chromium, against a running
+// `streamwerk serve` of the demo. Called by tests/tests/studio.rs. Usage: node e2e/studio-mode.mjs STUDIO_URL SHOT_DIR
 // Prints one JSON line with what the Rust side verifies.
 import { openStudio } from "./chromium.mjs";
 
@@ -99,5 +99,43 @@ await until(() => window.streamwerk.state.live.includes("Insta"));
 const broadcastKeyShown = (await page.content()).includes("IG-e2e-broadcast-key");
 await page.click("#go-live");
 await until(() => window.streamwerk.state.live.length === 0);
-console.log(JSON.stringify({ broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys }));
+// A vertical canvas: added with one click, edited on its own, shown beside main, recorded.
+await page.click("#add-vertical");
+await until(() => (window.streamwerk.state.collection.canvases ?? []).some((c) => c.name === "vertical"));
+const added = (await state()).collection.canvases;
+// The editing view now gets the vertical canvas's frames (taller than wide), main beside it.
+await until(() => { const c = document.getElementById("preview"); return c.height > c.width; });
+await until(() => { const c = document.getElementById("program"); return !document.getElementById("program-col").hidden && c.width > c.height; });
+const tabs = await page.$$eval("#canvas-tabs button", (b) => b.map((x) => [x.textContent, x.getAttribute("aria-selected")]));
+const guides = await page.$$eval("#guides .guide", (g) => g.map((x) => x.className));
+const instaLabel = await page.$eval("li[data-destination='Insta'] strong", (e) => e.textContent);
+await shot("canvases.png");
+// Nudge the logo 10 px down on the vertical canvas only.
+const logoOn = (canvas) => page.evaluate((canvas) => {
+  const live = window.streamwerk.state.collection.scenes.find((s) => s.name === "Live");
+  const layers = canvas === "main" ? live.layers : live.layouts[canvas];
+  return layers.find((l) => l.source === "logo").transform;
+}, canvas);
+const [mainBefore, verticalBefore] = [await logoOn("main"), await logoOn("vertical")];
+await page.click("#layer-list li:has-text('Logo') .name");
+await page.focus("#overlay");
+await page.keyboard.press("Shift+ArrowDown");
+await until((y) => {
+  const live = window.streamwerk.state.collection.scenes.find((s) => s.name === "Live");
+  return live.layouts.vertical.find((l) => l.source === "logo").transform.y === y;
+}, verticalBefore.y + 10);
+const nudged = { main: (await logoOn("main")).y - mainBefore.y, vertical: (await logoOn("vertical")).y - verticalBefore.y };
+// Record both canvases: one file each, and the status bar counts each canvas's encode.
+await page.check("#set-record-canvases input[value='vertical']");
+await page.click("#output-form button:has-text('Apply output')");
+await until(() => (window.streamwerk.state.profile.recording.canvases ?? []).includes("vertical"));
+await page.click("#record");
+await until(() => window.streamwerk.state.recording_files.length === 2);
+await page.waitForTimeout(2500);
+const status = await page.textContent("#status-bar");
+const recordingFiles = (await state()).recording_files;
+await page.click("#record");
+await until(() => window.streamwerk.state.recording === null);
+console.log(JSON.stringify({ broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
+  canvases: { added, tabs, guides, instaLabel, nudged, status, recordingFiles } }));
 await browser.close();

@@ -76,10 +76,11 @@ async function ipcCarrier(): Promise<Carrier> {
   };
 }
 
-/// Preview frames of `view`: the program, or studio mode's preview scene, their longest side
-/// `side` device pixels (the engine scales them down to it, at most 1280). Close the socket
-/// when the view is not shown: the engine composes the preview scene only while watched.
-export function openFrames(view: "program" | "preview", side: number): Frames & { close(): void } {
+/// Preview frames of `view` of canvas `canvas`: the program, or studio mode's preview scene,
+/// their longest side `side` device pixels (the engine scales them down to it, at most 1280).
+/// Close the socket when the view is not shown: the engine composes a preview scene, and a
+/// canvas nothing encodes, only while watched.
+export function openFrames(view: "program" | "preview", side: number, canvas = "main"): Frames & { close(): void } {
   let socket: WebSocket | null = null;
   let closed = false;
   const frames = {
@@ -94,7 +95,8 @@ export function openFrames(view: "program" | "preview", side: number): Frames & 
     : Promise.resolve(`${socketBase()}/preview?token=${token()}`);
   void url.then((address) => {
     if (closed) return;
-    socket = new WebSocket(`${address}${view === "preview" ? "&view=preview" : ""}&side=${side}`);
+    const which = `${view === "preview" ? "&view=preview" : ""}${canvas === "main" ? "" : `&canvas=${encodeURIComponent(canvas)}`}`;
+    socket = new WebSocket(`${address}${which}&side=${side}`);
     socket.binaryType = "arraybuffer";
     socket.onmessage = (m) => frames.onframe(m.data as ArrayBuffer);
   });

@@ -2,16 +2,33 @@
 // and the status bar.
 import type { Platform } from "./protocol.gen";
 import { HealthHistory, drawGraph } from "./health";
-import { $, el, run, store } from "./store";
+import { $, editing, el, run, store } from "./store";
+import { canvasNames } from "./canvases-panel";
+
+/// The canvas a destination streams: its own, else by platform (the first vertical canvas for
+/// TikTok and Instagram, main for the others), as the engine decides.
+export function destinationCanvas(d: { canvas?: string | null; platform: Platform }): string {
+  if (d.canvas) return d.canvas;
+  const vertical = (store.state.collection.canvases ?? []).find((c) => c.height > c.width);
+  return vertical && (d.platform === "tiktok" || d.platform === "instagram") ? vertical.name : "main";
+}
 
 /** Each destination's recent bitrate and drops, for the graphs beside them. */
 export const health = new HealthHistory();
 
 export function renderDestinations() {
   const sinks = store.stats?.session?.sinks ?? [];
-  const streamKbps = store.stats?.session?.bitrate_kbps ?? 0;
+  const canvases = store.stats?.session?.canvases ?? [];
+  const audioKbps = canvases.length ? Math.max(0, (store.stats?.session?.bitrate_kbps ?? 0) - canvases.reduce((n, c) => n + c.bitrate_kbps, 0)) : 0;
+  const several = canvasNames().length > 1;
+  const select = $("dest-canvas") as HTMLSelectElement;
+  if (!editing("add-destination")) {
+    select.replaceChildren(el("option", { value: "", textContent: "By platform" }), ...canvasNames().map((n) => el("option", { value: n, textContent: n })));
+  }
   $("destination-list").replaceChildren(
     ...store.state.profile.destinations.map((d) => {
+      const canvas = destinationCanvas(d);
+      const streamKbps = (canvases.find((c) => c.name === canvas)?.bitrate_kbps ?? store.stats?.session?.bitrate_kbps ?? 0) + audioKbps;
       const live = store.state.live.includes(d.name);
       const sink = sinks.find((s) => s.name.startsWith(`${d.name} (`));
       const st = sink?.destination?.state;
@@ -21,7 +38,7 @@ export function renderDestinations() {
         : "";
       const error = st && "error" in st ? ` · ${st.error}` : "";
       const item = el("li", { className: "destination" },
-        el("strong", { textContent: `${d.name} (${d.platform})` }),
+        el("strong", { textContent: `${d.name} (${d.platform}${several ? ` · ${canvas}` : ""})` }),
         el("span", { className: `state ${label}`, textContent: label + detail + error }),
       );
       if (sink) {
@@ -91,8 +108,15 @@ export function renderStatus() {
   const parts = [`CPU ${s ? s.cpu_percent.toFixed(0) : "–"}%`, `program ${s ? s.render_fps.toFixed(1) : "–"} fps`,
     `preview ${store.preview.fps.toFixed(1)} fps, ${store.preview.delayMs.toFixed(0)} ms behind`, `lagged ${s?.frames_lagged ?? 0}`];
   if (s?.session) {
-    parts.push(`encoding ${s.session.fps.toFixed(1)} fps`, `${s.session.bitrate_kbps.toFixed(0)} kbps`, `skipped ${s.session.frames_skipped}`,
-      `dropped ${s.session.sinks.reduce((n, x) => n + x.dropped, 0)}`);
+    const canvases = s.session.canvases ?? [];
+    if (canvases.length > 1) {
+      // One encode per canvas: each its own frame rate and bitrate.
+      for (const c of canvases) parts.push(`${c.name} ${c.fps.toFixed(1)} fps ${c.bitrate_kbps.toFixed(0)} kbps skipped ${c.frames_skipped}`);
+    } else {
+      parts.push(`encoding ${s.session.fps.toFixed(1)} fps`, `${s.session.bitrate_kbps.toFixed(0)} kbps`, `skipped ${s.session.frames_skipped}`);
+    }
+    parts.push(`dropped ${s.session.sinks.reduce((n, x) => n + x.dropped, 0)}`);
+    if (s.frames_lagged > 0 && canvases.length > 1) parts.push("lagging: lower a canvas's size or the x264 preset");
   }
   if (store.state.recording) parts.push(`recording ${store.state.recording}`);
   $("status-bar").textContent = parts.join(" · ");
@@ -117,6 +141,7 @@ export function setupDestinations() {
         key: key || store.state.stored_keys.includes(keyName) ? keyName : null,
         enabled: ($("dest-enabled") as HTMLInputElement).checked,
         key_per_broadcast: ($("dest-per-broadcast") as HTMLInputElement).checked,
+        canvas: value("dest-canvas") || null,
       },
     });
   };

@@ -2,12 +2,12 @@
 // the keyboard; each gesture is one undoable edit.
 import type { LayerTransform, Transform } from "./protocol.gen";
 import { type Box, cropBy, hitTest, layerBox, moveAll, moveBox, resizeBox, snapLines, toggleSelection, withBox } from "./editor";
-import { $, el, history, primary, render, run, scene, selected, store } from "./store";
+import { $, canvasSize, el, history, layers, onCanvas, primary, render, run, scene, selected, store } from "./store";
 
 /// Canvas pixels per CSS pixel of the overlay.
 export function scale() {
   const rect = $("overlay").getBoundingClientRect();
-  return store.state.collection.canvas.width / rect.width;
+  return canvasSize().width / rect.width;
 }
 
 /// Frames around the selected layers (at `boxes` while a gesture moves them); the primary one
@@ -16,7 +16,7 @@ export function renderSelection(boxes?: Map<string, Box>) {
   const overlay = $("overlay");
   overlay.replaceChildren();
   const k = 1 / scale();
-  for (const layer of scene()?.layers ?? []) {
+  for (const layer of layers()) {
     if (!store.selection.includes(layer.source)) continue;
     const b = boxes?.get(layer.source) ?? layerBox(layer, store.state);
     if (!b) continue;
@@ -31,8 +31,8 @@ export function renderSelection(boxes?: Map<string, Box>) {
 /// One undoable edit of layer transforms.
 export function transformLayers(scene: string, before: LayerTransform[], after: LayerTransform[]) {
   if (after.length === 0) return;
-  history.push({ scene, before: before.filter((b) => after.some((a) => a.source === b.source)), after });
-  run({ type: "set_transforms", scene, layers: after });
+  history.push({ scene, canvas: store.canvas, before: before.filter((b) => after.some((a) => a.source === b.source)), after });
+  run({ type: "set_transforms", scene, layers: after, ...onCanvas() });
 }
 
 export function setupEditor() {
@@ -47,7 +47,8 @@ export function setupEditor() {
     const current = selected();
     const currentBox = current ? layerBox(current, store.state) : null;
     const onHandle = currentBox && Math.abs(x - (currentBox.x + currentBox.w)) < 12 * k && Math.abs(y - (currentBox.y + currentBox.h)) < 12 * k;
-    const layer = onHandle ? current! : hitTest(s.layers, store.state, x, y);
+    const shown = layers();
+    const layer = onHandle ? current! : hitTest(shown, store.state, x, y);
     if (e.shiftKey && !onHandle) {
       // Shift+click adds to the selection or takes out; no drag.
       if (layer) store.selection = toggleSelection(store.selection, layer.source);
@@ -63,9 +64,10 @@ export function setupEditor() {
     if (!start) return;
     overlay.setPointerCapture(e.pointerId);
     const before = layer.transform;
-    const group = s.layers.filter((l) => store.selection.includes(l.source));
+    const group = shown.filter((l) => store.selection.includes(l.source));
     const beforeAll = group.map((l) => ({ source: l.source, transform: l.transform }));
-    const lines = snapLines(store.state.collection.canvas.width, store.state.collection.canvas.height);
+    const size = canvasSize();
+    const lines = snapLines(size.width, size.height);
     let box = start;
     let sent = 0;
     const natural = store.state.source_sizes.find((n) => n.id === layer.source);
@@ -74,13 +76,13 @@ export function setupEditor() {
     const changes = (): LayerTransform[] =>
       cropped || onHandle
         ? [{ source: layer.source, transform: cropped ?? withBox(before, box, true) }]
-        : moveAll(s.layers, store.selection, box.x - start.x, box.y - start.y);
+        : moveAll(shown, store.selection, box.x - start.x, box.y - start.y);
     // While dragging, at most 20 edits a second; the last one goes with the undo entry.
     const preview = () => {
       const now = performance.now();
       if (now - sent > 50) {
         sent = now;
-        run({ type: "set_transforms", scene: s.name, layers: changes() });
+        run({ type: "set_transforms", scene: s.name, layers: changes(), ...onCanvas() });
       }
     };
     overlay.onpointermove = (m) => {
@@ -115,7 +117,7 @@ export function setupEditor() {
     if (!s) return;
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "a") {
       e.preventDefault();
-      store.selection = s.layers.filter((l) => l.visible).map((l) => l.source);
+      store.selection = layers().filter((l) => l.visible).map((l) => l.source);
       render();
       return;
     }
@@ -136,7 +138,8 @@ export function setupEditor() {
     const d = delta[e.key];
     if (!d || store.selection.length === 0) return;
     e.preventDefault();
-    const before = s.layers.filter((l) => store.selection.includes(l.source)).map((l) => ({ source: l.source, transform: l.transform }));
-    transformLayers(s.name, before, moveAll(s.layers, store.selection, d[0], d[1]));
+    const shown = layers();
+    const before = shown.filter((l) => store.selection.includes(l.source)).map((l) => ({ source: l.source, transform: l.transform }));
+    transformLayers(s.name, before, moveAll(shown, store.selection, d[0], d[1]));
   };
 }

@@ -3,7 +3,8 @@
 // edited (selection, an unfinished drag). Each panel is a module over one store (store.ts).
 import { Connection } from "./connection";
 import { openCarrier } from "./carrier";
-import { history, notice, run, setRender, store } from "./store";
+import { history, notice, onCanvas, run, setRender, store } from "./store";
+import { renderCanvases, setupCanvases } from "./canvases-panel";
 import { renderScenes, setupScenes } from "./scenes-panel";
 import { renderLayers, renderProperties, renderDevices, setupSources } from "./sources-panel";
 import { renderSelection, setupEditor } from "./layout-editor";
@@ -15,6 +16,7 @@ import { pressed, renderHotkeys, setupHotkeys } from "./hotkeys";
 
 function render() {
   if (!store.state.collection.scenes.some((s) => s.name === store.selectedScene)) store.selectedScene = store.state.program_scene;
+  renderCanvases();
   renderScenes();
   renderLayers();
   renderProperties();
@@ -34,7 +36,7 @@ function setupUndo() {
     if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
     e.preventDefault();
     const entry = e.shiftKey ? history.redo() : history.undo();
-    if (entry) run({ type: "set_transforms", scene: entry.scene, layers: e.shiftKey ? entry.after : entry.before });
+    if (entry) run({ type: "set_transforms", scene: entry.scene, layers: e.shiftKey ? entry.after : entry.before, ...onCanvas(entry.canvas) });
   });
 }
 
@@ -67,6 +69,7 @@ async function main() {
   setupDestinations();
   setupSettings();
   setupStudioMode();
+  setupCanvases();
   setupHotkeys();
   setupUndo();
   window.addEventListener("resize", () => { renderSelection(); connectProgram(); });

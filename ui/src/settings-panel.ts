@@ -1,6 +1,7 @@
 // Settings: canvas, encoder and recording, the open collection, and the file picker.
 import type { FileListing, RecordingFormat } from "./protocol.gen";
 import { $, editing, el, history, notice, run, store } from "./store";
+import { canvasNames } from "./canvases-panel";
 
 export function setValue(id: string, value: string) {
   const input = $(id) as HTMLInputElement | HTMLSelectElement;
@@ -12,12 +13,6 @@ export function setValue(id: string, value: string) {
 
 export function renderSettings() {
   const { canvas } = store.state.collection;
-  // The stage takes the canvas's shape (vertical and square shows too), at most 70% of the
-  // window's height.
-  for (const box of [$("stage-box"), $("program-box")]) {
-    box.style.aspectRatio = `${canvas.width} / ${canvas.height}`;
-    box.style.width = `min(100%, calc(70vh * ${canvas.width} / ${canvas.height}))`;
-  }
   const { video, audio, recording } = store.state.profile;
   if (!editing("canvas-form")) {
     setValue("set-canvas-size", `${canvas.width}x${canvas.height}`);
@@ -31,6 +26,16 @@ export function renderSettings() {
     setValue("set-format", recording.format);
     setValue("set-folder", recording.folder);
     ($("set-as-aired") as HTMLInputElement).checked = recording.as_aired;
+    // Which canvases a recording writes (one file each); none ticked means main.
+    const recorded = recording.canvases?.length ? recording.canvases : ["main"];
+    $("set-record-canvases").replaceChildren(
+      el("legend", { textContent: "Record canvases" }),
+      ...canvasNames().map((name) => {
+        const box = document.createElement("input");
+        Object.assign(box, { type: "checkbox", checked: recorded.includes(name), value: name });
+        return el("label", {}, box, ` ${name}`);
+      }),
+    );
     setValue("set-delay", String(store.state.profile.stream_delay_s));
     setValue("set-replay", String(store.state.profile.replay_buffer_s));
   }
@@ -102,7 +107,10 @@ export function setupSettings() {
       type: "set_output_settings",
       video: { ...video, preset: value("set-preset"), bitrate_kbps: Number(value("set-bitrate")), keyframe_interval_s: Number(value("set-keyframe")) },
       audio: { ...audio, bitrate_kbps: Number(value("set-audio-bitrate")) },
-      recording: { ...recording, format: value("set-format") as RecordingFormat, folder: value("set-folder"), as_aired: ($("set-as-aired") as HTMLInputElement).checked },
+      recording: {
+        ...recording, format: value("set-format") as RecordingFormat, folder: value("set-folder"), as_aired: ($("set-as-aired") as HTMLInputElement).checked,
+        canvases: [...$("set-record-canvases").querySelectorAll<HTMLInputElement>("input:checked")].map((b) => b.value),
+      },
     }).then((ok) => { if (ok) notice("info", "Output settings saved"); });
   };
   $("collection-form").onsubmit = (e) => {

@@ -1,10 +1,10 @@
 // Layers of the selected scene, the selected layer's properties, and the add-source form.
 import type { Align, Command, Source, Transform } from "./protocol.gen";
 import { toggleSelection } from "./editor";
-import { $, editing, el, primary, render, run, scene, sourceLabel, store } from "./store";
+import { $, editing, el, layers as shownLayers, onCanvas, primary, render, run, sourceLabel, store } from "./store";
 
 export function renderLayers() {
-  const layers = scene()?.layers ?? [];
+  const layers = shownLayers();
   $("layer-list").replaceChildren(
     ...[...layers].reverse().map((layer, reversed) => {
       const index = layers.length - 1 - reversed;
@@ -25,10 +25,10 @@ export function renderLayers() {
       const where = { scene: store.selectedScene, source: layer.source };
       item.append(
         name,
-        button(layer.visible ? "Hide" : "Show", layer.visible ? "Hide" : "Show", { type: "set_layer_visible", ...where, visible: !layer.visible }),
-        button(layer.locked ? "Unlock" : "Lock", layer.locked ? "Unlock" : "Lock", { type: "set_layer_locked", ...where, locked: !layer.locked }),
-        button("▲", "Move up", { type: "move_layer", ...where, index: index + 1 }),
-        button("▼", "Move down", { type: "move_layer", ...where, index: Math.max(0, index - 1) }),
+        button(layer.visible ? "Hide" : "Show", layer.visible ? "Hide" : "Show", { type: "set_layer_visible", ...where, visible: !layer.visible, ...onCanvas() }),
+        button(layer.locked ? "Unlock" : "Lock", layer.locked ? "Unlock" : "Lock", { type: "set_layer_locked", ...where, locked: !layer.locked, ...onCanvas() }),
+        button("▲", "Move up", { type: "move_layer", ...where, index: index + 1, ...onCanvas() }),
+        button("▼", "Move down", { type: "move_layer", ...where, index: Math.max(0, index - 1), ...onCanvas() }),
         button("✕", "Remove", { type: "remove_layer", ...where }),
       );
       return item;
@@ -176,6 +176,6 @@ export function setupSources() {
     e.preventDefault();
     const source = newSource();
     const transform: Transform = { x: 100, y: 100, width: null, height: null, crop: { left: 0, top: 0, right: 0, bottom: 0 }, rotation: 0, opacity: 1 };
-    run({ type: "add_source", scene: store.selectedScene, source, transform }).then((ok) => { if (ok) { store.selection = [source.id]; render(); } });
+    run({ type: "add_source", scene: store.selectedScene, source, transform, ...onCanvas() }).then((ok) => { if (ok) { store.selection = [source.id]; render(); } });
   };
 }

@@ -16,9 +16,11 @@ export const store = {
   /// the last is the primary, with the resize handle and the properties form).
   selectedScene: "",
   selection: [] as string[],
+  /// The canvas edited and shown in the editing view: `main` or one of the collection's.
+  canvas: "main",
 };
 
-export const history = new History<{ scene: string; before: LayerTransform[]; after: LayerTransform[] }>();
+export const history = new History<{ scene: string; canvas: string; before: LayerTransform[]; after: LayerTransform[] }>();
 
 export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 /// True while the user is in a form: renders leave what they are typing alone.
@@ -62,8 +64,28 @@ export function scene(): Scene | undefined {
   return store.state.collection.scenes.find((s) => s.name === store.selectedScene);
 }
 
+/// A scene's layers as canvas `canvas` arranges them (each canvas has its own layout).
+export function layersOf(s: Scene | undefined, canvas = store.canvas): Layer[] {
+  if (!s) return [];
+  return canvas === "main" ? s.layers : (s.layouts?.[canvas] ?? []);
+}
+
+/// The selected scene's layers on the canvas being edited.
+export function layers(): Layer[] {
+  return layersOf(scene());
+}
+
+/// The size of canvas `name` (the one being edited by default).
+export function canvasSize(name = store.canvas): { width: number; height: number } {
+  const c = store.state.collection;
+  return c.canvases?.find((x) => x.name === name) ?? c.canvas;
+}
+
+/// The `canvas` field of a layer command: absent for main.
+export const onCanvas = (canvas = store.canvas) => (canvas === "main" ? {} : { canvas });
+
 export function selected(): Layer | undefined {
-  return scene()?.layers.find((l) => l.source === primary());
+  return layers().find((l) => l.source === primary());
 }
 
 export function sourceLabel(id: string) {

@@ -5,12 +5,16 @@ import type { SlideDirection, Transition } from "./protocol.gen";
 import { openFrames } from "./carrier";
 import { startPreview, type PreviewStats } from "./preview";
 import { $, editing, run, scene, store } from "./store";
+import { companion, shape } from "./canvases-panel";
 
-/// The preview scene's frames while studio mode is on and their counters (for tests).
-let previewFeed: { close(): void } | null = null;
+/// The preview scene's frames while studio mode is on, of which canvas, and their counters
+/// (for tests).
+let previewFeed: { close(): void; canvas: string } | null = null;
 export const studioPreview: { stats: PreviewStats | null } = { stats: null };
-/// The program's frames, and the size they were asked for.
-let programFeed: { close(): void; side: number } | null = null;
+/// The program's frames: of which canvas, and the size they were asked for.
+let programFeed: { close(): void; side: number; canvas: string } | null = null;
+/// Another canvas's program beside the editor (studio mode off, a wide window).
+let companionFeed: { close(): void; canvas: string } | null = null;
 
 /// The longest side, in device pixels, of the box a canvas is drawn in.
 function sideOf(box: string): number {
@@ -22,12 +26,27 @@ function sideOf(box: string): number {
 /// beside the preview in studio mode. Frames made larger than they are shown cost the engine
 /// for nothing (a 1080p JPEG takes twice a 720p one).
 export function connectProgram() {
+  connectCompanion();
   const side = sideOf(on() ? "program-box" : "stage-box");
-  if (programFeed && Math.abs(side - programFeed.side) < programFeed.side * 0.2) return;
+  const canvas = store.canvas;
+  if (programFeed && programFeed.canvas === canvas && Math.abs(side - programFeed.side) < programFeed.side * 0.2) return;
   programFeed?.close();
-  const feed = openFrames("program", side);
-  programFeed = { close: () => feed.close(), side };
+  const feed = openFrames("program", side, canvas);
+  programFeed = { close: () => feed.close(), side, canvas };
   store.preview = startPreview(feed, programCanvas);
+}
+
+/// Shows another canvas's program beside the editor while there is room for it.
+function connectCompanion() {
+  const other = companion();
+  if (companionFeed?.canvas === other) return;
+  companionFeed?.close();
+  companionFeed = null;
+  if (other) {
+    const feed = openFrames("program", sideOf("program-box"), other);
+    companionFeed = { close: () => feed.close(), canvas: other };
+    startPreview(feed, () => $("program") as HTMLCanvasElement);
+  }
 }
 
 const on = () => store.state.preview_scene !== null;
@@ -58,17 +77,25 @@ export function renderStudioMode() {
   const button = $("studio-mode");
   button.setAttribute("aria-pressed", String(studio));
   button.classList.toggle("active-mode", studio);
-  $("program-col").hidden = !studio;
+  const other = companion();
+  $("program-col").hidden = !studio && other === null;
   $("transition").hidden = !studio;
-  $("editor-label").textContent = studio ? `Preview: ${store.state.preview_scene}` : `Program: ${store.state.program_scene} · on air`;
-  $("program-label").textContent = `Program: ${store.state.program_scene} · on air`;
+  const onCanvas = store.canvas === "main" ? "" : ` (${store.canvas})`;
+  $("editor-label").textContent = studio ? `Preview: ${store.state.preview_scene}${onCanvas}` : `Program: ${store.state.program_scene}${onCanvas} · on air`;
+  $("program-label").textContent = `Program: ${store.state.program_scene}${studio ? onCanvas : other === "main" ? "" : ` (${other})`} · on air`;
+  shape($("program-box"), studio ? store.canvas : (other ?? "main"));
   const airing = studio && store.state.preview_scene === store.state.program_scene;
   $("preview-is-program").hidden = !airing;
   connectProgram();
+  if (previewFeed && (!studio || previewFeed.canvas !== store.canvas)) {
+    previewFeed.close();
+    previewFeed = null;
+    studioPreview.stats = null;
+  }
   if (studio && !previewFeed) {
-    const feed = openFrames("preview", sideOf("stage-box"));
+    const feed = openFrames("preview", sideOf("stage-box"), store.canvas);
     studioPreview.stats = startPreview(feed, () => $("preview") as HTMLCanvasElement);
-    previewFeed = feed;
+    previewFeed = { close: () => feed.close(), canvas: store.canvas };
   } else if (!studio && previewFeed) {
     previewFeed.close();
     previewFeed = null;

@@ -176,7 +176,7 @@ fn fade(c: &mut Criterion) {
                 }
                 std::thread::sleep(Duration::from_millis(33));
                 let start = Instant::now();
-                video.render(index, &mut canvases, false);
+                video.render(index, &mut canvases, &[false]);
                 spent += start.elapsed();
                 index += 1;
                 in_fade += 1;

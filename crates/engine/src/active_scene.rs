@@ -5,7 +5,7 @@ use smallvec::SmallVec;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use streamwerk_compositor::{Compositor, Layer};
 use streamwerk_media::{Image, Tick, I420};
-use streamwerk_scene::{Collection, Scene, Source, Transform, Transition, MAIN_CANVAS};
+use streamwerk_scene::{Collection, Scene, Source, Transform, Transition};
 use streamwerk_sources::{TextRenderer, VideoSource};
 
 /// A scene made ready to run: its sources opened, its visible layers listed bottom first.
@@ -19,13 +19,13 @@ pub struct ActiveScene {
 pub(crate) type Layers = Vec<(usize, Transform)>;
 
 /// The picture side: the open video sources, shared by every canvas, and the layer lists
-/// that place them: program (one list per canvas, `main` first), the studio-mode preview
-/// scene (main canvas), and during a transition the scene going out.
+/// that place them, one list per canvas (`main` first): program, the studio-mode preview
+/// scene, and during a transition the scene going out.
 pub struct SceneVideo {
     pub(crate) sources: Vec<OpenVideo>,
     program: Vec<Layers>,
-    /// The preview scene of studio mode; None while studio mode is off.
-    preview: Option<Layers>,
+    /// The preview scene of studio mode on each canvas; None while studio mode is off.
+    preview: Option<Vec<Layers>>,
     pub(crate) transition: Option<Running>,
     fps: u32,
 }
@@ -121,7 +121,7 @@ pub struct VideoPlan {
     fresh: Vec<OpenVideo>,
     /// Layers index `needed`; one list per canvas.
     program: Vec<Layers>,
-    preview: Option<Layers>,
+    preview: Option<Vec<Layers>>,
     transition: Option<TransitionPlan>,
 }
 
@@ -159,8 +159,14 @@ impl ScenePlan {
             .map(|canvas| plan.add_layers(collection, program_scene, canvas, true, open, &mut text))
             .collect::<Result<_, _>>()?;
         if let Some(scene) = preview_scene {
-            let main = plan.add_layers(collection, scene, MAIN_CANVAS, false, open, &mut text)?;
-            plan.video.preview = Some(main);
+            plan.video.preview = Some(
+                canvases
+                    .iter()
+                    .map(|canvas| {
+                        plan.add_layers(collection, scene, canvas, false, open, &mut text)
+                    })
+                    .collect::<Result<_, _>>()?,
+            );
         }
         if let Some(t) = transition.filter(|t| !t.is_cut()) {
             let (video, audio) = transition::prepare(t, collection)?;
@@ -433,7 +439,7 @@ impl SceneVideo {
                 .filter_map(|(i, transform)| position[i].map(|pos| (pos, transform)))
                 .collect()
         };
-        self.preview = preview.map(place);
+        self.preview = preview.map(|lists| lists.into_iter().map(place).collect());
         self.program = program.into_iter().map(place).collect();
         self.sources = sources;
         match (transition, outgoing) {
@@ -452,7 +458,9 @@ impl SceneVideo {
 
     /// Every layer list that stays after a transition: program on each canvas, preview.
     fn lists_mut(&mut self) -> impl Iterator<Item = &mut Layers> {
-        self.program.iter_mut().chain(self.preview.iter_mut())
+        self.program
+            .iter_mut()
+            .chain(self.preview.iter_mut().flatten())
     }
 
     /// Ends the running transition: the sources only the pictures going out showed close.
@@ -516,14 +524,15 @@ impl SceneVideo {
     }
 
     /// Advances every source to frame `index` and composes program (through the running
-    /// transition) on each canvas present in `canvases` (by number, `main` first) and, when
-    /// `preview` and studio mode is on, the preview scene on the main one. Returns what
-    /// composing the main canvas's own scene (the one coming in, during a transition) did.
+    /// transition) on each canvas present in `canvases` (by number, `main` first) and, in
+    /// studio mode, the preview scene on those `preview` marks (its watched ones). Returns
+    /// what composing the main canvas's own scene (the one coming in, during a transition)
+    /// did.
     pub fn render(
         &mut self,
         index: u64,
         canvases: &mut [Option<Canvases>],
-        preview: bool,
+        preview: &[bool],
     ) -> streamwerk_compositor::ComposeStats {
         self.advance(index);
         let step = self.transition.as_mut().map(|t| t.step(index));
@@ -536,7 +545,8 @@ impl SceneVideo {
             let Some(c) = c else { continue };
             c.showing_mixed = false;
             c.preview_changed = false;
-            if let (0, true, Some(list)) = (k, preview, &self.preview) {
+            let list = self.preview.as_ref().and_then(|lists| lists.get(k));
+            if let (Some(true), Some(list)) = (preview.get(k), list) {
                 let (w, h) = (c.width, c.height);
                 let compositor = c.preview.get_or_insert_with(|| Compositor::new(w, h));
                 let stats = compositor.compose(&layers(&self.sources, list, None));

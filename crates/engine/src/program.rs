@@ -17,13 +17,14 @@ use crate::scene_audio::{AudioPlan, SceneAudio};
 use crate::session::{AudioTap, VideoTap};
 use crate::{EngineError, EngineStats, ScenePlan};
 use crossbeam_channel::{unbounded, Receiver, Sender};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use streamwerk_encode::copy_planes;
 use streamwerk_media::{AudioBlock, MasterClock, AUDIO_BLOCK, SAMPLE_RATE};
-use streamwerk_scene::{AudioMix, Canvas, Collection, Transition};
+use streamwerk_scene::{AudioMix, Canvas, Collection, Transition, MAIN_CANVAS};
 
 /// State the program's threads and its sessions share.
 pub(crate) struct ProgramShared {
@@ -35,16 +36,38 @@ pub(crate) struct ProgramShared {
     /// Clock time (ns) at which the program ends; u64::MAX while it runs.
     end_ns: AtomicU64,
     pub stats: EngineStats,
-    pub previews: Previews,
+    /// Each canvas's (program, preview scene) pictures, by number.
+    canvas_previews: Vec<CanvasPreviews>,
     pub meters: Arc<MeterBoard>,
 }
 
 /// Where the video thread offers its pictures, each only while watched: the program and, in
-/// studio mode, the preview scene. They outlive any one program.
+/// studio mode, the preview scene, of the main canvas and of each other one. They outlive any
+/// one program.
 #[derive(Clone, Default)]
 pub struct Previews {
-    pub program: Arc<Preview>,
-    pub preview_scene: Arc<Preview>,
+    /// The main canvas's program.
+    program: Arc<Preview>,
+    /// The main canvas's preview scene.
+    preview_scene: Arc<Preview>,
+    /// Other canvases' (program, preview scene) by canvas name, made when first asked for.
+    canvases: Arc<Mutex<BTreeMap<String, CanvasPreviews>>>,
+}
+
+/// A canvas's program picture and its studio-mode preview scene.
+pub type CanvasPreviews = (Arc<Preview>, Arc<Preview>);
+
+impl Previews {
+    /// The program picture of canvas `name` and its studio-mode preview scene (`main`:
+    /// [`Previews::program`], [`Previews::preview_scene`]). A canvas is composed while one of
+    /// its pictures is watched, even when nothing encodes it.
+    pub fn canvas(&self, name: &str) -> CanvasPreviews {
+        if name == MAIN_CANVAS {
+            return (self.program.clone(), self.preview_scene.clone());
+        }
+        let mut canvases = self.canvases.lock().unwrap();
+        canvases.entry(name.to_string()).or_default().clone()
+    }
 }
 
 /// What the control side tells the audio thread.
@@ -92,14 +115,19 @@ impl Program {
         let sizes = plan.fresh_sizes();
         let (plan, audio) = plan.split();
         let canvas = collection.canvas;
+        let canvases = collection.canvas_sizes();
+        let canvas_previews = canvases
+            .iter()
+            .map(|(name, ..)| previews.canvas(name))
+            .collect();
         let shared = Arc::new(ProgramShared {
             clock: MasterClock::start(),
             canvas,
-            canvases: collection.canvas_sizes(),
+            canvases,
+            canvas_previews,
             channels: collection.audio.channels,
             end_ns: AtomicU64::new(u64::MAX),
             stats: EngineStats::default(),
-            previews,
             meters: Arc::new(MeterBoard::default()),
         });
         let (plans, plans_rx) = unbounded();
@@ -247,15 +275,16 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, new_taps: Re
     let stats = &shared.stats;
     let mut scene = SceneVideo::empty(fps);
     // The main canvas is always composed (the studio shows it); another only while a
-    // session encodes it.
+    // session encodes it or its picture is watched.
     let mut canvases: Vec<Option<Canvases>> = shared
         .canvases
         .iter()
         .enumerate()
         .map(|(k, &(_, w, h))| (k == 0).then(|| Canvases::new(w, h)))
         .collect();
-    let previews = &shared.previews;
     let mut taps: Vec<VideoTap> = Vec::new();
+    // Which canvases' preview scene is watched this frame.
+    let mut preview_watched = vec![false; canvases.len()];
     let mut index = 0u64;
     loop {
         let at = Duration::from_nanos(index * 1_000_000_000 / fps as u64);
@@ -275,8 +304,13 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, new_taps: Re
             scene.apply(plan);
         }
         taps.extend(new_taps.try_iter());
+        for (watched, (_, preview)) in preview_watched.iter_mut().zip(&shared.canvas_previews) {
+            *watched = preview.is_watched();
+        }
         for (k, canvas) in canvases.iter_mut().enumerate().skip(1) {
-            let wanted = taps.iter().any(|t| t.canvas == k);
+            let (program, _) = &shared.canvas_previews[k];
+            let wanted =
+                taps.iter().any(|t| t.canvas == k) || program.is_watched() || preview_watched[k];
             if wanted && canvas.is_none() {
                 let (_, w, h) = shared.canvases[k];
                 *canvas = Some(Canvases::new(w, h));
@@ -285,17 +319,18 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, new_taps: Re
             }
         }
         let started = std::time::Instant::now();
-        scene.render(index, &mut canvases, previews.preview_scene.is_watched());
+        scene.render(index, &mut canvases, &preview_watched);
         let took = started.elapsed().as_nanos() as u64;
         stats.frames_rendered.fetch_add(1, Relaxed);
         stats.compose_ns.fetch_add(took, Relaxed);
         stats.compose_ns_max.fetch_max(took, Relaxed);
-        let main = canvases[0]
-            .as_ref()
-            .expect("the main canvas is always there");
-        previews.program.offer(main.program());
-        if let Some(picture) = main.preview() {
-            previews.preview_scene.offer(picture);
+        for (canvas, (program, preview)) in canvases.iter().zip(&shared.canvas_previews) {
+            if let Some(canvas) = canvas {
+                program.offer(canvas.program());
+                if let Some(picture) = canvas.preview() {
+                    preview.offer(picture);
+                }
+            }
         }
         // Dropping a tap closes its encoder's queue: that encoder drains and ends.
         taps.retain(|t| {

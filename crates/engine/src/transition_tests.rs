@@ -71,7 +71,8 @@ impl Rig {
 
     /// Renders the next frame (with the preview scene) and returns the program's picture.
     fn frame(&mut self) -> &I420 {
-        self.video.render(self.index, &mut self.canvases, true);
+        self.video
+            .render(self.index, &mut self.canvases, &[true, true]);
         self.index += 1;
         self.main().program()
     }

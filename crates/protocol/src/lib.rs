@@ -83,38 +83,64 @@ pub enum Command {
         scene: String,
         index: usize,
     },
-    /// Adds a new source to the collection and places it on top of `scene`.
+    /// Adds a new source to the collection and places it on top of `scene` on every canvas:
+    /// at `transform` on `canvas` (main when absent), moved inside each other canvas.
     AddSource {
         scene: String,
         source: Source,
         transform: Transform,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        canvas: Option<String>,
     },
     /// Replaces a source's settings (every scene showing it changes).
     UpdateSource {
         source: Source,
     },
-    /// Moves, resizes or crops layers of `scene` together (one edit: all or none).
+    /// Moves, resizes or crops layers of `scene` together (one edit: all or none), on
+    /// `canvas` (main when absent): each canvas has its own layout of the scene's layers.
     SetTransforms {
         scene: String,
         layers: Vec<LayerTransform>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        canvas: Option<String>,
     },
+    /// Shows or hides a layer on `canvas` (main when absent) only.
     SetLayerVisible {
         scene: String,
         source: String,
         visible: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        canvas: Option<String>,
     },
     SetLayerLocked {
         scene: String,
         source: String,
         locked: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        canvas: Option<String>,
     },
-    /// Moves a layer to `index`, counted from the bottom.
+    /// Moves a layer to `index`, counted from the bottom, on `canvas` (main when absent).
     MoveLayer {
         scene: String,
         source: String,
         index: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        canvas: Option<String>,
     },
-    /// Takes a layer out of a scene; the source goes too when no scene shows it any more.
+    /// Adds canvas `name` (such as a 1080x1920 vertical one) with every scene arranged on it
+    /// from the main layout (docs/scene-format.md, "Adding a canvas"). Not while recording or
+    /// live.
+    AddCanvas {
+        name: String,
+        width: u32,
+        height: u32,
+    },
+    /// Removes a canvas other than main, with its layouts. Not while recording or live.
+    RemoveCanvas {
+        name: String,
+    },
+    /// Takes a layer out of a scene, on every canvas; the source goes too when no scene shows
+    /// it any more.
     RemoveLayer {
         scene: String,
         source: String,

@@ -6,7 +6,7 @@ use crate::documents::save_json;
 use crate::{accept, refused, Inner, Studio, StudioError};
 use streamwerk_engine::{Program, Shown};
 use streamwerk_protocol::Command;
-use streamwerk_scene::{check_collection, Collection, Transition};
+use streamwerk_scene::{check_collection, Collection, Transform, Transition, MAIN_CANVAS};
 
 impl Studio {
     /// Scene, layer, source, mix and canvas commands.
@@ -113,6 +113,7 @@ impl Studio {
                 scene,
                 source,
                 transform,
+                canvas,
             } => self.edit(inner, |c| {
                 if c.source(&source.id).is_some() {
                     return Err(refused(format!(
@@ -120,14 +121,22 @@ impl Studio {
                         source.id
                     )));
                 }
+                let on = canvas.as_deref().unwrap_or(MAIN_CANVAS);
                 let id = source.id.clone();
                 c.sources.push(source);
-                scene_mut(c, &scene)?.layers.push(streamwerk_scene::Layer {
-                    source: id,
-                    transform,
-                    visible: true,
-                    locked: false,
-                });
+                for (name, width, height) in c.canvas_sizes() {
+                    let transform = if name == on {
+                        transform.clone()
+                    } else {
+                        moved_inside(&transform, width, height)
+                    };
+                    layers_mut(c, &scene, Some(&name))?.push(streamwerk_scene::Layer {
+                        source: id.clone(),
+                        transform,
+                        visible: true,
+                        locked: false,
+                    });
+                }
                 Ok(())
             })?,
             Command::UpdateSource { source } => self.edit(inner, |c| {
@@ -139,9 +148,13 @@ impl Studio {
                 *slot = source;
                 Ok(())
             })?,
-            Command::SetTransforms { scene, layers } => self.edit(inner, |c| {
+            Command::SetTransforms {
+                scene,
+                layers,
+                canvas,
+            } => self.edit(inner, |c| {
                 for change in layers {
-                    let layer = layer_mut(c, &scene, &change.source)?;
+                    let layer = layer_mut(c, &scene, canvas.as_deref(), &change.source)?;
                     if layer.locked {
                         return Err(refused(format!(
                             "`{}` is locked in `{scene}`; unlock it to move it",
@@ -156,24 +169,27 @@ impl Studio {
                 scene,
                 source,
                 visible,
+                canvas,
             } => self.edit(inner, |c| {
-                layer_mut(c, &scene, &source)?.visible = visible;
+                layer_mut(c, &scene, canvas.as_deref(), &source)?.visible = visible;
                 Ok(())
             })?,
             Command::SetLayerLocked {
                 scene,
                 source,
                 locked,
+                canvas,
             } => self.edit(inner, |c| {
-                layer_mut(c, &scene, &source)?.locked = locked;
+                layer_mut(c, &scene, canvas.as_deref(), &source)?.locked = locked;
                 Ok(())
             })?,
             Command::MoveLayer {
                 scene,
                 source,
                 index,
+                canvas,
             } => self.edit(inner, |c| {
-                let layers = &mut scene_mut(c, &scene)?.layers;
+                let layers = layers_mut(c, &scene, canvas.as_deref())?;
                 let from = layers
                     .iter()
                     .position(|l| l.source == source)
@@ -183,11 +199,14 @@ impl Studio {
                 Ok(())
             })?,
             Command::RemoveLayer { scene, source } => self.edit(inner, |c| {
-                let layers = &mut scene_mut(c, &scene)?.layers;
-                let before = layers.len();
-                layers.retain(|l| l.source != source);
-                if layers.len() == before {
+                let s = scene_mut(c, &scene)?;
+                let before = s.layers.len();
+                s.layers.retain(|l| l.source != source);
+                if s.layers.len() == before {
                     return Err(no_layer(&scene, &source));
+                }
+                for layout in s.layouts.values_mut() {
+                    layout.retain(|l| l.source != source);
                 }
                 drop_unused_sources(c);
                 Ok(())
@@ -293,16 +312,47 @@ fn scene_mut<'a>(
         .ok_or_else(|| no_scene(scene))
 }
 
+/// The layers of `scene` on `canvas` (main when None).
+fn layers_mut<'a>(
+    c: &'a mut Collection,
+    scene: &str,
+    canvas: Option<&str>,
+) -> Result<&'a mut Vec<streamwerk_scene::Layer>, StudioError> {
+    let canvas = canvas.unwrap_or(MAIN_CANVAS);
+    if !c.canvas_names().contains(&canvas) {
+        return Err(refused(format!("there is no canvas `{canvas}`")));
+    }
+    let s = scene_mut(c, scene)?;
+    Ok(if canvas == MAIN_CANVAS {
+        &mut s.layers
+    } else {
+        s.layouts.entry(canvas.to_string()).or_default()
+    })
+}
+
 fn layer_mut<'a>(
     c: &'a mut Collection,
     scene: &str,
+    canvas: Option<&str>,
     source: &str,
 ) -> Result<&'a mut streamwerk_scene::Layer, StudioError> {
-    scene_mut(c, scene)?
-        .layers
+    layers_mut(c, scene, canvas)?
         .iter_mut()
         .find(|l| l.source == source)
         .ok_or_else(|| no_layer(scene, source))
+}
+
+/// `t` moved so that its top-left lies on a `width`x`height` canvas, and the whole layer when
+/// its size is known and fits: a layer added on one canvas lands on the others in view.
+fn moved_inside(t: &Transform, width: u32, height: u32) -> Transform {
+    let (w, h) = (width as f32, height as f32);
+    let right = (w - t.width.unwrap_or(0.0)).max(0.0);
+    let bottom = (h - t.height.unwrap_or(0.0)).max(0.0);
+    Transform {
+        x: t.x.clamp(0.0, right),
+        y: t.y.clamp(0.0, bottom),
+        ..t.clone()
+    }
 }
 
 fn no_scene(scene: &str) -> StudioError {

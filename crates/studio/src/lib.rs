@@ -6,6 +6,7 @@
 //! running program (unchanged sources keep running) and saved at once: nothing is lost when
 //! the app dies.
 
+mod canvases;
 mod documents;
 mod edits;
 mod outputs;
@@ -25,7 +26,9 @@ use std::time::{Duration, Instant};
 use streamwerk_engine::{EngineError, Previews, Program, Session, Shown};
 use streamwerk_keys::{KeyError, KeyStore};
 use streamwerk_protocol::{Command, Event, NoticeLevel, SourceSize, StudioState};
-use streamwerk_scene::{load_collection, load_profile, Collection, LoadError, Profile};
+use streamwerk_scene::{
+    load_collection, load_profile, Collection, LoadError, Profile, MAIN_CANVAS,
+};
 use tokio::sync::broadcast;
 /// Why an event subscription yielded nothing: fell behind (skip ahead) or the studio closed.
 pub use tokio::sync::broadcast::error::RecvError;
@@ -60,6 +63,22 @@ fn accept(problems: Vec<streamwerk_scene::Problem>) -> Result<(), StudioError> {
     }
     let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
     Err(refused(list.join("; ")))
+}
+
+/// Which picture a preview shows, of which canvas.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PreviewView {
+    /// What goes on air.
+    Program(String),
+    /// Studio mode's preview scene.
+    PreviewScene(String),
+}
+
+impl PreviewView {
+    /// The main canvas's program.
+    pub fn program() -> Self {
+        PreviewView::Program(MAIN_CANVAS.into())
+    }
 }
 
 /// An open studio. Shared by the connections of a UI; every method takes `&self`.
@@ -171,13 +190,22 @@ impl Studio {
     /// Starts watching the program (or, with `preview_scene`, studio mode's preview scene):
     /// the stream yields preview messages (header and JPEG) as both carriers send them. Make
     /// it on the thread that reads it.
-    pub fn preview_stream(&self, preview_scene: bool) -> Result<PreviewStream, StudioError> {
-        let preview = if preview_scene {
-            &self.previews.preview_scene
-        } else {
-            &self.previews.program
+    pub fn preview_stream(&self, view: &PreviewView) -> Result<PreviewStream, StudioError> {
+        let (PreviewView::Program(name) | PreviewView::PreviewScene(name)) = view;
+        if !self
+            .lock()
+            .collection
+            .canvas_names()
+            .contains(&name.as_str())
+        {
+            return Err(refused(format!("there is no canvas `{name}`")));
+        }
+        let (program, preview_scene) = self.previews.canvas(name);
+        let preview = match view {
+            PreviewView::Program(_) => program,
+            PreviewView::PreviewScene(_) => preview_scene,
         };
-        PreviewStream::new(preview).map_err(StudioError::Refused)
+        PreviewStream::new(&preview).map_err(StudioError::Refused)
     }
 
     pub fn state(&self) -> StudioState {
@@ -289,6 +317,9 @@ impl Studio {
             | Command::RemoveLayer { .. }
             | Command::SetAudioMix { .. }
             | Command::SetCanvas { .. }) => self.edit_collection(&mut inner, command)?,
+            command @ (Command::AddCanvas { .. } | Command::RemoveCanvas { .. }) => {
+                self.edit_canvases(&mut inner, command)?
+            }
             command @ (Command::SetDestination { .. }
             | Command::RemoveDestination { .. }
             | Command::SetStreamKey { .. }

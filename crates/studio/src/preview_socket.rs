@@ -1,12 +1,13 @@
 //! The program preview over a loopback WebSocket, for the browser (`streamwerk serve`) and the
 //! desktop window alike. WebKitGTK drew 30 fps at 17–20 ms this way where Tauri's IPC, whose
 //! every frame crosses the app's main thread twice, drew 29 at 34–48 ms (docs/benchmarks.md).
-//! One thread per picture (program; studio mode's preview scene with `view=preview`) encodes
+//! One thread per picture (program; studio mode's preview scene with `view=preview`; another
+//! canvas's program with `canvas=NAME`) encodes
 //! its newest frame while anyone watches; each socket is sent the newest frame whenever it is
 //! ready, so a slow viewer skips frames instead of queueing them.
 
 use crate::preview::{MAX_SIDE, MIN_SIDE};
-use crate::Studio;
+use crate::{PreviewView, Studio};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -14,17 +15,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use streamwerk_scene::MAIN_CANVAS;
 use tokio::sync::watch;
 
-/// Preview frames (24-byte header + JPEG) for every socket of one process: the program's
-/// and the preview scene's.
+/// Preview frames (24-byte header + JPEG) for every socket of one process, by picture.
 pub struct PreviewFeed {
     studio: Arc<Studio>,
     token: String,
-    channels: [Channel; 2],
+    channels: Mutex<HashMap<PreviewView, Arc<Channel>>>,
 }
 
 /// The frames of one picture.
@@ -48,6 +50,8 @@ struct Auth {
     token: Option<String>,
     /// `preview` for studio mode's preview scene; the program otherwise.
     view: Option<String>,
+    /// The canvas whose picture to show (`main` when absent).
+    canvas: Option<String>,
     /// The longest side (device pixels) the page draws the picture at; frames are scaled to
     /// it, at most [`MAX_SIDE`].
     side: Option<u32>,
@@ -56,19 +60,28 @@ struct Auth {
 impl PreviewFeed {
     /// A feed whose sockets require `token`.
     pub fn new(studio: Arc<Studio>, token: String) -> Arc<PreviewFeed> {
-        let channel = || Channel {
-            frames: watch::channel(Bytes::new()).0,
-            pumping: AtomicBool::new(false),
-            sides: Mutex::new(Vec::new()),
-        };
         Arc::new(PreviewFeed {
             studio,
             token,
-            channels: [channel(), channel()],
+            channels: Mutex::default(),
         })
     }
 
-    /// `/preview?token=…[&view=preview][&side=PIXELS]`: the WebSocket of preview frames.
+    /// The frames of `view`, made when first watched.
+    fn channel(&self, view: &PreviewView) -> Arc<Channel> {
+        let mut channels = self.channels.lock().unwrap();
+        let channel = channels.entry(view.clone()).or_insert_with(|| {
+            Arc::new(Channel {
+                frames: watch::channel(Bytes::new()).0,
+                pumping: AtomicBool::new(false),
+                sides: Mutex::new(Vec::new()),
+            })
+        });
+        channel.clone()
+    }
+
+    /// `/preview?token=…[&view=preview][&canvas=NAME][&side=PIXELS]`: the WebSocket of
+    /// preview frames.
     pub fn router(self: &Arc<Self>) -> Router {
         Router::new()
             .route("/preview", get(preview_socket))
@@ -81,13 +94,13 @@ impl PreviewFeed {
     }
 
     /// Sends the newest frame whenever the socket is ready.
-    async fn serve(self: Arc<Self>, mut socket: WebSocket, view: usize, side: u32) {
+    async fn serve(self: Arc<Self>, mut socket: WebSocket, view: PreviewView, side: u32) {
         static SOCKETS: AtomicU64 = AtomicU64::new(0);
         let id = SOCKETS.fetch_add(1, Ordering::Relaxed);
-        let channel = &self.channels[view];
+        let channel = self.channel(&view);
         channel.sides.lock().unwrap().push((id, side));
         let mut frames = channel.frames.subscribe();
-        self.start_pump(view);
+        self.start_pump(view, channel.clone());
         self.send_frames(&mut socket, &mut frames).await;
         channel.sides.lock().unwrap().retain(|(s, _)| *s != id);
     }
@@ -115,16 +128,15 @@ impl PreviewFeed {
 
     /// One thread encodes a view's frames into the feed while anyone watches: one JPEG per
     /// frame, whatever the number of viewers.
-    fn start_pump(self: &Arc<Self>, view: usize) {
-        if self.channels[view].pumping.swap(true, Ordering::SeqCst) {
+    fn start_pump(self: &Arc<Self>, view: PreviewView, channel: Arc<Channel>) {
+        if channel.pumping.swap(true, Ordering::SeqCst) {
             return;
         }
         let feed = self.clone();
         std::thread::Builder::new()
             .name("preview".into())
             .spawn(move || {
-                let channel = &feed.channels[view];
-                match feed.studio.preview_stream(view == 1) {
+                match feed.studio.preview_stream(&view) {
                     Ok(mut stream) => {
                         while channel.frames.receiver_count() > 0 {
                             if let Some(message) =
@@ -150,7 +162,11 @@ async fn preview_socket(
     if !feed.authorised(auth.token.as_deref()) {
         return refuse();
     }
-    let view = usize::from(auth.view.as_deref() == Some("preview"));
+    let canvas = auth.canvas.unwrap_or_else(|| MAIN_CANVAS.into());
+    let view = match auth.view.as_deref() {
+        Some("preview") => PreviewView::PreviewScene(canvas),
+        _ => PreviewView::Program(canvas),
+    };
     let side = auth.side.unwrap_or(MAX_SIDE).clamp(MIN_SIDE, MAX_SIDE);
     upgrade.on_upgrade(move |socket| feed.serve(socket, view, side))
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Command, PreviewHeader, StudioState};
 use streamwerk_scene::{Canvas, RecordingFormat};
-use streamwerk_studio::{Studio, StudioError};
+use streamwerk_studio::{PreviewView, Studio, StudioError};
 
 /// The demo in `dir`, asset paths made absolute, opened as a studio.
 fn demo_studio(dir: &Path) -> Arc<Studio> {
@@ -208,7 +208,7 @@ fn next_frame(
 fn the_preview_is_the_program_as_jpeg_and_follows_a_new_canvas() {
     let dir = tempfile::tempdir().unwrap();
     let studio = demo_studio(dir.path());
-    let mut stream = studio.preview_stream(false).unwrap();
+    let mut stream = studio.preview_stream(&PreviewView::program()).unwrap();
     let ((seq, composed_us, width, height), picture) = next_frame(&mut stream);
     assert_eq!((width, height), (1280, 720));
     assert_eq!(picture.dimensions(), (1280, 720));
@@ -479,8 +479,10 @@ fn near(got: [u8; 3], want: [u8; 3]) -> bool {
 fn studio_mode_prepares_a_scene_beside_program_and_the_transition_puts_it_on_air() {
     let dir = tempfile::tempdir().unwrap();
     let studio = demo_studio(dir.path());
-    let mut program = studio.preview_stream(false).unwrap();
-    let mut preview = studio.preview_stream(true).unwrap();
+    let mut program = studio.preview_stream(&PreviewView::program()).unwrap();
+    let mut preview = studio
+        .preview_stream(&PreviewView::PreviewScene("main".into()))
+        .unwrap();
     // Where Live shows its lower third's accent and Be right back its background.
     let (accent, brb) = ([0xF5, 0x9E, 0x0B], [0x1E, 0x1B, 0x4B]);
     assert!(near(rgb_at(&mut program, 70, 600), accent));
@@ -504,6 +506,7 @@ fn studio_mode_prepares_a_scene_beside_program_and_the_transition_puts_it_on_air
             scene: "Be right back".into(),
             source: "brb-text".into(),
             visible: false,
+            canvas: None,
         })
         .unwrap();
     for _ in 0..5 {
