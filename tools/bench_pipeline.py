@@ -106,7 +106,10 @@ def run_measured(cmd, servers, stdout=subprocess.DEVNULL):
     CPU seconds of the threads named sink-*). Says so when the job ran slower than real time
     (CPU per output second then counts a machine that could not keep up)."""
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE)
+    # Files, not pipes: nothing reads a pipe until the job ends, and a job that writes more than
+    # a pipe holds (a minute of --stats-json) would block on it.
+    out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, stdout=out_file if stdout is None else stdout, stderr=err_file)
     to_live = None
     threads = {}
     while True:
@@ -118,8 +121,10 @@ def run_measured(cmd, servers, stdout=subprocess.DEVNULL):
             to_live = time.monotonic() - start
         thread_cpu(proc.pid, threads)
         time.sleep(0.002 if to_live is None and servers else 0.1)
-    out = proc.stdout.read().decode() if stdout is None else ""
-    err = proc.stderr.read().decode()
+    out_file.seek(0)
+    err_file.seek(0)
+    out = out_file.read().decode() if stdout is None else ""
+    err = err_file.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{cmd[0]} failed: {err}")
     sinks = sum(cpu for name, cpu in threads.values() if name.startswith("sink-"))

@@ -103,6 +103,10 @@ export function clock(seconds: number) {
   return `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 }
 
+/// Lagged and skipped frames at the last status, and when they last grew.
+let lastBehind = 0;
+let behindAt = 0;
+
 export function renderStatus() {
   const s = store.stats;
   const parts = [`CPU ${s ? s.cpu_percent.toFixed(0) : "–"}%`, `program ${s ? s.render_fps.toFixed(1) : "–"} fps`,
@@ -116,7 +120,15 @@ export function renderStatus() {
       parts.push(`encoding ${s.session.fps.toFixed(1)} fps`, `${s.session.bitrate_kbps.toFixed(0)} kbps`, `skipped ${s.session.frames_skipped}`);
     }
     parts.push(`dropped ${s.session.sinks.reduce((n, x) => n + x.dropped, 0)}`);
-    if (s.frames_lagged > 0 && canvases.length > 1) parts.push("lagging: lower a canvas's size or the x264 preset");
+    // Frames lagged or skipped in the last 10 s: the machine cannot keep up with the work.
+    const behind = s.frames_lagged + s.session.frames_skipped + canvases.reduce((n, c) => n + c.frames_skipped, 0);
+    if (behind > lastBehind) behindAt = Date.now();
+    lastBehind = behind;
+    if (Date.now() - behindAt < 10_000) {
+      parts.push(canvases.length > 1
+        ? "cannot keep up: use a faster encoder preset, a lower frame rate, or fewer canvases"
+        : "cannot keep up: use a faster encoder preset or a smaller canvas");
+    }
   }
   if (store.state.recording) parts.push(`recording ${store.state.recording}`);
   $("status-bar").textContent = parts.join(" · ");
