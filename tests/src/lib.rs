@@ -279,29 +279,30 @@ pub fn demo_copy(dir: &Path) -> PathBuf {
 
 /// Every frame of `file` scaled to 32x18, as RGB24 rows.
 pub fn thumbnails(file: &Path) -> Vec<Vec<u8>> {
-    let raw = Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(file)
-        .args([
-            "-vf",
-            "scale=32:18",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        raw.status.success(),
-        "{}",
-        String::from_utf8_lossy(&raw.stderr)
-    );
-    raw.stdout
+    decode_rgb24(file, &[], "scale=32:18", None)
         .chunks_exact(32 * 18 * 3)
         .map(<[u8]>::to_vec)
         .collect()
+}
+
+/// The frames of `file` (at most `frames`) through FFmpeg's filter `filter`, as RGB24 bytes;
+/// `before` goes before the input (a seek).
+fn decode_rgb24(file: &Path, before: &[&str], filter: &str, frames: Option<u32>) -> Vec<u8> {
+    let mut command = Command::new("ffmpeg");
+    command
+        .args(["-v", "error"])
+        .args(before)
+        .arg("-i")
+        .arg(file);
+    if let Some(n) = frames {
+        command.args(["-frames:v", &n.to_string()]);
+    }
+    let out = command
+        .args(["-vf", filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg is installed (make test installs it)");
+    assert!(out.status.success(), "{}: {}", file.display(), stderr(&out));
+    out.stdout
 }
 
 /// The (R, G, B) at (x, y) of a [`thumbnails`] frame.
@@ -345,30 +346,11 @@ pub fn stats_lines(
 /// The RGB24 pixels of the `w`x`h` rectangle at (`x`, `y`) of the frame shown at `at_s`
 /// seconds into `file` (an image when None), decoded by FFmpeg.
 pub fn crop_rgb(file: &Path, at_s: Option<f64>, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<u8> {
-    let mut command = Command::new("ffmpeg");
-    command.args(["-v", "error"]);
-    if let Some(at) = at_s {
-        command.args(["-ss", &format!("{at:.3}")]);
-    }
-    let out = command
-        .arg("-i")
-        .arg(file)
-        .args([
-            "-frames:v",
-            "1",
-            "-vf",
-            &format!("crop={w}:{h}:{x}:{y}"),
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(out.stdout.len(), (w * h * 3) as usize, "{}", file.display());
-    out.stdout
+    let seek = at_s.map(|at| format!("{at:.3}"));
+    let before: Vec<&str> = seek.iter().flat_map(|at| ["-ss", at.as_str()]).collect();
+    let pixels = decode_rgb24(file, &before, &format!("crop={w}:{h}:{x}:{y}"), Some(1));
+    assert_eq!(pixels.len(), (w * h * 3) as usize, "{}", file.display());
+    pixels
 }
 
 /// Mean absolute difference of two equally long pixel buffers, per channel value.

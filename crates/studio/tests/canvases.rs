@@ -2,35 +2,14 @@
 //! and recorded beside main from one program, a shared text changing both (decoded by FFmpeg).
 
 use std::path::Path;
-use std::process::Command as Process;
-use std::sync::Arc;
 use std::time::Duration;
-use streamwerk_keys::KeyStore;
+use streamwerk_e2e::{crop_rgb, mean_difference};
 use streamwerk_protocol::{Command, LayerTransform, PreviewHeader, StudioState};
 use streamwerk_scene::{Layer, SourceKind};
-use streamwerk_studio::{PreviewView, Studio, StudioError};
+use streamwerk_studio::PreviewView;
 
-fn demo_studio(dir: &Path) -> Arc<Studio> {
-    let assets = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test"))
-        .join("../../assets");
-    let text = std::fs::read_to_string(assets.join("scenes/demo.json")).unwrap();
-    let text = text.replace("../logos/", &format!("{}/", assets.join("logos").display()));
-    let file = dir.join("demo.json");
-    std::fs::write(&file, text).unwrap();
-    Studio::open(
-        &file,
-        &dir.join("profile.json"),
-        KeyStore::with_file(dir.join("keys.json")),
-    )
-    .unwrap()
-}
-
-fn refusal(result: Result<(), StudioError>) -> String {
-    match result {
-        Err(e) => e.to_string(),
-        Ok(()) => panic!("the command was accepted"),
-    }
-}
+mod common;
+use common::{demo_studio, refusal};
 
 /// Scene "Live"'s layer of `source` on `canvas`.
 fn layer(state: &StudioState, canvas: &str, source: &str) -> Layer {
@@ -54,32 +33,6 @@ fn rect(state: &StudioState, layer: &Layer) -> (u32, u32, u32, u32) {
         w as u32 & !1,
         h as u32 & !1,
     )
-}
-
-/// RGB pixels of `rect` in the frame at `at_s` seconds into `file`.
-fn crop(file: &Path, at_s: f64, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<u8> {
-    let out = Process::new("ffmpeg")
-        .args(["-v", "error", "-ss", &at_s.to_string(), "-i"])
-        .arg(file)
-        .args(["-frames:v", "1", "-vf", &format!("crop={w}:{h}:{x}:{y}")])
-        .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
-        .output()
-        .expect("ffmpeg is installed (make test installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.stdout.len(), (w * h * 3) as usize);
-    out.stdout
-}
-
-fn difference(a: &[u8], b: &[u8]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| x.abs_diff(*y) as f64)
-        .sum::<f64>()
-        / a.len() as f64
 }
 
 #[test]
@@ -182,7 +135,10 @@ fn a_vertical_canvas_is_added_edited_previewed_and_recorded_beside_main() {
     for (file, canvas) in files.iter().zip(["main", "vertical"]) {
         let file = Path::new(file);
         let name = rect(&state, &layer(&state, canvas, "name"));
-        let changed = difference(&crop(file, 0.5, name), &crop(file, 2.6, name));
+        let changed = mean_difference(
+            &crop_rgb(file, Some(0.5), name),
+            &crop_rgb(file, Some(2.6), name),
+        );
         assert!(
             changed > 8.0,
             "{canvas}: the name did not change ({changed:.1})"
@@ -195,7 +151,10 @@ fn a_vertical_canvas_is_added_edited_previewed_and_recorded_beside_main() {
             (w / 2) & !1,
             (h / 2) & !1,
         );
-        let still = difference(&crop(file, 0.5, logo), &crop(file, 2.6, logo));
+        let still = mean_difference(
+            &crop_rgb(file, Some(0.5), logo),
+            &crop_rgb(file, Some(2.6), logo),
+        );
         assert!(still < 4.0, "{canvas}: the logo moved ({still:.1})");
     }
 

@@ -1,36 +1,14 @@
 //! The studio's settings, collection and preview commands against a real program: the demo
 //! collection composed on the master clock, recorded with x264, its preview encoded as JPEG.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::time::Duration;
-use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Command, PreviewHeader, StudioState};
 use streamwerk_scene::{Canvas, RecordingFormat};
-use streamwerk_studio::{PreviewView, Studio, StudioError};
+use streamwerk_studio::PreviewView;
 
-/// The demo in `dir`, asset paths made absolute, opened as a studio.
-fn demo_studio(dir: &Path) -> Arc<Studio> {
-    let assets = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test"))
-        .join("../../assets");
-    let text = std::fs::read_to_string(assets.join("scenes/demo.json")).unwrap();
-    let text = text.replace("../logos/", &format!("{}/", assets.join("logos").display()));
-    let file = dir.join("demo.json");
-    std::fs::write(&file, text).unwrap();
-    Studio::open(
-        &file,
-        &dir.join("profile.json"),
-        KeyStore::with_file(dir.join("keys.json")),
-    )
-    .unwrap()
-}
-
-fn refusal(result: Result<(), StudioError>) -> String {
-    match result {
-        Err(e) => e.to_string(),
-        Ok(()) => panic!("the command was accepted"),
-    }
-}
+mod common;
+use common::{demo_studio, refusal};
 
 fn canvas(state: &StudioState, width: u32, height: u32) -> Canvas {
     Canvas {
