@@ -311,7 +311,9 @@ fn studio_mode_and_hotkeys_in_a_browser() {
     let dir = tempfile::tempdir().unwrap();
     let scene = demo_copy(dir.path());
     let serve = Serve::start(dir.path(), &scene);
-    let result = run_page("studio-mode.mjs", &[&serve.url]);
+    let obs = root()
+        .join("tests/data/obs/linux-29.0.2-coderefinery-Teaching_Streaming_ZoomCapture2.json");
+    let result = run_page("studio-mode.mjs", &[&serve.url, obs.to_str().unwrap()]);
     // Ctrl+2 in studio mode picked the preview scene; program stayed on air, in pixels too.
     assert_eq!(result["picked"]["program"], "Live", "{result}");
     assert_eq!(result["picked"]["preview"], "Be right back", "{result}");
@@ -340,6 +342,21 @@ fn studio_mode_and_hotkeys_in_a_browser() {
             .iter()
             .any(|h| h["keys"] == "F9" && h["action"]["type"] == "panic"),
         "{profile}"
+    );
+    // Import from OBS made a new collection beside the demo and opened it, scenes in order.
+    let imported = &result["imported"];
+    assert!(
+        imported["path"]
+            .as_str()
+            .unwrap()
+            .starts_with(dir.path().to_str().unwrap()),
+        "{imported}"
+    );
+    assert_eq!(imported["scenes"][0], "Title", "{imported}");
+    assert_eq!(
+        imported["scenes"].as_array().unwrap().len(),
+        14,
+        "{imported}"
     );
     // A vertical canvas from one click: its own tab and guides, the Instagram destination
     // streams it by default, a nudge moves the logo there only, and a recording writes one

@@ -1,9 +1,10 @@
-// Studio mode, hotkeys and a vertical canvas in Debian's Chromium, against a running
-// `streamwerk serve` of the demo. Called by tests/tests/studio.rs. Usage: node e2e/studio-mode.mjs STUDIO_URL SHOT_DIR
+// Studio mode, hotkeys, a vertical canvas and Import from OBS in Debian's Chromium, against a
+// running `streamwerk serve` of the demo. Called by tests/tests/studio.rs. Usage:
+// node e2e/studio-mode.mjs STUDIO_URL OBS_COLLECTION SHOT_DIR
 // Prints one JSON line with what the Rust side verifies.
 import { openStudio } from "./chromium.mjs";
 
-const [url, shots] = process.argv.slice(2);
+const [url, obs, shots] = process.argv.slice(2);
 const { browser, page, state, shot } = await openStudio(url, shots);
 const until = (f, arg) => page.waitForFunction(f, arg, { timeout: 10000 });
 /// The colour at (x, y) of the 1280x720 program as canvas `id` draws it (frames come at the
@@ -136,6 +137,11 @@ const status = await page.textContent("#status-bar");
 const recordingFiles = (await state()).recording_files;
 await page.click("#record");
 await until(() => window.streamwerk.state.recording === null);
-console.log(JSON.stringify({ broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
+// Import from OBS: a real OBS collection becomes a new collection beside this one, opened.
+await page.fill("#import-obs-path", obs);
+await page.click("#import-obs-form button:has-text('Import from OBS')");
+await until(() => window.streamwerk.state.collection_path.endsWith("-from-obs.json"));
+const imported = { path: (await state()).collection_path, scenes: (await state()).collection.scenes.map((s) => s.name) };
+console.log(JSON.stringify({ imported, broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
   canvases: { added, tabs, guides, instaLabel, nudged, status, recordingFiles } }));
 await browser.close();

@@ -54,14 +54,15 @@ export function renderCollection() {
 
 /// The file picker: lists a folder of the machine the engine runs on (so it works the same in a
 /// browser and in the window) and writes the chosen file's path into `target`.
-const picker = { target: "", parent: null as string | null };
+const picker = { target: "", parent: null as string | null, json: false };
 
-export function browse(target: string) {
+export function browse(target: string, json = false) {
   picker.target = target;
+  picker.json = json;
   const current = ($(target) as HTMLInputElement).value.trim();
   // Start where the typed path points, else beside the collection.
   const folder = current ? (current.endsWith("/") ? current : current.slice(0, current.lastIndexOf("/") + 1) || null) : null;
-  run({ type: "list_files", folder }).then((ok) => { if (ok) ($("file-picker") as HTMLDialogElement).showModal(); });
+  run({ type: "list_files", folder, json }).then((ok) => { if (ok) ($("file-picker") as HTMLDialogElement).showModal(); });
 }
 
 export function renderFiles(listing: FileListing) {
@@ -73,7 +74,7 @@ export function renderFiles(listing: FileListing) {
       const pick = el("button", { type: "button", className: entry.folder ? "folder" : "file", textContent: entry.folder ? `${entry.name}/` : entry.name });
       pick.onclick = () => {
         if (entry.folder) {
-          run({ type: "list_files", folder: entry.path });
+          run({ type: "list_files", folder: entry.path, json: picker.json });
         } else {
           ($(picker.target) as HTMLInputElement).value = entry.path;
           ($("file-picker") as HTMLDialogElement).close();
@@ -82,7 +83,7 @@ export function renderFiles(listing: FileListing) {
       return el("li", {}, pick);
     }),
   );
-  if (listing.entries.length === 0) $("file-picker-list").append(el("li", { className: "hint", textContent: "No folders or media files here." }));
+  if (listing.entries.length === 0) $("file-picker-list").append(el("li", { className: "hint", textContent: picker.json ? "No folders or .json files here." : "No folders or media files here." }));
 }
 
 /// The canvas, output and collection forms and the file picker.
@@ -125,8 +126,14 @@ export function setupSettings() {
   };
 
   for (const button of document.querySelectorAll<HTMLButtonElement>("button.browse")) {
-    button.onclick = () => browse(button.dataset.for!);
+    button.onclick = () => browse(button.dataset.for!, button.dataset.json === "true");
   }
-  $("file-picker-up").onclick = () => { if (picker.parent) run({ type: "list_files", folder: picker.parent }); };
+  $("file-picker-up").onclick = () => { if (picker.parent) run({ type: "list_files", folder: picker.parent, json: picker.json }); };
+  $("import-obs-form").onsubmit = (e) => {
+    e.preventDefault();
+    const path = ($("import-obs-path") as HTMLInputElement).value.trim();
+    if (!path) return notice("error", "Give the OBS collection file: basic/scenes/NAME.json in OBS's settings folder");
+    run({ type: "import_obs", path }).then((ok) => { if (ok) { store.selection = []; history.clear(); } });
+  };
   $("file-picker-cancel").onclick = () => ($("file-picker") as HTMLDialogElement).close();
 }

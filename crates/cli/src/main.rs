@@ -4,6 +4,7 @@
 mod canvases;
 mod keys;
 mod live;
+mod obs;
 mod operator;
 mod relay;
 mod serve;
@@ -57,6 +58,9 @@ enum Command {
     },
     /// Add a canvas (such as a vertical one) with every scene arranged for it automatically.
     AddCanvas(canvases::AddCanvasArgs),
+    /// Import an OBS scene collection into a new collection, reporting what was mapped,
+    /// approximated and left out.
+    ImportObs(obs::ImportObsArgs),
     /// Check a scene collection and report every problem with its JSON path.
     Validate { file: PathBuf },
     /// Store or remove stream keys (OS keyring; a 0600 file where no keyring service runs).
@@ -113,6 +117,7 @@ fn main() -> ExitCode {
             out,
         } => render_frame(&scene, scene_name, canvas, &canvas_name, at, &out),
         Command::AddCanvas(args) => canvases::add_canvas(args),
+        Command::ImportObs(args) => obs::import_obs(args),
         Command::Validate { file } => validate(&file),
         Command::RelayConfig(args) => relay::run(args),
         Command::Keys(command) => keys::run(command),

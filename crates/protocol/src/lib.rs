@@ -223,9 +223,20 @@ pub enum Command {
         path: String,
     },
     /// Answered by a [`Event::Files`]: a folder's subfolders and its picture, video and sound
-    /// files, for the file pickers (relative paths: beside the collection; none: its folder).
+    /// files (with `json`, its .json files instead), for the file pickers (relative paths:
+    /// beside the collection; none: its folder).
     ListFiles {
         folder: Option<String>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        json: bool,
+    },
+    /// Imports an OBS scene collection (`path`; the canvas from the OBS profile folder
+    /// `profile_dir` when given) into a new collection beside the open one and opens it; a
+    /// notice reports what was mapped, approximated and left out.
+    ImportObs {
+        path: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile_dir: Option<String>,
     },
 }
 

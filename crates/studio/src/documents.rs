@@ -69,12 +69,13 @@ impl Studio {
                 inner.collection = copy;
                 inner.collection_path = path;
             }
-            Command::ListFiles { folder } => {
+            Command::ListFiles { folder, json } => {
                 let folder = match folder {
                     Some(folder) => beside(&inner.collection_path, &folder),
                     None => beside(&inner.collection_path, "."),
                 };
-                let listing = list_media(&folder).map_err(|e| {
+                let endings: &[&str] = if json { &["json"] } else { &MEDIA_ENDINGS };
+                let listing = list_files(&folder, endings).map_err(|e| {
                     refused(format!(
                         "cannot list {}: {e}; choose another folder",
                         folder.display()
@@ -133,8 +134,9 @@ const MEDIA_ENDINGS: [&str; 15] = [
 /// A folder with more than this many entries is shown in part.
 const MOST_FILES: usize = 1000;
 
-/// A folder's subfolders and media files (hidden ones aside), for the UI's file pickers.
-fn list_media(folder: &Path) -> std::io::Result<FileListing> {
+/// A folder's subfolders and the files with one of `endings` (hidden ones aside), for the UI's
+/// file pickers.
+fn list_files(folder: &Path, endings: &[&str]) -> std::io::Result<FileListing> {
     let folder = folder.canonicalize()?;
     let mut entries: Vec<FileEntry> = std::fs::read_dir(&folder)?
         .flatten()
@@ -144,7 +146,7 @@ fn list_media(folder: &Path) -> std::io::Result<FileListing> {
             let media = Path::new(&name)
                 .extension()
                 .and_then(|e| e.to_str())
-                .is_some_and(|e| MEDIA_ENDINGS.contains(&e.to_ascii_lowercase().as_str()));
+                .is_some_and(|e| endings.contains(&e.to_ascii_lowercase().as_str()));
             (!name.starts_with('.') && (is_folder || media)).then(|| FileEntry {
                 path: entry.path().display().to_string(),
                 name,

@@ -9,6 +9,7 @@
 mod canvases;
 mod documents;
 mod edits;
+mod obs_import;
 mod outputs;
 mod preview;
 pub mod preview_socket;
@@ -18,6 +19,7 @@ use documents::collections_beside;
 use stats::{process_cpu, stats_loop};
 
 pub use documents::own_collection;
+pub use obs_import::import_obs;
 pub use preview::PreviewStream;
 
 use std::path::{Path, PathBuf};
@@ -341,6 +343,9 @@ impl Studio {
             | Command::OpenCollection { .. }
             | Command::SaveCollectionAs { .. }
             | Command::ListFiles { .. }) => self.documents(&mut inner, command)?,
+            Command::ImportObs { path, profile_dir } => {
+                self.import_obs(&mut inner, &path, profile_dir.as_deref())?
+            }
         }
         drop(inner);
         let _ = self.events.send(Event::State {

@@ -1,7 +1,7 @@
 //! The studio's settings, collection and preview commands against a real program: the demo
 //! collection composed on the master clock, recorded with x264, its preview encoded as JPEG.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use streamwerk_protocol::{Command, PreviewHeader, StudioState};
 use streamwerk_scene::{Canvas, RecordingFormat};
@@ -239,6 +239,7 @@ fn the_file_picker_lists_subfolders_and_media_files_only() {
         "notes.txt",
         ".hidden.png",
         "voice.wav",
+        "obs-scenes.json",
     ] {
         std::fs::write(media.join(name), b"x").unwrap();
     }
@@ -246,6 +247,7 @@ fn the_file_picker_lists_subfolders_and_media_files_only() {
     studio
         .handle(Command::ListFiles {
             folder: Some("media".into()),
+            json: false,
         })
         .unwrap();
     let listing = std::iter::from_fn(|| events.try_recv().ok())
@@ -278,10 +280,81 @@ fn the_file_picker_lists_subfolders_and_media_files_only() {
         listing.entries[1].path,
         media.join("intro.mp4").display().to_string()
     );
+    // The picker for collections (Import from OBS) lists .json files instead.
+    studio
+        .handle(Command::ListFiles {
+            folder: Some("media".into()),
+            json: true,
+        })
+        .unwrap();
+    let listing = std::iter::from_fn(|| events.try_recv().ok())
+        .find_map(|e| match e {
+            streamwerk_protocol::Event::Files { listing } => Some(listing),
+            _ => None,
+        })
+        .expect("a files event");
+    let names: Vec<&str> = listing.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["clips", "obs-scenes.json"]);
     let missing = refusal(studio.handle(Command::ListFiles {
         folder: Some("nowhere".into()),
+        json: false,
     }));
     assert!(missing.contains("nowhere"), "{missing}");
+    studio.shutdown();
+}
+
+#[test]
+fn an_obs_collection_is_imported_beside_the_open_one_and_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let mut events = studio.subscribe();
+    let obs = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/obs/macos-30.1.2-vulbyte-obsSettings-main_scene.json");
+    let path = obs.display().to_string();
+    studio
+        .handle(Command::ImportObs {
+            path: path.clone(),
+            profile_dir: None,
+        })
+        .unwrap();
+    let state = studio.state();
+    let file = dir
+        .path()
+        .join("macos-30.1.2-vulbyte-obsSettings-main_scene-from-obs.json");
+    assert_eq!(state.collection_path, file.display().to_string());
+    assert!(file.is_file());
+    assert_eq!(
+        (
+            state.collection.canvas.width,
+            state.collection.canvas.height
+        ),
+        (3840, 2160)
+    );
+    assert_eq!(state.program_scene, "Scene");
+    let said: Vec<String> = std::iter::from_fn(|| events.try_recv().ok())
+        .filter_map(|e| match e {
+            streamwerk_protocol::Event::Notice { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        said.iter()
+            .any(|m| m.contains("6 approximated") && m.contains("screen_capture")),
+        "{said:?}"
+    );
+    // Again: a second file, never the first replaced.
+    studio
+        .handle(Command::ImportObs {
+            path,
+            profile_dir: None,
+        })
+        .unwrap();
+    assert!(studio.state().collection_path.ends_with("-from-obs-2.json"));
+    let wrong = refusal(studio.handle(Command::ImportObs {
+        path: "demo.json".into(),
+        profile_dir: None,
+    }));
+    assert!(wrong.contains("not an OBS scene collection"), "{wrong}");
     studio.shutdown();
 }
 
