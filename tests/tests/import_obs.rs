@@ -118,6 +118,8 @@ fn a_linux_collection_with_nested_scenes_keeps_its_scenes_and_places_its_layers(
         (Some(840), Some(1080))
     );
     let names: Vec<(String, usize)> = scenes(&doc);
+    // Each scene's own layers (nested scenes flattened), plus OBS's global microphone, which
+    // plays in every scene.
     let want = [
         ("Title", 14),
         ("Gallery", 8),
@@ -134,7 +136,25 @@ fn a_linux_collection_with_nested_scenes_keeps_its_scenes_and_places_its_layers(
         ("_HackMD-Capture[hidden]", 1),
         ("Empty", 1),
     ];
-    assert_eq!(names, want.map(|(n, c)| (n.to_string(), c)));
+    assert_eq!(names, want.map(|(n, c)| (n.to_string(), c + 1)));
+    assert!(
+        report
+            .contains("\"BroadcasterMic\" (pulse_input_capture, OBS global sound): in every scene"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "\"Instructors\" (pulse_output_capture, OBS global sound): desktop sound capture"
+        ),
+        "{report}"
+    );
+    let sources = doc["sources"].as_array().unwrap();
+    let mic = sources
+        .iter()
+        .find(|s| s["name"] == "BroadcasterMic")
+        .unwrap();
+    assert_eq!(mic["kind"], "microphone", "{mic}");
+    assert_eq!(mic["audio"]["muted"], true, "{mic}");
     // A v1 colour source (OBS default 400x400) scaled 2.7 from (-54, 0).
     near(
         rect(&doc, "Title", "Background color"),
@@ -186,8 +206,8 @@ fn a_macos_collection_with_groups_and_a_windows_one_with_flips() {
         "{report}"
     );
     // Three groups flattened, their pre-22 backup copies skipped: 4 captures, the camera, the
-    // microphone.
-    assert_eq!(scenes(&doc), [("Scene".to_string(), 6)]);
+    // microphone, and OBS's global microphone.
+    assert_eq!(scenes(&doc), [("Scene".to_string(), 7)]);
     // Group "displays" at (0, -1) x2 holds "cintiq" fitted into 1920x1080 at (0, 1): a
     // canvas-sized (3840x2160) capture at x0.5, then x2 by the group.
     near(rect(&doc, "Scene", "cintiq"), (0.0, 1.0, 3840.0, 2160.0));
@@ -209,9 +229,9 @@ fn a_macos_collection_with_groups_and_a_windows_one_with_flips() {
     );
     let names = scenes(&doc);
     assert_eq!(names.len(), 19);
-    assert_eq!(names[0], ("Display".to_string(), 1));
+    assert_eq!(names[0], ("Display".to_string(), 2));
     assert_eq!(names[1], ("Vignette".to_string(), names[1].1));
-    assert_eq!(names[2], ("Horizontal Reflect".to_string(), 2));
+    assert_eq!(names[2], ("Horizontal Reflect".to_string(), 3));
     // Mirrored (scale -1) from the right edge: the same rectangle as the unmirrored capture.
     near(
         rect(&doc, "Horizontal Reflect", "Display Capture 3"),
@@ -260,7 +280,10 @@ fn what_is_not_an_obs_collection_is_refused_and_nothing_is_written() {
         r#"{ "name": "Odd", "scene_order": [{"name": "S"}], "sources": [
         {"name": "S", "id": "scene", "versioned_id": "scene", "settings": {"items": [
             {"name": "Wave", "pos": {"x": 0, "y": 0}, "scale": {"x": 1, "y": 1}},
-            {"name": "Card", "pos": {"x": 10, "y": 20}, "scale": {"x": 0.5, "y": 0.5}}]}},
+            {"name": "Card", "pos": {"x": 10, "y": 20}, "scale": {"x": 0.5, "y": 0.5}},
+            {"name": "Alerts", "pos": {"x": 0, "y": 0}}]}},
+        {"name": "Alerts", "id": "browser_source", "versioned_id": "browser_source",
+         "settings": {"url": "https://streamlabs.com/alert-box/v3/SECRET-TOKEN?x=1", "width": 600, "height": 200}},
         {"name": "Wave", "id": "spectralizer", "versioned_id": "spectralizer", "settings": {}},
         {"name": "Card", "id": "color_source", "versioned_id": "color_source_v3",
          "settings": {"color": 4278190335, "width": 200, "height": 100}}]}"#,
@@ -282,6 +305,15 @@ fn what_is_not_an_obs_collection_is_refused_and_nothing_is_written() {
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(doc["sources"][0]["settings"]["color"], "#FF0000");
     near(rect(&doc, "S", "Card"), (10.0, 20.0, 100.0, 50.0));
+    // A web page: a stand-in of its size named for its URL, but only up to its first path
+    // segment: widget URLs carry tokens.
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !text.contains("SECRET") && !stderr(&run).contains("SECRET"),
+        "{text}"
+    );
+    let page = "https://streamlabs.com/alert-box/…";
+    near(rect(&doc, "S", page), (0.0, 0.0, 600.0, 200.0));
     let again = streamwerk(&[
         "import-obs",
         odd.to_str().unwrap(),

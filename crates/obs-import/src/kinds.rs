@@ -16,11 +16,13 @@ pub enum Mapped {
         kind: SourceKind,
         note: Option<String>,
     },
-    /// A stand-in (a translucent card of `width`x`height` named for what it replaces), with why.
+    /// A stand-in (a translucent card of `width`x`height`), with why, and the name to give it
+    /// when not the OBS source's (a web page's: its URL).
     Placeholder {
         width: u32,
         height: u32,
         why: String,
+        named: Option<String>,
     },
     /// Its file does not exist on this machine: a stand-in, and the path for the report.
     Missing {
@@ -93,6 +95,7 @@ pub fn map(kind: &str, settings: &Value, canvas: (u32, u32), devices: &Devices) 
                         "a network stream ({}); Streamwerk plays local files",
                         masked(url)
                     ),
+                    named: Some(masked(url)),
                 };
             }
             media(
@@ -162,10 +165,10 @@ pub fn map(kind: &str, settings: &Value, canvas: (u32, u32), devices: &Devices) 
         "browser_source" => Mapped::Placeholder {
             width: n("width", 800) as u32,
             height: n("height", 600) as u32,
-            why: format!(
-                "a web page ({}); Streamwerk has no web-page sources yet",
-                masked(s("url").unwrap_or("https://obsproject.com/browser-source"))
-            ),
+            why: "a web page; Streamwerk has no web-page sources yet".into(),
+            named: Some(masked(
+                s("url").unwrap_or("https://obsproject.com/browser-source"),
+            )),
         },
         "xshm_input"
         | "xcomposite_input"
@@ -180,6 +183,7 @@ pub fn map(kind: &str, settings: &Value, canvas: (u32, u32), devices: &Devices) 
             height: canvas.1,
             why: "a screen or window capture; Streamwerk has no screen sources yet (canvas-sized)"
                 .into(),
+            named: None,
         },
         other => Mapped::LeftOut(format!("kind `{other}` has no Streamwerk counterpart")),
     }
@@ -271,8 +275,17 @@ fn text(kind: &str, settings: &Value) -> Mapped {
     }
 }
 
-/// A URL for the report: scheme, host and path only (widget URLs carry tokens).
+/// A URL for names and the report: its scheme, host and first path segment only. Widget URLs
+/// (alert boxes, chat) carry their tokens in the rest of the path or in the query.
 pub fn masked(url: &str) -> String {
     let cut = url.find(['?', '#']).unwrap_or(url.len());
-    url[..cut].to_string()
+    let url = &url[..cut];
+    let after_host = url.find("://").map_or(0, |i| i + 3);
+    let segments: Vec<&str> = url[after_host..].splitn(3, '/').collect();
+    match segments.as_slice() {
+        [host, first, rest] if !rest.is_empty() => {
+            format!("{}{host}/{first}/…", &url[..after_host])
+        }
+        _ => url.to_string(),
+    }
 }

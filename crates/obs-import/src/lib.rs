@@ -226,12 +226,29 @@ pub fn import(
             }
         }
     }
+    // OBS's global sound sources (Settings > Audio) play whatever the scene: each becomes a
+    // layer of every scene.
+    let globals: Vec<&Value> = (1..=2)
+        .map(|n| format!("DesktopAudioDevice{n}"))
+        .chain((1..=4).map(|n| format!("AuxAudioDevice{n}")))
+        .filter_map(|key| doc.get(&key))
+        .filter(|s| s.is_object())
+        .collect();
     let mut ids: HashMap<&str, String> = HashMap::new();
+    let mut global_ids: Vec<String> = Vec::new();
     let mut sources: Vec<Source> = Vec::new();
-    for s in &used {
+    for (s, global) in used
+        .iter()
+        .map(|s| (*s, false))
+        .chain(globals.iter().map(|s| (*s, true)))
+    {
         let name = s["name"].as_str().unwrap_or("");
         let kind = kind_of(s);
-        let label = format!("\"{name}\" ({kind})");
+        let label = if global {
+            format!("\"{name}\" ({kind}, OBS global sound)")
+        } else {
+            format!("\"{name}\" ({kind})")
+        };
         let mapped = kinds::map(kind, &s["settings"], canvas, &options.devices);
         let stand_in = |width: u32, height: u32, colour: Rgba| {
             SourceKind::Color(ColorSettings {
@@ -240,18 +257,27 @@ pub fn import(
                 height: height.max(2),
             })
         };
+        let mut display = name.to_string();
         let kind = match mapped {
             Mapped::Source { kind, note } => {
+                let every = if global { "in every scene; " } else { "" };
                 match note {
-                    Some(note) => report.approximated.push(format!("{label}: {note}")),
+                    Some(note) => report.approximated.push(format!("{label}: {every}{note}")),
+                    None if global => report.mapped.push(format!("{label}: in every scene")),
                     None => report.mapped.push(label.clone()),
                 }
                 kind
             }
-            Mapped::Placeholder { width, height, why } => {
+            Mapped::Placeholder {
+                width,
+                height,
+                why,
+                named,
+            } => {
                 report
                     .approximated
                     .push(format!("{label}: a stand-in card for {why}"));
+                display = named.unwrap_or(display);
                 stand_in(
                     width,
                     height,
@@ -294,10 +320,14 @@ pub fn import(
                 .push(format!("{label}: filters left out ({})", names.join(", ")));
         }
         let id = unique_id(name, &sources);
-        ids.insert(name, id.clone());
+        if global {
+            global_ids.push(id.clone());
+        } else {
+            ids.insert(name, id.clone());
+        }
         sources.push(Source {
             id,
-            name: name.to_string(),
+            name: display,
             kind,
             audio: audio_mix(s),
         });
@@ -343,6 +373,12 @@ pub fn import(
         let mut layers = Vec::new();
         let mut path = vec![name.to_string()];
         walker.walk(scene, Frame::CANVAS, Inherited::TOP, &mut path, &mut layers);
+        layers.extend(global_ids.iter().map(|id| Layer {
+            source: id.clone(),
+            transform: Default::default(),
+            visible: true,
+            locked: false,
+        }));
         scenes.push(Scene {
             name: name.to_string(),
             layers,
