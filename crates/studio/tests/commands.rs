@@ -339,7 +339,7 @@ fn an_obs_collection_is_imported_beside_the_open_one_and_opened() {
         .collect();
     assert!(
         said.iter()
-            .any(|m| m.contains("6 approximated") && m.contains("screen_capture")),
+            .any(|m| m.contains("7 approximated") && m.contains("screen_capture")),
         "{said:?}"
     );
     // Again: a second file, never the first replaced.
