@@ -250,12 +250,7 @@ fn the_file_picker_lists_subfolders_and_media_files_only() {
             json: false,
         })
         .unwrap();
-    let listing = std::iter::from_fn(|| events.try_recv().ok())
-        .find_map(|e| match e {
-            streamwerk_protocol::Event::Files { listing } => Some(listing),
-            _ => None,
-        })
-        .expect("a files event");
+    let listing = files_event(&mut events);
     let names: Vec<(&str, bool)> = listing
         .entries
         .iter()
@@ -287,12 +282,7 @@ fn the_file_picker_lists_subfolders_and_media_files_only() {
             json: true,
         })
         .unwrap();
-    let listing = std::iter::from_fn(|| events.try_recv().ok())
-        .find_map(|e| match e {
-            streamwerk_protocol::Event::Files { listing } => Some(listing),
-            _ => None,
-        })
-        .expect("a files event");
+    let listing = files_event(&mut events);
     let names: Vec<&str> = listing.entries.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["clips", "obs-scenes.json"]);
     let missing = refusal(studio.handle(Command::ListFiles {
@@ -356,6 +346,18 @@ fn an_obs_collection_is_imported_beside_the_open_one_and_opened() {
     }));
     assert!(wrong.contains("not an OBS scene collection"), "{wrong}");
     studio.shutdown();
+}
+
+/// The picker's answer among the events received so far.
+fn files_event(
+    events: &mut tokio::sync::broadcast::Receiver<streamwerk_protocol::Event>,
+) -> streamwerk_protocol::FileListing {
+    std::iter::from_fn(|| events.try_recv().ok())
+        .find_map(|e| match e {
+            streamwerk_protocol::Event::Files { listing } => Some(listing),
+            _ => None,
+        })
+        .expect("a files event")
 }
 
 #[test]
