@@ -281,7 +281,11 @@ fn what_is_not_an_obs_collection_is_refused_and_nothing_is_written() {
         {"name": "S", "id": "scene", "versioned_id": "scene", "settings": {"items": [
             {"name": "Wave", "pos": {"x": 0, "y": 0}, "scale": {"x": 1, "y": 1}},
             {"name": "Card", "pos": {"x": 10, "y": 20}, "scale": {"x": 0.5, "y": 0.5}},
-            {"name": "Alerts", "pos": {"x": 0, "y": 0}}]}},
+            {"name": "Alerts", "pos": {"x": 0, "y": 0}},
+            {"name": "Notice", "pos": {"x": 0, "y": 300}}]}},
+        {"name": "Notice", "id": "text_gdiplus", "versioned_id": "text_gdiplus_v3",
+         "settings": {"text": "We start at ten past the hour, grab a coffee", "extents": true, "extents_cx": 400,
+                      "font": {"face": "Arial", "size": 48, "flags": 1}, "color": 255, "opacity": 50}},
         {"name": "Alerts", "id": "browser_source", "versioned_id": "browser_source",
          "settings": {"url": "https://streamlabs.com/alert-box/v3/SECRET-TOKEN?x=1", "width": 600, "height": 200}},
         {"name": "Wave", "id": "spectralizer", "versioned_id": "spectralizer", "settings": {}},
@@ -313,6 +317,21 @@ fn what_is_not_an_obs_collection_is_refused_and_nothing_is_written() {
         "{text}"
     );
     let page = "https://streamlabs.com/alert-box/…";
+    // GDI+ text: its 400 px extents wrap it, its colour is BGR (255 is red) at 50 % opacity.
+    let notice = doc["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Notice")
+        .unwrap();
+    let settings = &notice["settings"];
+    assert_eq!(settings["wrap_width"], 400.0, "{notice}");
+    assert_eq!(settings["color"], "#FF00007F", "{notice}");
+    assert_eq!(
+        (&settings["size"], &settings["bold"]),
+        (&Value::from(48.0), &Value::from(true)),
+        "{notice}"
+    );
     near(rect(&doc, "S", page), (0.0, 0.0, 600.0, 200.0));
     let again = streamwerk(&[
         "import-obs",

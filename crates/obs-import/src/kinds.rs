@@ -249,6 +249,16 @@ fn text(kind: &str, settings: &Value) -> Mapped {
         Some("right") => Align::Right,
         _ => Align::Left,
     };
+    // Wrapping at a set width: GDI+'s text extents with wrap on (default on), FreeType's custom
+    // width (OBS enables it from 100 px) with word wrap.
+    let wrap_width = if gdiplus {
+        (settings["extents"].as_bool().unwrap_or(false)
+            && settings["extents_wrap"].as_bool().unwrap_or(true))
+        .then(|| settings["extents_cx"].as_f64().unwrap_or(100.0) as f32)
+    } else {
+        let width = settings["custom_width"].as_f64().unwrap_or(0.0);
+        (width >= 100.0 && settings["word_wrap"].as_bool().unwrap_or(false)).then_some(width as f32)
+    };
     let mut text = settings["text"].as_str().unwrap_or("").to_string();
     let mut notes = vec![format!("font `{face}` shown in the bundled DejaVu Sans")];
     if settings["from_file"].as_bool().unwrap_or(false)
@@ -267,7 +277,7 @@ fn text(kind: &str, settings: &Value) -> Mapped {
             color: colour,
             bold,
             align,
-            wrap_width: None,
+            wrap_width,
             outline,
             background: None,
         }),
