@@ -67,6 +67,12 @@ fn alignment(align: u64, cx: i64, cy: i64) -> (f64, f64) {
     (along(LEFT, RIGHT, cx), along(TOP, BOTTOM, cy))
 }
 
+/// `v` turned `degrees` clockwise on screen (y grows downwards).
+fn rotated(v: (f64, f64), degrees: f64) -> (f64, f64) {
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    (v.0 * cos - v.1 * sin, v.0 * sin + v.1 * cos)
+}
+
 /// The content's rectangle before rotation, relative to the item's `pos` (the alignment point,
 /// which rotation pivots about): (x, y, width, height), and the effective scale of the
 /// source's pixels (signed: negative is a flip).
@@ -76,6 +82,12 @@ pub struct Placed {
 }
 
 impl Item {
+    /// The point `v` from the item's anchor (`pos`), turned with the item about it.
+    fn at(&self, v: (f64, f64)) -> (f64, f64) {
+        let (x, y) = rotated(v, self.rot);
+        (self.pos.0 + x, self.pos.1 + y)
+    }
+
     /// Places a source of natural size `natural`.
     pub fn place(&self, natural: (u32, u32)) -> Placed {
         let c = &self.crop;
@@ -160,12 +172,8 @@ impl Frame {
     };
 
     fn apply(&self, p: (f64, f64)) -> (f64, f64) {
-        let (sin, cos) = self.rot.to_radians().sin_cos();
-        let (x, y) = (p.0 * self.scale.0, p.1 * self.scale.1);
-        (
-            self.origin.0 + x * cos - y * sin,
-            self.origin.1 + x * sin + y * cos,
-        )
+        let (x, y) = rotated((p.0 * self.scale.0, p.1 * self.scale.1), self.rot);
+        (self.origin.0 + x, self.origin.1 + y)
     }
 
     /// The frame of what item `item` shows (a nested scene or group of `size`), placed in
@@ -179,22 +187,14 @@ impl Frame {
             if placed.scale.0 < 0.0 { x + w } else { x },
             if placed.scale.1 < 0.0 { y + h } else { y },
         );
-        let (sin, cos) = item.rot.to_radians().sin_cos();
-        let local = (
-            item.pos.0 + corner.0 * cos - corner.1 * sin,
-            item.pos.1 + corner.0 * sin + corner.1 * cos,
-        );
+        // The scene's own (0, 0) lies the crop, scaled, before that corner.
         let c = &item.crop;
-        let shift = (
-            -(c.left as f64) * placed.scale.0,
-            -(c.top as f64) * placed.scale.1,
-        );
-        let local = (
-            local.0 + shift.0 * cos - shift.1 * sin,
-            local.1 + shift.0 * sin + shift.1 * cos,
+        let origin = (
+            corner.0 - c.left as f64 * placed.scale.0,
+            corner.1 - c.top as f64 * placed.scale.1,
         );
         Frame {
-            origin: self.apply(local),
+            origin: self.apply(item.at(origin)),
             scale: (self.scale.0 * placed.scale.0, self.scale.1 * placed.scale.1),
             rot: self.rot + item.rot,
         }
@@ -205,13 +205,7 @@ impl Frame {
     pub fn transform(&self, item: &Item, natural: (u32, u32)) -> (Transform, bool) {
         let placed = item.place(natural);
         let (x, y, w, h) = placed.rect;
-        let (sin, cos) = item.rot.to_radians().sin_cos();
-        let centre = (x + w / 2.0, y + h / 2.0);
-        let local = (
-            item.pos.0 + centre.0 * cos - centre.1 * sin,
-            item.pos.1 + centre.0 * sin + centre.1 * cos,
-        );
-        let (cx, cy) = self.apply(local);
+        let (cx, cy) = self.apply(item.at((x + w / 2.0, y + h / 2.0)));
         let (w, h) = (w * self.scale.0.abs(), h * self.scale.1.abs());
         let rotation = (self.rot + item.rot).rem_euclid(360.0);
         let flipped =
