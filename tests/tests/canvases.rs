@@ -13,26 +13,10 @@ fn add_canvas_arranges_the_demo_for_a_vertical_picture() {
     let dir = tempfile::tempdir().unwrap();
     let scene = demo_copy(dir.path());
     let scene_arg = scene.to_str().unwrap();
-    let out = streamwerk(&[
-        "add-canvas",
-        "--scene",
-        scene_arg,
-        "--name",
-        "vertical",
-        "--size",
-        "720x1280",
-    ]);
+    let out = add_vertical(&scene);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("added canvas `vertical` (720x1280) to 2 scenes"));
-    let again = streamwerk(&[
-        "add-canvas",
-        "--scene",
-        scene_arg,
-        "--name",
-        "vertical",
-        "--size",
-        "720x1280",
-    ]);
+    let again = add_vertical(&scene);
     assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
     assert!(stderr(&again).contains("already has a canvas `vertical`"));
     let valid = streamwerk(&["validate", scene_arg]);
@@ -114,18 +98,24 @@ fn add_canvas_arranges_the_demo_for_a_vertical_picture() {
     assert!(stderr(&missing).contains("there is no canvas `square`; it has main, vertical"));
 }
 
-/// A copy of the demo in `dir` with a 720x1280 canvas `vertical` added by `add-canvas`.
-fn vertical_demo(dir: &Path) -> PathBuf {
-    let scene = demo_copy(dir);
-    let out = streamwerk(&[
+/// `streamwerk add-canvas` of a 720x1280 canvas `vertical` to `scene`.
+fn add_vertical(scene: &Path) -> std::process::Output {
+    let scene = scene.to_str().unwrap();
+    streamwerk(&[
         "add-canvas",
         "--scene",
-        scene.to_str().unwrap(),
+        scene,
         "--name",
         "vertical",
         "--size",
         "720x1280",
-    ]);
+    ])
+}
+
+/// A copy of the demo in `dir` with a 720x1280 canvas `vertical` added by `add-canvas`.
+fn vertical_demo(dir: &Path) -> PathBuf {
+    let scene = demo_copy(dir);
+    let out = add_vertical(&scene);
     assert!(out.status.success(), "{}", stderr(&out));
     scene
 }
