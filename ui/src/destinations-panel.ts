@@ -5,13 +5,6 @@ import { HealthHistory, drawGraph } from "./health";
 import { $, editing, el, run, store } from "./store";
 import { canvasNames } from "./canvases-panel";
 
-/// The canvas a destination streams: its own, else by platform (the first vertical canvas for
-/// TikTok and Instagram, main for the others), as the engine decides.
-export function destinationCanvas(d: { canvas?: string | null; platform: Platform }): string {
-  if (d.canvas) return d.canvas;
-  const vertical = (store.state.collection.canvases ?? []).find((c) => c.height > c.width);
-  return vertical && (d.platform === "tiktok" || d.platform === "instagram") ? vertical.name : "main";
-}
 
 /** Each destination's recent bitrate and drops, for the graphs beside them. */
 export const health = new HealthHistory();
@@ -27,7 +20,8 @@ export function renderDestinations() {
   }
   $("destination-list").replaceChildren(
     ...store.state.profile.destinations.map((d) => {
-      const canvas = destinationCanvas(d);
+      // As the engine decides: its own canvas, else its platform's default.
+      const canvas = store.state.destination_canvases[d.name] ?? "main";
       const streamKbps = (canvases.find((c) => c.name === canvas)?.bitrate_kbps ?? store.stats?.session?.bitrate_kbps ?? 0) + audioKbps;
       const live = store.state.live.includes(d.name);
       const sink = sinks.find((s) => s.name.startsWith(`${d.name} (`));

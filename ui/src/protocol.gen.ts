@@ -76,7 +76,12 @@ source_sizes: Array<SourceSize>,
 /**
  * Names of the stream keys the key store holds for the profile's destinations.
  */
-stored_keys: Array<string>, };
+stored_keys: Array<string>, 
+/**
+ * The canvas each destination streams, by destination name: its own, or its platform's
+ * default (`DestinationSettings::canvas_in`).
+ */
+destination_canvases: { [key in string]: string }, };
 
 export type StudioStats = { 
 /**

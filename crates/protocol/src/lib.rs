@@ -327,6 +327,9 @@ pub struct StudioState {
     pub source_sizes: Vec<SourceSize>,
     /// Names of the stream keys the key store holds for the profile's destinations.
     pub stored_keys: Vec<String>,
+    /// The canvas each destination streams, by destination name: its own, or its platform's
+    /// default (`DestinationSettings::canvas_in`).
+    pub destination_canvases: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

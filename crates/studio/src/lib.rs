@@ -252,6 +252,15 @@ impl Studio {
                 .map(|(id, width, height)| SourceSize { id, width, height })
                 .collect(),
             stored_keys,
+            destination_canvases: {
+                let canvases = inner.collection.canvas_sizes();
+                inner
+                    .profile
+                    .destinations
+                    .iter()
+                    .map(|d| (d.name.clone(), d.canvas_in(&canvases)))
+                    .collect()
+            },
         }
     }
 
