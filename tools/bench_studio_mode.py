@@ -38,7 +38,7 @@ def main():
         clip = os.path.join(tmp, "camera-1080p.mp4")
         make_clip(clip, 1920, 1080)
         with open(DEMO) as f:
-            demo = json.loads(f.read().replace("../logos/", os.path.join(ROOT, "assets/logos") + "/"))
+            demo = json.loads(f.read().replace("../logos/", os.path.join(ROOT, "assets/logos") + "/").replace("../brand/", os.path.join(ROOT, "assets/brand") + "/"))
         # The camera is the clip (as in a show with a camera), and a third scene shows it
         # another way: full canvas under the logo, as a producer prepares a close-up.
         for source in demo["sources"]:

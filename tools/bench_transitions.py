@@ -35,7 +35,7 @@ def make_stinger(path):
 
 def run(args, tmp, transition, label):
     with open(DEMO) as f:
-        demo = json.loads(f.read().replace("../logos/", os.path.join(ROOT, "assets/logos") + "/"))
+        demo = json.loads(f.read().replace("../logos/", os.path.join(ROOT, "assets/logos") + "/").replace("../brand/", os.path.join(ROOT, "assets/brand") + "/"))
     demo["transition"] = transition
     scene = os.path.join(tmp, f"{label}.json")
     with open(scene, "w") as f:

@@ -267,13 +267,14 @@ pub fn colour_scenes(dir: &Path, safe: Option<&str>) -> PathBuf {
 /// The demo collection written to `dir`, its logo paths made absolute so it opens there.
 pub fn demo_copy(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(demo_scene()).unwrap();
-    let logos = root().join("assets/logos/");
+    let assets = root().join("assets");
     let file = dir.join("demo.json");
-    std::fs::write(
-        &file,
-        text.replace("../logos/", &format!("{}/", logos.display())),
-    )
-    .unwrap();
+    let text = ["../logos/", "../brand/"]
+        .iter()
+        .fold(text, |text, folder| {
+            text.replace(folder, &format!("{}/", assets.join(&folder[3..]).display()))
+        });
+    std::fs::write(&file, text).unwrap();
     file
 }
 

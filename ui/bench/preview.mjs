@@ -18,7 +18,7 @@ const TICK = 100; // USER_HZ on Linux
 function demoCopy() {
   const dir = mkdtempSync(join(tmpdir(), "streamwerk-bench-"));
   const logos = resolve(dirname(demo), "../logos");
-  writeFileSync(join(dir, "demo.json"), readFileSync(demo, "utf8").replaceAll("../logos/", `${logos}/`));
+  writeFileSync(join(dir, "demo.json"), readFileSync(demo, "utf8").replaceAll("../logos/", `${logos}/`).replaceAll("../brand/", `${resolve(dirname(demo), "../brand")}/`));
   return dir;
 }
 

@@ -47,7 +47,8 @@ pub fn add_canvas(args: AddCanvasArgs) -> Outcome {
     if !same_folder {
         saved.make_paths_absolute();
     }
-    let text = serde_json::to_string_pretty(&saved).map_err(|e| bad_input(anyhow!(e)))?;
+    let text =
+        serde_json::to_string_pretty(&saved.to_document()).map_err(|e| bad_input(anyhow!(e)))?;
     std::fs::write(&out, text + "\n")
         .map_err(|e| bad_input(anyhow!("cannot write {}: {e}", out.display())))?;
     eprintln!(

@@ -5,7 +5,7 @@ use smallvec::SmallVec;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use streamwerk_compositor::{Compositor, Layer};
 use streamwerk_media::{Image, Tick, I420};
-use streamwerk_scene::{Collection, Scene, Source, Transform, Transition};
+use streamwerk_scene::{Collection, Scene, Source, SourceKind, Transform, Transition};
 use streamwerk_sources::{TextRenderer, VideoSource};
 
 /// A scene made ready to run: its sources opened, its visible layers listed bottom first.
@@ -115,6 +115,13 @@ impl ActiveScene {
     }
 }
 
+/// Whether a source's layers are visible on program and on the preview (None: not there).
+#[derive(Debug, Clone, Copy, Default)]
+struct LayerShown {
+    program: Option<bool>,
+    preview: Option<bool>,
+}
+
 /// The video part of a [`ScenePlan`], for the video thread.
 pub struct VideoPlan {
     needed: Vec<Source>,
@@ -123,6 +130,9 @@ pub struct VideoPlan {
     program: Vec<Layers>,
     preview: Option<Vec<Layers>>,
     transition: Option<TransitionPlan>,
+    /// Whether a visible layer shows each of `needed` (a hidden graphic's layer is listed
+    /// too, so it can animate out): on program when program has it, else on the preview.
+    shown: Vec<LayerShown>,
 }
 
 impl ScenePlan {
@@ -148,6 +158,7 @@ impl ScenePlan {
                 program: Vec::new(),
                 preview: None,
                 transition: None,
+                shown: Vec::new(),
             },
             audio: AudioPlan::default(),
             no_video: Vec::new(),
@@ -197,9 +208,18 @@ impl ScenePlan {
                 .source(&layer.source)
                 .expect("validated: layers refer to existing sources");
             self.add_source(collection, source, sound, open, text)?;
-            if layer.visible {
+            let animated = matches!(&source.kind, SourceKind::Template(t) if t.template.animates());
+            if layer.visible || animated {
                 if let Some(pos) = self.video.needed.iter().position(|d| d.id == source.id) {
                     layers.push((pos, layer.transform.clone()));
+                    let shown = &mut self.video.shown;
+                    shown.resize(shown.len().max(pos + 1), Default::default());
+                    let place = if sound {
+                        &mut shown[pos].program
+                    } else {
+                        &mut shown[pos].preview
+                    };
+                    *place = Some(place.unwrap_or(false) | layer.visible);
                 }
             }
         }
@@ -374,6 +394,7 @@ impl SceneVideo {
             program,
             preview,
             transition,
+            shown,
         } = plan;
         let mut old: Vec<Option<OpenVideo>> = std::mem::take(&mut self.sources)
             .into_iter()
@@ -401,7 +422,11 @@ impl SceneVideo {
                     }),
             };
             position.push(found.is_some().then_some(sources.len()));
-            if let Some(found) = found {
+            if let Some(mut found) = found {
+                let seen = shown.get(position.len() - 1).copied().unwrap_or_default();
+                found
+                    .source
+                    .set_shown(seen.program.or(seen.preview).unwrap_or(false));
                 sources.push(found);
             }
         }
@@ -636,6 +661,11 @@ pub fn render_frame(
     let mut scene = ActiveScene::open(collection, scene_name)?;
     let mut compositor = Compositor::new(collection.canvas.width, collection.canvas.height);
     let index = (seconds.max(0.0) * collection.canvas.fps as f64).round() as u64;
+    // The scene starts at frame 0, as a program does: graphics shown at the start have
+    // finished entering by a later frame.
+    if index > 0 {
+        scene.video.compose(0, &mut compositor);
+    }
     scene.video.compose(index, &mut compositor);
     Ok(compositor.rgba().clone())
 }

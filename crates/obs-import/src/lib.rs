@@ -576,6 +576,8 @@ fn empty_collection(doc: &Value, canvas: (u32, u32), base_dir: &Path) -> Collect
         safe_scene: None,
         transition: Transition::Cut,
         audio: AudioSettings::default(),
+        brand: None,
+        branding: None,
         base_dir: base_dir.to_path_buf(),
     }
 }

@@ -26,6 +26,15 @@ pub struct Collection {
     pub transition: Transition,
     #[serde(default)]
     pub audio: AudioSettings,
+    /// The brand kit (`*.brand.json`) whose colours, fonts and logos sources name as
+    /// `brand:NAME`; relative to the collection file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<PathBuf>,
+    /// The kit as loaded and where the collection named it: the values above are resolved,
+    /// and written back as references on save. Not saved itself.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub branding: Option<crate::Branding>,
     /// Folder that relative asset paths resolve against (the file's folder); not saved.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -109,6 +118,10 @@ impl Collection {
                     c.width = px(c.width, sx);
                     c.height = px(c.height, sy);
                 }
+                SourceKind::Template(t) => {
+                    t.width = px(t.width, sx);
+                    t.height = px(t.height, sy);
+                }
                 SourceKind::Text(t) => {
                     t.size *= s;
                     t.wrap_width = t.wrap_width.map(|w| w * sx);
@@ -135,19 +148,24 @@ impl Collection {
 
     /// Makes every asset path absolute, so the collection can be saved in another folder.
     pub fn make_paths_absolute(&mut self) {
-        for i in 0..self.sources.len() {
-            let path = match &mut self.sources[i].kind {
-                SourceKind::Image(s) => Some(&mut s.path),
-                SourceKind::MediaFile(s) => Some(&mut s.path),
-                SourceKind::Text(s) => s.font.as_mut(),
-                _ => None,
-            };
-            if let Some(path) = path {
-                *path = if path.is_absolute() {
-                    path.clone()
-                } else {
-                    self.base_dir.join(&*path)
-                };
+        let base = self.base_dir.clone();
+        let absolute = |path: &mut PathBuf| {
+            if !path.is_absolute() {
+                *path = base.join(&*path);
+            }
+        };
+        if let Some(kit) = &mut self.brand {
+            absolute(kit);
+        }
+        for source in &mut self.sources {
+            match &mut source.kind {
+                SourceKind::Image(s) => absolute(&mut s.path),
+                SourceKind::MediaFile(s) => absolute(&mut s.path),
+                SourceKind::Text(s) => s.font.iter_mut().for_each(absolute),
+                SourceKind::Template(s) => {
+                    s.font.iter_mut().chain(&mut s.body_font).for_each(absolute)
+                }
+                _ => {}
             }
         }
     }
@@ -217,6 +235,8 @@ pub enum SourceKind {
     Camera(CameraSettings),
     Microphone(MicrophoneSettings),
     MediaFile(MediaFileSettings),
+    /// Boxed: its settings are several times the size of the other kinds'.
+    Template(Box<TemplateSettings>),
 }
 
 impl SourceKind {
@@ -231,6 +251,7 @@ impl SourceKind {
             SourceKind::Camera(_) => "camera",
             SourceKind::Microphone(_) => "microphone",
             SourceKind::MediaFile(_) => "media_file",
+            SourceKind::Template(_) => "template",
         }
     }
 
@@ -393,6 +414,124 @@ pub struct MediaFileSettings {
     /// Where playback starts, in seconds into the file.
     #[serde(default)]
     pub start_s: f64,
+}
+
+/// Broadcast graphics drawn from a few fields and styled from the brand kit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateKind {
+    /// A name and a title in a bar, lower left.
+    LowerThird,
+    /// A title and subtitle centred on a full-canvas card.
+    TitleCard,
+    /// A message scrolling right to left in a band.
+    Ticker,
+    /// A full-canvas holding card: "Starting soon", "Be right back", "Thanks for watching".
+    Slate,
+    /// A banner with a call to action and, given a link, its QR code.
+    CallToAction,
+}
+
+impl TemplateKind {
+    /// Whether showing and hiding it plays its animation (cards and slates cut, as scenes do).
+    pub fn animates(self) -> bool {
+        matches!(
+            self,
+            TemplateKind::LowerThird | TemplateKind::CallToAction | TemplateKind::Ticker
+        )
+    }
+}
+
+/// How a template enters when its layer is shown and leaves when hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AnimationStyle {
+    None,
+    /// Wipes in from its left edge and out the same way.
+    #[default]
+    Slide,
+    Fade,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Animation {
+    #[serde(default)]
+    pub style: AnimationStyle,
+    #[serde(default = "default_animation_ms")]
+    pub ms: u32,
+}
+
+impl Default for Animation {
+    fn default() -> Self {
+        Animation {
+            style: AnimationStyle::Slide,
+            ms: default_animation_ms(),
+        }
+    }
+}
+
+fn default_animation_ms() -> u32 {
+    400
+}
+
+/// The longest animation: a lower third that takes longer to arrive is missed.
+pub const MAX_ANIMATION_MS: u32 = 5_000;
+
+/// A graphics template: its fields (what an operator types during the show) and its style
+/// (what the brand kit sets, usually as `brand:NAME` references).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSettings {
+    pub template: TemplateKind,
+    /// The main line: a guest's name, a card's or slate's title, the ticker's message, the call
+    /// to action.
+    pub title: String,
+    /// The second line: a guest's title, a card's subtitle; none when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subtitle: String,
+    /// A call to action's link, drawn as a QR code beside its text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The graphic's size in canvas pixels; text sizes follow the height.
+    pub width: u32,
+    pub height: u32,
+    #[serde(default = "default_template_background")]
+    pub background: Rgba,
+    #[serde(default = "default_template_accent")]
+    pub accent: Rgba,
+    #[serde(default = "white")]
+    pub text_color: Rgba,
+    /// The main line's font (TTF/OTF); the bundled bold face when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font: Option<PathBuf>,
+    /// The second line's font; the bundled face when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_font: Option<PathBuf>,
+    #[serde(default)]
+    pub animation: Animation,
+    /// Hides itself (with its animation) this long after being shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hide_after_s: Option<f32>,
+    /// A ticker's speed in pixels per second, rounded to a whole number of pixels per frame
+    /// so the text moves evenly.
+    #[serde(default = "default_ticker_speed")]
+    pub speed: f32,
+}
+
+fn default_template_background() -> Rgba {
+    Rgba {
+        r: 0x11,
+        g: 0x18,
+        b: 0x27,
+        a: 0xE6,
+    }
+}
+fn default_template_accent() -> Rgba {
+    Rgba::opaque(0xF5, 0x9E, 0x0B)
+}
+fn default_ticker_speed() -> f32 {
+    120.0
 }
 
 /// An ordered list of layers, bottom first.

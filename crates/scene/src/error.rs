@@ -34,7 +34,7 @@ pub enum LoadError {
         size: u64,
         limit: u64,
     },
-    #[error("{}: at `{path}` (line {line}, column {column}): {message}", file.display())]
+    #[error("{}: at `{path}`{}: {message}", file.display(), place(*line, *column))]
     Parse {
         file: PathBuf,
         path: String,
@@ -47,6 +47,16 @@ pub enum LoadError {
         file: PathBuf,
         problems: Vec<Problem>,
     },
+}
+
+/// Where in the text, when known (a branded collection is checked after its references are
+/// resolved, away from its text).
+fn place(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(" (line {line}, column {column})")
+    }
 }
 
 fn list(problems: &[Problem]) -> String {

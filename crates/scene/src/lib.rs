@@ -4,6 +4,7 @@
 //! naming the JSON path and the fix.
 
 mod audio_mix;
+mod brand;
 mod canvas_layout;
 mod collection;
 mod color;
@@ -15,6 +16,10 @@ mod transition;
 mod validate;
 
 pub use audio_mix::{AudioFilter, AudioMix, NoiseGate};
+pub use brand::{
+    check_brand, load_brand, template_area, BrandDefaults, BrandKit, BrandRef, Branding,
+    BRAND_PREFIX, BRAND_SCHEMA_VERSION,
+};
 pub use canvas_layout::{add_canvas, layer_area, safe_area, Area};
 pub use collection::*;
 pub use color::Rgba;
@@ -44,18 +49,110 @@ pub fn load_collection(path: &Path) -> Result<Collection, LoadError> {
 }
 
 /// Parses and validates a collection from text; `file` is only used to name it in errors.
+/// A collection with a brand kit (`brand`) has its `brand:NAME` references resolved.
 pub fn parse_collection(
     text: &str,
     file: &Path,
     base_dir: PathBuf,
 ) -> Result<Collection, LoadError> {
-    let mut collection: Collection = parse_json(text, file)?;
+    let doc: serde_json::Value = parse_json(text, file)?;
+    if doc.get("brand").is_none() && !brand::has_references(&doc) {
+        // Parsed again from the text, so type errors carry their line.
+        let collection: Collection = parse_json(text, file)?;
+        return finish(collection, None, file, base_dir);
+    }
+    let kit = match doc.get("brand").and_then(|b| b.as_str()) {
+        Some(kit) => std::path::absolute(base_dir.join(kit)).map_err(|source| LoadError::Io {
+            file: base_dir.join(kit),
+            source,
+        })?,
+        None => {
+            return Err(LoadError::Invalid {
+                file: file.to_path_buf(),
+                problems: vec![Problem {
+                    path: "brand".into(),
+                    message: "sources name brand kit values (`brand:NAME`) but no kit is set"
+                        .into(),
+                    fix: "set `brand` to the kit's .brand.json file, or write the values out"
+                        .into(),
+                }],
+            })
+        }
+    };
+    let branding = Branding {
+        kit: load_brand(&kit)?,
+        path: kit,
+        refs: Vec::new(),
+    };
+    branded(doc, branding, file, base_dir)
+}
+
+/// `doc` (a collection as JSON, with references) read with `branding`'s kit.
+fn branded(
+    mut doc: serde_json::Value,
+    mut branding: Branding,
+    file: &Path,
+    base_dir: PathBuf,
+) -> Result<Collection, LoadError> {
+    let problems = branding.resolve(&mut doc);
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid {
+            file: file.to_path_buf(),
+            problems,
+        });
+    }
+    let collection: Collection = serde_path_to_error::deserialize(doc).map_err(|e| {
+        let path = e.path().to_string();
+        LoadError::Parse {
+            file: file.to_path_buf(),
+            path,
+            line: 0,
+            column: 0,
+            message: e.into_inner().to_string(),
+        }
+    })?;
+    finish(collection, Some(branding), file, base_dir)
+}
+
+fn finish(
+    mut collection: Collection,
+    branding: Option<Branding>,
+    file: &Path,
+    base_dir: PathBuf,
+) -> Result<Collection, LoadError> {
     collection.base_dir = base_dir;
+    collection.branding = branding;
     if collection.schema_version == 1 {
         collection.schema_version = COLLECTION_SCHEMA_VERSION;
     }
     let problems = validate::collection(&collection);
     verdict(collection, problems, file)
+}
+
+impl Collection {
+    /// The collection as saved: kit values still equal to the kit's written back as
+    /// `brand:NAME`.
+    pub fn to_document(&self) -> serde_json::Value {
+        let mut doc = serde_json::to_value(self).expect("collections serialise");
+        if let Some(branding) = &self.branding {
+            branding.restore(&mut doc);
+        }
+        doc
+    }
+
+    /// The collection restyled by another version of its kit (or another kit, at `path`):
+    /// every reference resolved again. Refused, naming each, when the kit lacks a name the
+    /// collection uses.
+    pub fn rebranded(&self, kit: BrandKit, path: PathBuf) -> Result<Collection, LoadError> {
+        let doc = self.to_document();
+        let file = path.clone();
+        let branding = Branding {
+            kit,
+            path,
+            refs: Vec::new(),
+        };
+        branded(doc, branding, &file, self.base_dir.clone())
+    }
 }
 
 /// Every problem with an already-parsed collection (after an edit such as a rescale).
@@ -89,7 +186,7 @@ pub fn verdict<T>(document: T, problems: Vec<Problem>, file: &Path) -> Result<T,
 
 /// Reads a document of at most [`MAX_DOCUMENT_BYTES`], refusing a larger one before reading
 /// it (and stopping there should it grow while read, or be a device that never ends).
-fn read(path: &Path) -> Result<String, LoadError> {
+pub(crate) fn read(path: &Path) -> Result<String, LoadError> {
     use std::io::Read;
     let io = |source| LoadError::Io {
         file: path.to_path_buf(),
@@ -115,7 +212,10 @@ fn read(path: &Path) -> Result<String, LoadError> {
     Ok(text)
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(text: &str, file: &Path) -> Result<T, LoadError> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &Path,
+) -> Result<T, LoadError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

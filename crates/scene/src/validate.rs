@@ -311,7 +311,50 @@ fn source(r: &mut Report, c: &Collection, at: &str, kind: &SourceKind) {
                 );
             }
         }
+        SourceKind::Template(s) => template(r, c, at, s),
         SourceKind::Camera(_) | SourceKind::Microphone(_) => {}
+    }
+}
+
+/// The longest link a call to action encodes: a QR code of it stays readable across a room.
+pub const MAX_QR_URL: usize = 300;
+
+fn template(r: &mut Report, c: &Collection, at: &str, s: &TemplateSettings) {
+    if s.title.trim().is_empty() {
+        r.add(format!("{at}.title"), "is empty", "write the text to show");
+    }
+    if s.width == 0 || s.height == 0 {
+        r.add(
+            at.to_string(),
+            "width and height must be above 0",
+            "set the template's size",
+        );
+    }
+    r.positive(format!("{at}.speed"), s.speed);
+    if s.animation.ms > MAX_ANIMATION_MS {
+        r.add(
+            format!("{at}.animation.ms"),
+            format!("{} ms is too long", s.animation.ms),
+            "use 0 to 5000 ms",
+        );
+    }
+    if let Some(after) = s.hide_after_s {
+        r.positive(format!("{at}.hide_after_s"), after);
+    }
+    for (name, font) in [("font", &s.font), ("body_font", &s.body_font)] {
+        if let Some(font) = font {
+            r.file(format!("{at}.{name}"), c, font);
+        }
+    }
+    if let Some(url) = &s.url {
+        let web = url.starts_with("https://") || url.starts_with("http://");
+        if !web || url.len() > MAX_QR_URL || url.chars().any(char::is_whitespace) {
+            r.add(
+                format!("{at}.url"),
+                format!("`{url}` is not a web link of at most {MAX_QR_URL} characters"),
+                "use an https:// link without spaces, or remove the field",
+            );
+        }
     }
 }
 

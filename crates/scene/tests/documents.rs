@@ -16,7 +16,7 @@ fn the_demo_loads_and_round_trips() {
             .iter()
             .map(|s| s.name.as_str())
             .collect::<Vec<_>>(),
-        ["Live", "Be right back"]
+        ["Live", "Be right back", "Starting soon"]
     );
     assert_eq!(demo.safe_scene.as_deref(), Some("Be right back"));
     // The demo file is schema 1 (one canvas): it loads as 2 and saves as 2.
@@ -25,7 +25,7 @@ fn the_demo_loads_and_round_trips() {
         .contains(r#""schema_version": 1"#));
     assert_eq!(demo.schema_version, 2);
     assert_eq!(demo.canvas_names(), ["main"]);
-    let text = serde_json::to_string(&demo).unwrap();
+    let text = serde_json::to_string(&demo.to_document()).unwrap();
     let again = parse_collection(&text, Path::new("again.json"), demo.base_dir.clone()).unwrap();
     assert_eq!(again, demo);
 }

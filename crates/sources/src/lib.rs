@@ -7,6 +7,7 @@ mod camera;
 mod media_file;
 mod microphone;
 mod still;
+mod template;
 mod test_pattern;
 mod text;
 mod tone;
@@ -15,8 +16,9 @@ pub use camera::CameraSource;
 pub use media_file::{duration as media_duration, MediaAudio, MediaVideo};
 pub use microphone::Microphone;
 pub use still::Still;
+pub use template::{Template, TemplateFonts};
 pub use test_pattern::TestPattern;
-pub use text::{TextRenderer, TextStyle};
+pub use text::{Face, TextRenderer, TextStyle};
 pub use tone::Tone;
 
 use std::path::PathBuf;
@@ -31,6 +33,10 @@ pub trait VideoSource: Send {
 
     /// The current picture; a source may appear in several layers, so this only reads.
     fn frame(&self) -> VideoFrame<'_>;
+
+    /// Whether a layer shows it, told after every scene change: a graphic animates in and out
+    /// on it (its layer stays composed while hidden, so the way out is seen).
+    fn set_shown(&mut self, _shown: bool) {}
 }
 
 /// A source of sound, pulled by the audio thread.
@@ -114,20 +120,17 @@ pub fn open(
             )?)))
         }
         SourceKind::Text(s) => {
-            let font = match &s.font {
-                Some(path) => {
-                    let path = collection.resolve(path);
-                    Some(text.load_font(&path).map_err(|reason| SourceError::Font {
-                        id: source.id.clone(),
-                        path,
-                        reason,
-                    })?)
-                }
-                None => None,
-            };
+            let font = load_font(&source.id, s.font.as_deref(), collection, text)?;
             video(Box::new(Still::new(
                 text.render(&TextStyle::from_settings(s, font)),
             )))
+        }
+        SourceKind::Template(s) => {
+            let fonts = TemplateFonts {
+                headline: load_font(&source.id, s.font.as_deref(), collection, text)?,
+                body: load_font(&source.id, s.body_font.as_deref(), collection, text)?,
+            };
+            video(Box::new(Template::new(s, canvas.fps, fonts, text)))
         }
         SourceKind::Camera(s) => video(Box::new(CameraSource::open(s, canvas, text))),
         SourceKind::Tone(s) => Opened {
@@ -155,4 +158,22 @@ pub fn open(
             }
         }
     })
+}
+
+/// Loads a source's font file, when it names one, and returns its face.
+fn load_font(
+    id: &str,
+    font: Option<&std::path::Path>,
+    collection: &Collection,
+    text: &mut TextRenderer,
+) -> Result<Option<Face>, SourceError> {
+    let Some(path) = font else { return Ok(None) };
+    let path = collection.resolve(path);
+    text.load_font(&path)
+        .map(Some)
+        .map_err(|reason| SourceError::Font {
+            id: id.to_string(),
+            path,
+            reason,
+        })
 }

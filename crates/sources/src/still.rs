@@ -36,8 +36,15 @@ impl VideoSource for Still {
 /// header, before anything is allocated for it.
 pub const MAX_IMAGE_PIXELS: u64 = 7680 * 4320;
 
-/// Decodes an image file (PNG, JPEG, GIF's first frame, WebP) to premultiplied RGBA.
+/// Decodes an image file (PNG, JPEG, GIF's first frame, WebP, or SVG rasterised at its own
+/// size) to premultiplied RGBA.
 pub(crate) fn load_image(path: &Path) -> Result<Image, String> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+    {
+        return load_svg(path);
+    }
     let mut reader = image::ImageReader::open(path)
         .map_err(|e| e.to_string())?
         .with_guessed_format()
@@ -65,5 +72,41 @@ pub(crate) fn load_image(path: &Path) -> Result<Image, String> {
         width,
         height,
         data,
+    })
+}
+
+/// The largest SVG file read: logos are a few kilobytes; the parser holds the whole tree.
+const MAX_SVG_BYTES: u64 = 4 << 20;
+
+/// Rasterises an SVG with resvg at its declared size (text in it is not drawn: logos are
+/// outlines). resvg's pixels are premultiplied already, as ours are.
+fn load_svg(path: &Path) -> Result<Image, String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > MAX_SVG_BYTES {
+        return Err(format!(
+            "the SVG is {} kB, over the {} kB a logo may have; simplify it or export a PNG",
+            size / 1000,
+            MAX_SVG_BYTES / 1000
+        ));
+    }
+    let data = std::fs::read(path).map_err(|e| e.to_string())?;
+    let tree = resvg::usvg::Tree::from_data(&data, &resvg::usvg::Options::default())
+        .map_err(|e| format!("not a readable SVG: {e}"))?;
+    let (width, height) = (
+        tree.size().width().ceil() as u32,
+        tree.size().height().ceil() as u32,
+    );
+    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "it declares {width}x{height} pixels, more than an image may have; give the SVG a smaller width and height"
+        ));
+    }
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(width.max(1), height.max(1))
+        .ok_or("the SVG has no size; give it a width and height")?;
+    resvg::render(&tree, Default::default(), &mut pixmap.as_mut());
+    Ok(Image {
+        width: pixmap.width(),
+        height: pixmap.height(),
+        data: pixmap.take(),
     })
 }

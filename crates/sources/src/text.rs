@@ -12,11 +12,19 @@ const BUNDLED_REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.
 const BUNDLED_BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 const BUNDLED_FAMILY: &str = "DejaVu Sans";
 
-/// What to render: the settings of a text source, with its font resolved to a family name.
+/// A loaded font file: its family, and the weight of the face the file holds (a bold file
+/// draws bold without asking).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Face {
+    pub family: String,
+    pub weight: u16,
+}
+
+/// What to render: the settings of a text source, with its font resolved to a loaded face.
 #[derive(Debug, Clone)]
 pub struct TextStyle {
     pub text: String,
-    pub family: Option<String>,
+    pub face: Option<Face>,
     pub size: f32,
     pub color: Rgba,
     pub bold: bool,
@@ -27,10 +35,10 @@ pub struct TextStyle {
 }
 
 impl TextStyle {
-    pub fn from_settings(s: &TextSettings, family: Option<String>) -> Self {
+    pub fn from_settings(s: &TextSettings, face: Option<Face>) -> Self {
         TextStyle {
             text: s.text.clone(),
-            family,
+            face,
             size: s.size,
             color: s.color,
             bold: s.bold,
@@ -45,7 +53,7 @@ impl TextStyle {
     pub fn plain(text: &str, size: f32, color: Rgba) -> Self {
         TextStyle {
             text: text.into(),
-            family: None,
+            face: None,
             size,
             color,
             bold: false,
@@ -82,27 +90,32 @@ impl TextRenderer {
         }
     }
 
-    /// Loads a font file and returns its family name.
-    pub fn load_font(&mut self, path: &Path) -> Result<String, String> {
+    /// Loads a font file and returns its face.
+    pub fn load_font(&mut self, path: &Path) -> Result<Face, String> {
         let data = std::fs::read(path).map_err(|e| e.to_string())?;
         let db = self.fonts.db_mut();
         let ids = db.load_font_source(fontdb::Source::Binary(std::sync::Arc::new(data)));
         let id = ids.first().ok_or("not a TrueType/OpenType font")?;
         let face = db.face(*id).ok_or("font face missing after load")?;
-        face.families
-            .first()
-            .map(|(name, _)| name.clone())
-            .ok_or_else(|| "the font has no family name".into())
+        let family = face.families.first().map(|(name, _)| name.clone());
+        Ok(Face {
+            family: family.ok_or("the font has no family name")?,
+            weight: face.weight.0,
+        })
     }
 
     /// Renders `style` to a premultiplied picture just large enough for the text, its outline
     /// and its background box.
     pub fn render(&mut self, style: &TextStyle) -> Image {
-        let family = style.family.as_deref().unwrap_or(BUNDLED_FAMILY);
+        let family = style.face.as_ref().map_or(BUNDLED_FAMILY, |f| &f.family);
+        let own = style
+            .face
+            .as_ref()
+            .map_or(Weight::NORMAL, |f| Weight(f.weight));
         let weight = if style.bold {
-            Weight::BOLD
+            Weight(own.0.max(Weight::BOLD.0))
         } else {
-            Weight::NORMAL
+            own
         };
         let attrs = Attrs::new().family(Family::Name(family)).weight(weight);
         let align = match style.align {

@@ -54,7 +54,7 @@ impl Studio {
         accept(check_collection(&next))?;
         let scene = inner.program_scene.clone();
         self.replace_collection(inner, next, scene)?;
-        save_json(&inner.collection_path, &inner.collection)?;
+        save_json(&inner.collection_path, &inner.collection.to_document())?;
         self.notice(NoticeLevel::Info, said);
         Ok(())
     }

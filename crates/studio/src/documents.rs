@@ -12,7 +12,7 @@ impl Studio {
     pub(crate) fn documents(&self, inner: &mut Inner, command: Command) -> Result<(), StudioError> {
         match command {
             Command::Save => {
-                save_json(&inner.collection_path, &inner.collection)?;
+                save_json(&inner.collection_path, &inner.collection.to_document())?;
                 save_json(&inner.profile_path, &inner.profile)?;
             }
             Command::SetOutputSettings {
@@ -65,7 +65,7 @@ impl Studio {
                 let mut copy = inner.collection.clone();
                 copy.make_paths_absolute();
                 copy.base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-                save_json(&path, &copy)?;
+                save_json(&path, &copy.to_document())?;
                 inner.collection = copy;
                 inner.collection_path = path;
             }
@@ -198,6 +198,6 @@ pub fn own_collection() -> Result<PathBuf, StudioError> {
     ));
     let mut collection = load_collection(demo)?;
     collection.make_paths_absolute();
-    save_json(&mine, &collection)?;
+    save_json(&mine, &collection.to_document())?;
     Ok(mine)
 }

@@ -219,7 +219,7 @@ impl Studio {
                 accept(check_collection(&next))?;
                 // Straight to the mixer: a fader move must not reopen anything.
                 inner.program.set_mix(&source, &mix);
-                save_json(&inner.collection_path, &next)?;
+                save_json(&inner.collection_path, &next.to_document())?;
                 inner.collection = next;
             }
             Command::SetCanvas { canvas } => {
@@ -231,7 +231,7 @@ impl Studio {
                 let scene = inner.program_scene.clone();
                 self.replace_collection(inner, next, scene)?;
                 let path = inner.collection_path.clone();
-                save_json(&path, &inner.collection)?;
+                save_json(&path, &inner.collection.to_document())?;
             }
             _ => unreachable!("Studio::handle sends only these commands here"),
         }
@@ -249,7 +249,7 @@ impl Studio {
         change(&mut next)?;
         accept(check_collection(&next))?;
         inner.program.show(&next, inner.shown(), None)?;
-        save_json(&inner.collection_path, &next)?;
+        save_json(&inner.collection_path, &next.to_document())?;
         inner.collection = next;
         Ok(())
     }

@@ -92,7 +92,7 @@ impl crate::Studio {
             out = folder.join(format!("{stem}-from-obs-{n}.json"));
             n += 1;
         }
-        save_json(&out, &imported.collection)?;
+        save_json(&out, &imported.collection.to_document())?;
         let scene = imported.collection.scenes[0].name.clone();
         self.replace_collection(inner, imported.collection, scene)?;
         inner.collection_path = out.clone();

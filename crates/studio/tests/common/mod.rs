@@ -8,12 +8,7 @@ use streamwerk_studio::{Studio, StudioError};
 /// A studio on a copy of the demo in `dir` (its logo paths made absolute), with its profile
 /// and key file there too.
 pub fn demo_studio(dir: &Path) -> Arc<Studio> {
-    let assets = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test"))
-        .join("../../assets");
-    let text = std::fs::read_to_string(assets.join("scenes/demo.json")).unwrap();
-    let text = text.replace("../logos/", &format!("{}/", assets.join("logos").display()));
-    let file = dir.join("demo.json");
-    std::fs::write(&file, text).unwrap();
+    let file = streamwerk_e2e::demo_copy(dir);
     Studio::open(
         &file,
         &dir.join("profile.json"),
