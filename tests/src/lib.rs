@@ -7,12 +7,16 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The workspace root, for assets. Read when the test runs (cargo sets the variable), not
-/// when it was built: a shared target folder may hold a build from another checkout.
+/// The workspace root, for assets: the folder above the running test's crate that holds
+/// `assets/`. Read when the test runs (cargo sets the variable), not when it was built: a
+/// shared target folder may hold a build from another checkout.
 pub fn root() -> PathBuf {
-    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test"))
-        .parent()
-        .unwrap()
+    let manifest =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test"));
+    manifest
+        .ancestors()
+        .find(|dir| dir.join("assets/scenes/demo.json").is_file())
+        .expect("the test runs inside the Streamwerk workspace")
         .to_path_buf()
 }
 
@@ -264,16 +268,25 @@ pub fn colour_scenes(dir: &Path, safe: Option<&str>) -> PathBuf {
     file
 }
 
-/// The demo collection written to `dir`, its logo paths made absolute so it opens there.
+/// The demo collection written to `dir` with a copy of its brand kit in `dir/brand`, asset
+/// paths made absolute so it opens there.
 pub fn demo_copy(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(demo_scene()).unwrap();
     let assets = root().join("assets");
+    // The kit is copied too (its fonts and logos named where they are), so a test that
+    // edits it edits its own copy.
+    let kit_dir = dir.join("brand");
+    std::fs::create_dir_all(&kit_dir).unwrap();
+    let kit = std::fs::read_to_string(assets.join("brand/streamwerk.brand.json")).unwrap();
+    std::fs::write(
+        kit_dir.join("streamwerk.brand.json"),
+        kit.replace("\"../", &format!("\"{}/", assets.display())),
+    )
+    .unwrap();
     let file = dir.join("demo.json");
-    let text = ["../logos/", "../brand/"]
-        .iter()
-        .fold(text, |text, folder| {
-            text.replace(folder, &format!("{}/", assets.join(&folder[3..]).display()))
-        });
+    let text = text
+        .replace("../logos/", &format!("{}/", assets.join("logos").display()))
+        .replace("../brand/", "brand/");
     std::fs::write(&file, text).unwrap();
     file
 }

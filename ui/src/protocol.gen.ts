@@ -5,7 +5,7 @@ export const PROTOCOL_VERSION = 3;
 
 export type Request = { id: number, command: Command, };
 
-export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "set_studio_mode", on: boolean, } | { "type": "transition", transition: Transition | null, } | { "type": "set_transition", transition: Transition, } | { "type": "set_scene_transition", scene: string, transition: Transition | null, } | { "type": "panic" } | { "type": "set_stream_delay", seconds: number, } | { "type": "set_safe_scene", scene: string | null, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, canvas?: string | null, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, canvas?: string | null, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, canvas?: string | null, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, canvas?: string | null, } | { "type": "move_layer", scene: string, source: string, index: number, canvas?: string | null, } | { "type": "add_canvas", name: string, width: number, height: number, } | { "type": "remove_canvas", name: string, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live", keys: Array<BroadcastKey>, } | { "type": "stop_live" } | { "type": "stop_live_after_delay" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "start_replay_buffer" } | { "type": "stop_replay_buffer" } | { "type": "set_replay_buffer_length", seconds: number, } | { "type": "save_replay" } | { "type": "add_marker", title: string | null, } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "set_hotkeys", hotkeys: Array<Hotkey>, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, json?: boolean, } | { "type": "import_obs", path: string, profile_dir?: string | null, };
+export type Command = { "type": "get_state" } | { "type": "switch_scene", scene: string, } | { "type": "set_studio_mode", on: boolean, } | { "type": "transition", transition: Transition | null, } | { "type": "set_transition", transition: Transition, } | { "type": "set_scene_transition", scene: string, transition: Transition | null, } | { "type": "panic" } | { "type": "set_stream_delay", seconds: number, } | { "type": "set_safe_scene", scene: string | null, } | { "type": "add_scene", name: string, } | { "type": "rename_scene", scene: string, name: string, } | { "type": "duplicate_scene", scene: string, name: string, } | { "type": "remove_scene", scene: string, } | { "type": "move_scene", scene: string, index: number, } | { "type": "add_source", scene: string, source: Source, transform: Transform, canvas?: string | null, } | { "type": "update_source", source: Source, } | { "type": "set_transforms", scene: string, layers: Array<LayerTransform>, canvas?: string | null, } | { "type": "set_layer_visible", scene: string, source: string, visible: boolean, canvas?: string | null, } | { "type": "set_layer_locked", scene: string, source: string, locked: boolean, canvas?: string | null, } | { "type": "move_layer", scene: string, source: string, index: number, canvas?: string | null, } | { "type": "add_canvas", name: string, width: number, height: number, } | { "type": "remove_canvas", name: string, } | { "type": "remove_layer", scene: string, source: string, } | { "type": "set_destination", destination: DestinationSettings, } | { "type": "remove_destination", name: string, } | { "type": "set_stream_key", name: string, key: string, } | { "type": "go_live", keys: Array<BroadcastKey>, } | { "type": "stop_live" } | { "type": "stop_live_after_delay" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "start_replay_buffer" } | { "type": "stop_replay_buffer" } | { "type": "set_replay_buffer_length", seconds: number, } | { "type": "save_replay" } | { "type": "add_marker", title: string | null, } | { "type": "reconnect_destination", name: string, } | { "type": "save" } | { "type": "set_audio_mix", source: string, mix: AudioMix, } | { "type": "list_devices" } | { "type": "set_canvas", canvas: Canvas, } | { "type": "set_output_settings", video: VideoEncoderSettings, audio: AudioEncoderSettings, recording: RecordingSettings, } | { "type": "set_hotkeys", hotkeys: Array<Hotkey>, } | { "type": "open_collection", path: string, } | { "type": "save_collection_as", path: string, } | { "type": "list_files", folder: string | null, json?: boolean, } | { "type": "import_obs", path: string, profile_dir?: string | null, } | { "type": "update_brand", kit: BrandKit, } | { "type": "set_brand_lock", locked: boolean, } | { "type": "add_template", scene: string, template: TemplateKind, title?: string | null, } | { "type": "export_brand", path: string, } | { "type": "import_brand", path: string, };
 
 export type BroadcastKey = { destination: string, key: string, };
 
@@ -81,7 +81,11 @@ stored_keys: Array<string>,
  * The canvas each destination streams, by destination name: its own, or its platform's
  * default (`DestinationSettings::canvas_in`).
  */
-destination_canvases: { [key in string]: string }, };
+destination_canvases: { [key in string]: string }, 
+/**
+ * The collection's brand kit, when it has one.
+ */
+brand: BrandState | null, };
 
 export type StudioStats = { 
 /**
@@ -98,6 +102,83 @@ cpu_percent: number,
 session: StatsSnapshot | null, };
 
 export type SourceSize = { id: string, width: number, height: number, };
+
+export type BrandState = { 
+/**
+ * The kit's file.
+ */
+path: string, kit: BrandKit, 
+/**
+ * Sources whose look comes from the kit (they name its values, or are templates).
+ */
+branded: Array<string>, };
+
+export type BrandKit = { schema_version: number, name: string, colors: { [key in string]: Rgba }, 
+/**
+ * TTF/OTF files by name.
+ */
+fonts: { [key in string]: string }, 
+/**
+ * Pictures (PNG, SVG, WebP, JPEG) by name.
+ */
+logos: { [key in string]: string }, defaults: BrandDefaults, 
+/**
+ * Branded layers keep their place and style in every scene; their fields stay editable.
+ */
+locked: boolean, };
+
+export type BrandDefaults = { background: string, accent: string, text: string, headline_font: string | null, body_font: string | null, animation: Animation, 
+/**
+ * Lower thirds hide themselves this long after being shown; never when absent.
+ */
+hide_after_s: number | null, 
+/**
+ * The share of the canvas's width and height kept clear at each edge (0.05 is the
+ * broadcast action-safe area).
+ */
+safe_margin: number, };
+
+export type TemplateKind = "lower_third" | "title_card" | "ticker" | "slate" | "call_to_action";
+
+export type TemplateSettings = { template: TemplateKind, 
+/**
+ * The main line: a guest's name, a card's or slate's title, the ticker's message, the call
+ * to action.
+ */
+title: string, 
+/**
+ * The second line: a guest's title, a card's subtitle; none when empty.
+ */
+subtitle?: string, 
+/**
+ * A call to action's link, drawn as a QR code beside its text.
+ */
+url?: string | null, 
+/**
+ * The graphic's size in canvas pixels; text sizes follow the height.
+ */
+width: number, height: number, background: Rgba, accent: Rgba, text_color: Rgba, 
+/**
+ * The main line's font (TTF/OTF); the bundled bold face when absent.
+ */
+font?: string | null, 
+/**
+ * The second line's font; the bundled face when absent.
+ */
+body_font?: string | null, animation: Animation, 
+/**
+ * Hides itself (with its animation) this long after being shown.
+ */
+hide_after_s?: number | null, 
+/**
+ * A ticker's speed in pixels per second, rounded to a whole number of pixels per frame
+ * so the text moves evenly.
+ */
+speed: number, };
+
+export type Animation = { style: AnimationStyle, ms: number, };
+
+export type AnimationStyle = "none" | "slide" | "fade";
 
 export type StatsSnapshot = { elapsed_s: number, frames_rendered: number, frames_lagged: number, frames_skipped: number, frames_encoded: number, compose_ms_avg: number, compose_ms_max: number, video_bytes: number, audio_blocks: number, audio_dropped: number, audio_bytes: number, 
 /**
@@ -217,7 +298,12 @@ safe_scene?: string | null,
 /**
  * How a scene switch changes program, unless the scene switched to has its own.
  */
-transition?: Transition, audio: AudioSettings, };
+transition?: Transition, audio: AudioSettings, 
+/**
+ * The brand kit (`*.brand.json`) whose colours, fonts and logos sources name as
+ * `brand:NAME`; relative to the collection file.
+ */
+brand?: string | null, };
 
 export type Canvas = { width: number, height: number, fps: number, };
 
@@ -245,9 +331,9 @@ export type Source = { id: string, name?: string,
 /**
  * How it sounds in the mix; only sources with sound use it.
  */
-audio?: AudioMix, } & ({ "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings });
+audio?: AudioMix, } & ({ "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings } | { "kind": "template", "settings": TemplateSettings });
 
-export type SourceKind = { "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings };
+export type SourceKind = { "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings } | { "kind": "template", "settings": TemplateSettings };
 
 export type TestPatternSettings = { 
 /**

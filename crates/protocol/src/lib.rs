@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use streamwerk_capture::DeviceList;
 use streamwerk_engine::{Meters, StatsSnapshot};
 use streamwerk_scene::{
-    AudioEncoderSettings, AudioMix, Canvas, Collection, DestinationSettings, Hotkey, Profile,
-    RecordingSettings, Source, Transform, Transition, VideoEncoderSettings,
+    AudioEncoderSettings, AudioMix, BrandKit, Canvas, Collection, DestinationSettings, Hotkey,
+    Profile, RecordingSettings, Source, TemplateKind, Transform, Transition, VideoEncoderSettings,
 };
 use ts_rs::TS;
 
@@ -238,6 +238,35 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         profile_dir: Option<String>,
     },
+    /// Saves new values for the collection's brand kit (colours, fonts, logos, defaults);
+    /// every source naming a changed value is restyled on air at once. `locked` must stay as
+    /// it is: [`Command::SetBrandLock`] changes it.
+    UpdateBrand {
+        kit: BrandKit,
+    },
+    /// Locks the kit (its branded layers keep their place and style in every scene; their
+    /// text stays editable) or unlocks it.
+    SetBrandLock {
+        locked: bool,
+    },
+    /// Adds a graphics template to `scene`, styled from the kit and placed inside its safe
+    /// margin on every canvas. `title` replaces the template's sample text (a slate's "Be
+    /// right back").
+    AddTemplate {
+        scene: String,
+        template: TemplateKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
+    /// Writes the kit with its fonts and logos to a new .zip (relative: beside the collection).
+    ExportBrand {
+        path: String,
+    },
+    /// Unpacks a kit .zip into a new folder beside the collection, named for the file, and
+    /// makes it the collection's kit.
+    ImportBrand {
+        path: String,
+    },
 }
 
 /// A layer's new transform, by source id.
@@ -330,6 +359,18 @@ pub struct StudioState {
     /// The canvas each destination streams, by destination name: its own, or its platform's
     /// default (`DestinationSettings::canvas_in`).
     pub destination_canvases: std::collections::BTreeMap<String, String>,
+    /// The collection's brand kit, when it has one.
+    pub brand: Option<BrandState>,
+}
+
+/// The brand kit as the Brand page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BrandState {
+    /// The kit's file.
+    pub path: String,
+    pub kit: BrandKit,
+    /// Sources whose look comes from the kit (they name its values, or are templates).
+    pub branded: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -407,6 +448,13 @@ pub fn typescript() -> String {
         StudioState::decl(&cfg),
         StudioStats::decl(&cfg),
         SourceSize::decl(&cfg),
+        BrandState::decl(&cfg),
+        s::BrandKit::decl(&cfg),
+        s::BrandDefaults::decl(&cfg),
+        s::TemplateKind::decl(&cfg),
+        s::TemplateSettings::decl(&cfg),
+        s::Animation::decl(&cfg),
+        s::AnimationStyle::decl(&cfg),
         StatsSnapshot::decl(&cfg),
         streamwerk_engine::CanvasStats::decl(&cfg),
         streamwerk_engine::SinkStatsSnapshot::decl(&cfg),

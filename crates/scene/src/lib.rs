@@ -84,22 +84,25 @@ pub fn parse_collection(
         path: kit,
         refs: Vec::new(),
     };
-    branded(doc, branding, file, base_dir)
+    read_document(doc, Some(branding), file, base_dir)
 }
 
-/// `doc` (a collection as JSON, with references) read with `branding`'s kit.
-fn branded(
+/// `doc` (a collection as JSON, with its references) read with `branding`'s kit, or without
+/// a kit: how an edit made on the document (a template added with references) is checked.
+pub fn read_document(
     mut doc: serde_json::Value,
-    mut branding: Branding,
+    mut branding: Option<Branding>,
     file: &Path,
     base_dir: PathBuf,
 ) -> Result<Collection, LoadError> {
-    let problems = branding.resolve(&mut doc);
-    if !problems.is_empty() {
-        return Err(LoadError::Invalid {
-            file: file.to_path_buf(),
-            problems,
-        });
+    if let Some(branding) = &mut branding {
+        let problems = branding.resolve(&mut doc);
+        if !problems.is_empty() {
+            return Err(LoadError::Invalid {
+                file: file.to_path_buf(),
+                problems,
+            });
+        }
     }
     let collection: Collection = serde_path_to_error::deserialize(doc).map_err(|e| {
         let path = e.path().to_string();
@@ -111,7 +114,7 @@ fn branded(
             message: e.into_inner().to_string(),
         }
     })?;
-    finish(collection, Some(branding), file, base_dir)
+    finish(collection, branding, file, base_dir)
 }
 
 fn finish(
@@ -151,7 +154,7 @@ impl Collection {
             path,
             refs: Vec::new(),
         };
-        branded(doc, branding, &file, self.base_dir.clone())
+        read_document(doc, Some(branding), &file, self.base_dir.clone())
     }
 }
 

@@ -198,6 +198,20 @@ pub fn own_collection() -> Result<PathBuf, StudioError> {
     ));
     let mut collection = load_collection(demo)?;
     collection.make_paths_absolute();
+    // The demo's kit is copied too, so the brand page edits the user's kit, not the one
+    // installed with the program.
+    if let Some(branding) = collection.branding.clone() {
+        let mut kit = branding.kit;
+        let folder = branding.path.parent().unwrap_or(Path::new("."));
+        for path in kit.fonts.values_mut().chain(kit.logos.values_mut()) {
+            let installed = folder.join(&*path);
+            *path = installed.canonicalize().unwrap_or(installed);
+        }
+        let own_kit = data.join("brand/streamwerk.brand.json");
+        save_json(&own_kit, &kit)?;
+        collection = collection.rebranded(kit, own_kit.clone())?;
+        collection.brand = Some(own_kit);
+    }
     save_json(&mine, &collection.to_document())?;
     Ok(mine)
 }

@@ -2,6 +2,7 @@
 //! checked like a file on disk, shown on the running program and saved; on any failure nothing
 //! changes.
 
+use crate::brand::{check_fields_only, check_lock};
 use crate::documents::save_json;
 use crate::{accept, refused, Inner, Studio, StudioError};
 use streamwerk_engine::{Program, Shown};
@@ -140,6 +141,7 @@ impl Studio {
                 Ok(())
             })?,
             Command::UpdateSource { source } => self.edit(inner, |c| {
+                check_fields_only(c, &source)?;
                 let slot = c
                     .sources
                     .iter_mut()
@@ -154,6 +156,7 @@ impl Studio {
                 canvas,
             } => self.edit(inner, |c| {
                 for change in layers {
+                    check_lock(c, &change.source, "move or resize")?;
                     let layer = layer_mut(c, &scene, canvas.as_deref(), &change.source)?;
                     if layer.locked {
                         return Err(refused(format!(
@@ -180,6 +183,9 @@ impl Studio {
                 locked,
                 canvas,
             } => self.edit(inner, |c| {
+                if !locked {
+                    check_lock(c, &source, "be unlocked")?;
+                }
                 layer_mut(c, &scene, canvas.as_deref(), &source)?.locked = locked;
                 Ok(())
             })?,
@@ -189,6 +195,7 @@ impl Studio {
                 index,
                 canvas,
             } => self.edit(inner, |c| {
+                check_lock(c, &source, "move to another place in the layer order")?;
                 let layers = layers_mut(c, &scene, canvas.as_deref())?;
                 let from = layers
                     .iter()
@@ -199,6 +206,7 @@ impl Studio {
                 Ok(())
             })?,
             Command::RemoveLayer { scene, source } => self.edit(inner, |c| {
+                check_lock(c, &source, "be removed")?;
                 let s = scene_mut(c, &scene)?;
                 let before = s.layers.len();
                 s.layers.retain(|l| l.source != source);
@@ -247,6 +255,16 @@ impl Studio {
     ) -> Result<(), StudioError> {
         let mut next = inner.collection.clone();
         change(&mut next)?;
+        self.apply_edit(inner, next)
+    }
+
+    /// Checks an edited collection like a file on disk, shows it and saves it; on any
+    /// failure nothing changes.
+    pub(crate) fn apply_edit(
+        &self,
+        inner: &mut Inner,
+        next: Collection,
+    ) -> Result<(), StudioError> {
         accept(check_collection(&next))?;
         inner.program.show(&next, inner.shown(), None)?;
         save_json(&inner.collection_path, &next.to_document())?;

@@ -6,6 +6,7 @@
 //! running program (unchanged sources keep running) and saved at once: nothing is lost when
 //! the app dies.
 
+mod brand;
 mod canvases;
 mod documents;
 mod edits;
@@ -27,7 +28,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use streamwerk_engine::{EngineError, Previews, Program, Session, Shown};
 use streamwerk_keys::{KeyError, KeyStore};
-use streamwerk_protocol::{Command, Event, NoticeLevel, SourceSize, StudioState};
+use streamwerk_protocol::{BrandState, Command, Event, NoticeLevel, SourceSize, StudioState};
 use streamwerk_scene::{
     load_collection, load_profile, Collection, LoadError, Profile, MAIN_CANVAS,
 };
@@ -261,6 +262,17 @@ impl Studio {
                     .map(|d| (d.name.clone(), d.canvas_in(&canvases)))
                     .collect()
             },
+            brand: inner.collection.branding.as_ref().map(|b| BrandState {
+                path: b.path.display().to_string(),
+                kit: b.kit.clone(),
+                branded: inner
+                    .collection
+                    .sources
+                    .iter()
+                    .filter(|s| b.brands(s))
+                    .map(|s| s.id.clone())
+                    .collect(),
+            }),
         }
     }
 
@@ -355,6 +367,11 @@ impl Studio {
             Command::ImportObs { path, profile_dir } => {
                 self.import_obs(&mut inner, &path, profile_dir.as_deref())?
             }
+            command @ (Command::UpdateBrand { .. }
+            | Command::SetBrandLock { .. }
+            | Command::AddTemplate { .. }
+            | Command::ExportBrand { .. }
+            | Command::ImportBrand { .. }) => self.brand(&mut inner, command)?,
         }
         drop(inner);
         let _ = self.events.send(Event::State {

@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use streamwerk_protocol::{Command, PreviewHeader, StudioState};
+use streamwerk_protocol::{Command, StudioState};
 use streamwerk_scene::{Canvas, RecordingFormat};
 use streamwerk_studio::PreviewView;
 
 mod common;
-use common::{demo_studio, refusal};
+use common::{demo_studio, near, next_frame, refusal, rgb_at};
 
 fn canvas(state: &StudioState, width: u32, height: u32) -> Canvas {
     Canvas {
@@ -161,25 +161,6 @@ fn save_as_never_replaces_a_file_and_open_names_what_is_wrong() {
         .iter()
         .any(|s| s.name == "Copy only"));
     studio.shutdown();
-}
-
-/// The next preview message: (frame number, composed µs, width, height) and the decoded JPEG.
-fn next_frame(
-    stream: &mut streamwerk_studio::PreviewStream,
-) -> ((u64, u64, u32, u32), image::RgbImage) {
-    let message = stream
-        .next(Duration::from_secs(2), 1280)
-        .expect("a preview frame within 2 s");
-    let header = &message[..PreviewHeader::LEN];
-    let u64_at = |i: usize| u64::from_le_bytes(header[i..i + 8].try_into().unwrap());
-    let u32_at = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().unwrap());
-    let picture = image::load_from_memory_with_format(
-        &message[PreviewHeader::LEN..],
-        image::ImageFormat::Jpeg,
-    )
-    .expect("the preview is a JPEG")
-    .to_rgb8();
-    ((u64_at(0), u64_at(8), u32_at(16), u32_at(20)), picture)
 }
 
 #[test]
@@ -515,17 +496,6 @@ fn the_replay_buffer_runs_alone_and_saves_the_last_seconds() {
     assert!((1.9..=4.2).contains(&seconds), "{seconds} s in {path}");
     studio.handle(Command::StopReplayBuffer).unwrap();
     assert!(!studio.state().replay_buffer);
-}
-
-/// The RGB at (x, y) of the next frame of `stream`.
-fn rgb_at(stream: &mut streamwerk_studio::PreviewStream, x: u32, y: u32) -> [u8; 3] {
-    next_frame(stream).1.get_pixel(x, y).0
-}
-
-fn near(got: [u8; 3], want: [u8; 3]) -> bool {
-    got.iter()
-        .zip(want)
-        .all(|(g, w)| (*g as i32 - w as i32).abs() <= 14)
 }
 
 #[test]

@@ -1,0 +1,248 @@
+//! The brand page against a running program: a kit colour restyles what is on air, a locked
+//! kit keeps branded layers in place while their text changes, templates come from the
+//! gallery styled by the kit, and kits travel as archives.
+
+use streamwerk_protocol::{Command, LayerTransform, StudioState};
+use streamwerk_scene::{Rgba, Source, SourceKind, TemplateKind, Transform};
+use streamwerk_studio::PreviewView;
+
+mod common;
+use common::{demo_studio, near, refusal, rgb_at};
+
+fn source(state: &StudioState, id: &str) -> Source {
+    state.collection.source(id).unwrap().clone()
+}
+
+fn saved(path: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn saved_source(path: &str, id: &str) -> serde_json::Value {
+    let doc = saved(path);
+    let all = doc["sources"].as_array().unwrap();
+    all.iter().find(|s| s["id"] == id).unwrap()["settings"].clone()
+}
+
+#[test]
+fn a_kit_colour_restyles_the_lower_third_on_air() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let mut program = studio.preview_stream(&PreviewView::program()).unwrap();
+    // Right of the guest's title, the lower third's bar is all there is over the camera.
+    let (x, y) = (900, 600);
+    let before = rgb_at(&mut program, x, y);
+    assert!(!near(before, [0x00, 0xA0, 0x50]), "{before:?}");
+
+    let mut kit = studio.state().brand.expect("the demo has a kit").kit;
+    kit.colors
+        .insert("primary".into(), Rgba::opaque(0x00, 0xA0, 0x50));
+    studio.handle(Command::UpdateBrand { kit }).unwrap();
+    // The preview is a frame or two behind the program (its JPEG encode); within three
+    // frames the bar is the new colour.
+    let after: Vec<[u8; 3]> = (0..3).map(|_| rgb_at(&mut program, x, y)).collect();
+    assert!(
+        after.iter().any(|c| near(*c, [0x00, 0xA0, 0x50])),
+        "{after:?}"
+    );
+    assert!(near(rgb_at(&mut program, x, y), [0x00, 0xA0, 0x50]));
+
+    let state = studio.state();
+    let brand = state.brand.as_ref().unwrap();
+    let on_disk: streamwerk_scene::BrandKit =
+        serde_json::from_str(&std::fs::read_to_string(&brand.path).unwrap()).unwrap();
+    assert_eq!(on_disk.colors["primary"], Rgba::opaque(0x00, 0xA0, 0x50));
+    // The collection still names the kit's colour, not the value.
+    assert_eq!(
+        saved_source(&state.collection_path, "lower-third-bar")["color"],
+        "brand:primary"
+    );
+    // A kit missing a colour the collection uses is refused, naming it.
+    let mut kit = brand.kit.clone();
+    kit.colors.remove("accent");
+    let err = refusal(studio.handle(Command::UpdateBrand { kit }));
+    assert!(err.contains("defaults.accent"), "{err}");
+    studio.shutdown();
+}
+
+#[test]
+fn a_locked_kit_keeps_branded_layers_in_place_and_their_text_editable() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    studio
+        .handle(Command::SetBrandLock { locked: true })
+        .unwrap();
+    let state = studio.state();
+    let brand = state.brand.as_ref().unwrap();
+    assert!(brand.kit.locked);
+    assert!(brand.branded.contains(&"logo".to_string()));
+    assert!(!brand.branded.contains(&"camera".to_string()));
+
+    let move_logo = || Command::SetTransforms {
+        scene: "Live".into(),
+        layers: vec![LayerTransform {
+            source: "logo".into(),
+            transform: Transform {
+                x: 10.0,
+                ..Default::default()
+            },
+        }],
+        canvas: None,
+    };
+    let err = refusal(studio.handle(move_logo()));
+    assert!(
+        err.contains("`logo` is branded and the brand kit `Streamwerk` is locked")
+            && err.contains("cannot move or resize; unlock the kit on the Brand page"),
+        "{err}"
+    );
+    let err = refusal(studio.handle(Command::RemoveLayer {
+        scene: "Live".into(),
+        source: "lower-third-bar".into(),
+    }));
+    assert!(err.contains("cannot be removed"), "{err}");
+    // The unbranded camera still moves.
+    studio
+        .handle(Command::SetTransforms {
+            scene: "Live".into(),
+            layers: vec![LayerTransform {
+                source: "camera".into(),
+                transform: Transform::default(),
+            }],
+            canvas: None,
+        })
+        .unwrap();
+
+    // The guest's name changes; its colour does not.
+    let mut name = source(&state, "name");
+    let SourceKind::Text(text) = &mut name.kind else {
+        panic!("a text source")
+    };
+    text.text = "Sam Okafor".into();
+    studio
+        .handle(Command::UpdateSource {
+            source: name.clone(),
+        })
+        .unwrap();
+    let SourceKind::Text(text) = &mut name.kind else {
+        unreachable!()
+    };
+    text.color = Rgba::opaque(255, 0, 0);
+    let err = refusal(studio.handle(Command::UpdateSource { source: name }));
+    assert!(
+        err.contains("cannot change its style (only its text)"),
+        "{err}"
+    );
+    let state = studio.state();
+    let SourceKind::Text(text) = &source(&state, "name").kind else {
+        unreachable!()
+    };
+    assert_eq!(
+        (text.text.as_str(), text.color),
+        ("Sam Okafor", Rgba::WHITE)
+    );
+    // Editing the kit cannot unlock it; the lock switch can.
+    let mut kit = state.brand.unwrap().kit;
+    kit.locked = false;
+    let err = refusal(studio.handle(Command::UpdateBrand { kit }));
+    assert!(err.contains("Lock switch on the Brand page"), "{err}");
+    studio
+        .handle(Command::SetBrandLock { locked: false })
+        .unwrap();
+    studio.handle(move_logo()).unwrap();
+    studio.shutdown();
+}
+
+#[test]
+fn a_template_from_the_gallery_is_styled_by_the_kit_and_placed_in_the_safe_area() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    studio
+        .handle(Command::AddTemplate {
+            scene: "Live".into(),
+            template: TemplateKind::LowerThird,
+            title: None,
+        })
+        .unwrap();
+    let state = studio.state();
+    let SourceKind::Template(t) = &source(&state, "lower-third-1").kind else {
+        panic!("a template")
+    };
+    assert_eq!(
+        (t.title.as_str(), t.subtitle.as_str()),
+        ("Guest name", "Title, Company")
+    );
+    assert_eq!(t.background, Rgba::parse("#6D28D9E6").unwrap());
+    assert!(t.font.as_ref().unwrap().ends_with("DejaVuSans-Bold.ttf"));
+    let layer = state
+        .collection
+        .scene("Live")
+        .unwrap()
+        .layers
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(layer.source, "lower-third-1");
+    // Inside the 5 % margin of 1280x720: 64 px from the left, 36 px from the bottom.
+    let (x, y, h) = (
+        layer.transform.x,
+        layer.transform.y,
+        layer.transform.height.unwrap(),
+    );
+    assert_eq!((x, y + h), (64.0, 684.0));
+    let settings = saved_source(&state.collection_path, "lower-third-1");
+    assert_eq!(settings["background"], "brand:primary");
+    assert_eq!(settings["font"], "brand:headline");
+
+    // A slate with its own title, on a scene that does not exist: refused.
+    let err = refusal(studio.handle(Command::AddTemplate {
+        scene: "Nowhere".into(),
+        template: TemplateKind::Slate,
+        title: Some("Be right back".into()),
+    }));
+    assert!(err.contains("there is no scene `Nowhere`"), "{err}");
+    studio.shutdown();
+}
+
+#[test]
+fn a_kit_exported_and_imported_becomes_the_collections_kit() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    studio
+        .handle(Command::ExportBrand {
+            path: "kit.zip".into(),
+        })
+        .unwrap();
+    assert!(dir.path().join("kit.zip").is_file());
+    studio
+        .handle(Command::ImportBrand {
+            path: "kit.zip".into(),
+        })
+        .unwrap();
+    let state = studio.state();
+    let brand = state.brand.clone().unwrap();
+    assert!(
+        brand.path.ends_with("kit/streamwerk.brand.json"),
+        "{}",
+        brand.path
+    );
+    assert_eq!(
+        saved(&state.collection_path)["brand"],
+        "kit/streamwerk.brand.json"
+    );
+    let SourceKind::Image(logo) = &source(&state, "logo").kind else {
+        panic!("an image")
+    };
+    assert!(
+        logo.path.starts_with(dir.path().join("kit")),
+        "{:?}",
+        logo.path
+    );
+    // Importing into the same folder again is refused; nothing is overwritten.
+    let err = refusal(studio.handle(Command::ImportBrand {
+        path: "kit.zip".into(),
+    }));
+    assert!(
+        err.contains("is not empty; import into a new folder"),
+        "{err}"
+    );
+    studio.shutdown();
+}
