@@ -367,6 +367,14 @@ pub fn crop_rgb(file: &Path, at_s: Option<f64>, (x, y, w, h): (u32, u32, u32, u3
     pixels
 }
 
+/// Every frame of `file` cropped to (x, y, w, h), as RGB24 rows.
+pub fn crop_frames(file: &Path, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<Vec<u8>> {
+    decode_rgb24(file, &[], &format!("crop={w}:{h}:{x}:{y}"), None)
+        .chunks_exact((w * h * 3) as usize)
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
 /// Mean absolute difference of two equally long pixel buffers, per channel value.
 pub fn mean_difference(a: &[u8], b: &[u8]) -> f64 {
     assert_eq!(a.len(), b.len());

@@ -1,6 +1,7 @@
 //! `streamwerk`: the engine without a window, for servers, automation and tests.
 //! Exit codes: 0 done, 2 bad input (the message names the place and the fix), 1 runtime failure.
 
+mod brand;
 mod canvases;
 mod keys;
 mod live;
@@ -63,6 +64,9 @@ enum Command {
     ImportObs(obs::ImportObsArgs),
     /// Check a scene collection and report every problem with its JSON path.
     Validate { file: PathBuf },
+    /// Brand kits: check, lock or unlock, export to and import from a .zip.
+    #[command(subcommand)]
+    Brand(brand::BrandCommand),
     /// Store or remove stream keys (OS keyring; a 0600 file where no keyring service runs).
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
         Command::AddCanvas(args) => canvases::add_canvas(args),
         Command::ImportObs(args) => obs::import_obs(args),
         Command::Validate { file } => validate(&file),
+        Command::Brand(command) => brand::run(command),
         Command::RelayConfig(args) => relay::run(args),
         Command::Keys(command) => keys::run(command),
         Command::Remux { input, output } => remux(&input, &output),
