@@ -343,6 +343,55 @@ fn studio_mode_and_hotkeys_in_a_browser() {
             .any(|h| h["keys"] == "F9" && h["action"]["type"] == "panic"),
         "{profile}"
     );
+    // The brand page: a lower third from the gallery, named in place, styled by the kit and
+    // saved naming it; a kit colour changed the program's pixels; the lock held the logo.
+    let brand = &result["brand"];
+    assert_eq!(brand["brandName"], "Streamwerk", "{brand}");
+    let rgb = |v: &Value| -> Vec<i64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_i64().unwrap())
+            .collect()
+    };
+    let (before, after) = (rgb(&brand["barBefore"]), rgb(&brand["barAfter"]));
+    assert!(before[1] < before[0], "the bar starts purple: {before:?}");
+    assert!(
+        after[1] > after[0] + 60 && after[1] > after[2],
+        "the bar turned green: {after:?}"
+    );
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("demo.json")).unwrap())
+            .unwrap();
+    let lower_third = saved["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "lower-third-1")
+        .expect("the lower third was saved");
+    assert_eq!(lower_third["settings"]["title"], "Sam Okafor");
+    assert_eq!(lower_third["settings"]["background"], "brand:primary");
+    let kit = std::fs::read_to_string(dir.path().join("brand/streamwerk.brand.json")).unwrap();
+    assert!(kit.contains("\"primary\": \"#00A050E6\""), "{kit}");
+    let disabled = brand["lockedButtons"].as_array().unwrap();
+    for label in ["Lock", "▲", "▼", "✕"] {
+        assert!(
+            disabled.iter().any(|b| b == label),
+            "{label} enabled: {brand}"
+        );
+    }
+    assert_eq!(brand["badge"], "Brand 🔒", "{brand}");
+    assert!(
+        brand["refusal"]
+            .as_str()
+            .unwrap()
+            .contains("`logo` is branded and the brand kit `Streamwerk` is locked"),
+        "{brand}"
+    );
+    assert_eq!(
+        brand["stillLocked"], true,
+        "one click does not unlock: {brand}"
+    );
     // Import from OBS made a new collection beside the demo and opened it, scenes in order.
     let imported = &result["imported"];
     assert!(

@@ -1,4 +1,4 @@
-// Studio mode, hotkeys, a vertical canvas and Import from OBS in Debian's Chromium, against a
+// Studio mode, hotkeys, a vertical canvas, the brand page and Import from OBS in Debian's Chromium, against a
 // running `streamwerk serve` of the demo. Called by tests/tests/studio.rs. Usage:
 // node e2e/studio-mode.mjs STUDIO_URL OBS_COLLECTION SHOT_DIR
 // Prints one JSON line with what the Rust side verifies.
@@ -137,11 +137,46 @@ const status = await page.textContent("#status-bar");
 const recordingFiles = (await state()).recording_files;
 await page.click("#record");
 await until(() => window.streamwerk.state.recording === null);
+// The brand page: a lower third from the gallery on Live, its name typed in place, a kit colour
+// changed on air, then the lock holding the logo in place until a deliberate unlock.
+await page.click("button[aria-label='Put scene Live on air']");
+await until(() => window.streamwerk.state.program_scene === "Live");
+const brandName = await page.textContent("#brand-name");
+await page.click("#brand-templates button[data-template='lower_third']");
+await until(() => window.streamwerk.state.collection.sources.some((s) => s.id === "lower-third-1"));
+await page.click("#layer-list li:has-text('Lower third') .name");
+await page.fill("#prop-title", "Sam Okafor");
+await page.click("#properties button[type='submit']");
+await until(() => window.streamwerk.state.collection.sources.find((s) => s.id === "lower-third-1").settings.title === "Sam Okafor");
+const barBefore = await colourAt("program", 900, 600);
+await page.$eval("#brand-colors input[data-color='primary']", (input) => { input.value = "#00a050"; input.dispatchEvent(new Event("change")); });
+await until(() => window.streamwerk.state.brand.kit.colors.primary === "#00A050E6");
+let barAfter = barBefore;
+for (let i = 0; i < 30 && barAfter[1] < barAfter[0] + 60; i++) { await page.waitForTimeout(100); barAfter = await colourAt("program", 900, 600); }
+await page.waitForTimeout(600); // the lower third's 400 ms entrance
+await shot("brand.png");
+await page.click("#brand-lock");
+await until(() => window.streamwerk.state.brand.kit.locked);
+const logoRow = "#layer-list li:has-text('Logo')";
+const lockedButtons = await page.$$eval(`${logoRow} button`, (b) => b.filter((x) => x.disabled).map((x) => x.textContent));
+const badge = await page.textContent(`${logoRow} .badge`);
+// The canvas refuses a nudge of the logo and says why.
+await page.click(`${logoRow} .name`);
+await page.focus("#overlay");
+await page.keyboard.press("ArrowRight");
+await page.waitForSelector(".notice.error:has-text('is locked')");
+const refusal = await page.textContent(".notice.error:has-text('is locked')");
+await page.click("#brand-unlock");
+const stillLocked = (await state()).brand.kit.locked;
+await page.click("#brand-unlock-confirm");
+await until(() => !window.streamwerk.state.brand.kit.locked);
+const brand = { brandName, barBefore, barAfter, lockedButtons, badge, refusal, stillLocked };
+
 // Import from OBS: a real OBS collection becomes a new collection beside this one, opened.
 await page.fill("#import-obs-path", obs);
 await page.click("#import-obs-form button:has-text('Import from OBS')");
 await until(() => window.streamwerk.state.collection_path.endsWith("-from-obs.json"));
 const imported = { path: (await state()).collection_path, scenes: (await state()).collection.scenes.map((s) => s.name) };
-console.log(JSON.stringify({ imported, broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
+console.log(JSON.stringify({ brand, imported, broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
   canvases: { added, tabs, guides, instaLabel, nudged, status, recordingFiles } }));
 await browser.close();

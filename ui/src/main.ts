@@ -13,6 +13,7 @@ import { renderCollection, renderFiles, renderSettings, setupSettings } from "./
 import { renderMixer, resetMixer } from "./mixer-panel";
 import { connectProgram, renderStudioMode, setupStudioMode, studioPreview } from "./studio-mode";
 import { pressed, renderHotkeys, setupHotkeys } from "./hotkeys";
+import { renderBrand, setupBrand } from "./brand-panel";
 
 function render() {
   if (!store.state.collection.scenes.some((s) => s.name === store.selectedScene)) store.selectedScene = store.state.program_scene;
@@ -27,6 +28,7 @@ function render() {
   renderCollection();
   renderStudioMode();
   renderHotkeys();
+  renderBrand();
   resetMixer();
 }
 
@@ -71,6 +73,7 @@ async function main() {
   setupStudioMode();
   setupCanvases();
   setupHotkeys();
+  setupBrand();
   setupUndo();
   window.addEventListener("resize", () => { renderSelection(); connectProgram(); });
   // For tests and the curious: the page's live view of the studio.

@@ -23,13 +23,25 @@ export function renderLayers() {
         return b;
       };
       const where = { scene: store.selectedScene, source: layer.source };
+      const brand = store.state.brand;
+      const branded = brand?.branded.includes(layer.source) ?? false;
+      if (branded) {
+        const badge = el("span", { className: "badge", textContent: brand!.kit.locked ? "Brand 🔒" : "Brand" });
+        badge.title = brand!.kit.locked ? `The brand kit ${brand!.kit.name} is locked: this layer keeps its place and style; its text stays editable` : `Styled by the brand kit ${brand!.kit.name}`;
+        name.append(" ", badge);
+      }
+      const held = (b: HTMLButtonElement) => {
+        // A locked kit holds branded layers in place: say so rather than fail on click.
+        if (branded && brand!.kit.locked) Object.assign(b, { disabled: true, title: "The brand kit is locked; unlock it on the Brand page" });
+        return b;
+      };
       item.append(
         name,
         button(layer.visible ? "Hide" : "Show", layer.visible ? "Hide" : "Show", { type: "set_layer_visible", ...where, visible: !layer.visible, ...onCanvas() }),
-        button(layer.locked ? "Unlock" : "Lock", layer.locked ? "Unlock" : "Lock", { type: "set_layer_locked", ...where, locked: !layer.locked, ...onCanvas() }),
-        button("▲", "Move up", { type: "move_layer", ...where, index: index + 1, ...onCanvas() }),
-        button("▼", "Move down", { type: "move_layer", ...where, index: Math.max(0, index - 1), ...onCanvas() }),
-        button("✕", "Remove", { type: "remove_layer", ...where }),
+        held(button(layer.locked ? "Unlock" : "Lock", layer.locked ? "Unlock" : "Lock", { type: "set_layer_locked", ...where, locked: !layer.locked, ...onCanvas() })),
+        held(button("▲", "Move up", { type: "move_layer", ...where, index: index + 1, ...onCanvas() })),
+        held(button("▼", "Move down", { type: "move_layer", ...where, index: Math.max(0, index - 1), ...onCanvas() })),
+        held(button("✕", "Remove", { type: "remove_layer", ...where })),
       );
       return item;
     }),
@@ -41,11 +53,17 @@ export function renderProperties() {
   const form = $("properties") as HTMLFormElement;
   const source = store.state.collection.sources.find((s) => s.id === primary());
   const kind = source?.kind;
-  form.hidden = !(kind === "text" || kind === "color" || kind === "image");
+  form.hidden = !(kind === "text" || kind === "color" || kind === "image" || kind === "template");
   if (form.hidden || !source) return;
   for (const label of form.querySelectorAll<HTMLElement>("label, button.browse")) {
     label.hidden = !label.classList.contains(`prop-${kind}`);
   }
+  const brand = store.state.brand;
+  const branded = brand?.branded.includes(source.id) ?? false;
+  $("prop-branded").hidden = !branded;
+  $("prop-branded").textContent = !branded ? "" : brand!.kit.locked
+    ? `Styled by the brand kit ${brand!.kit.name}, which is locked: only the text can change.`
+    : `Styled by the brand kit ${brand!.kit.name}: change its colours and fonts on the Brand page.`;
   const input = (id: string) => $(id) as HTMLInputElement;
   if (editing("properties")) return;
   if (source.kind === "text") {
@@ -70,6 +88,14 @@ export function renderProperties() {
     input("prop-color").value = source.settings.color.slice(0, 7);
   } else if (source.kind === "image") {
     input("prop-path").value = source.settings.path;
+  } else if (source.kind === "template") {
+    const t = source.settings;
+    input("prop-title").value = t.title;
+    input("prop-subtitle").value = t.subtitle ?? "";
+    input("prop-url").value = t.url ?? "";
+    input("prop-hide-after").value = t.hide_after_s ? String(t.hide_after_s) : "";
+    for (const id of ["prop-subtitle", "prop-hide-after"]) $(id).parentElement!.hidden = t.template === "ticker" || t.template === "slate" && id === "prop-hide-after";
+    $("prop-url").parentElement!.hidden = t.template !== "call_to_action";
   }
 }
 
@@ -98,6 +124,18 @@ export function applyProperties() {
     changed = { ...source, settings: { ...source.settings, color: value("prop-color") } };
   } else if (source.kind === "image") {
     changed = { ...source, settings: { ...source.settings, path: value("prop-path") } };
+  } else if (source.kind === "template") {
+    const hide = Number(value("prop-hide-after"));
+    changed = {
+      ...source,
+      settings: {
+        ...source.settings,
+        title: value("prop-title"),
+        subtitle: value("prop-subtitle"),
+        url: value("prop-url").trim() || null,
+        hide_after_s: hide > 0 ? hide : null,
+      },
+    };
   } else {
     return;
   }

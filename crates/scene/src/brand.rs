@@ -365,22 +365,33 @@ pub fn check_brand(kit: &BrandKit, folder: &Path) -> Vec<Problem> {
 }
 
 /// Where a template of `kind` goes on a `width`x`height` canvas and how large it is, inside
-/// the kit's safe margin: lower thirds lower left, banners and tickers along the bottom,
+/// the kit's safe margin (and above the bottom band a vertical canvas keeps clear for the
+/// platform's own buttons): lower thirds lower left, banners and tickers along the bottom,
 /// cards and slates the whole canvas.
 pub fn template_area(kind: TemplateKind, width: u32, height: u32, margin: f32) -> crate::Area {
     let (w, h) = (width as f32, height as f32);
+    let vertical = height > width;
     let (mx, my) = ((w * margin).round(), (h * margin).round());
+    let clear = if vertical {
+        (h * crate::canvas_layout::VERTICAL_BOTTOM_BAND)
+            .round()
+            .max(my)
+    } else {
+        my
+    };
     let inner = w - 2.0 * mx;
     let short = w.min(h);
     let (aw, ah) = match kind {
-        TemplateKind::LowerThird => ((inner * 0.6).max(short * 0.6), (short * 0.16)),
+        TemplateKind::LowerThird => ((inner * 0.6).max(short * 0.6).min(inner), short * 0.16),
         TemplateKind::CallToAction => (inner, short * 0.2),
         TemplateKind::Ticker => (w, short * 0.075),
         TemplateKind::TitleCard | TemplateKind::Slate => (w, h),
     };
-    let (aw, ah) = (aw.min(w).round(), ah.round());
+    let (aw, ah) = (aw.round(), ah.round());
     let (x, y) = match kind {
-        TemplateKind::LowerThird | TemplateKind::CallToAction => (mx, h - my - ah),
+        TemplateKind::LowerThird | TemplateKind::CallToAction => (mx, h - clear - ah),
+        // A ticker runs edge to edge at the very bottom, where a vertical canvas allows.
+        TemplateKind::Ticker if vertical => (0.0, h - clear - ah),
         TemplateKind::Ticker => (0.0, h - ah),
         TemplateKind::TitleCard | TemplateKind::Slate => (0.0, 0.0),
     };

@@ -163,6 +163,12 @@ fn templates_are_placed_inside_the_kits_safe_margin() {
     assert_eq!((lower.x, lower.y + lower.h), (64.0, 684.0));
     let vertical = template_area(TemplateKind::LowerThird, 720, 1280, 0.05);
     assert!(vertical.x + vertical.w <= 720.0 - 36.0, "{vertical:?}");
+    // Above the band a vertical canvas keeps clear (the same as its automatic layout).
+    let band = safe_area(720, 1280);
+    assert!(
+        vertical.y + vertical.h <= band.y + band.h + 0.5,
+        "{vertical:?} {band:?}"
+    );
     let slate = template_area(TemplateKind::Slate, 1280, 720, 0.05);
     assert_eq!((slate.w, slate.h), (1280.0, 720.0));
 }
