@@ -640,13 +640,13 @@ fn layers<'a>(
     top: Option<Layer<'a>>,
 ) -> SmallVec<[Layer<'a>; 32]> {
     list.iter()
-        .map(|(pos, transform)| {
-            let open = &sources[*pos];
-            Layer {
-                key: open.key,
-                frame: open.source.frame(),
-                transform,
-            }
+        .map(|(pos, transform)| (&sources[*pos], transform))
+        // A graphic that has animated out draws nothing: left out, not blended as blank.
+        .filter(|(open, _)| open.source.drawing())
+        .map(|(open, transform)| Layer {
+            key: open.key,
+            frame: open.source.frame(),
+            transform,
         })
         .chain(top)
         .collect()

@@ -37,6 +37,12 @@ pub trait VideoSource: Send {
     /// Whether a layer shows it, told after every scene change: a graphic animates in and out
     /// on it (its layer stays composed while hidden, so the way out is seen).
     fn set_shown(&mut self, _shown: bool) {}
+
+    /// Whether the picture has anything in it; a graphic that has animated out has not, and
+    /// its layer is left out of composing.
+    fn drawing(&self) -> bool {
+        true
+    }
 }
 
 /// A source of sound, pulled by the audio thread.

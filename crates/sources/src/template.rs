@@ -24,6 +24,10 @@ pub struct Template {
     /// This frame's picture when it is not `full` (animating, scrolling or hidden).
     out: Image,
     showing_full: bool,
+    /// `full` has no transparent pixel (a slate): it hides what is under it. Found once.
+    full_opaque: bool,
+    /// `out` is all transparent (the graphic is hidden).
+    blank: bool,
     generation: u64,
     ticker: Option<Ticker>,
     /// Wanted shown by its layer; `phase` follows it through the animations.
@@ -176,9 +180,17 @@ impl Template {
                 })
                 .map(|secs| (secs * fps as f32).round() as u64),
             fps,
-            out: Image::new(w, h),
+            // A second picture only for what draws frames of its own: a card that cuts in
+            // and out holds one picture (a 1080p slate is 8 MB).
+            out: if animates || ticker.is_some() {
+                Image::new(w, h)
+            } else {
+                Image::new(0, 0)
+            },
+            full_opaque: full.is_opaque(),
             full,
             showing_full: false,
+            blank: true,
             generation: 1,
             ticker,
             shown: true,
@@ -260,12 +272,16 @@ impl Template {
         if coverage >= 1.0 && !scrolling {
             let changed = !self.showing_full;
             self.showing_full = true;
+            self.blank = false;
             return changed;
         }
-        let was_blank = !self.showing_full && self.out.data.iter().all(|b| *b == 0);
+        let was_blank = !self.showing_full && self.blank;
         self.showing_full = false;
-        if coverage <= 0.0 {
-            self.out.data.fill(0);
+        self.blank = coverage <= 0.0;
+        if self.blank {
+            if !was_blank {
+                self.out.data.fill(0);
+            }
             return !was_blank;
         }
         // The shown part of the graphic, eased so it starts and lands gently.
@@ -313,8 +329,14 @@ impl VideoSource for Template {
         }
     }
 
+    fn drawing(&self) -> bool {
+        !self.blank
+    }
+
     fn frame(&self) -> VideoFrame<'_> {
-        let image = if self.showing_full {
+        // A card without a second picture shows its one (its size is what the editor and
+        // layouts read, even before it is first drawn).
+        let image = if self.showing_full || self.out.width == 0 {
             &self.full
         } else {
             &self.out
@@ -323,7 +345,7 @@ impl VideoSource for Template {
             picture: Picture::Rgba(image),
             generation: self.generation,
             damage: None,
-            opaque: self.showing_full && image.is_opaque(),
+            opaque: self.showing_full && self.full_opaque,
         }
     }
 
@@ -483,6 +505,13 @@ mod tests {
         let leaving = at(&mut t, 23);
         assert!(leaving.pixel(590, 95)[3] == 0 && leaving.pixel(5, 95)[3] == 255);
         assert!(at(&mut t, 27).data.iter().all(|b| *b == 0), "gone");
+        assert!(
+            !t.template.drawing(),
+            "a hidden graphic is left out of composing"
+        );
+        t.template.set_shown(true);
+        at(&mut t, 40);
+        assert!(t.template.drawing());
     }
 
     #[test]
