@@ -3,8 +3,13 @@
 use serde_json::{json, Value};
 use streamwerk_e2e::*;
 
+/// The demo as JSON, its brand kit named by absolute path so a copy opens anywhere.
 fn demo() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(demo_scene()).unwrap()).unwrap()
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(demo_scene()).unwrap()).unwrap();
+    let kit = root().join("assets/brand/streamwerk.brand.json");
+    doc["brand"] = json!(kit.to_str().unwrap());
+    doc
 }
 
 /// Writes `doc` beside the demo's assets (so relative paths resolve) and validates it.
