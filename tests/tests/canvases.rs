@@ -15,7 +15,7 @@ fn add_canvas_arranges_the_demo_for_a_vertical_picture() {
     let scene_arg = scene.to_str().unwrap();
     let out = add_vertical(&scene);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("added canvas `vertical` (720x1280) to 2 scenes"));
+    assert!(stderr(&out).contains("added canvas `vertical` (720x1280) to 3 scenes"));
     let again = add_vertical(&scene);
     assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
     assert!(stderr(&again).contains("already has a canvas `vertical`"));
@@ -41,6 +41,13 @@ fn add_canvas_arranges_the_demo_for_a_vertical_picture() {
                     x <= 0.0 && y <= 0.0 && x + lw >= w && y + lh >= h,
                     "{layer}"
                 );
+            } else if source == "starting-soon" {
+                // A slate is fitted whole (its text runs edge to edge), centred.
+                assert!(
+                    x == 0.0 && lw == w && (y + lh / 2.0 - h / 2.0).abs() <= 1.0,
+                    "{layer}"
+                );
+                assert!((lw / lh - 1280.0 / 720.0).abs() < 0.01, "{layer}");
             } else {
                 assert!(x >= 36.0 && y >= 64.0, "{layer}");
                 assert!(

@@ -10,7 +10,7 @@
 //!   draw their own captions and buttons;
 //! - anything else keeps its relative place, scaled with the canvas's width, inside the safe area.
 
-use crate::{Collection, Layer, NamedCanvas, SourceKind, Transform, MAIN_CANVAS};
+use crate::{Collection, Layer, NamedCanvas, SourceKind, TemplateKind, Transform, MAIN_CANVAS};
 
 /// The action-safe margin on every side, as a share of the canvas.
 pub const SAFE_MARGIN: f32 = 0.05;
@@ -93,6 +93,16 @@ pub fn add_canvas(
         .filter(|s| matches!(s.kind, SourceKind::Image(_)))
         .map(|s| s.id.clone())
         .collect();
+    // Title cards and slates carry text edge to edge: cropping them to cover would cut it.
+    let cards: Vec<String> = collection
+        .sources
+        .iter()
+        .filter(|s| {
+            matches!(&s.kind, SourceKind::Template(t)
+                if matches!(t.template, TemplateKind::Slate | TemplateKind::TitleCard))
+        })
+        .map(|s| s.id.clone())
+        .collect();
     for scene in &mut collection.scenes {
         let areas: Vec<Option<Area>> = scene
             .layers
@@ -103,7 +113,12 @@ pub fn add_canvas(
             .layers
             .iter()
             .zip(&areas)
-            .map(|(l, a)| classify(*a, main, images.contains(&l.source)))
+            .map(
+                |(l, a)| match classify(*a, main, images.contains(&l.source)) {
+                    Kind::Cover if cards.contains(&l.source) => Kind::Card,
+                    kind => kind,
+                },
+            )
             .collect();
         // The lower third moves as one block.
         let block = areas
@@ -139,6 +154,17 @@ pub fn add_canvas(
                 let placed = match kind {
                     Kind::Cover => {
                         let s = (width as f32 / a.w).max(height as f32 / a.h);
+                        let (w, h) = (a.w * s, a.h * s);
+                        Area {
+                            x: (width as f32 - w) / 2.0,
+                            y: (height as f32 - h) / 2.0,
+                            w,
+                            h,
+                        }
+                    }
+                    Kind::Card => {
+                        // The whole card, as large as fits, centred.
+                        let s = (width as f32 / a.w).min(height as f32 / a.h);
                         let (w, h) = (a.w * s, a.h * s);
                         Area {
                             x: (width as f32 - w) / 2.0,
@@ -252,6 +278,8 @@ fn cover_by_crop(
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Cover,
+    /// A full-canvas title card or slate: fitted whole, not cropped.
+    Card,
     Corner,
     LowerThird,
     Other,
