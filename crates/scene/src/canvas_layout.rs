@@ -152,27 +152,9 @@ pub fn add_canvas(
                     }
                 }
                 let placed = match kind {
-                    Kind::Cover => {
-                        let s = (width as f32 / a.w).max(height as f32 / a.h);
-                        let (w, h) = (a.w * s, a.h * s);
-                        Area {
-                            x: (width as f32 - w) / 2.0,
-                            y: (height as f32 - h) / 2.0,
-                            w,
-                            h,
-                        }
-                    }
-                    Kind::Card => {
-                        // The whole card, as large as fits, centred.
-                        let s = (width as f32 / a.w).min(height as f32 / a.h);
-                        let (w, h) = (a.w * s, a.h * s);
-                        Area {
-                            x: (width as f32 - w) / 2.0,
-                            y: (height as f32 - h) / 2.0,
-                            w,
-                            h,
-                        }
-                    }
+                    Kind::Cover => centred(a, (width, height), f32::max),
+                    // The whole card, as large as fits.
+                    Kind::Card => centred(a, (width, height), f32::min),
                     Kind::Corner => {
                         let (cx, cy) = a.centre();
                         let w = a.w.min(safe.w * 0.4);
@@ -302,6 +284,19 @@ fn classify(area: Option<Area>, (w, h): (f32, f32), image: bool) -> Kind {
         Kind::LowerThird
     } else {
         Kind::Other
+    }
+}
+
+/// `a` scaled by `pick` of the two scales that fit its width and its height to the canvas
+/// (`max`: covering it, `min`: inside it), centred.
+fn centred(a: Area, (width, height): (u32, u32), pick: fn(f32, f32) -> f32) -> Area {
+    let s = pick(width as f32 / a.w, height as f32 / a.h);
+    let (w, h) = (a.w * s, a.h * s);
+    Area {
+        x: (width as f32 - w) / 2.0,
+        y: (height as f32 - h) / 2.0,
+        w,
+        h,
     }
 }
 

@@ -519,6 +519,28 @@ pub struct TemplateSettings {
     pub speed: f32,
 }
 
+impl TemplateSettings {
+    /// A template with its fields and size and every style at its default.
+    pub fn new(template: TemplateKind, title: &str, width: u32, height: u32) -> Self {
+        TemplateSettings {
+            template,
+            title: title.into(),
+            subtitle: String::new(),
+            url: None,
+            width,
+            height,
+            background: default_template_background(),
+            accent: default_template_accent(),
+            text_color: white(),
+            font: None,
+            body_font: None,
+            animation: Animation::default(),
+            hide_after_s: None,
+            speed: default_ticker_speed(),
+        }
+    }
+}
+
 fn default_template_background() -> Rgba {
     Rgba {
         r: 0x11,

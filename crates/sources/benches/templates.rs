@@ -4,28 +4,19 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use streamwerk_media::Tick;
-use streamwerk_scene::{Animation, AnimationStyle, Rgba, TemplateKind, TemplateSettings};
+use streamwerk_scene::{Rgba, TemplateKind, TemplateSettings};
 use streamwerk_sources::{Template, TemplateFonts, TextRenderer, VideoSource};
 
 fn settings(kind: TemplateKind, width: u32, height: u32) -> TemplateSettings {
     TemplateSettings {
-        template: kind,
-        title: "Alex Rivera  ·  New episodes every Thursday".into(),
         subtitle: "Head of Social, Streamwerk".into(),
-        url: None,
-        width,
-        height,
         background: Rgba::opaque(0x6D, 0x28, 0xD9),
-        accent: Rgba::opaque(0xF5, 0x9E, 0x0B),
-        text_color: Rgba::WHITE,
-        font: None,
-        body_font: None,
-        animation: Animation {
-            style: AnimationStyle::Slide,
-            ms: 400,
-        },
-        hide_after_s: None,
-        speed: 120.0,
+        ..TemplateSettings::new(
+            kind,
+            "Alex Rivera  ·  New episodes every Thursday",
+            width,
+            height,
+        )
     }
 }
 

@@ -421,23 +421,14 @@ mod tests {
 
     fn settings(kind: TemplateKind) -> TemplateSettings {
         TemplateSettings {
-            template: kind,
-            title: "Alex Rivera".into(),
             subtitle: "Head of Social".into(),
-            url: None,
-            width: 600,
-            height: 100,
             background: Rgba::opaque(10, 20, 200),
             accent: Rgba::opaque(250, 150, 0),
-            text_color: Rgba::WHITE,
-            font: None,
-            body_font: None,
             animation: Animation {
                 style: AnimationStyle::Slide,
                 ms: 200,
             },
-            hide_after_s: None,
-            speed: 120.0,
+            ..TemplateSettings::new(kind, "Alex Rivera", 600, 100)
         }
     }
 
