@@ -7,7 +7,34 @@ use streamwerk_scene::{Rgba, Source, SourceKind, TemplateKind, Transform};
 use streamwerk_studio::PreviewView;
 
 mod common;
-use common::{demo_studio, near, refusal, rgb_at};
+use common::{demo_studio, near, next_frame, refusal, rgb_at};
+
+fn now_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64
+}
+
+/// The program frames composed from `since_us` on, for `ms` milliseconds, as (composed µs
+/// after `since_us`, picture).
+fn frames_after(
+    stream: &mut streamwerk_studio::PreviewStream,
+    since_us: u64,
+    ms: u64,
+) -> Vec<(u64, image::RgbImage)> {
+    let mut frames = Vec::new();
+    loop {
+        let ((_, composed, ..), picture) = next_frame(stream);
+        if composed <= since_us {
+            continue;
+        }
+        if composed > since_us + ms * 1000 {
+            return frames;
+        }
+        frames.push((composed - since_us, picture));
+    }
+}
 
 fn source(state: &StudioState, id: &str) -> Source {
     state.collection.source(id).unwrap().clone()
@@ -37,14 +64,15 @@ fn a_kit_colour_restyles_the_lower_third_on_air() {
     kit.colors
         .insert("primary".into(), Rgba::opaque(0x00, 0xA0, 0x50));
     studio.handle(Command::UpdateBrand { kit }).unwrap();
-    // The preview is a frame or two behind the program (its JPEG encode); within three
-    // frames the bar is the new colour.
-    let after: Vec<[u8; 3]> = (0..3).map(|_| rgb_at(&mut program, x, y)).collect();
-    assert!(
-        after.iter().any(|c| near(*c, [0x00, 0xA0, 0x50])),
-        "{after:?}"
-    );
-    assert!(near(rgb_at(&mut program, x, y), [0x00, 0xA0, 0x50]));
+    // Every frame begun after the command returned has the new colour, the first too (a
+    // frame is stamped when composed, so one begun just before the return is let pass).
+    let changed = now_us() + 34_000;
+    let after = frames_after(&mut program, changed, 200);
+    assert!(after.len() >= 3, "{} frames", after.len());
+    for (at, picture) in &after {
+        let colour = picture.get_pixel(x, y).0;
+        assert!(near(colour, [0x00, 0xA0, 0x50]), "{colour:?} {at} µs after");
+    }
 
     let state = studio.state();
     let brand = state.brand.as_ref().unwrap();
@@ -244,5 +272,63 @@ fn a_kit_exported_and_imported_becomes_the_collections_kit() {
         err.contains("is not empty; import into a new folder"),
         "{err}"
     );
+    studio.shutdown();
+}
+
+#[test]
+fn a_lower_third_slides_out_when_hidden_and_in_when_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let mut program = studio.preview_stream(&PreviewView::program()).unwrap();
+    let scene = "Be right back";
+    studio
+        .handle(Command::SwitchScene {
+            scene: scene.into(),
+        })
+        .unwrap();
+    studio
+        .handle(Command::AddTemplate {
+            scene: scene.into(),
+            template: TemplateKind::LowerThird,
+            title: None,
+        })
+        .unwrap();
+    // The lower third at (64, 569), 691x115, over the dark background: its bottom row of
+    // pixels (no text) at its left and right ends.
+    let (left, right, y) = (100, 735, 676);
+    let (purple, dark) = ([101, 39, 203], [0x1E, 0x1B, 0x4B]);
+    let colours = |p: &image::RgbImage| (p.get_pixel(left, y).0, p.get_pixel(right, y).0);
+    let sliding = |frames: &[(u64, image::RgbImage)]| {
+        frames.iter().any(|(_, p)| {
+            let (l, r) = colours(p);
+            near(l, purple) && near(r, dark)
+        })
+    };
+    let entering = frames_after(&mut program, now_us(), 800);
+    let (l, r) = colours(&entering.last().unwrap().1);
+    assert!(near(l, purple) && near(r, purple), "fully in: {l:?} {r:?}");
+    // Entering, the left end arrives before the right one.
+    assert!(sliding(&entering), "no frame of the slide in");
+
+    let layer = |visible| Command::SetLayerVisible {
+        scene: scene.into(),
+        source: "lower-third-1".into(),
+        visible,
+        canvas: None,
+    };
+    studio.handle(layer(false)).unwrap();
+    let leaving = frames_after(&mut program, now_us(), 800);
+    // The first frames still show it (it does not cut), the right end leaves first, and
+    // after the 400 ms slide it is gone.
+    let (l, _) = colours(&leaving[0].1);
+    assert!(near(l, purple), "cut instead of sliding out: {l:?}");
+    assert!(sliding(&leaving), "no frame of the slide out");
+    let (l, r) = colours(&leaving.last().unwrap().1);
+    assert!(near(l, dark) && near(r, dark), "gone: {l:?} {r:?}");
+
+    studio.handle(layer(true)).unwrap();
+    let shown = frames_after(&mut program, now_us(), 800);
+    let (l, r) = colours(&shown.last().unwrap().1);
+    assert!(near(l, purple) && near(r, purple), "back: {l:?} {r:?}");
     studio.shutdown();
 }
