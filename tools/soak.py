@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Soak: a long show with every source kind that runs without hardware here (a looping
-camera-like media file, test pattern, colour, image, text, tone, and a camera, which shows its
-"disconnected" card on a machine without one), recorded and streamed to 3 local nginx-rtmp
+camera-like media file, test pattern, colour, image, text, tone, a ticker and a call to action
+with its QR code that hides itself, and a camera, which shows its "disconnected" card on a
+machine without one), recorded and streamed to 3 local nginx-rtmp
 destinations. Samples the process's resident memory every 5 s and reports peak RSS, the growth
 from the end of the warm-up to the end, and dropped frames. `make bench` runs 30 minutes;
 the 90 s version with a pass/fail bound is tests/tests/soak.rs in `make test`.
@@ -34,6 +35,11 @@ def scene(tmp, clip):
             {"id": "logo", "name": "Logo", "kind": "image", "settings": {"path": LOGO}},
             {"id": "name", "name": "Name", "kind": "text", "settings": {"text": "Soak, 30 minutes", "size": 44, "bold": True}},
             {"id": "tone", "name": "Tone", "kind": "tone", "settings": {"level_dbfs": -30}},
+            {"id": "ticker", "name": "Ticker", "kind": "template", "settings": {
+                "template": "ticker", "title": "A ticker all show long", "width": 1280, "height": 54}},
+            {"id": "cta", "name": "Call to action", "kind": "template", "settings": {
+                "template": "call_to_action", "title": "Join us", "url": "https://example.com/join",
+                "width": 600, "height": 120, "hide_after_s": 20}},
         ],
         "scenes": [{"name": "Live", "layers": [
             {"source": "clip", "transform": {"x": 0, "y": 0, "width": 1280, "height": 720}},
@@ -42,6 +48,8 @@ def scene(tmp, clip):
             {"source": "bar", "transform": {"x": 64, "y": 544}},
             {"source": "logo", "transform": {"x": 1128, "y": 32, "width": 120, "height": 120}},
             {"source": "name", "transform": {"x": 100, "y": 562}},
+            {"source": "cta", "transform": {"x": 64, "y": 400}},
+            {"source": "ticker", "transform": {"x": 0, "y": 666}},
             {"source": "tone"},
         ]}],
     }

@@ -40,6 +40,14 @@ pub fn bin() -> PathBuf {
     path
 }
 
+/// Held by a test that encodes for long in real time, so the tests of one file that do run one
+/// at a time: two x264 encodes at once on a 2-core machine starve each other into skipping
+/// frames, which these tests count.
+pub fn one_stream_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static ONE_STREAM: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE_STREAM.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 pub fn streamwerk(args: &[&str]) -> Output {
     Command::new(bin())
         .args(args)

@@ -139,15 +139,9 @@ fn first_audio_packet(file: &Path) -> i64 {
     (first * 48_000.0 / 1024.0).round() as i64
 }
 
-/// The streaming tests run one at a time: each encodes two canvases, and two at once on a
-/// 2-core machine would starve x264 into skipping frames, which these tests count.
-static ONE_STREAM_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 #[test]
 fn one_stream_sends_each_canvas_to_its_own_platform_and_records_both() {
-    let _alone = ONE_STREAM_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let _alone = one_stream_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let scene = vertical_demo(dir.path());
     let server = Nginx::start();
@@ -270,9 +264,7 @@ fn logo_main_on_tall() -> (u32, u32, u32, u32) {
 
 #[test]
 fn a_slow_vertical_platform_drops_only_its_own_packets() {
-    let _alone = ONE_STREAM_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let _alone = one_stream_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let scene = vertical_demo(dir.path());
     let (fast, slow) = (Nginx::start(), Nginx::start());

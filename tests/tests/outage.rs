@@ -77,6 +77,7 @@ fn profile(dir: &Path, bitrate_kbps: u32) -> std::path::PathBuf {
 
 #[test]
 fn a_destination_that_was_live_rides_out_a_network_outage() {
+    let _alone = one_stream_at_a_time();
     const SECONDS: u32 = 55;
     let link = NetNs::create();
     let far = Nginx::start_behind(&link);
@@ -156,6 +157,7 @@ fn a_destination_that_was_live_rides_out_a_network_outage() {
 
 #[test]
 fn a_destination_whose_link_cannot_carry_the_stream_says_so() {
+    let _alone = one_stream_at_a_time();
     let link = NetNs::create();
     link.shape(3000);
     let far = Nginx::start_behind(&link);

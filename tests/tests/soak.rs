@@ -1,5 +1,5 @@
 //! Memory over a long show: every source kind that runs here without hardware (a looping media
-//! file, text, an image, a tone), recorded and streamed to nginx-rtmp for 90 s. Resident memory
+//! file, text, an image, a tone, a ticker and a lower third that hides itself), recorded and streamed to nginx-rtmp for 90 s. Resident memory
 //! after the warm-up may grow by no more than 5 %: a source or queue that keeps what it read
 //! shows up as growth at its data rate (the clip here is 20 Mbit/s, 2.5 MB a second).
 //! The 30-minute version with three destinations is `tools/soak.py`, in `make bench`.
@@ -45,12 +45,20 @@ fn write_scene(dir: &Path, clip: &Path) -> std::path::PathBuf {
             { "id": "logo", "name": "Logo", "kind": "image", "settings": { "path": logo } },
             { "id": "name", "name": "Name", "kind": "text",
               "settings": { "text": "Soak test", "size": 40, "color": "#FFFFFF" } },
-            { "id": "tone", "name": "Tone", "kind": "tone", "settings": { "level_dbfs": -30 } }
+            { "id": "tone", "name": "Tone", "kind": "tone", "settings": { "level_dbfs": -30 } },
+            { "id": "ticker", "name": "Ticker", "kind": "template",
+              "settings": { "template": "ticker", "title": "A ticker all show long", "width": 1280,
+                            "height": 54 } },
+            { "id": "lower-third", "name": "Lower third", "kind": "template",
+              "settings": { "template": "lower_third", "title": "Guest", "subtitle": "Title",
+                            "width": 691, "height": 115, "hide_after_s": 10 } }
         ],
         "scenes": [ { "name": "Live", "layers": [
             { "source": "clip", "transform": { "x": 0, "y": 0, "width": 1280, "height": 720 } },
             { "source": "logo", "transform": { "x": 1128, "y": 32 } },
             { "source": "name", "transform": { "x": 64, "y": 600 } },
+            { "source": "lower-third", "transform": { "x": 64, "y": 480 } },
+            { "source": "ticker", "transform": { "x": 0, "y": 666 } },
             { "source": "tone" }
         ] } ]
     });
