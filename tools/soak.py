@@ -80,7 +80,10 @@ def main():
         make_clip(clip, 1280, 720)
         servers = [Nginx(tmp) for _ in range(3)]
         out = os.path.join(tmp, "soak.mkv")
-        cmd = [args.bin, "stream", "--scene", scene(tmp, clip), "--duration", str(seconds),
+        scene_file = scene(tmp, clip)
+        with open(scene_file) as f:
+            sources = len(json.load(f)["sources"])
+        cmd = [args.bin, "stream", "--scene", scene_file, "--duration", str(seconds),
                "--record", out, "--stats-json"]
         for s in servers:
             cmd += ["--dest", s.url()]
@@ -108,7 +111,7 @@ def main():
         base, final = max(warm), max(end)
         dropped = sum(s["dropped"] for s in last["sinks"])
         frames = video_frames(out)
-        print(f"# {time.strftime('%Y-%m-%d')}: {args.minutes:g} min, 720p30, 7 sources, 3 destinations + recording")
+        print(f"# {time.strftime('%Y-%m-%d')}: {args.minutes:g} min, 720p30, {sources} sources, 3 destinations + recording")
         print(f"peak RSS {max(r for _, r in samples):.1f} MiB; after warm-up {base:.1f} MiB, "
               f"at the end {final:.1f} MiB, growth {(final / base - 1) * 100:+.2f} %")
         print(f"frames recorded {frames} of {seconds * 30}; lagged {last['frames_lagged']}, "

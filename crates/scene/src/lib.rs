@@ -56,12 +56,13 @@ pub fn parse_collection(
     base_dir: PathBuf,
 ) -> Result<Collection, LoadError> {
     let doc: serde_json::Value = parse_json(text, file)?;
-    if doc.get("brand").is_none() && !brand::has_references(&doc) {
+    let kit = doc.get("brand").filter(|b| !b.is_null());
+    if kit.is_none() && !brand::has_references(&doc) {
         // Parsed again from the text, so type errors carry their line.
         let collection: Collection = parse_json(text, file)?;
         return finish(collection, None, file, base_dir);
     }
-    let kit = match doc.get("brand").and_then(|b| b.as_str()) {
+    let kit = match kit.and_then(|b| b.as_str()) {
         Some(kit) => std::path::absolute(base_dir.join(kit)).map_err(|source| LoadError::Io {
             file: base_dir.join(kit),
             source,
@@ -71,8 +72,12 @@ pub fn parse_collection(
                 file: file.to_path_buf(),
                 problems: vec![Problem {
                     path: "brand".into(),
-                    message: "sources name brand kit values (`brand:NAME`) but no kit is set"
-                        .into(),
+                    message: match kit {
+                        Some(value) => format!("{value} is not a file name"),
+                        None => {
+                            "sources name brand kit values (`brand:NAME`) but no kit is set".into()
+                        }
+                    },
                     fix: "set `brand` to the kit's .brand.json file, or write the values out"
                         .into(),
                 }],

@@ -138,6 +138,17 @@ fn references_without_a_kit_and_bad_kits_are_refused() {
         "{err}"
     );
 
+    // `"brand": null` is no kit; a kit that is not a file name says so.
+    let mut plain = doc.clone();
+    plain["sources"][0]["settings"]["color"] = json!("#112233");
+    plain["brand"] = Value::Null;
+    parse_collection(&plain.to_string(), Path::new("x.json"), dir.path().into()).unwrap();
+    plain["brand"] = json!(5);
+    let err = parse_collection(&plain.to_string(), Path::new("x.json"), dir.path().into())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("brand: 5 is not a file name"), "{err}");
+
     let kit = dir.path().join("bad.brand.json");
     std::fs::write(
         &kit,
