@@ -15,7 +15,6 @@ pub struct TemplateFonts {
 }
 
 pub struct Template {
-    kind: TemplateKind,
     animation: streamwerk_scene::Animation,
     hide_after_ticks: Option<u64>,
     fps: u32,
@@ -163,7 +162,6 @@ impl Template {
         }
         let animates = s.template.animates() && s.animation.style != AnimationStyle::None;
         Template {
-            kind: s.template,
             animation: if animates {
                 s.animation
             } else {
@@ -355,12 +353,6 @@ impl VideoSource for Template {
             // Hidden by hand after hiding itself: showing it again brings it back.
             self.expired = false;
         }
-    }
-}
-
-impl std::fmt::Debug for Template {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Template({:?}, {:?})", self.kind, self.phase)
     }
 }
 

@@ -33,9 +33,11 @@ impl Studio {
                 let branding = kit_of(&inner.collection)?;
                 let mut kit = branding.kit.clone();
                 kit.locked = locked;
-                let path = branding.path.clone();
-                save_json(&path, &kit)?;
-                inner.collection = inner.collection.rebranded(kit, path)?;
+                save_json(&branding.path, &kit)?;
+                // Nothing the kit styles changes: only the studio's copy of the kit.
+                if let Some(branding) = &mut inner.collection.branding {
+                    branding.kit.locked = locked;
+                }
             }
             Command::AddTemplate {
                 scene,
