@@ -4,7 +4,7 @@ use crate::{bad_input, runtime, Outcome};
 use anyhow::anyhow;
 use std::path::PathBuf;
 use streamwerk_brand_archive::ArchiveError;
-use streamwerk_scene::load_brand;
+use streamwerk_scene::{load_brand, write_document};
 
 #[derive(clap::Subcommand)]
 pub enum BrandCommand {
@@ -66,10 +66,7 @@ pub fn run(command: BrandCommand) -> Outcome {
 fn set_locked(file: PathBuf, locked: bool) -> Outcome {
     let mut kit = load_brand(&file).map_err(bad_input)?;
     kit.locked = locked;
-    let text = serde_json::to_string_pretty(&kit).map_err(|e| runtime(anyhow!(e)))?;
-    let tmp = file.with_extension("json.tmp");
-    std::fs::write(&tmp, text + "\n")
-        .and_then(|()| std::fs::rename(&tmp, &file))
+    write_document(&file, &kit)
         .map_err(|e| runtime(anyhow!("cannot write {}: {e}", file.display())))?;
     println!(
         "{}: {}",

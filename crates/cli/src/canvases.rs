@@ -47,9 +47,7 @@ pub fn add_canvas(args: AddCanvasArgs) -> Outcome {
     if !same_folder {
         saved.make_paths_absolute();
     }
-    let text =
-        serde_json::to_string_pretty(&saved.to_document()).map_err(|e| bad_input(anyhow!(e)))?;
-    std::fs::write(&out, text + "\n")
+    streamwerk_scene::write_document(&out, &saved.to_document())
         .map_err(|e| bad_input(anyhow!("cannot write {}: {e}", out.display())))?;
     eprintln!(
         "added canvas `{}` ({width}x{height}) to {} scenes in {}; adjust the layouts in the studio",

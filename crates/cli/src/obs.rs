@@ -35,8 +35,7 @@ pub fn import_obs(args: ImportObsArgs) -> Outcome {
         .map_err(bad_input)?;
     let problems = check_collection(&imported.collection);
     let collection = verdict(imported.collection, problems, &args.out).map_err(bad_input)?;
-    let text = serde_json::to_string_pretty(&collection).map_err(|e| bad_input(anyhow!(e)))?;
-    std::fs::write(&args.out, text + "\n")
+    streamwerk_scene::write_document(&args.out, &collection.to_document())
         .map_err(|e| bad_input(anyhow!("cannot write {}: {e}", args.out.display())))?;
     eprint!(
         "imported {} into {}: {}",

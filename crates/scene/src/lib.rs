@@ -173,6 +173,18 @@ pub fn check_profile(profile: &Profile) -> Vec<Problem> {
     validate::profile(profile)
 }
 
+/// Writes a document as JSON atomically (a temporary file beside it, then a rename), making
+/// its folder if needed: a crash never leaves half a file.
+pub fn write_document<T: serde::Serialize>(path: &Path, document: &T) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(document).expect("documents serialise");
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, text + "\n")?;
+    std::fs::rename(&tmp, path)
+}
+
 /// Reads and validates an output profile.
 pub fn load_profile(path: &Path) -> Result<Profile, LoadError> {
     let profile: Profile = parse_json(&read(path)?, path)?;

@@ -163,18 +163,9 @@ fn list_files(folder: &Path, endings: &[&str]) -> std::io::Result<FileListing> {
     })
 }
 
-/// Writes a document atomically (temporary file, then rename): a crash never leaves half a file.
+/// Writes a document atomically ([`streamwerk_scene::write_document`]).
 pub(crate) fn save_json<T: serde::Serialize>(path: &Path, document: &T) -> Result<(), StudioError> {
-    let text = serde_json::to_string_pretty(document).expect("documents serialise");
-    let tmp = path.with_extension("json.tmp");
-    let write = || -> std::io::Result<()> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&tmp, text + "\n")?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|source| StudioError::Save {
+    streamwerk_scene::write_document(path, document).map_err(|source| StudioError::Save {
         path: path.to_path_buf(),
         source,
     })
