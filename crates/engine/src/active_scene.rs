@@ -404,7 +404,7 @@ impl SceneVideo {
         let mut moved: Vec<Option<usize>> = vec![None; old.len()];
         let mut sources = Vec::with_capacity(needed.len());
         let mut position = Vec::with_capacity(needed.len());
-        for definition in &needed {
+        for (i, definition) in needed.iter().enumerate() {
             let found = match fresh
                 .iter()
                 .position(|f| f.definition.same_media(definition))
@@ -423,7 +423,7 @@ impl SceneVideo {
             };
             position.push(found.is_some().then_some(sources.len()));
             if let Some(mut found) = found {
-                let seen = shown.get(position.len() - 1).copied().unwrap_or_default();
+                let seen = shown.get(i).copied().unwrap_or_default();
                 found
                     .source
                     .set_shown(seen.program.or(seen.preview).unwrap_or(false));
