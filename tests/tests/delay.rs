@@ -99,3 +99,152 @@ fn a_panic_keeps_the_delayed_seconds_from_viewers_and_the_stream_goes_on() {
     );
     assert!(aired_here.matches('B').count() >= 30, "{aired_here}");
 }
+
+/// Live (green, 440 Hz), a mistake (red, 2500 Hz, reached through a 1 s opaque stinger when
+/// taken with `transition`) and the safe scene (blue, 660 Hz), every tone at -6 dBFS.
+fn scenes_with_sound(dir: &std::path::Path) -> std::path::PathBuf {
+    let stinger = dir.join("stinger.mp4");
+    let made = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=yellow:size=320x180:rate=30",
+        ])
+        .args(["-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+        .arg(&stinger)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let colour = |id: &str, c: &str| {
+        format!(
+            r##"{{ "id": "{id}", "kind": "color", "settings": {{ "color": "{c}", "width": 320, "height": 180 }} }}"##
+        )
+    };
+    let tone = |id: &str, hz: u32| {
+        format!(
+            r#"{{ "id": "{id}", "kind": "tone", "settings": {{ "frequency_hz": {hz}, "level_dbfs": -6 }} }}"#
+        )
+    };
+    let file = dir.join("sound.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{ "schema_version": 1, "name": "Sound", "canvas": {{ "width": 320, "height": 180, "fps": 30 }},
+              "sources": [ {}, {}, {}, {}, {}, {} ],
+              "scenes": [
+                {{ "name": "Live", "layers": [ {{ "source": "green" }}, {{ "source": "a440" }} ] }},
+                {{ "name": "Mistake", "layers": [ {{ "source": "red" }}, {{ "source": "a2500" }} ],
+                   "transition": {{ "kind": "stinger", "path": "{}", "cut_point_ms": 300 }} }},
+                {{ "name": "Safe", "layers": [ {{ "source": "blue" }}, {{ "source": "a660" }} ] }}
+              ], "safe_scene": "Safe" }}"#,
+            colour("green", "#00FF00"),
+            colour("red", "#FF0000"),
+            colour("blue", "#0000FF"),
+            tone("a440", 440),
+            tone("a2500", 2500),
+            tone("a660", 660),
+            stinger.display()
+        ),
+    )
+    .unwrap();
+    file
+}
+
+#[test]
+fn a_panic_keeps_the_mistakes_sound_from_viewers_too_after_a_cut_a_fade_and_a_stinger() {
+    let _alone = one_stream_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let scenes = scenes_with_sound(dir.path());
+    let nginx = Nginx::start();
+    let local = dir.path().join("local.mkv");
+    let as_aired = dir.path().join("as-aired.mkv");
+    let mut child = Command::new(bin())
+        .args(["stream", "--scene"])
+        .arg(&scenes)
+        .args(["--scene-name", "Live", "--delay", "3"])
+        .args(["--dest", &nginx.url("live", "sound")])
+        .arg("--record")
+        .arg(&local)
+        .arg("--record-as-aired")
+        .arg(&as_aired)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let start = Instant::now();
+    let mut at = |s: f64, line: &str| {
+        std::thread::sleep(Duration::from_secs_f64(s).saturating_sub(start.elapsed()));
+        writeln!(stdin, "{line}").unwrap();
+    };
+    // Each mistake is taken back within the delay, and Live airs again in between.
+    at(4.0, "cut Mistake");
+    at(5.0, "panic");
+    at(5.5, "cut Live");
+    at(9.5, "transition Mistake fade 2000");
+    at(10.5, "panic"); // half way through the fade
+    at(11.0, "cut Live");
+    at(15.0, "transition Mistake"); // its stinger: the mistake's sound fades in from 300 ms
+    at(15.7, "panic");
+    at(16.0, "cut Live");
+    at(18.0, "stop");
+    drop(stdin);
+    let done = child.wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+
+    let (aired, _) = nginx.only_recording();
+    // The mistake is in the local recording, picture and sound: the checks below can see it.
+    let mistake = |file: &std::path::Path| {
+        tone_levels(&decode_audio_mono(file), 2500.0, 480)
+            .into_iter()
+            .fold(0.0, f64::max)
+    };
+    assert!(frame_colours(&local).contains('R'));
+    assert!(mistake(&local) > 0.3, "{}", mistake(&local));
+    for file in [&aired, &as_aired] {
+        let seen = frame_colours(file);
+        assert!(
+            !seen.contains('R'),
+            "{}: red reached viewers: {seen}",
+            file.display()
+        );
+        let runs: String = seen.chars().fold(String::new(), |mut runs, c| {
+            if !runs.ends_with(c) {
+                runs.push(c);
+            }
+            runs
+        });
+        assert_eq!(runs, "GBGBGBG", "{}: {seen}", file.display());
+        // Not 10 ms of the mistake's tone: its frequency stands no higher than its neighbours'
+        // (the splices' clicks are broadband, a few hundredths at most) by -40 dBFS.
+        let sound = decode_audio_mono(file);
+        let (tone, below, above) = (
+            tone_levels(&sound, 2500.0, 480),
+            tone_levels(&sound, 2200.0, 480),
+            tone_levels(&sound, 2800.0, 480),
+        );
+        let (worst, at) = (0..tone.len())
+            .map(|i| tone[i] - below[i].max(above[i]))
+            .enumerate()
+            .fold(
+                (0.0, 0),
+                |best, (i, l)| if l > best.0 { (l, i) } else { best },
+            );
+        assert!(
+            worst < 0.01,
+            "{}: the mistake's tone at {:.3} s, {worst:.3} above its neighbours",
+            file.display(),
+            at as f64 * 0.005
+        );
+        // The safe scene's sound did air, after each panic.
+        let safe = tone_levels(&sound, 660.0, 480);
+        assert!(
+            safe.iter().filter(|l| **l > 0.3).count() > 3 * 50,
+            "{}",
+            file.display()
+        );
+    }
+}

@@ -346,3 +346,196 @@ fn what_is_not_an_obs_collection_is_refused_and_nothing_is_written() {
         stderr(&again)
     );
 }
+
+/// An OBS settings folder as OBS lays it out: `obs-studio/basic/scenes/NAME.json` holding
+/// `collection`, and a profile folder for each (name, width, height).
+fn obs_folder(dir: &Path, collection: &str, profiles: &[(&str, u32, u32)]) -> PathBuf {
+    let obs = dir.join("obs-studio");
+    let file = obs.join("basic/scenes/Show.json");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, collection).unwrap();
+    for (name, w, h) in profiles {
+        let profile = obs.join("basic/profiles").join(name);
+        std::fs::create_dir_all(&profile).unwrap();
+        std::fs::write(
+            profile.join("basic.ini"),
+            format!("[General]\nName={name}\n\n[Video]\nBaseCX={w}\nBaseCY={h}\n"),
+        )
+        .unwrap();
+    }
+    file
+}
+
+/// One scene: a 400x200 colour card at (1080, 540) scaled 2, a network stream, a media
+/// source with no file, and a VLC playlist whose first entry is an SRT address.
+const WIDE: &str = r#"{ "name": "Wide", "scene_order": [{"name": "S"}], "sources": [
+    {"name": "S", "id": "scene", "versioned_id": "scene", "settings": {"items": [
+        {"name": "Card", "pos": {"x": 1080, "y": 540}, "scale": {"x": 2, "y": 2}},
+        {"name": "Camera feed", "pos": {"x": 0, "y": 0}, "scale": {"x": 0.5, "y": 0.5}},
+        {"name": "Nothing yet", "pos": {"x": 0, "y": 0}},
+        {"name": "Playlist", "pos": {"x": 0, "y": 0}}]}},
+    {"name": "Card", "id": "color_source", "versioned_id": "color_source_v3",
+     "settings": {"color": 4278190335, "width": 400, "height": 200}},
+    {"name": "Camera feed", "id": "ffmpeg_source", "versioned_id": "ffmpeg_source",
+     "settings": {"is_local_file": false, "input": "rtmp://127.0.0.1:1/live/secret-key"}},
+    {"name": "Nothing yet", "id": "ffmpeg_source", "versioned_id": "ffmpeg_source",
+     "settings": {"local_file": ""}},
+    {"name": "Playlist", "id": "vlc_source", "versioned_id": "vlc_source",
+     "settings": {"playlist": [{"value": "srt://127.0.0.1:2?streamid=token"}]}}]}"#;
+
+#[test]
+fn a_canvas_larger_than_streamwerk_takes_is_fitted_with_every_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    // 4320x2160 (2:1), from the only profile beside the collection.
+    let file = obs_folder(dir.path(), WIDE, &[("Ultrawide", 4320, 2160)]);
+    let (doc, report) = import(dir.path(), &file, None);
+    assert_eq!(
+        (
+            doc["canvas"]["width"].as_u64(),
+            doc["canvas"]["height"].as_u64()
+        ),
+        (Some(3840), Some(1920))
+    );
+    assert!(
+        report.contains("the OBS profile \"Ultrawide\" found beside the collection (4320x2160)"),
+        "{report}"
+    );
+    assert!(report.contains("fitted to 3840x1920"), "{report}");
+    // (1080, 540, 800, 400) on OBS's canvas, x 3840/4320.
+    let s = 3840.0 / 4320.0;
+    near(
+        rect(&doc, "S", "Card"),
+        (1080.0 * s, 540.0 * s, 800.0 * s, 400.0 * s),
+    );
+    // Network streams become media sources of their address; the report shows them without
+    // their keys. A source with no file is reported as such, not as a missing file.
+    let sources = doc["sources"].as_array().unwrap();
+    let path_of = |name: &str| {
+        sources.iter().find(|s| s["name"] == name).unwrap()["settings"]["path"].clone()
+    };
+    assert_eq!(path_of("Camera feed"), "rtmp://127.0.0.1:1/live/secret-key");
+    assert_eq!(path_of("Playlist"), "srt://127.0.0.1:2?streamid=token");
+    assert!(report.contains("network inputs"), "{report}");
+    assert!(
+        report.contains("\"Camera feed\": rtmp://127.0.0.1:1/live/…"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("secret-key") && !report.contains("token"),
+        "{report}"
+    );
+    assert!(
+        report.contains("no file or address chosen in OBS"),
+        "{report}"
+    );
+    assert!(!report.contains("missing files"), "{report}");
+    // Asked for 1080p: 1920x960, every layer with it.
+    let again = dir.path().join("again");
+    std::fs::create_dir(&again).unwrap();
+    let out = again.join("imported.json");
+    let run = streamwerk(&[
+        "import-obs",
+        file.to_str().unwrap(),
+        "--fit-1080p",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["canvas"]["width"], 1920);
+    assert_eq!(doc["canvas"]["height"], 960);
+    let s = 1920.0 / 4320.0;
+    near(
+        rect(&doc, "S", "Card"),
+        (1080.0 * s, 540.0 * s, 800.0 * s, 400.0 * s),
+    );
+}
+
+#[test]
+fn the_profile_is_the_one_obs_uses_and_a_chosen_one_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let collection = WIDE.replace(
+        "\"name\": \"Wide\",",
+        "\"name\": \"Wide\", \"resolution\": {\"x\": 1280, \"y\": 720},",
+    );
+    let file = obs_folder(
+        dir.path(),
+        &collection,
+        &[("Portrait", 840, 1080), ("Big", 5120, 2880)],
+    );
+    std::fs::write(
+        dir.path().join("obs-studio/user.ini"),
+        "[Basic]\nProfile=Portrait\nProfileDir=Portrait\n",
+    )
+    .unwrap();
+    let (doc, report) = import(dir.path(), &file, None);
+    assert_eq!(
+        (
+            doc["canvas"]["width"].as_u64(),
+            doc["canvas"]["height"].as_u64()
+        ),
+        (Some(840), Some(1080))
+    );
+    assert!(
+        report.contains("\"Portrait\" found beside the collection"),
+        "{report}"
+    );
+    // --profile-dir wins: the 5K Retina profile, fitted to 3840x2160 at 0.75.
+    let chosen = dir.path().join("chosen");
+    std::fs::create_dir(&chosen).unwrap();
+    let big = dir.path().join("obs-studio/basic/profiles/Big");
+    let (doc, report) = import(&chosen, &file, Some(&big));
+    assert_eq!(
+        (
+            doc["canvas"]["width"].as_u64(),
+            doc["canvas"]["height"].as_u64()
+        ),
+        (Some(3840), Some(2160))
+    );
+    assert!(
+        report.contains("the OBS profile \"Big\" (5120x2880); fitted to 3840x2160"),
+        "{report}"
+    );
+    near(rect(&doc, "S", "Card"), (810.0, 405.0, 600.0, 300.0));
+    // Without OBS's folders around it and without a resolution: 1920x1080, and the report
+    // says what to do in plain words.
+    let alone = dir.path().join("alone");
+    std::fs::create_dir(&alone).unwrap();
+    let lone = alone.join("Show.json");
+    std::fs::write(&lone, WIDE).unwrap();
+    let (doc, report) = import(&alone, &lone, None);
+    assert_eq!(doc["canvas"]["width"], 1920);
+    assert!(report.contains("choose its profile folder"), "{report}");
+    assert!(
+        !report.contains("--"),
+        "no command-line flags in the report: {report}"
+    );
+}
+
+#[test]
+fn importing_keeps_the_sound_and_camera_libraries_quiet() {
+    // Matching device names lists this machine's devices: ALSA's and JACK's probing must not
+    // reach the terminal, and no camera is opened.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, report) = import(
+        dir.path(),
+        &sample("macos-30.1.2-vulbyte-obsSettings-main_scene.json"),
+        None,
+    );
+    for noise in [
+        "ALSA lib",
+        "jack server",
+        "Cannot connect to server",
+        "JackShm",
+        "retrying",
+    ] {
+        assert!(!report.contains(noise), "{noise} in {report}");
+    }
+    let devices = streamwerk(&["devices"]);
+    assert!(devices.status.success());
+    let said = stderr(&devices);
+    assert!(
+        !said.contains("ALSA lib") && !said.contains("jack"),
+        "{said}"
+    );
+}

@@ -16,7 +16,10 @@ export function renderSettings() {
   const { video, audio, recording } = store.state.profile;
   if (!editing("canvas-form")) {
     setValue("set-canvas-size", `${canvas.width}x${canvas.height}`);
+    setValue("set-canvas-width", String(canvas.width));
+    setValue("set-canvas-height", String(canvas.height));
     setValue("set-fps", String(canvas.fps));
+    $("custom-canvas").hidden = true;
   }
   if (!editing("output-form")) {
     setValue("set-preset", video.preset);
@@ -54,24 +57,31 @@ export function renderCollection() {
 
 /// The file picker: lists a folder of the machine the engine runs on (so it works the same in a
 /// browser and in the window) and writes the chosen file's path into `target`.
-const picker = { target: "", parent: null as string | null, json: false };
+const picker = { target: "", parent: null as string | null, folder: "", json: false, folders: false };
 
-export function browse(target: string, json = false) {
+/// Opens the picker for `target`: files (collections when `json`), or with `folders` a folder
+/// chosen with "Use this folder".
+export function browse(target: string, json = false, folders = false) {
   picker.target = target;
-  picker.json = json;
+  picker.json = json || folders;
+  picker.folders = folders;
+  $("file-picker-title").textContent = folders ? "Choose a folder" : "Choose a file";
+  $("file-picker-choose-folder").hidden = !folders;
   const current = ($(target) as HTMLInputElement).value.trim();
   // Start where the typed path points, else beside the collection.
   const folder = current ? (current.endsWith("/") ? current : current.slice(0, current.lastIndexOf("/") + 1) || null) : null;
-  run({ type: "list_files", folder, json }).then((ok) => { if (ok) ($("file-picker") as HTMLDialogElement).showModal(); });
+  run({ type: "list_files", folder, json: picker.json }).then((ok) => { if (ok) ($("file-picker") as HTMLDialogElement).showModal(); });
 }
 
 export function renderFiles(listing: FileListing) {
   picker.parent = listing.parent;
+  picker.folder = listing.folder;
   $("file-picker-folder").textContent = listing.folder;
   ($("file-picker-up") as HTMLButtonElement).disabled = listing.parent === null;
   $("file-picker-list").replaceChildren(
     ...listing.entries.map((entry) => {
       const pick = el("button", { type: "button", className: entry.folder ? "folder" : "file", textContent: entry.folder ? `${entry.name}/` : entry.name });
+      if (picker.folders && !entry.folder) pick.disabled = true;
       pick.onclick = () => {
         if (entry.folder) {
           run({ type: "list_files", folder: entry.path, json: picker.json });
@@ -90,7 +100,10 @@ export function renderFiles(listing: FileListing) {
 export function setupSettings() {
   $("canvas-form").onsubmit = (e) => {
     e.preventDefault();
-    const [width, height] = ($("set-canvas-size") as HTMLSelectElement).value.split("x").map(Number);
+    const size = ($("set-canvas-size") as HTMLSelectElement).value;
+    const [width, height] = size === "custom"
+      ? [Number(($("set-canvas-width") as HTMLInputElement).value), Number(($("set-canvas-height") as HTMLInputElement).value)]
+      : size.split("x").map(Number);
     const fps = Number(($("set-fps") as HTMLSelectElement).value);
     run({ type: "set_canvas", canvas: { ...store.state.collection.canvas, width, height, fps } }).then((ok) => {
       if (ok) notice("info", `Canvas ${width}x${height} at ${fps} fps`);
@@ -126,14 +139,23 @@ export function setupSettings() {
   };
 
   for (const button of document.querySelectorAll<HTMLButtonElement>("button.browse")) {
-    button.onclick = () => browse(button.dataset.for!, button.dataset.json === "true");
+    button.onclick = () => browse(button.dataset.for!, button.dataset.json === "true", button.dataset.folder === "true");
   }
+  $("file-picker-choose-folder").onclick = () => {
+    ($(picker.target) as HTMLInputElement).value = picker.folder;
+    ($("file-picker") as HTMLDialogElement).close();
+  };
+  $("set-canvas-size").onchange = () => {
+    $("custom-canvas").hidden = ($("set-canvas-size") as HTMLSelectElement).value !== "custom";
+  };
   $("file-picker-up").onclick = () => { if (picker.parent) run({ type: "list_files", folder: picker.parent, json: picker.json }); };
   $("import-obs-form").onsubmit = (e) => {
     e.preventDefault();
     const path = ($("import-obs-path") as HTMLInputElement).value.trim();
     if (!path) return notice("error", "Give the OBS collection file: basic/scenes/NAME.json in OBS's settings folder");
-    run({ type: "import_obs", path }).then((ok) => { if (ok) { store.selection = []; history.clear(); } });
+    const profile = ($("import-obs-profile") as HTMLInputElement).value.trim();
+    const fit = ($("import-obs-fit") as HTMLInputElement).checked;
+    run({ type: "import_obs", path, ...(profile ? { profile_dir: profile } : {}), ...(fit ? { fit_1080p: true } : {}) }).then((ok) => { if (ok) { store.selection = []; history.clear(); } });
   };
   $("file-picker-cancel").onclick = () => ($("file-picker") as HTMLDialogElement).close();
 }

@@ -3,8 +3,17 @@ import type { Align, Command, Source, Transform } from "./protocol.gen";
 import { toggleSelection } from "./editor";
 import { $, editing, el, layers as shownLayers, onCanvas, primary, render, run, sourceLabel, store } from "./store";
 
+/// Show/hide reaches every canvas whose layout has the layer, unless the user chose this
+/// canvas only (the choice appears once there are several canvases).
+function visibilityScope(): { every_canvas?: boolean } {
+  const several = (store.state.collection.canvases?.length ?? 0) > 0;
+  $("visibility-scope-row").hidden = !several;
+  return several && ($("visibility-scope") as HTMLSelectElement).value === "every" ? { every_canvas: true } : {};
+}
+
 export function renderLayers() {
   const layers = shownLayers();
+  visibilityScope();
   $("layer-list").replaceChildren(
     ...[...layers].reverse().map((layer, reversed) => {
       const index = layers.length - 1 - reversed;
@@ -16,10 +25,10 @@ export function renderLayers() {
       };
       name.onclick = (e) => select(e.shiftKey || e.ctrlKey || e.metaKey);
       name.onkeydown = (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(e.shiftKey); } };
-      const button = (text: string, label: string, command: Command) => {
+      const button = (text: string, label: string, command: Command | (() => Command)) => {
         const b = el("button", { textContent: text, title: label });
         b.setAttribute("aria-label", `${label}: ${sourceLabel(layer.source)}`);
-        b.onclick = () => run(command);
+        b.onclick = () => run(typeof command === "function" ? command() : command);
         return b;
       };
       const where = { scene: store.selectedScene, source: layer.source };
@@ -37,7 +46,7 @@ export function renderLayers() {
       };
       item.append(
         name,
-        button(layer.visible ? "Hide" : "Show", layer.visible ? "Hide" : "Show", { type: "set_layer_visible", ...where, visible: !layer.visible, ...onCanvas() }),
+        button(layer.visible ? "Hide" : "Show", layer.visible ? "Hide" : "Show", () => ({ type: "set_layer_visible", ...where, visible: !layer.visible, ...onCanvas(), ...visibilityScope() })),
         held(button(layer.locked ? "Unlock" : "Lock", layer.locked ? "Unlock" : "Lock", { type: "set_layer_locked", ...where, locked: !layer.locked, ...onCanvas() })),
         held(button("▲", "Move up", { type: "move_layer", ...where, index: index + 1, ...onCanvas() })),
         held(button("▼", "Move down", { type: "move_layer", ...where, index: Math.max(0, index - 1), ...onCanvas() })),

@@ -341,13 +341,15 @@ fn input_thread(wanted: Option<&str>, shared: &Arc<Shared>, feeds: &Sender<Feed>
 
 /// The device whose id or name is `wanted`, or the default input.
 fn find_device(wanted: Option<&str>) -> Option<cpal::Device> {
-    let host = cpal::default_host();
-    let Some(wanted) = wanted else {
-        return host.default_input_device();
-    };
-    host.input_devices().ok()?.find(|d| {
-        d.id().is_ok_and(|id| id.to_string() == wanted)
-            || d.description().is_ok_and(|desc| desc.name() == wanted)
+    crate::quiet::quietly("looking for a sound input", || {
+        let host = cpal::default_host();
+        let Some(wanted) = wanted else {
+            return host.default_input_device();
+        };
+        host.input_devices().ok()?.find(|d| {
+            d.id().is_ok_and(|id| id.to_string() == wanted)
+                || d.description().is_ok_and(|desc| desc.name() == wanted)
+        })
     })
 }
 

@@ -93,9 +93,10 @@ impl Drop for AudioOutput {
 
 fn open_output(shared: &Shared) -> Result<(cpal::Stream, Arc<AtomicBool>), CaptureError> {
     let name = "default output".to_string();
-    let device = cpal::default_host()
-        .default_output_device()
-        .ok_or_else(|| CaptureError::NoSuchOutput(name.clone()))?;
+    let device = crate::quiet::quietly("looking for the sound output", || {
+        cpal::default_host().default_output_device()
+    })
+    .ok_or_else(|| CaptureError::NoSuchOutput(name.clone()))?;
     let config = cpal::StreamConfig {
         channels: 2,
         sample_rate: SAMPLE_RATE,

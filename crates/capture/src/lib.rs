@@ -8,6 +8,7 @@ mod audio_output;
 mod camera;
 mod camera_yuv;
 mod device_thread;
+mod quiet;
 
 pub use audio_input::{audio_inputs, AudioInput, AudioInputInfo, InputCounters, InputState};
 pub use audio_output::AudioOutput;
@@ -41,8 +42,10 @@ pub struct DeviceList {
 
 /// Lists cameras and sound inputs. A machine with neither gets two empty lists, not an error.
 pub fn list_devices() -> Result<DeviceList, CaptureError> {
-    Ok(DeviceList {
-        cameras: Nokhwa.list()?,
-        audio_inputs: audio_inputs()?,
+    quiet::quietly("listing devices", || {
+        Ok(DeviceList {
+            cameras: Nokhwa.list()?,
+            audio_inputs: audio_inputs()?,
+        })
     })
 }

@@ -1,12 +1,14 @@
 use crate::scene_audio::{AudioPlan, SceneAudio};
+use crate::splice::Splice;
 use crate::transition::{self, AudioTransition, Running, TransitionPlan};
 use crate::EngineError;
 use smallvec::SmallVec;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
 use streamwerk_compositor::{Compositor, Layer};
 use streamwerk_media::{Image, Tick, I420};
 use streamwerk_scene::{Collection, Scene, Source, SourceKind, Transform, Transition};
-use streamwerk_sources::{TextRenderer, VideoSource};
+use streamwerk_sources::{view, TextRenderer, VideoSource};
 
 /// A scene made ready to run: its sources opened, its visible layers listed bottom first.
 /// The video half and the audio half go to different threads, so they are kept apart.
@@ -115,24 +117,22 @@ impl ActiveScene {
     }
 }
 
-/// Whether a source's layers are visible on program and on the preview (None: not there).
-#[derive(Debug, Clone, Copy, Default)]
-struct LayerShown {
-    program: Option<bool>,
-    preview: Option<bool>,
-}
-
 /// The video part of a [`ScenePlan`], for the video thread.
 pub struct VideoPlan {
+    /// A cut: a running transition ends at once, its scene going out with it.
+    cut: bool,
+    /// A panic's cut: told the first frame composed with this plan.
+    pub(crate) splice: Option<Arc<Splice>>,
     needed: Vec<Source>,
     fresh: Vec<OpenVideo>,
     /// Layers index `needed`; one list per canvas.
     program: Vec<Layers>,
     preview: Option<Vec<Layers>>,
     transition: Option<TransitionPlan>,
-    /// Whether a visible layer shows each of `needed` (a hidden graphic's layer is listed
-    /// too, so it can animate out): on program when program has it, else on the preview.
-    shown: Vec<LayerShown>,
+    /// Whether a visible layer shows each of `needed` in each view (a canvas's program or
+    /// preview scene; None: no layer there). A hidden graphic's layer is listed too, so it
+    /// can animate out of that view while it stays in the others.
+    shown: Vec<Vec<Option<bool>>>,
 }
 
 impl ScenePlan {
@@ -153,6 +153,8 @@ impl ScenePlan {
         let mut text = TextRenderer::new();
         let mut plan = ScenePlan {
             video: VideoPlan {
+                cut: transition.is_some_and(Transition::is_cut),
+                splice: None,
                 needed: Vec::new(),
                 fresh: Vec::new(),
                 program: Vec::new(),
@@ -167,14 +169,25 @@ impl ScenePlan {
         let canvases = collection.canvas_names();
         plan.video.program = canvases
             .iter()
-            .map(|canvas| plan.add_layers(collection, program_scene, canvas, true, open, &mut text))
+            .enumerate()
+            .map(|(k, canvas)| {
+                plan.add_layers(
+                    collection,
+                    program_scene,
+                    (k, canvas),
+                    true,
+                    open,
+                    &mut text,
+                )
+            })
             .collect::<Result<_, _>>()?;
         if let Some(scene) = preview_scene {
             plan.video.preview = Some(
                 canvases
                     .iter()
-                    .map(|canvas| {
-                        plan.add_layers(collection, scene, canvas, false, open, &mut text)
+                    .enumerate()
+                    .map(|(k, canvas)| {
+                        plan.add_layers(collection, scene, (k, canvas), false, open, &mut text)
                     })
                     .collect::<Result<_, _>>()?,
             );
@@ -190,14 +203,14 @@ impl ScenePlan {
         Ok(plan)
     }
 
-    /// Opens what `scene` needs on `canvas` that is not open or planned yet and returns its
-    /// layers there. Only the program plays sound: a preview scene's sources are opened for
-    /// their pictures.
+    /// Opens what `scene` needs on `canvas` (number, name) that is not open or planned yet
+    /// and returns its layers there. Only the program plays sound: a preview scene's sources
+    /// are opened for their pictures.
     fn add_layers(
         &mut self,
         collection: &Collection,
         scene: &Scene,
-        canvas: &str,
+        (k, canvas): (usize, &str),
         sound: bool,
         open: &OpenSources,
         text: &mut TextRenderer,
@@ -213,13 +226,11 @@ impl ScenePlan {
                 if let Some(pos) = self.video.needed.iter().position(|d| d.id == source.id) {
                     layers.push((pos, layer.transform.clone()));
                     let shown = &mut self.video.shown;
-                    shown.resize(shown.len().max(pos + 1), Default::default());
-                    let place = if sound {
-                        &mut shown[pos].program
-                    } else {
-                        &mut shown[pos].preview
-                    };
-                    *place = Some(place.unwrap_or(false) | layer.visible);
+                    shown.resize(shown.len().max(pos + 1), Vec::new());
+                    let views = &mut shown[pos];
+                    let view = streamwerk_sources::view(k, !sound);
+                    views.resize(views.len().max(view + 1), None);
+                    views[view] = Some(views[view].unwrap_or(false) | layer.visible);
                 }
             }
         }
@@ -315,6 +326,12 @@ impl ScenePlan {
         }
     }
 
+    /// Marks the plan as a panic's cut: each thread tells `splice` where it applied it.
+    pub(crate) fn mark(&mut self, splice: Arc<Splice>) {
+        self.audio.splice = Some(splice.clone());
+        self.video.splice = Some(splice);
+    }
+
     /// Splits the plan for the two threads.
     pub fn split(self) -> (VideoPlan, AudioPlan) {
         (self.video, self.audio)
@@ -389,13 +406,19 @@ impl SceneVideo {
     /// transition still shows. A plan with a transition first finishes a running one.
     pub fn apply(&mut self, plan: VideoPlan) {
         let VideoPlan {
+            cut,
             needed,
             mut fresh,
             program,
             preview,
             transition,
             shown,
+            splice: _,
         } = plan;
+        if cut {
+            // Nothing of the scene going out stays on screen: its sources close below.
+            self.transition = None;
+        }
         let mut old: Vec<Option<OpenVideo>> = std::mem::take(&mut self.sources)
             .into_iter()
             .map(Some)
@@ -423,10 +446,9 @@ impl SceneVideo {
             };
             position.push(found.is_some().then_some(sources.len()));
             if let Some(mut found) = found {
-                let seen = shown.get(i).copied().unwrap_or_default();
                 found
                     .source
-                    .set_shown(seen.program.or(seen.preview).unwrap_or(false));
+                    .set_shown(shown.get(i).map_or(&[], Vec::as_slice));
                 sources.push(found);
             }
         }
@@ -540,7 +562,12 @@ impl SceneVideo {
         compositor: &mut Compositor,
     ) -> streamwerk_compositor::ComposeStats {
         self.advance(index);
-        compositor.compose(&layers(&self.sources, self.on_canvas(0), None))
+        compositor.compose(&layers(
+            &self.sources,
+            self.on_canvas(0),
+            view(0, false),
+            None,
+        ))
     }
 
     /// The program's layers on canvas `k` (none for a canvas the plan did not know).
@@ -574,7 +601,7 @@ impl SceneVideo {
             if let (Some(true), Some(list)) = (preview.get(k), list) {
                 let (w, h) = (c.width, c.height);
                 let compositor = c.preview.get_or_insert_with(|| Compositor::new(w, h));
-                let stats = compositor.compose(&layers(&self.sources, list, None));
+                let stats = compositor.compose(&layers(&self.sources, list, view(k, true), None));
                 c.preview_changed = stats.dirty_rects > 0;
             }
             let stats = self.draw(k, step, c);
@@ -594,10 +621,12 @@ impl SceneVideo {
     ) -> streamwerk_compositor::ComposeStats {
         let (w, h) = (canvases.width, canvases.height);
         let program = self.on_canvas(k);
+        // The scene going out is program on this canvas too, so it draws in the same view.
+        let on = view(k, false);
         let (Some(t), Some(step)) = (&self.transition, step) else {
             return canvases
                 .program
-                .compose(&layers(&self.sources, program, None));
+                .compose(&layers(&self.sources, program, on, None));
         };
         let outgoing_layers = t.outgoing.get(k).map_or(&[][..], Vec::as_slice);
         if let Some(stinger) = t.stinger(k) {
@@ -609,7 +638,7 @@ impl SceneVideo {
             };
             return canvases
                 .program
-                .compose(&layers(&self.sources, base, stinger));
+                .compose(&layers(&self.sources, base, on, stinger));
         }
         if step.first {
             // The program's caches hold the scene going out: that compositor takes it over.
@@ -621,10 +650,10 @@ impl SceneVideo {
         let outgoing = canvases
             .outgoing
             .get_or_insert_with(|| Compositor::new(w, h));
-        outgoing.compose(&layers(&self.sources, outgoing_layers, None));
+        outgoing.compose(&layers(&self.sources, outgoing_layers, on, None));
         let stats = canvases
             .program
-            .compose(&layers(&self.sources, program, None));
+            .compose(&layers(&self.sources, program, on, None));
         let mixed = canvases.mixed.get_or_insert_with(|| I420::new(w, h));
         let outgoing = canvases.outgoing.as_ref().expect("made above");
         t.draw(step, outgoing.i420(), canvases.program.i420(), mixed);
@@ -633,20 +662,24 @@ impl SceneVideo {
     }
 }
 
-/// The compositor's view of `list` (plus a stinger on top).
+/// The compositor's layers of `list` as view number `view` shows them (plus a stinger on
+/// top). Each compositor always composes one view, so its caches follow that view's pictures.
 fn layers<'a>(
     sources: &'a [OpenVideo],
     list: &'a [(usize, Transform)],
+    view: usize,
     top: Option<Layer<'a>>,
 ) -> SmallVec<[Layer<'a>; 32]> {
     list.iter()
-        .map(|(pos, transform)| (&sources[*pos], transform))
-        // A graphic that has animated out draws nothing: left out, not blended as blank.
-        .filter(|(open, _)| open.source.drawing())
-        .map(|(open, transform)| Layer {
-            key: open.key,
-            frame: open.source.frame(),
-            transform,
+        // A graphic that has animated out of this view draws nothing: left out, not
+        // blended as blank.
+        .filter_map(|(pos, transform)| {
+            let open = &sources[*pos];
+            Some(Layer {
+                key: open.key,
+                frame: open.source.frame_in(view)?,
+                transform,
+            })
         })
         .chain(top)
         .collect()

@@ -4,13 +4,18 @@
 //! every sink. [`Engine`] is the two together for one show. See `docs/architecture.md`.
 
 mod active_scene;
+#[cfg(test)]
+mod graphic_views_tests;
 mod meters;
 mod preview;
 mod program;
 mod run;
 mod scene_audio;
 mod session;
+mod splice;
 mod stats;
+#[cfg(test)]
+mod test_rig;
 mod transition;
 #[cfg(test)]
 mod transition_tests;

@@ -15,6 +15,7 @@ use crate::meters::{MeterBoard, Meters};
 use crate::preview::Preview;
 use crate::scene_audio::{AudioPlan, SceneAudio};
 use crate::session::{AudioTap, VideoTap};
+use crate::splice::Splice;
 use crate::{EngineError, EngineStats, ScenePlan};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use std::collections::BTreeMap;
@@ -176,13 +177,43 @@ impl Program {
         shown: Shown,
         transition: Option<&Transition>,
     ) -> Result<(), EngineError> {
+        self.show_marked(collection, shown, transition, None)
+    }
+
+    /// Cuts to `shown` (a collection's safe scene) and throws away what `session`'s stream
+    /// delay holds and everything its encoders still make of before the cut, sound included,
+    /// so nothing composed before the panic that viewers have not seen reaches them. Returns
+    /// the packets thrown away so far.
+    pub fn panic(
+        &self,
+        collection: &Collection,
+        shown: Shown,
+        session: Option<&crate::Session>,
+    ) -> Result<usize, EngineError> {
+        // Discarding starts before the cut is sent: until the threads say where they applied
+        // it, everything is held back.
+        let (splice, dropped) = session.map_or((None, 0), |s| s.discard_delayed());
+        self.show_marked(collection, shown, Some(&Transition::Cut), splice)?;
+        Ok(dropped)
+    }
+
+    fn show_marked(
+        &self,
+        collection: &Collection,
+        shown: Shown,
+        transition: Option<&Transition>,
+        splice: Option<Arc<Splice>>,
+    ) -> Result<(), EngineError> {
         if collection.canvas != self.shared.canvas
             || collection.canvas_sizes() != self.shared.canvases
         {
             return Err(EngineError::CanvasChanged);
         }
         let mut planned = self.planned.lock().unwrap();
-        let plan = ScenePlan::prepare(collection, shown, transition, &planned)?;
+        let mut plan = ScenePlan::prepare(collection, shown, transition, &planned)?;
+        if let Some(splice) = splice {
+            plan.mark(splice);
+        }
         *planned = plan.open_after();
         let mut sizes = self.sizes.lock().unwrap();
         for (id, w, h) in plan.fresh_sizes() {
@@ -300,7 +331,10 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, new_taps: Re
             index += missed;
             continue;
         }
-        for plan in plans.try_iter() {
+        for mut plan in plans.try_iter() {
+            if let Some(splice) = plan.splice.take() {
+                splice.video_at(index);
+            }
             scene.apply(plan);
         }
         taps.extend(new_taps.try_iter());
@@ -364,7 +398,12 @@ fn audio_thread(
         shared.clock.sleep_until(at(start + AUDIO_BLOCK as u64));
         for control in controls.try_iter() {
             match control {
-                AudioControl::Plan(plan) => scene.apply(plan),
+                AudioControl::Plan(mut plan) => {
+                    if let Some(splice) = plan.splice.take() {
+                        splice.audio_at(start);
+                    }
+                    scene.apply(plan)
+                }
                 AudioControl::Mix(source, mix) => scene.set_mix(&source, &mix),
             }
         }

@@ -117,8 +117,10 @@ impl Engine {
             .safe_scene
             .clone()
             .ok_or(EngineError::NoSafeScene)?;
-        self.cut(&safe)?;
-        Ok((safe, self.session.discard_delayed()))
+        let dropped =
+            self.program
+                .panic(&self.collection, Shown::program(&safe), Some(&self.session))?;
+        Ok((safe, dropped))
     }
 
     /// Ends the show now: video and audio stop at the same clock time, encoders flush and

@@ -18,6 +18,8 @@ pub struct AudioPlan {
     fresh: Vec<(Source, Box<dyn AudioSource>)>,
     /// A scene switch: how the sound changes over (an edit has none).
     pub(crate) transition: Option<AudioTransition>,
+    /// A panic's cut: told the first block mixed with this plan.
+    pub(crate) splice: Option<std::sync::Arc<crate::splice::Splice>>,
 }
 
 impl AudioPlan {
@@ -107,6 +109,7 @@ impl SceneAudio {
             needed,
             mut fresh,
             transition,
+            splice: _,
         } = plan;
         if transition.is_some() {
             self.end_fade();

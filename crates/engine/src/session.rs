@@ -11,12 +11,13 @@
 //! ```
 
 use crate::program::{Program, ProgramShared};
+use crate::splice::Splice;
 use crate::stats::{CanvasCounters, UPLINK_WINDOW_S};
 use crate::{EngineError, EngineStats, StatsSnapshot};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -25,9 +26,9 @@ use streamwerk_encode::{
 };
 use streamwerk_media::{AudioBlock, SAMPLE_RATE};
 use streamwerk_outputs::{
-    start_destination, start_recording, DelayLine, DestinationSpec, DestinationStatus, FanOut,
-    Markers, OutputError, ReplayBuffer, SavedReplay, SinkFeed, SinkStats, SinkStatsSnapshot,
-    MAX_DELAY, MAX_REPLAY,
+    start_destination, start_recording, CutPoint, DelayLine, DestinationSpec, DestinationStatus,
+    FanOut, Markers, OutputError, ReplayBuffer, SavedReplay, SinkFeed, SinkStats,
+    SinkStatsSnapshot, MAX_DELAY, MAX_REPLAY,
 };
 use streamwerk_scene::{AudioEncoderSettings, RecordingFormat, VideoEncoderSettings, MAIN_CANVAS};
 
@@ -249,6 +250,8 @@ pub struct Session {
     /// The snapshots of the last [`UPLINK_WINDOW_S`], oldest first: rates since the previous
     /// one, uplinks judged over the window.
     history: Mutex<VecDeque<StatsSnapshot>>,
+    /// Set once the first sinks are added: a sink added later joins a running show.
+    running: AtomicBool,
 }
 
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
@@ -311,6 +314,7 @@ impl Program {
             delay_threads: Mutex::new(Vec::new()),
             sinks: Mutex::new(Vec::new()),
             history: Mutex::new(VecDeque::new()),
+            running: AtomicBool::new(false),
         };
         let started = (|| {
             for recording in &config.recordings {
@@ -329,6 +333,7 @@ impl Program {
             session.stop();
             return Err(e);
         }
+        session.running.store(true, Relaxed);
         let outputs = session.outputs.clone();
         let audio = spawn("encode-audio", {
             let shared = shared.clone();
@@ -495,7 +500,10 @@ impl Session {
         output: &CanvasOutput,
         fanout: &FanOut,
     ) -> Result<String, EngineError> {
-        let recording = start_recording(path, format, &output.streams.lock().unwrap()[..])?;
+        // One of the session's first sinks: the file keeps the show's timeline.
+        let with_show = !self.running.load(Relaxed);
+        let recording =
+            start_recording(path, format, &output.streams.lock().unwrap()[..], with_show)?;
         let name = self.track(&recording.feed, output, None, recording.thread);
         fanout.add(recording.feed);
         self.markers
@@ -552,17 +560,27 @@ impl Session {
         self.delay
     }
 
-    /// Throws away what the stream delay holds on every canvas, so viewers never see it;
-    /// destinations stay connected and resume at the next keyframe. The number of packets
-    /// dropped (0 without a delay).
-    pub fn discard_delayed(&self) -> usize {
-        self.outputs
+    /// Throws away what the stream delay holds on every canvas, so viewers never see it, and
+    /// what comes out of the encoders until the cut the returned splice marks (the program's
+    /// threads mark it as they apply the cut); destinations stay connected and resume at the
+    /// first keyframe after it. The number of packets dropped so far (0 without a delay).
+    pub(crate) fn discard_delayed(&self) -> (Option<Arc<Splice>>, usize) {
+        let lines: Vec<Arc<DelayLine>> = self
+            .outputs
             .read()
             .unwrap()
             .iter()
-            .filter_map(|o| o.delay.as_ref())
-            .map(|line| line.discard())
-            .sum()
+            .filter_map(|o| o.delay.clone())
+            .collect();
+        if lines.is_empty() {
+            return (None, 0);
+        }
+        let point = Arc::new(CutPoint::default());
+        let dropped = lines.iter().map(|line| line.discard(point.clone())).sum();
+        let fps = self.shared.program.canvas.fps as u64;
+        let first = self.shared.first_index;
+        let splice = Splice::new(first, first * SAMPLE_RATE as u64 / fps, point);
+        (Some(Arc::new(splice)), dropped)
     }
 
     /// Starts keeping the last `keep` of the main canvas (from the next keyframe); a running

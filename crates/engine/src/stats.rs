@@ -222,11 +222,13 @@ impl StatsSnapshot {
                 kbps(sink.bytes, bytes_then, dt),
                 kbps(encoded_now(canvas), encoded_then, dt),
             );
-            let live = sink
-                .destination
-                .as_ref()
-                .is_some_and(|d| d.state == streamwerk_outputs::DestinationState::Live);
-            if live && sink.dropped > dropped_then && sent < 0.9 * needed {
+            // Only a link live all through the window is judged: what a destination sends
+            // while it reconnects and catches up (its queue dropped to the next keyframe)
+            // says nothing about the link.
+            let steady = sink.destination.as_ref().is_some_and(|d| {
+                d.state == streamwerk_outputs::DestinationState::Live && d.uptime_s >= dt
+            });
+            if steady && sink.dropped > dropped_then && sent < 0.9 * needed {
                 sink.uplink = Some(format!(
                     "uplink to {} carries ~{:.1} Mbit/s, the stream needs {:.1}: lower the bitrate",
                     sink.name,
@@ -235,5 +237,73 @@ impl StatsSnapshot {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use streamwerk_outputs::{DestinationSnapshot, DestinationState, SinkStats};
+
+    /// A snapshot `at` seconds in: the program encoded 4.7 Mbit/s so far, the destination
+    /// `sent` bytes, dropped `dropped`, was accepted `reconnects` times after the first and is
+    /// in `state` since `uptime` seconds.
+    fn at(
+        at: f64,
+        sent: u64,
+        dropped: u64,
+        state: DestinationState,
+        reconnects: u64,
+        uptime: f64,
+    ) -> StatsSnapshot {
+        let sink = SinkStatsSnapshot {
+            bytes: sent,
+            dropped,
+            destination: Some(DestinationSnapshot {
+                state,
+                reconnects,
+                uptime_s: uptime,
+            }),
+            ..SinkStats::default().snapshot("dest2")
+        };
+        let mut s = EngineStats::default().snapshot(&EngineStats::default(), at, None, vec![sink]);
+        s.video_bytes = (at * 4_700_000.0 / 8.0) as u64;
+        s
+    }
+
+    const MBIT: f64 = 1_000_000.0 / 8.0;
+
+    #[test]
+    fn a_link_that_stayed_up_and_carries_too_little_is_reported() {
+        use DestinationState::Live;
+        let then = at(20.0, (20.0 * 2.5 * MBIT) as u64, 10, Live, 0, 20.0);
+        let mut now = at(30.0, (30.0 * 2.5 * MBIT) as u64, 60, Live, 0, 30.0);
+        now.rate_sinks(Some(&then), Some(&then));
+        let warning = now.sinks[0].uplink.as_deref().expect("a warning");
+        assert!(
+            warning.contains("carries ~2.5 Mbit/s, the stream needs 4.7"),
+            "{warning}"
+        );
+    }
+
+    #[test]
+    fn catching_up_after_a_reconnect_is_not_the_links_fault() {
+        use DestinationState::Live;
+        let reconnecting = DestinationState::Reconnecting {
+            attempt: 1,
+            retry_in_ms: 1000,
+            error: "connection refused".into(),
+        };
+        // Reconnecting at the window's start, live again for 4 s now, with what it dropped
+        // while away: it sent less than the stream, but the link was never the limit.
+        let then = at(20.0, (18.0 * 4.7 * MBIT) as u64, 10, reconnecting, 0, 0.0);
+        let mut now = at(30.0, (24.0 * 4.7 * MBIT) as u64, 300, Live, 1, 4.0);
+        now.rate_sinks(Some(&then), Some(&then));
+        assert_eq!(now.sinks[0].uplink, None);
+        // Live at both ends of the window, but accepted again 9 s ago, within it.
+        let then = at(20.0, (18.0 * 4.7 * MBIT) as u64, 10, Live, 0, 20.0);
+        let mut now = at(30.0, (24.0 * 4.7 * MBIT) as u64, 300, Live, 1, 9.0);
+        now.rate_sinks(Some(&then), Some(&then));
+        assert_eq!(now.sinks[0].uplink, None);
     }
 }

@@ -1,12 +1,12 @@
 //! Transitions and studio mode, frame by frame on the video thread's own code: pixels of the
 //! program at known frame numbers.
 
-use crate::active_scene::{Canvases, OpenSources, ScenePlan, SceneVideo, Shown};
-use crate::scene_audio::SceneAudio;
+use crate::active_scene::Shown;
+use crate::test_rig::{close, yuv_at, Rig};
 use crate::transition::ease;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use streamwerk_media::{AudioBlock, I420};
+use streamwerk_media::AudioBlock;
 use streamwerk_scene::{parse_collection, Collection, SlideDirection, Transition};
 
 const W: u32 = 64;
@@ -30,77 +30,6 @@ fn collection(dir: &Path) -> Collection {
         ] }}"##
     );
     parse_collection(&doc, Path::new("t.json"), dir.into()).unwrap()
-}
-
-/// A program on the video thread's code, driven frame by frame.
-struct Rig {
-    collection: Collection,
-    video: SceneVideo,
-    audio: SceneAudio,
-    /// One per canvas, `main` first.
-    canvases: Vec<Option<Canvases>>,
-    open: OpenSources,
-    index: u64,
-}
-
-impl Rig {
-    fn new(collection: Collection, scene: &str) -> Rig {
-        let mut rig = Rig {
-            video: SceneVideo::empty(30),
-            audio: SceneAudio::silent(2),
-            canvases: collection
-                .canvas_sizes()
-                .into_iter()
-                .map(|(_, w, h)| Some(Canvases::new(w, h)))
-                .collect(),
-            open: OpenSources::default(),
-            index: 0,
-            collection,
-        };
-        rig.show(Shown::program(scene), None);
-        rig
-    }
-
-    fn show(&mut self, shown: Shown, transition: Option<&Transition>) {
-        let plan = ScenePlan::prepare(&self.collection, shown, transition, &self.open).unwrap();
-        self.open = plan.open_after();
-        let (video, audio) = plan.split();
-        self.video.apply(video);
-        self.audio.apply(audio);
-    }
-
-    /// Renders the next frame (with the preview scene) and returns the program's picture.
-    fn frame(&mut self) -> &I420 {
-        self.video
-            .render(self.index, &mut self.canvases, &[true, true]);
-        self.index += 1;
-        self.main().program()
-    }
-
-    fn main(&self) -> &Canvases {
-        self.canvases[0].as_ref().unwrap()
-    }
-
-    /// Canvas `k`'s program picture of the last frame.
-    fn picture(&self, k: usize) -> &I420 {
-        self.canvases[k].as_ref().unwrap().program()
-    }
-
-    /// Renders the next frame and returns the program's (Y, U, V) at (x, y).
-    fn pixel_at(&mut self, x: usize, y: usize) -> (u8, u8, u8) {
-        yuv_at(self.frame(), x, y)
-    }
-}
-
-fn yuv_at(p: &I420, x: usize, y: usize) -> (u8, u8, u8) {
-    let w = p.width as usize;
-    let c = (y / 2) * (w / 2) + x / 2;
-    (p.y[y * w + x], p.u[c], p.v[c])
-}
-
-fn close(a: (u8, u8, u8), b: (u8, u8, u8), tolerance: i32) -> bool {
-    let d = |a: u8, b: u8| (a as i32 - b as i32).abs() <= tolerance;
-    d(a.0, b.0) && d(a.1, b.1) && d(a.2, b.2)
 }
 
 /// Each scene's colour as the compositor makes it.
@@ -178,6 +107,30 @@ fn a_switch_during_a_transition_finishes_it_and_starts_the_next() {
     }
     assert_eq!(rig.pixel_at(5, 5), green);
     assert_eq!(rig.video.sources.len(), 1, "blue closed after the fade");
+}
+
+#[test]
+fn a_cut_during_a_transition_ends_it_at_once_with_nothing_of_either_scene_left() {
+    // A panic is a cut: whatever was fading or sweeping over, the next frame is the cut's
+    // scene alone, and the sources only the transition showed are closed.
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let [_, _, green] = colours(dir);
+    let stinger = Transition::Stinger {
+        path: stinger(dir),
+        cut_point_ms: 200,
+        duration_ms: None,
+    };
+    for transition in [Transition::Fade { duration_ms: 1000 }, stinger] {
+        let mut rig = switching(dir, "B", &transition);
+        for _ in 0..12 {
+            rig.frame();
+        }
+        rig.show(Shown::program("C"), Some(&Transition::Cut));
+        assert_eq!(rig.pixel_at(5, 5), green, "{transition:?}");
+        assert!(rig.video.transition.is_none(), "{transition:?}");
+        assert_eq!(rig.video.sources.len(), 1, "{transition:?}");
+    }
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub enum Mapped {
         width: u32,
         height: u32,
     },
+    /// A network stream (an address FFmpeg reads): a media source of that address, played
+    /// as it comes and reopened when it drops.
+    Network { url: String },
     /// Not imported (a kind with no picture Streamwerk can show), with why.
     LeftOut(String),
 }
@@ -86,28 +89,22 @@ pub fn map(kind: &str, settings: &Value, canvas: (u32, u32), devices: &Devices) 
         "text_ft2_source" | "text_ft2_source_v2" | "text_gdiplus" | "text_gdiplus_v2"
         | "text_gdiplus_v3" => text(kind, settings),
         "ffmpeg_source" => {
-            if !settings["is_local_file"].as_bool().unwrap_or(true) {
-                let url = s("input").unwrap_or("");
-                return Mapped::Placeholder {
-                    width: canvas.0,
-                    height: canvas.1,
-                    why: format!(
-                        "a network stream ({}); Streamwerk plays local files",
-                        masked(url)
-                    ),
-                    named: Some(masked(url)),
-                };
-            }
+            let path = if settings["is_local_file"].as_bool().unwrap_or(true) {
+                s("local_file")
+            } else {
+                s("input")
+            };
             media(
-                s("local_file").unwrap_or(""),
+                path.unwrap_or(""),
                 settings["looping"].as_bool().unwrap_or(false),
+                canvas,
                 &file,
             )
         }
         "vlc_source" => {
             let first = settings["playlist"][0]["value"].as_str().unwrap_or("");
             let looping = settings["loop"].as_bool().unwrap_or(true);
-            media(first, looping, &file)
+            media(first, looping, canvas, &file)
         }
         "v4l2_input"
         | "dshow_input"
@@ -166,7 +163,7 @@ pub fn map(kind: &str, settings: &Value, canvas: (u32, u32), devices: &Devices) 
             width: n("width", 800) as u32,
             height: n("height", 600) as u32,
             why: "a web page; Streamwerk has no web-page sources yet".into(),
-            named: Some(masked(
+            named: Some(streamwerk_scene::network_label(
                 s("url").unwrap_or("https://obsproject.com/browser-source"),
             )),
         },
@@ -193,7 +190,26 @@ fn source(kind: SourceKind, note: Option<String>) -> Mapped {
     Mapped::Source { kind, note }
 }
 
-fn media(path: &str, looping: bool, file: &dyn Fn(&str) -> Result<PathBuf, Mapped>) -> Mapped {
+fn media(
+    path: &str,
+    looping: bool,
+    canvas: (u32, u32),
+    file: &dyn Fn(&str) -> Result<PathBuf, Mapped>,
+) -> Mapped {
+    let path = path.trim();
+    if path.is_empty() {
+        return Mapped::Placeholder {
+            width: canvas.0 / 4,
+            height: canvas.1 / 4,
+            why: "a media source with no file or address chosen in OBS".into(),
+            named: None,
+        };
+    }
+    if streamwerk_scene::network_address(std::path::Path::new(path)).is_some() {
+        return Mapped::Network {
+            url: path.to_string(),
+        };
+    }
     match file(path) {
         Ok(path) => source(
             SourceKind::MediaFile(MediaFileSettings {
@@ -282,20 +298,5 @@ fn text(kind: &str, settings: &Value) -> Mapped {
             background: None,
         }),
         note: Some(notes.join("; ")),
-    }
-}
-
-/// A URL for names and the report: its scheme, host and first path segment only. Widget URLs
-/// (alert boxes, chat) carry their tokens in the rest of the path or in the query.
-pub fn masked(url: &str) -> String {
-    let cut = url.find(['?', '#']).unwrap_or(url.len());
-    let url = &url[..cut];
-    let after_host = url.find("://").map_or(0, |i| i + 3);
-    let segments: Vec<&str> = url[after_host..].splitn(3, '/').collect();
-    match segments.as_slice() {
-        [host, first, rest] if !rest.is_empty() => {
-            format!("{}{host}/{first}/…", &url[..after_host])
-        }
-        _ => url.to_string(),
     }
 }

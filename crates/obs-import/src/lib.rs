@@ -6,8 +6,10 @@
 
 mod kinds;
 mod placement;
+mod profile;
 
 pub use kinds::Devices;
+pub use profile::{find_profile, fit_canvas, profile_canvas, CanvasLimit};
 
 use kinds::Mapped;
 use placement::{Frame, Item};
@@ -30,7 +32,7 @@ pub enum ImportError {
     NotJson { file: PathBuf, reason: String },
     #[error("{file}: not an OBS scene collection: {what}; give the collection OBS keeps in basic/scenes/NAME.json")]
     NotObs { file: PathBuf, what: String },
-    #[error("{file}: [Video] BaseCX and BaseCY are missing or not sizes; give the profile folder OBS keeps in basic/profiles/NAME, or leave --profile-dir out")]
+    #[error("{file}: [Video] BaseCX and BaseCY are missing or not sizes; choose the profile folder OBS keeps in basic/profiles/NAME, or none")]
     Profile { file: PathBuf },
 }
 
@@ -48,22 +50,29 @@ pub struct Report {
     pub left_out: Vec<String>,
     /// "name: path" of each file not on this machine (a stand-in keeps its layer).
     pub missing: Vec<String>,
+    /// "name: address" of each network stream, read from its address as it comes.
+    pub network: Vec<String>,
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{} scenes; canvas from {}; {} sources mapped, {} approximated, {} left out, {} files missing",
+            "{} scenes; canvas from {}; {} sources mapped, {} approximated, {} left out, {} files missing, {} network inputs",
             self.scenes,
             self.canvas_from,
             self.mapped.len(),
             self.approximated.len(),
             self.left_out.len(),
-            self.missing.len()
+            self.missing.len(),
+            self.network.len()
         )?;
         for (title, lines) in [
             ("mapped", &self.mapped),
+            (
+                "network inputs (played from their address, reconnecting when the stream drops)",
+                &self.network,
+            ),
             ("approximated", &self.approximated),
             ("left out", &self.left_out),
             (
@@ -90,30 +99,22 @@ pub struct Imported {
 
 /// How to import.
 pub struct Options<'a> {
-    /// The canvas from the OBS profile ([`profile_canvas`]); else the collection's own
-    /// `resolution` (OBS 30.1+), else 1920x1080.
-    pub canvas: Option<(u32, u32)>,
+    /// The canvas from the OBS profile ([`profile_canvas`]) and how the profile was found;
+    /// else the collection's own `resolution` (OBS 30.1+), else 1920x1080.
+    pub profile: Option<Profile>,
+    /// The largest canvas to make: a larger OBS canvas is fitted, its layers scaled with it.
+    pub limit: CanvasLimit,
     /// Where the new collection will be saved (relative paths resolve there).
     pub base_dir: PathBuf,
     pub devices: Devices<'a>,
 }
 
-/// The canvas size of an OBS profile folder: `[Video] BaseCX/BaseCY` of its basic.ini.
-pub fn profile_canvas(dir: &Path) -> Result<(u32, u32), ImportError> {
-    let file = dir.join("basic.ini");
-    let ini = ini::Ini::load_from_file(&file).map_err(|e| ImportError::Read {
-        file: file.clone(),
-        reason: e.to_string(),
-    })?;
-    let size = |key: &str| {
-        ini.get_from(Some("Video"), key)
-            .and_then(|v| v.trim().parse::<u32>().ok())
-            .filter(|v| (16..=16384).contains(v))
-    };
-    match (size("BaseCX"), size("BaseCY")) {
-        (Some(w), Some(h)) => Ok((w & !1, h & !1)),
-        _ => Err(ImportError::Profile { file }),
-    }
+/// An OBS profile's canvas, and which profile it is: its folder's name, and whether it was
+/// found beside the collection rather than chosen.
+pub struct Profile {
+    pub name: String,
+    pub size: (u32, u32),
+    pub found: bool,
 }
 
 /// Picture sizes by source id: (id, width, height).
@@ -167,21 +168,28 @@ pub fn import(
         .collect();
     let mut report = Report::default();
     let canvas = match (
-        options.canvas,
+        &options.profile,
         doc["resolution"]["x"].as_u64(),
         doc["resolution"]["y"].as_u64(),
     ) {
-        (Some(size), ..) => {
-            report.canvas_from = format!("the OBS profile ({}x{})", size.0, size.1);
-            size
+        (Some(p), ..) => {
+            let how = if p.found {
+                " found beside the collection"
+            } else {
+                ""
+            };
+            let (w, h) = p.size;
+            report.canvas_from = format!("the OBS profile \"{}\"{how} ({w}x{h})", p.name);
+            p.size
         }
-        (None, Some(w), Some(h)) if w >= 16 && h >= 16 => {
+        (None, Some(w), Some(h)) if (16..=16384).contains(&w) && (16..=16384).contains(&h) => {
             report.canvas_from = format!("the collection's resolution ({w}x{h})");
             (w as u32 & !1, h as u32 & !1)
         }
         _ => {
-            report.canvas_from =
-                "OBS's default (1920x1080; give --profile-dir for the profile's canvas)".into();
+            report.canvas_from = "OBS's default (1920x1080): no OBS profile was found beside \
+                the collection; choose its profile folder (basic/profiles/NAME) for its canvas size"
+                .into();
             (1920, 1080)
         }
     };
@@ -237,6 +245,9 @@ pub fn import(
     let mut ids: HashMap<&str, String> = HashMap::new();
     let mut global_ids: Vec<String> = Vec::new();
     let mut sources: Vec<Source> = Vec::new();
+    // Network streams: their size is unknown until they play; OBS's layout of them is read
+    // as canvas-sized, as OBS shows a stream that has not started.
+    let mut network: Vec<&str> = Vec::new();
     for (s, global) in used
         .iter()
         .map(|s| (*s, false))
@@ -308,6 +319,16 @@ pub fn import(
                     },
                 )
             }
+            Mapped::Network { url } => {
+                let shown = streamwerk_scene::network_label(&url);
+                report.network.push(format!("\"{name}\": {shown}"));
+                network.push(name);
+                SourceKind::MediaFile(streamwerk_scene::MediaFileSettings {
+                    path: url.into(),
+                    looping: false,
+                    start_s: 0.0,
+                })
+            }
             Mapped::LeftOut(why) => {
                 report.left_out.push(format!("{label}: {why}"));
                 continue;
@@ -340,7 +361,7 @@ pub fn import(
         name: "probe".into(),
         layers: sources
             .iter()
-            .filter(|s| s.kind.has_video())
+            .filter(|s| s.kind.has_video() && !network.iter().any(|n| ids.get(n) == Some(&s.id)))
             .map(|s| Layer {
                 source: s.id.clone(),
                 transform: Default::default(),
@@ -353,6 +374,9 @@ pub fn import(
     }];
     let sizes = natural(&probe);
     let size_of = |id: &str| {
+        if network.iter().any(|n| ids.get(n).is_some_and(|i| i == id)) {
+            return Some(canvas);
+        }
         sizes
             .iter()
             .find(|(s, ..)| s == id)
@@ -392,6 +416,17 @@ pub fn import(
     collection.sources = sources;
     collection.scenes = scenes;
     collection.transition = transition(&doc, &mut report);
+    // Placed on OBS's canvas, then scaled as a whole onto one Streamwerk can make.
+    let ((w, h), scale) = fit_canvas(canvas, options.limit);
+    if scale < 1.0 {
+        collection.rescale_canvas(w, h);
+        let why = match options.limit {
+            CanvasLimit::Largest => "Streamwerk's largest canvas at the same shape",
+            CanvasLimit::Hd1080 => "1080p at the same shape, as asked",
+        };
+        report.canvas_from +=
+            &format!("; fitted to {w}x{h} ({why}), every layer scaled by {scale:.3}");
+    }
     Ok(Imported { collection, report })
 }
 

@@ -139,6 +139,14 @@ impl SinkFeed {
         (feed, rx)
     }
 
+    /// A sink there from the show's start: it takes every packet from the first, sound
+    /// included, rather than waiting for a keyframe as one joining a running show does (its
+    /// canvas's first picture may come after the first sound).
+    pub fn from_show_start(self) -> Self {
+        self.joined.store(true, Relaxed);
+        self
+    }
+
     fn offer_all(&self, packets: &[Arc<EncodedPacket>]) {
         for packet in packets {
             self.offer(packet);

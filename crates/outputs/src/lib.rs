@@ -15,7 +15,7 @@ mod replay;
 mod rtmp;
 mod url_check;
 
-pub use delay::{DelayLine, DelaySnapshot, MAX_DELAY};
+pub use delay::{CutPoint, DelayLine, DelaySnapshot, MAX_DELAY};
 pub use destination::{
     start_destination, Backoff, Destination, DestinationSpec, DestinationState, DestinationStatus,
 };

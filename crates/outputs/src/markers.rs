@@ -5,6 +5,7 @@
 use crate::OutputError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use streamwerk_encode::ffmpeg;
 
@@ -20,6 +21,9 @@ pub struct Chapter {
 pub struct Markers {
     sidecar: PathBuf,
     chapters: Arc<Mutex<Vec<Chapter>>>,
+    /// Where the recording's timeline starts on the show's (ms): it started at its first
+    /// picture, maybe long into the show.
+    origin_ms: Arc<AtomicI64>,
 }
 
 /// Where the markers of `recording` are kept.
@@ -34,12 +38,19 @@ impl Markers {
         Markers {
             sidecar: sidecar(recording),
             chapters: Arc::default(),
+            origin_ms: Arc::default(),
         }
     }
 
-    /// Adds a marker at `start_ms` (titled "Marker N" when `title` is empty) and rewrites the
-    /// sidecar; returns the marker's number.
-    pub fn add(&self, start_ms: i64, title: Option<&str>) -> Result<usize, OutputError> {
+    /// The recording's first picture is `ms` into the show: markers count from there.
+    pub fn set_origin(&self, ms: i64) {
+        self.origin_ms.store(ms, Relaxed);
+    }
+
+    /// Adds a marker `show_ms` into the show (titled "Marker N" when `title` is empty) and
+    /// rewrites the sidecar; returns the marker's number.
+    pub fn add(&self, show_ms: i64, title: Option<&str>) -> Result<usize, OutputError> {
+        let start_ms = (show_ms - self.origin_ms.load(Relaxed)).max(0);
         let mut chapters = self.chapters.lock().unwrap();
         let number = chapters.len() + 1;
         let title = match title.map(str::trim) {

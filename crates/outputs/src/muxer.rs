@@ -2,12 +2,25 @@ use crate::OutputError;
 use streamwerk_encode::ffmpeg::{self, format, Dictionary, Rational};
 use streamwerk_encode::{EncodedPacket, StreamInfo, StreamKind};
 
-/// One container being written (a file or, later, a network URL) from encoded streams.
+/// Sound that may come before the first picture: AAC's priming packet, and what the fan-out
+/// hands over with the first frame.
+const MAX_EARLY_SOUND: usize = 64;
+
+/// One container being written (a file or, later, a network URL) from encoded streams. Its
+/// timeline starts at its first picture, whenever in the show that was: a file cut from a
+/// running show (a recording started while live, a replay, the as-aired file) starts at zero
+/// and lasts as long as its content, as players and editors expect. A file begun with the
+/// show keeps the show's zero instead ([`Muxer::from_show_start`]), so the files of several
+/// canvases line up even when one canvas's first frame came late.
 pub struct Muxer {
     output: format::context::Output,
     target: String,
     /// Per stream kind: output stream index, packet time base, the muxer's time base.
     streams: Vec<(StreamKind, usize, Rational, Rational)>,
+    /// The first picture's (pts, time base): the file's zero. None until it came.
+    origin: Option<(i64, Rational)>,
+    /// Sound that came before the first picture, written once its time is known.
+    early: Vec<EncodedPacket>,
 }
 
 impl Muxer {
@@ -59,16 +72,64 @@ impl Muxer {
             output,
             target: label.to_string(),
             streams,
+            origin: None,
+            early: Vec::new(),
         })
     }
 
-    /// Writes one packet; packets of the other streams are interleaved by dts.
+    /// Starts the file's timeline at the show's zero rather than at its first picture.
+    pub fn from_show_start(mut self) -> Self {
+        let tb = self.streams.first().map_or(Rational::new(1, 1000), |s| s.2);
+        self.origin = Some((0, tb));
+        self
+    }
+
+    /// The file's zero on the show's timeline, in ms (0 until the first picture came).
+    pub fn origin_ms(&self) -> i64 {
+        self.origin
+            .map_or(0, |(pts, tb)| shift(pts, tb, Rational::new(1, 1000)))
+    }
+
+    /// Writes one packet; packets of the other streams are interleaved by dts. Sound from
+    /// before the first picture is left out, but for one AAC frame (its priming): a file
+    /// starts with its picture.
     pub fn write(&mut self, packet: &EncodedPacket) -> Result<(), OutputError> {
+        let Some(&(_, _, from, _)) = self.streams.iter().find(|s| s.0 == packet.kind) else {
+            return Ok(());
+        };
+        let Some(origin) = self.origin else {
+            if packet.kind != StreamKind::Video {
+                if self.early.len() < MAX_EARLY_SOUND {
+                    self.early
+                        .push(EncodedPacket::new(packet.kind, packet.share(), from));
+                }
+                return Ok(());
+            }
+            self.origin = Some((packet.pts().unwrap_or(0), from));
+            self.write_at_origin(packet)?;
+            for early in std::mem::take(&mut self.early) {
+                self.write(&early)?;
+            }
+            return Ok(());
+        };
+        let zero = shift(origin.0, origin.1, from);
+        // AAC's frame before the first picture is its priming, as at the start of a show.
+        let frame = from.denominator() as i64 * 1024 / (48_000 * from.numerator() as i64);
+        if packet.kind != StreamKind::Video && packet.pts().unwrap_or(0) < zero - frame.max(1) {
+            return Ok(());
+        }
+        self.write_at_origin(packet)
+    }
+
+    fn write_at_origin(&mut self, packet: &EncodedPacket) -> Result<(), OutputError> {
         let Some(&(_, index, from, to)) = self.streams.iter().find(|s| s.0 == packet.kind) else {
             return Ok(());
         };
+        let zero = self.origin.map_or(0, |(pts, tb)| shift(pts, tb, from));
         let mut p = packet.share();
         p.set_stream(index);
+        p.set_pts(p.pts().map(|t| t - zero));
+        p.set_dts(p.dts().map(|t| t - zero));
         p.rescale_ts(from, to);
         p.set_position(-1);
         p.write_interleaved(&mut self.output)
@@ -97,4 +158,11 @@ impl Muxer {
                 source,
             })
     }
+}
+
+/// `pts` in time base `from`, expressed in time base `to` (rounded down).
+fn shift(pts: i64, from: Rational, to: Rational) -> i64 {
+    let num = pts as i128 * from.numerator() as i128 * to.denominator() as i128;
+    let den = from.denominator() as i128 * to.numerator() as i128;
+    num.div_euclid(den) as i64
 }

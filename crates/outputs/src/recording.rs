@@ -21,11 +21,14 @@ pub struct Recording {
 
 /// Opens `path` and starts the thread that writes it. Both containers stay readable after a
 /// crash or `kill -9`: Matroska closes a cluster at least every 500 ms and fragmented MP4 a
-/// fragment every second, and each packet is flushed to the file as it is written.
+/// fragment every second, and each packet is flushed to the file as it is written. A
+/// recording that joins a running show (`with_show` false) starts at zero at its first
+/// picture; one begun with the show keeps the show's timeline.
 pub fn start_recording(
     path: &Path,
     format: RecordingFormat,
     streams: &[StreamInfo],
+    with_show: bool,
 ) -> Result<Recording, OutputError> {
     let mut options = Dictionary::new();
     options.set("flush_packets", "1");
@@ -49,12 +52,18 @@ pub fn start_recording(
         Dictionary::new(),
         options,
     )?;
+    if with_show {
+        muxer = muxer.from_show_start();
+    }
     // A local disk that falls seconds behind is failing; the queue bound applies first.
-    let (feed, rx) = SinkFeed::new(
+    let (mut feed, rx) = SinkFeed::new(
         format!("recording {target}"),
         RECORDING_QUEUE,
         Duration::from_secs(10),
     );
+    if with_show {
+        feed = feed.from_show_start();
+    }
     let stats = feed.stats.clone();
     let markers = Markers::new(path);
     let chapters = markers.clone();
@@ -64,11 +73,13 @@ pub fn start_recording(
             let result = (|| {
                 for packet in rx {
                     muxer.write(&packet)?;
+                    chapters.set_origin(muxer.origin_ms());
                     stats.written_ms.store(packet.time_ms(), Relaxed);
                     stats.packets.fetch_add(1, Relaxed);
                     stats.bytes.fetch_add(packet.size() as u64, Relaxed);
                 }
-                muxer.add_chapters(&chapters.chapters(), stats.written_ms.load(Relaxed));
+                let end_ms = stats.written_ms.load(Relaxed) - muxer.origin_ms();
+                muxer.add_chapters(&chapters.chapters(), end_ms);
                 muxer.finish()
             })();
             if let Err(e) = &result {

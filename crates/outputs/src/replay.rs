@@ -107,13 +107,10 @@ impl ReplayBuffer {
             Dictionary::new(),
             Dictionary::new(),
         )?;
+        // The muxer starts the file at its first picture and leaves out sound before it.
         let first = packets.first().map_or(0, |p| p.time_ms());
         let mut last = first;
         for packet in packets {
-            // Sound from before the first picture would start the file early.
-            if packet.time_ms() < first {
-                continue;
-            }
             muxer.write(packet)?;
             last = last.max(packet.time_ms());
         }

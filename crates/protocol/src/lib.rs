@@ -104,13 +104,16 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         canvas: Option<String>,
     },
-    /// Shows or hides a layer on `canvas` (main when absent) only.
+    /// Shows or hides a layer on `canvas` (main when absent) only, or with `every_canvas` on
+    /// every canvas whose layout of the scene has it (a graphic goes out everywhere at once).
     SetLayerVisible {
         scene: String,
         source: String,
         visible: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         canvas: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        every_canvas: Option<bool>,
     },
     SetLayerLocked {
         scene: String,
@@ -231,12 +234,16 @@ pub enum Command {
         json: bool,
     },
     /// Imports an OBS scene collection (`path`; the canvas from the OBS profile folder
-    /// `profile_dir` when given) into a new collection beside the open one and opens it; a
-    /// notice reports what was mapped, approximated and left out.
+    /// `profile_dir` when given, else from the profile OBS keeps beside the collection) into a
+    /// new collection beside the open one and opens it; a canvas larger than Streamwerk's
+    /// largest (or than 1080p with `fit_1080p`) is fitted at the same shape. A notice reports
+    /// what was mapped, approximated and left out.
     ImportObs {
         path: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         profile_dir: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fit_1080p: Option<bool>,
     },
     /// Saves new values for the collection's brand kit (colours, fonts, logos, defaults);
     /// every source naming a changed value is restyled on air at once. `locked` must stay as

@@ -150,7 +150,7 @@ impl Collection {
     pub fn make_paths_absolute(&mut self) {
         let base = self.base_dir.clone();
         let absolute = |path: &mut PathBuf| {
-            if !path.is_absolute() {
+            if !path.is_absolute() && crate::network_address(path).is_none() {
                 *path = base.join(&*path);
             }
         };
@@ -172,7 +172,7 @@ impl Collection {
 
     /// An asset path as written in the document, made absolute against the collection's folder.
     pub fn resolve(&self, path: &Path) -> PathBuf {
-        if path.is_absolute() {
+        if path.is_absolute() || crate::network_address(path).is_some() {
             path.to_path_buf()
         } else {
             self.base_dir.join(path)

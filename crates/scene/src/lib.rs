@@ -10,6 +10,7 @@ mod collection;
 mod color;
 mod error;
 mod hotkeys;
+mod network;
 mod platform;
 mod profile;
 mod transition;
@@ -25,9 +26,11 @@ pub use collection::*;
 pub use color::Rgba;
 pub use error::{LoadError, Problem};
 pub use hotkeys::{check_keys, default_hotkeys, Hotkey, HotkeyAction};
+pub use network::{network_address, network_address_problem, network_label};
 pub use platform::{LimitWarning, Platform, PlatformLimits};
 pub use profile::*;
 pub use transition::{SlideDirection, Transition, MAX_TRANSITION_MS};
+pub use validate::MAX_CANVAS;
 
 use std::path::{Path, PathBuf};
 

@@ -302,7 +302,18 @@ fn source(r: &mut Report, c: &Collection, at: &str, kind: &SourceKind) {
             }
         }
         SourceKind::MediaFile(s) => {
-            r.file(format!("{at}.path"), c, &s.path);
+            match crate::network_address(&s.path) {
+                Some(url) => {
+                    if let Some(problem) = crate::network_address_problem(url) {
+                        r.add(
+                            format!("{at}.path"),
+                            format!("`{}` {problem}", crate::network_label(url)),
+                            "give a stream address such as rtmp://host:1935/app/name or srt://host:9000",
+                        );
+                    }
+                }
+                None => r.file(format!("{at}.path"), c, &s.path),
+            }
             if !s.start_s.is_finite() || s.start_s < 0.0 {
                 r.add(
                     format!("{at}.start_s"),

@@ -50,7 +50,7 @@ fn templates(c: &mut Criterion) {
     group.bench_function("lower_third_sliding", |b| {
         b.iter(|| {
             let phase = frame % 24;
-            sliding.set_shown(phase < 12);
+            sliding.set_shown(&[Some(phase < 12)]);
             sliding.advance(Tick {
                 index: frame,
                 fps: 30,

@@ -6,6 +6,7 @@
 mod camera;
 mod media_file;
 mod microphone;
+mod network_input;
 mod still;
 mod template;
 mod test_pattern;
@@ -34,15 +35,24 @@ pub trait VideoSource: Send {
     /// The current picture; a source may appear in several layers, so this only reads.
     fn frame(&self) -> VideoFrame<'_>;
 
-    /// Whether a layer shows it, told after every scene change: a graphic animates in and out
-    /// on it (its layer stays composed while hidden, so the way out is seen).
-    fn set_shown(&mut self, _shown: bool) {}
+    /// Whether a layer shows it in each view (by [`view`] number; None: no layer there),
+    /// told after every scene change: a graphic animates in and out in each view apart (its
+    /// layer stays composed while hidden, so the way out is seen), so it can be out on one
+    /// canvas and in on another.
+    fn set_shown(&mut self, _shown: &[Option<bool>]) {}
 
-    /// Whether the picture has anything in it; a graphic that has animated out has not, and
-    /// its layer is left out of composing.
-    fn drawing(&self) -> bool {
-        true
+    /// The picture for `view`, or None where it draws nothing (a graphic that has animated
+    /// out there): that layer is left out of composing. Most sources look the same in every
+    /// view.
+    fn frame_in(&self, _view: usize) -> Option<VideoFrame<'_>> {
+        Some(self.frame())
     }
+}
+
+/// The number of a view: a canvas's program, or its studio-mode preview scene. The numbers do
+/// not depend on how many canvases there are, so a view keeps its number across plans.
+pub fn view(canvas: usize, preview: bool) -> usize {
+    canvas * 2 + usize::from(preview)
 }
 
 /// A source of sound, pulled by the audio thread.
@@ -147,6 +157,15 @@ pub fn open(
             video: None,
             audio: Some(Box::new(Microphone::open(s))),
         },
+        SourceKind::MediaFile(s) if network_input::is_network(&s.path) => {
+            let channels = collection.audio.channels as usize;
+            let (video, audio) =
+                network_input::open(&s.path.to_string_lossy(), canvas.fps, channels);
+            Opened {
+                video: Some(Box::new(video)),
+                audio: Some(Box::new(audio)),
+            }
+        }
         SourceKind::MediaFile(s) => {
             let path = collection.resolve(&s.path);
             let channels = collection.audio.channels as usize;

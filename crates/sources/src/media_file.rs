@@ -61,11 +61,14 @@ impl Queues {
     }
 }
 
-struct Shared {
+pub(crate) struct Shared {
     queues: Mutex<Queues>,
     /// Signalled when a consumer took something: the decoder may have room again.
     taken: Condvar,
-    stop: AtomicBool,
+    pub(crate) stop: AtomicBool,
+    /// Where on its timeline the source plays now (ms), as the picture half last asked: a
+    /// network input that connects again continues from here.
+    playing_ms: AtomicU64,
     /// Program sample at which `start_s` plays; u64::MAX until the first pull.
     anchor: AtomicU64,
     /// Program samples per video frame: anchors fall on frame boundaries.
@@ -82,6 +85,38 @@ struct Shared {
 }
 
 impl Shared {
+    /// A source's shared state, before anything is decoded: it plays from `start_s`.
+    pub(crate) fn new(start_s: f64, fps: u32, channels: usize) -> Arc<Shared> {
+        Arc::new(Shared {
+            queues: Mutex::new(Queues {
+                video: VecDeque::new(),
+                free: Vec::new(),
+                audio: vec![VecDeque::new(); channels],
+                audio_start: 0,
+                ended: false,
+            }),
+            taken: Condvar::new(),
+            stop: AtomicBool::new(false),
+            playing_ms: AtomicU64::new(0),
+            anchor: AtomicU64::new(u64::MAX),
+            frame_samples: (SAMPLE_RATE / fps) as u64,
+            // On the program's frame grid: the pictures of a file at the canvas's rate then
+            // fall on ticks, not between two (where one of each pair would never be shown,
+            // and the picture would trail its sound by half a frame). At most half a frame
+            // from the asked.
+            start_s: (start_s * f64::from(fps)).round() / f64::from(fps),
+            underruns: AtomicU64::new(0),
+            overflows: AtomicU64::new(0),
+            video_gone: AtomicBool::new(false),
+            audio_gone: AtomicBool::new(false),
+        })
+    }
+
+    /// Where the source plays now on its timeline, in seconds.
+    pub(crate) fn playing_s(&self) -> f64 {
+        self.playing_ms.load(Relaxed) as f64 / 1000.0
+    }
+
     /// The anchor, set on first use to the first frame boundary at or after `program_sample`.
     fn anchor(&self, program_sample: u64) -> u64 {
         let boundary = program_sample.div_ceil(self.frame_samples) * self.frame_samples;
@@ -120,13 +155,37 @@ impl Drop for DecoderHandle {
 }
 
 /// What the decoder thread works with.
-struct Decoding {
+pub(crate) struct Decoding {
     input: format::context::Input,
     video: Option<VideoDecoding>,
     audio: Option<AudioDecoding>,
     looping: bool,
     /// The file's time (seconds) that plays as 0.
     origin: f64,
+    /// A live stream's timeline, watched for jumps; None for a file.
+    live: Option<LiveClock>,
+    /// The first packet after a live stream's jump: it starts the next pass.
+    carry: Option<(usize, ffmpeg::Packet, f64)>,
+}
+
+/// The last packet time of a live stream. A stream whose encoder went away and came back
+/// may go on in the same connection with its times started again (nginx-rtmp keeps its
+/// players through a new publish): that is a new stretch of the stream, placed anew.
+#[derive(Default)]
+struct LiveClock {
+    last: Option<f64>,
+}
+
+impl LiveClock {
+    /// Whether `at` (seconds) breaks from the stream's time: back by more than a second, or
+    /// on by more than five.
+    fn jumped(&mut self, at: f64) -> bool {
+        let jumped = self
+            .last
+            .is_some_and(|last| at < last - 1.0 || at > last + 5.0);
+        self.last = Some(at);
+        jumped
+    }
 }
 
 struct VideoDecoding {
@@ -273,27 +332,7 @@ pub fn open(
     channels: usize,
 ) -> Result<(Option<MediaVideo>, Option<MediaAudio>), String> {
     ffmpeg::init().map_err(|e| e.to_string())?;
-    let shared = Arc::new(Shared {
-        queues: Mutex::new(Queues {
-            video: VecDeque::new(),
-            free: Vec::new(),
-            audio: vec![VecDeque::new(); channels],
-            audio_start: 0,
-            ended: false,
-        }),
-        taken: Condvar::new(),
-        stop: AtomicBool::new(false),
-        anchor: AtomicU64::new(u64::MAX),
-        frame_samples: (SAMPLE_RATE / fps) as u64,
-        // On the program's frame grid: the pictures of a file at the canvas's rate then fall
-        // on ticks, not between two (where one of each pair would never be shown, and the
-        // picture would trail its sound by half a frame). At most half a frame from the asked.
-        start_s: (settings.start_s * f64::from(fps)).round() / f64::from(fps),
-        underruns: AtomicU64::new(0),
-        overflows: AtomicU64::new(0),
-        video_gone: AtomicBool::new(false),
-        audio_gone: AtomicBool::new(false),
-    });
+    let shared = Shared::new(settings.start_s, fps, channels);
     // FFmpeg's scaler cannot move between threads: the decoder thread opens the file itself
     // and reports here what it found.
     let (opened_tx, opened) = crossbeam_channel::bounded(1);
@@ -304,7 +343,10 @@ pub fn open(
         .spawn({
             let shared = shared.clone();
             move || {
-                let mut decoding = match Decoding::open(&path, looping, channels, shared.start_s) {
+                let opened = format::input(&path).map_err(|e| e.to_string());
+                let decoding = opened
+                    .and_then(|input| Decoding::new(input, looping, channels, shared.start_s));
+                let mut decoding = match decoding {
                     Ok(d) => d,
                     Err(e) => {
                         let _ = opened_tx.send(Err(e));
@@ -326,9 +368,19 @@ pub fn open(
     let (picture_size, has_audio) = opened
         .recv()
         .map_err(|_| "the decoder thread ended".to_string())??;
+    Ok(halves(shared, picture_size, has_audio))
+}
+
+/// The picture half (of `picture`'s size, with alpha or not) and the sound half of a
+/// source whose decoder thread fills `shared`.
+pub(crate) fn halves(
+    shared: Arc<Shared>,
+    picture: Option<((u32, u32), bool)>,
+    has_audio: bool,
+) -> (Option<MediaVideo>, Option<MediaAudio>) {
     let handle = Arc::new(DecoderHandle(shared.clone()));
-    Ok((
-        picture_size.map(|((width, height), alpha)| MediaVideo {
+    (
+        picture.map(|((width, height), alpha)| MediaVideo {
             shared: shared.clone(),
             // Black (or clear, with alpha) at the picture's size until the first frame's
             // time: the layout editor sizes the layer from it.
@@ -344,7 +396,7 @@ pub fn open(
             shared,
             _decoder: handle,
         }),
-    ))
+    )
 }
 
 /// When the stream's first packet plays, in seconds, if the file says.
@@ -427,8 +479,14 @@ fn open_audio(
 }
 
 impl Decoding {
-    fn open(path: &Path, looping: bool, channels: usize, start_s: f64) -> Result<Decoding, String> {
-        let input = format::input(&path).map_err(|e| e.to_string())?;
+    /// Finds the picture and sound of an opened `input` and their decoders, and seeks to
+    /// `start_s`.
+    pub(crate) fn new(
+        input: format::context::Input,
+        looping: bool,
+        channels: usize,
+        start_s: f64,
+    ) -> Result<Decoding, String> {
         let (video, audio) = (
             input.streams().best(media::Type::Video),
             input.streams().best(media::Type::Audio),
@@ -458,11 +516,40 @@ impl Decoding {
             audio,
             looping,
             origin,
+            live: None,
+            carry: None,
         };
         if start_s > 0.0 {
             decoding.seek(start_s)?;
         }
         Ok(decoding)
+    }
+
+    /// Reads `input` as a live stream: played as it comes, a jump in its times a new stretch.
+    pub(crate) fn live(mut self) -> Self {
+        self.live = Some(LiveClock::default());
+        self
+    }
+
+    /// After a pass that stopped at a jump in a live stream's times: the decoders start
+    /// afresh and the stream's new times count from the packet after the jump. False when
+    /// the pass ended for another reason (the stream ended or failed).
+    pub(crate) fn restart_after_jump(&mut self) -> bool {
+        let Some(at) = self.carry.as_ref().map(|c| c.2) else {
+            return false;
+        };
+        self.origin = at;
+        if let Some(v) = &mut self.video {
+            v.decoder.flush();
+            v.origin = at;
+        }
+        if let Some(a) = &mut self.audio {
+            a.decoder.flush();
+            a.origin = at;
+            a.cursor = None;
+        }
+        self.live = Some(LiveClock::default());
+        true
     }
 
     /// Seeks to `seconds` after the origin.
@@ -526,12 +613,18 @@ impl Decoding {
     /// per half: a file stores its sound and picture up to a second or more apart, and
     /// decoding one half ahead to reach the other would mean keeping (or dropping) dozens of
     /// decoded pictures. Held packets are bounded by [`PENDING_BYTES`].
-    fn decode_pass(&mut self, shared: &Shared, offset: f64) -> Result<(f64, f64), String> {
+    pub(crate) fn decode_pass(
+        &mut self,
+        shared: &Shared,
+        offset: f64,
+    ) -> Result<(f64, f64), String> {
         let (mut video_end, mut audio_end) = (0f64, 0f64);
         let Decoding {
             input,
             video,
             audio,
+            live,
+            carry,
             ..
         } = self;
         let mut pending = Pending::default();
@@ -570,10 +663,21 @@ impl Decoding {
                 shared.overflows.fetch_add(1, Relaxed);
                 continue;
             }
-            let Some((stream, packet)) = packets.next() else {
-                break;
+            let (index, packet) = match carry.take() {
+                Some((index, packet, _)) => (index, packet),
+                None => {
+                    let Some((stream, packet)) = packets.next() else {
+                        break;
+                    };
+                    let at = packet.dts().or(packet.pts()).unwrap_or(0) as f64
+                        * f64::from(stream.time_base());
+                    if live.as_mut().is_some_and(|clock| clock.jumped(at)) {
+                        *carry = Some((stream.index(), packet, at));
+                        break;
+                    }
+                    (stream.index(), packet)
+                }
             };
-            let index = stream.index();
             if video.as_ref().is_some_and(|v| v.stream == index) && !Half::Video.gone(shared) {
                 pending.push(Half::Video, packet);
             } else if audio.as_ref().is_some_and(|a| a.stream == index) && !Half::Audio.gone(shared)
@@ -909,6 +1013,7 @@ impl VideoSource for MediaVideo {
             return;
         }
         let now = shared.start_s + (program - anchor) as f64 / SAMPLE_RATE as f64;
+        shared.playing_ms.store((now * 1000.0) as u64, Relaxed);
         let mut queues = shared.queues.lock().unwrap();
         let mut took = false;
         // Every picture nearer to now than the next tick is; the last of them is shown.

@@ -18,22 +18,82 @@ pub struct Template {
     animation: streamwerk_scene::Animation,
     hide_after_ticks: Option<u64>,
     fps: u32,
-    /// The graphic fully shown: drawn once (a ticker's band without its text).
+    /// The graphic fully shown: drawn once (a ticker's band without its text), shared by
+    /// every view.
     full: Image,
-    /// This frame's picture when it is not `full` (animating, scrolling or hidden).
-    out: Image,
-    showing_full: bool,
     /// `full` has no transparent pixel (a slate): it hides what is under it. Found once.
     full_opaque: bool,
-    /// `out` is all transparent (the graphic is hidden).
-    blank: bool,
-    generation: u64,
+    /// Each view draws frames of its own (it animates or scrolls); else a view shows `full`
+    /// or nothing.
+    draws_frames: bool,
     ticker: Option<Ticker>,
+    /// Where it stands in each view, by view number.
+    views: Vec<Presence>,
+}
+
+/// The graphic in one view (a canvas's program or preview scene): whether its layer wants it
+/// shown there, how far it has come in or gone out, and the picture that shows.
+struct Presence {
+    /// A layer of this view shows or hides it; a view without one is left at rest.
+    present: bool,
     /// Wanted shown by its layer; `phase` follows it through the animations.
     shown: bool,
     /// Hid itself after `hide_after_ticks`; stays hidden until hidden and shown again.
     expired: bool,
     phase: Phase,
+    /// This frame's picture when it is not `full` (animating, scrolling or hidden); empty for
+    /// a graphic that only cuts.
+    out: Image,
+    showing_full: bool,
+    /// Nothing shows in this view.
+    blank: bool,
+    generation: u64,
+}
+
+impl Presence {
+    fn new(draws_frames: bool, (w, h): (u32, u32)) -> Self {
+        Presence {
+            present: true,
+            shown: true,
+            expired: false,
+            phase: Phase::Hidden,
+            // A second picture only for what draws frames of its own: a card that cuts in
+            // and out holds one picture (a 1080p slate is 8 MB).
+            out: if draws_frames {
+                Image::new(w, h)
+            } else {
+                Image::new(0, 0)
+            },
+            showing_full: false,
+            blank: true,
+            generation: 1,
+        }
+    }
+
+    /// Told by the scene change: `shown` is None when no layer of this view shows it.
+    fn set(&mut self, shown: Option<bool>) {
+        match shown {
+            Some(shown) => {
+                self.present = true;
+                self.shown = shown;
+                if !shown {
+                    // Hidden by hand after hiding itself: showing it again brings it back.
+                    self.expired = false;
+                }
+            }
+            None => {
+                // Gone from this view: it enters afresh if a layer brings it back.
+                self.present = false;
+                self.expired = false;
+                self.phase = Phase::Hidden;
+                if !self.blank || self.showing_full {
+                    self.generation += 1;
+                }
+                self.blank = true;
+                self.showing_full = false;
+            }
+        }
+    }
 }
 
 /// A ticker's message drawn once, and how far it moves each frame.
@@ -161,6 +221,7 @@ impl Template {
             }
         }
         let animates = s.template.animates() && s.animation.style != AnimationStyle::None;
+        let draws_frames = animates || ticker.is_some();
         Template {
             animation: if animates {
                 s.animation
@@ -178,32 +239,24 @@ impl Template {
                 })
                 .map(|secs| (secs * fps as f32).round() as u64),
             fps,
-            // A second picture only for what draws frames of its own: a card that cuts in
-            // and out holds one picture (a 1080p slate is 8 MB).
-            out: if animates || ticker.is_some() {
-                Image::new(w, h)
-            } else {
-                Image::new(0, 0)
-            },
             full_opaque: full.is_opaque(),
+            // Shown in view 0 until told otherwise: opened alone, it shows.
+            views: vec![Presence::new(draws_frames, (w, h))],
             full,
-            showing_full: false,
-            blank: true,
-            generation: 1,
+            draws_frames,
             ticker,
-            shown: true,
-            expired: false,
-            phase: Phase::Hidden,
         }
     }
 
     fn animation_ticks(&self) -> u64 {
         (self.animation.ms as u64 * self.fps as u64).div_ceil(1000)
     }
+}
 
-    /// How much of the graphic shows at `tick` (0 hidden, 1 fully), moving the phase on.
-    fn coverage(&mut self, tick: u64) -> f32 {
-        let length = self.animation_ticks();
+impl Presence {
+    /// How much of the graphic shows at `tick` (0 hidden, 1 fully), moving the phase on;
+    /// `length` is the animation's, in ticks.
+    fn coverage(&mut self, tick: u64, length: u64, hide_after: Option<u64>) -> f32 {
         let progress = |since: u64| {
             if length == 0 {
                 1.0
@@ -233,9 +286,7 @@ impl Template {
                     }
                 }
                 Phase::Up { since } => {
-                    let expired = self
-                        .hide_after_ticks
-                        .is_some_and(|after| tick >= since + after);
+                    let expired = hide_after.is_some_and(|after| tick >= since + after);
                     if !self.shown || expired {
                         self.expired = expired;
                         self.phase = Phase::Leaving {
@@ -264,9 +315,10 @@ impl Template {
         }
     }
 
-    /// Draws this frame's picture into `out` (or points at `full`); says whether it changed.
-    fn draw(&mut self, coverage: f32, tick: u64) -> bool {
-        let scrolling = self.ticker.is_some() && coverage > 0.0;
+    /// Draws this frame's picture of `graphic` into `out` (or points at its full picture);
+    /// says whether it changed.
+    fn draw(&mut self, graphic: &Template, coverage: f32, tick: u64) -> bool {
+        let scrolling = graphic.ticker.is_some() && coverage > 0.0;
         if coverage >= 1.0 && !scrolling {
             let changed = !self.showing_full;
             self.showing_full = true;
@@ -284,24 +336,25 @@ impl Template {
         }
         // The shown part of the graphic, eased so it starts and lands gently.
         let eased = coverage * coverage * (3.0 - 2.0 * coverage);
-        let w = self.full.width;
-        let shift = match self.animation.style {
+        let full = &graphic.full;
+        let w = full.width;
+        let shift = match graphic.animation.style {
             AnimationStyle::Slide => ((1.0 - eased) * w as f32).round() as u32,
             _ => 0,
         };
-        let alpha = match self.animation.style {
+        let alpha = match graphic.animation.style {
             AnimationStyle::Fade => (eased * 256.0) as u32,
             _ => 256,
         };
         self.out.data.fill(0);
         // The part of the graphic from `shift` on lands at the box's left edge.
-        let stride = self.full.stride();
+        let stride = full.stride();
         let keep = (w - shift.min(w)) as usize * 4;
-        for y in 0..self.full.height as usize {
-            let src = &self.full.data[y * stride + shift as usize * 4..][..keep];
+        for y in 0..full.height as usize {
+            let src = &full.data[y * stride + shift as usize * 4..][..keep];
             self.out.data[y * stride..][..keep].copy_from_slice(src);
         }
-        if let Some(t) = &self.ticker {
+        if let Some(t) = &graphic.ticker {
             let offset = (tick * t.step as u64 % t.period as u64) as i32;
             let mut x = -offset - shift as i32;
             while x < w as i32 {
@@ -321,37 +374,67 @@ impl Template {
 
 impl VideoSource for Template {
     fn advance(&mut self, tick: Tick) {
-        let coverage = self.coverage(tick.index);
-        if self.draw(coverage, tick.index) {
-            self.generation += 1;
+        let (length, hide_after) = (self.animation_ticks(), self.hide_after_ticks);
+        // Each view is taken out while it draws, so it can read the shared graphic.
+        for i in 0..self.views.len() {
+            if !self.views[i].present {
+                continue;
+            }
+            let mut view = std::mem::replace(&mut self.views[i], Presence::resting());
+            let coverage = view.coverage(tick.index, length, hide_after);
+            if view.draw(self, coverage, tick.index) {
+                view.generation += 1;
+            }
+            self.views[i] = view;
         }
-    }
-
-    fn drawing(&self) -> bool {
-        !self.blank
     }
 
     fn frame(&self) -> VideoFrame<'_> {
-        // A card without a second picture shows its one (its size is what the editor and
-        // layouts read, even before it is first drawn).
-        let image = if self.showing_full || self.out.width == 0 {
-            &self.full
-        } else {
-            &self.out
-        };
+        // The whole graphic: its size is what the editor and layouts read, even before it
+        // is first drawn.
         VideoFrame {
-            picture: Picture::Rgba(image),
-            generation: self.generation,
+            picture: Picture::Rgba(&self.full),
+            generation: 0,
             damage: None,
-            opaque: self.showing_full && self.full_opaque,
+            opaque: self.full_opaque,
         }
     }
 
-    fn set_shown(&mut self, shown: bool) {
-        self.shown = shown;
-        if !shown {
-            // Hidden by hand after hiding itself: showing it again brings it back.
-            self.expired = false;
+    fn frame_in(&self, view: usize) -> Option<VideoFrame<'_>> {
+        let presence = self.views.get(view).filter(|v| v.present && !v.blank)?;
+        // A card without a second picture shows its one.
+        let image = if presence.showing_full || presence.out.width == 0 {
+            &self.full
+        } else {
+            &presence.out
+        };
+        Some(VideoFrame {
+            picture: Picture::Rgba(image),
+            generation: presence.generation,
+            damage: None,
+            opaque: presence.showing_full && self.full_opaque,
+        })
+    }
+
+    fn set_shown(&mut self, shown: &[Option<bool>]) {
+        let size = (self.full.width, self.full.height);
+        while self.views.len() < shown.len() {
+            let mut fresh = Presence::new(self.draws_frames, size);
+            fresh.set(None);
+            self.views.push(fresh);
+        }
+        for (i, view) in self.views.iter_mut().enumerate() {
+            view.set(shown.get(i).copied().flatten());
+        }
+    }
+}
+
+impl Presence {
+    /// A stand-in that holds no picture, for the moment a view is drawn.
+    fn resting() -> Self {
+        Presence {
+            out: Image::new(0, 0),
+            ..Presence::new(false, (0, 0))
         }
     }
 }
@@ -450,9 +533,18 @@ mod tests {
             });
             t.next += 1;
         }
-        match t.template.frame().picture {
-            Picture::Rgba(i) => i.clone(),
-            _ => unreachable!("templates draw RGBA"),
+        in_view(&t.template, 0)
+    }
+
+    /// What view `view` shows now: a transparent picture where it draws nothing.
+    fn in_view(template: &Template, view: usize) -> Image {
+        match template.frame_in(view).map(|f| f.picture) {
+            Some(Picture::Rgba(i)) => i.clone(),
+            Some(_) => unreachable!("templates draw RGBA"),
+            None => {
+                let (w, h) = template.frame().picture.size();
+                Image::new(w, h)
+            }
         }
     }
 
@@ -477,24 +569,24 @@ mod tests {
             [250, 150, 0, 255],
             "the accent bar at the left"
         );
-        let g = t.template.frame().generation;
+        let g = t.template.frame_in(0).unwrap().generation;
         at(&mut t, 20);
         assert_eq!(
-            t.template.frame().generation,
+            t.template.frame_in(0).unwrap().generation,
             g,
             "a held graphic is one picture"
         );
-        t.template.set_shown(false);
+        t.template.set_shown(&[Some(false)]);
         let leaving = at(&mut t, 23);
         assert!(leaving.pixel(590, 95)[3] == 0 && leaving.pixel(5, 95)[3] == 255);
         assert!(at(&mut t, 27).data.iter().all(|b| *b == 0), "gone");
         assert!(
-            !t.template.drawing(),
+            t.template.frame_in(0).is_none(),
             "a hidden graphic is left out of composing"
         );
-        t.template.set_shown(true);
+        t.template.set_shown(&[Some(true)]);
         at(&mut t, 40);
-        assert!(t.template.drawing());
+        assert!(t.template.frame_in(0).is_some());
     }
 
     #[test]
@@ -512,10 +604,59 @@ mod tests {
             at(&mut t, 80).data.iter().all(|b| *b == 0),
             "and stays gone"
         );
-        t.template.set_shown(false);
+        t.template.set_shown(&[Some(false)]);
         at(&mut t, 81);
-        t.template.set_shown(true);
+        t.template.set_shown(&[Some(true)]);
         assert_eq!(at(&mut t, 90).pixel(590, 95)[3], 255, "shown again");
+    }
+
+    #[test]
+    fn each_view_shows_and_hides_the_graphic_on_its_own() {
+        for kind in [
+            TemplateKind::LowerThird,
+            TemplateKind::CallToAction,
+            TemplateKind::Ticker,
+        ] {
+            let mut t = open(&settings(kind));
+            // Views 0 and 2 (two canvases' programs) shown, view 1 (a preview) has no layer.
+            t.template.set_shown(&[Some(true), None, Some(true)]);
+            assert_eq!(
+                at(&mut t, 10).pixel(590, 95)[3],
+                255,
+                "{kind:?} in on view 0"
+            );
+            assert_eq!(in_view(&t.template, 2).pixel(590, 95)[3], 255);
+            assert!(t.template.frame_in(1).is_none(), "no layer, nothing drawn");
+            // Hidden on view 0 only: it leaves there and stays on view 2.
+            t.template.set_shown(&[Some(false), None, Some(true)]);
+            at(&mut t, 20);
+            assert!(t.template.frame_in(0).is_none(), "{kind:?} out of view 0");
+            assert_eq!(in_view(&t.template, 2).pixel(590, 95)[3], 255, "{kind:?}");
+            // And the other way round.
+            t.template.set_shown(&[Some(true), None, Some(false)]);
+            at(&mut t, 30);
+            assert_eq!(in_view(&t.template, 0).pixel(590, 95)[3], 255, "{kind:?}");
+            assert!(t.template.frame_in(2).is_none(), "{kind:?} out of view 2");
+        }
+    }
+
+    #[test]
+    fn hiding_itself_after_its_time_happens_in_each_view_apart() {
+        let mut s = settings(TemplateKind::LowerThird);
+        s.hide_after_s = Some(1.0);
+        let mut t = open(&s);
+        t.template.set_shown(&[Some(true), None, Some(false)]);
+        at(&mut t, 20);
+        // Shown on view 2 two thirds of a second later: it hides there a second after that.
+        t.template.set_shown(&[Some(true), None, Some(true)]);
+        assert_eq!(at(&mut t, 45).pixel(590, 95)[3], 0, "view 0 hid itself");
+        assert_eq!(
+            in_view(&t.template, 2).pixel(590, 95)[3],
+            255,
+            "view 2 not yet"
+        );
+        at(&mut t, 70);
+        assert!(t.template.frame_in(2).is_none(), "view 2 after its second");
     }
 
     #[test]

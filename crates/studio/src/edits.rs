@@ -173,9 +173,22 @@ impl Studio {
                 source,
                 visible,
                 canvas,
+                every_canvas,
             } => self.edit(inner, |c| {
-                layer_mut(c, &scene, canvas.as_deref(), &source)?.visible = visible;
-                Ok(())
+                if every_canvas != Some(true) {
+                    layer_mut(c, &scene, canvas.as_deref(), &source)?.visible = visible;
+                    return Ok(());
+                }
+                let canvases: Vec<String> =
+                    c.canvas_names().iter().map(|n| n.to_string()).collect();
+                let mut found = false;
+                for name in &canvases {
+                    if let Ok(layer) = layer_mut(c, &scene, Some(name), &source) {
+                        layer.visible = visible;
+                        found = true;
+                    }
+                }
+                found.then_some(()).ok_or_else(|| no_layer(&scene, &source))
             })?,
             Command::SetLayerLocked {
                 scene,

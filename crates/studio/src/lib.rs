@@ -22,6 +22,7 @@ use stats::{process_cpu, stats_loop};
 pub use documents::own_collection;
 pub use obs_import::import_obs;
 pub use preview::PreviewStream;
+pub use streamwerk_obs_import::CanvasLimit;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -301,12 +302,10 @@ impl Studio {
                     preview: inner.preview_scene.as_deref(),
                 };
                 // A cut, whatever the transition: the safe scene is on air from the next frame.
-                inner.program.show(
-                    &inner.collection,
-                    shown,
-                    Some(&streamwerk_scene::Transition::Cut),
-                )?;
-                let dropped = inner.session.as_ref().map_or(0, |s| s.discard_delayed());
+                let dropped =
+                    inner
+                        .program
+                        .panic(&inner.collection, shown, inner.session.as_ref())?;
                 let held = if dropped > 0 {
                     "; the delayed seconds were thrown away and will not air"
                 } else {
@@ -364,8 +363,17 @@ impl Studio {
             | Command::OpenCollection { .. }
             | Command::SaveCollectionAs { .. }
             | Command::ListFiles { .. }) => self.documents(&mut inner, command)?,
-            Command::ImportObs { path, profile_dir } => {
-                self.import_obs(&mut inner, &path, profile_dir.as_deref())?
+            Command::ImportObs {
+                path,
+                profile_dir,
+                fit_1080p,
+            } => {
+                let limit = if fit_1080p == Some(true) {
+                    streamwerk_obs_import::CanvasLimit::Hd1080
+                } else {
+                    streamwerk_obs_import::CanvasLimit::Largest
+                };
+                self.import_obs(&mut inner, &path, profile_dir.as_deref(), limit)?
             }
             command @ (Command::UpdateBrand { .. }
             | Command::SetBrandLock { .. }

@@ -5,22 +5,45 @@
 use crate::documents::{beside, save_json};
 use crate::refused;
 use std::path::Path;
-use streamwerk_obs_import::{import, profile_canvas, Devices, ImportError, Imported, Options};
+use streamwerk_obs_import::{
+    find_profile, import, profile_canvas, CanvasLimit, Devices, ImportError, Imported, Options,
+    Profile,
+};
 use streamwerk_protocol::NoticeLevel;
-use streamwerk_scene::{Collection, Scene};
+use streamwerk_scene::{Collection, Scene, SourceKind};
 
 /// Imports `file` for a collection to be saved in `out_dir`; the canvas from the OBS profile
-/// folder `profile_dir` when given.
+/// folder `profile_dir` when given, else from the profile OBS would use for it (beside it in
+/// OBS's folders), fitted within `limit`.
 pub fn import_obs(
     file: &Path,
     profile_dir: Option<&Path>,
     out_dir: &Path,
+    limit: CanvasLimit,
 ) -> Result<Imported, ImportError> {
     let text = std::fs::read_to_string(file).map_err(|e| ImportError::Read {
         file: file.into(),
         reason: e.to_string(),
     })?;
-    let canvas = profile_dir.map(profile_canvas).transpose()?;
+    let name = |dir: &Path| {
+        dir.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    };
+    let profile = match profile_dir {
+        Some(dir) => Some(Profile {
+            name: name(dir),
+            size: profile_canvas(dir)?,
+            found: false,
+        }),
+        // A profile found but unreadable is as good as none: the collection's own size then.
+        None => find_profile(file).and_then(|dir| {
+            Some(Profile {
+                name: name(&dir),
+                size: profile_canvas(&dir).ok()?,
+                found: true,
+            })
+        }),
+    };
     // No devices is a machine without a camera, not a failure: placeholders then.
     let devices = streamwerk_capture::list_devices().ok();
     let cameras: Vec<(String, String)> = devices
@@ -34,7 +57,8 @@ pub fn import_obs(
         .map(|m| (m.id.clone(), m.name.clone()))
         .collect();
     let options = Options {
-        canvas,
+        profile,
+        limit,
         base_dir: out_dir.to_path_buf(),
         devices: Devices {
             cameras: &cameras,
@@ -45,10 +69,20 @@ pub fn import_obs(
 }
 
 /// Each picture source of `probe` opened alone, so one that cannot open (its size then stays
-/// unknown, and the report says so) does not hide the others'.
+/// unknown, and the report says so) does not hide the others'. A camera is not opened: its
+/// picture is the size it asks for, else the canvas's.
 fn natural_sizes(probe: &Collection) -> Vec<(String, u32, u32)> {
     let mut sizes = Vec::new();
     for layer in probe.scenes.iter().flat_map(|s| &s.layers) {
+        if let Some(SourceKind::Camera(camera)) = probe.source(&layer.source).map(|s| &s.kind) {
+            let canvas = probe.canvas;
+            let size = (
+                camera.width.unwrap_or(canvas.width),
+                camera.height.unwrap_or(canvas.height),
+            );
+            sizes.push((layer.source.clone(), size.0, size.1));
+            continue;
+        }
         let mut one = probe.clone();
         one.scenes = vec![Scene {
             name: "probe".into(),
@@ -72,6 +106,7 @@ impl crate::Studio {
         inner: &mut crate::Inner,
         path: &str,
         profile_dir: Option<&str>,
+        limit: CanvasLimit,
     ) -> Result<(), crate::StudioError> {
         let file = beside(&inner.collection_path, path);
         let profile_dir = profile_dir.map(|p| beside(&inner.collection_path, p));
@@ -80,7 +115,7 @@ impl crate::Studio {
             .parent()
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        let imported = import_obs(&file, profile_dir.as_deref(), &folder)
+        let imported = import_obs(&file, profile_dir.as_deref(), &folder, limit)
             .map_err(|e| refused(e.to_string()))?;
         crate::accept(streamwerk_scene::check_collection(&imported.collection))?;
         let stem = file

@@ -315,6 +315,7 @@ fn a_lower_third_slides_out_when_hidden_and_in_when_shown() {
         source: "lower-third-1".into(),
         visible,
         canvas: None,
+        every_canvas: None,
     };
     studio.handle(layer(false)).unwrap();
     let leaving = frames_after(&mut program, now_us(), 800);

@@ -100,6 +100,7 @@ fn a_vertical_canvas_is_added_edited_previewed_and_recorded_beside_main() {
         source: "logo".into(),
         visible: false,
         canvas: Some("square".into()),
+        every_canvas: None,
     }));
     assert!(unknown.contains("there is no canvas `square`"), "{unknown}");
 

@@ -286,6 +286,7 @@ fn an_obs_collection_is_imported_beside_the_open_one_and_opened() {
         .handle(Command::ImportObs {
             path: path.clone(),
             profile_dir: None,
+            fit_1080p: None,
         })
         .unwrap();
     let state = studio.state();
@@ -313,17 +314,44 @@ fn an_obs_collection_is_imported_beside_the_open_one_and_opened() {
             .any(|m| m.contains("7 approximated") && m.contains("screen_capture")),
         "{said:?}"
     );
-    // Again: a second file, never the first replaced.
+    let camera = |state: &StudioState| {
+        let id = &state
+            .collection
+            .sources
+            .iter()
+            .find(|s| s.name == "cintiq")
+            .unwrap()
+            .id;
+        let layer = state.collection.scenes[0]
+            .layers
+            .iter()
+            .find(|l| &l.source == id)
+            .unwrap();
+        (layer.transform.x, layer.transform.width.unwrap())
+    };
+    let at_4k = camera(&state);
+    // Again, fitted to 1080p: a second file, never the first replaced; every layer halved.
     studio
         .handle(Command::ImportObs {
             path,
             profile_dir: None,
+            fit_1080p: Some(true),
         })
         .unwrap();
-    assert!(studio.state().collection_path.ends_with("-from-obs-2.json"));
+    let state = studio.state();
+    assert!(state.collection_path.ends_with("-from-obs-2.json"));
+    assert_eq!(
+        (
+            state.collection.canvas.width,
+            state.collection.canvas.height
+        ),
+        (1920, 1080)
+    );
+    assert_eq!(camera(&state), (at_4k.0 / 2.0, at_4k.1 / 2.0));
     let wrong = refusal(studio.handle(Command::ImportObs {
         path: "demo.json".into(),
         profile_dir: None,
+        fit_1080p: None,
     }));
     assert!(wrong.contains("not an OBS scene collection"), "{wrong}");
     studio.shutdown();
@@ -530,6 +558,7 @@ fn studio_mode_prepares_a_scene_beside_program_and_the_transition_puts_it_on_air
             source: "brb-text".into(),
             visible: false,
             canvas: None,
+            every_canvas: None,
         })
         .unwrap();
     for _ in 0..5 {
