@@ -3,32 +3,48 @@
 //! keeps everything and the destination stays one unbroken publish.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use streamwerk_e2e::peers::Nginx;
 use streamwerk_e2e::*;
+
+/// `stream` of `scenes` from `scene` to `dest` behind a `delay` (s), recording `local.mkv`
+/// and `as-aired.mkv` in `dir`, with stats lines on its standard output and operator
+/// commands on its standard input.
+fn delayed_stream(scenes: &Path, scene: &str, delay: u32, dest: &str, dir: &Path) -> Child {
+    Command::new(bin())
+        .args(["stream", "--scene"])
+        .arg(scenes)
+        .args([
+            "--scene-name",
+            scene,
+            "--delay",
+            &delay.to_string(),
+            "--stats-json",
+        ])
+        .args(["--dest", dest])
+        .arg("--record")
+        .arg(dir.join("local.mkv"))
+        .arg("--record-as-aired")
+        .arg(dir.join("as-aired.mkv"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
 
 #[test]
 fn a_panic_keeps_the_delayed_seconds_from_viewers_and_the_stream_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let scenes = colour_scenes(dir.path(), Some("Blue card"));
     let nginx = Nginx::start();
-    let local = dir.path().join("local.mkv");
-    let as_aired = dir.path().join("as-aired.mkv");
-    let mut child = Command::new(bin())
-        .args(["stream", "--scene"])
-        .arg(&scenes)
-        .args(["--scene-name", "Green", "--delay", "4", "--stats-json"])
-        .args(["--dest", &nginx.url("live", "show")])
-        .arg("--record")
-        .arg(&local)
-        .arg("--record-as-aired")
-        .arg(&as_aired)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (local, as_aired) = (
+        dir.path().join("local.mkv"),
+        dir.path().join("as-aired.mkv"),
+    );
+    let mut child = delayed_stream(&scenes, "Green", 4, &nginx.url("live", "show"), dir.path());
     let lines = stats_lines(&mut child);
     let mut stdin = child.stdin.take().unwrap();
     // Green for 6 s (viewers get its first 2 s by then), the unwanted red for 2 s, panic.
@@ -102,7 +118,7 @@ fn a_panic_keeps_the_delayed_seconds_from_viewers_and_the_stream_goes_on() {
 
 /// Live (green, 440 Hz), a mistake (red, 2500 Hz, reached through a 1 s opaque stinger when
 /// taken with `transition`) and the safe scene (blue, 660 Hz), every tone at -6 dBFS.
-fn scenes_with_sound(dir: &std::path::Path) -> std::path::PathBuf {
+fn scenes_with_sound(dir: &Path) -> std::path::PathBuf {
     let stinger = dir.join("stinger.mp4");
     let made = Command::new("ffmpeg")
         .args([
@@ -159,21 +175,13 @@ fn a_panic_keeps_the_mistakes_sound_from_viewers_too_after_a_cut_a_fade_and_a_st
     let dir = tempfile::tempdir().unwrap();
     let scenes = scenes_with_sound(dir.path());
     let nginx = Nginx::start();
-    let local = dir.path().join("local.mkv");
-    let as_aired = dir.path().join("as-aired.mkv");
-    let mut child = Command::new(bin())
-        .args(["stream", "--scene"])
-        .arg(&scenes)
-        .args(["--scene-name", "Live", "--delay", "3"])
-        .args(["--dest", &nginx.url("live", "sound")])
-        .arg("--record")
-        .arg(&local)
-        .arg("--record-as-aired")
-        .arg(&as_aired)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (local, as_aired) = (
+        dir.path().join("local.mkv"),
+        dir.path().join("as-aired.mkv"),
+    );
+    let mut child = delayed_stream(&scenes, "Live", 3, &nginx.url("live", "sound"), dir.path());
+    // Read, so the pipe never fills.
+    let stats = stats_lines(&mut child);
     let mut stdin = child.stdin.take().unwrap();
     let start = Instant::now();
     let mut at = |s: f64, line: &str| {
@@ -194,10 +202,11 @@ fn a_panic_keeps_the_mistakes_sound_from_viewers_too_after_a_cut_a_fade_and_a_st
     drop(stdin);
     let done = child.wait_with_output().unwrap();
     assert!(done.status.success(), "{}", stderr(&done));
+    assert!(!stats.join().unwrap().is_empty());
 
     let (aired, _) = nginx.only_recording();
     // The mistake is in the local recording, picture and sound: the checks below can see it.
-    let mistake = |file: &std::path::Path| {
+    let mistake = |file: &Path| {
         tone_levels(&decode_audio_mono(file), 2500.0, 480)
             .into_iter()
             .fold(0.0, f64::max)

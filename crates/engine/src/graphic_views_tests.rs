@@ -42,7 +42,10 @@ fn showing(rig: &Rig, k: usize) -> bool {
     let (_, _, v) = yuv_at(rig.picture(k), x, y);
     let (_, _, background) = yuv_at(rig.picture(k), 2, 2);
     assert!(background < 130, "canvas {k}: the background is blue");
-    assert!(!(130..=200).contains(&v), "canvas {k} caught mid-animation: V {v}");
+    assert!(
+        !(130..=200).contains(&v),
+        "canvas {k} caught mid-animation: V {v}"
+    );
     v > 200
 }
 

@@ -9,7 +9,7 @@ use streamwerk_scene::{Layer, SourceKind};
 use streamwerk_studio::PreviewView;
 
 mod common;
-use common::{demo_studio, refusal};
+use common::{add_vertical, demo_studio, refusal};
 
 /// Scene "Live"'s layer of `source` on `canvas`.
 fn layer(state: &StudioState, canvas: &str, source: &str) -> Layer {
@@ -39,13 +39,7 @@ fn rect(state: &StudioState, layer: &Layer) -> (u32, u32, u32, u32) {
 fn a_vertical_canvas_is_added_edited_previewed_and_recorded_beside_main() {
     let dir = tempfile::tempdir().unwrap();
     let studio = demo_studio(dir.path());
-    studio
-        .handle(Command::AddCanvas {
-            name: "vertical".into(),
-            width: 720,
-            height: 1280,
-        })
-        .unwrap();
+    add_vertical(&studio);
     let state = studio.state();
     assert_eq!(state.collection.canvas_names(), ["main", "vertical"]);
     for scene in &state.collection.scenes {

@@ -10,7 +10,7 @@ use streamwerk_scene::TemplateKind;
 use streamwerk_studio::PreviewView;
 
 mod common;
-use common::{demo_studio, near, rgb_at};
+use common::{add_vertical, demo_studio, near, rgb_at};
 
 const SCENE: &str = "Be right back";
 const GRAPHIC: &str = "lower-third-1";
@@ -40,13 +40,7 @@ fn visible(state: &StudioState, canvas: &str) -> bool {
 fn a_graphic_is_shown_and_hidden_on_every_canvas_or_on_one() {
     let dir = tempfile::tempdir().unwrap();
     let studio = demo_studio(dir.path());
-    studio
-        .handle(Command::AddCanvas {
-            name: "vertical".into(),
-            width: 720,
-            height: 1280,
-        })
-        .unwrap();
+    add_vertical(&studio);
     studio
         .handle(Command::SwitchScene {
             scene: SCENE.into(),

@@ -21,6 +21,17 @@ pub fn demo_studio(dir: &Path) -> Arc<Studio> {
     .unwrap()
 }
 
+/// Adds the 720x1280 canvas `vertical` to `studio`.
+pub fn add_vertical(studio: &Studio) {
+    studio
+        .handle(streamwerk_protocol::Command::AddCanvas {
+            name: "vertical".into(),
+            width: 720,
+            height: 1280,
+        })
+        .unwrap();
+}
+
 pub fn refusal(result: Result<(), StudioError>) -> String {
     match result {
         Err(e) => e.to_string(),
