@@ -222,13 +222,15 @@ impl StatsSnapshot {
                 kbps(sink.bytes, bytes_then, dt),
                 kbps(encoded_now(canvas), encoded_then, dt),
             );
-            // Only a link live all through the window is judged: what a destination sends
-            // while it reconnects and catches up (its queue dropped to the next keyframe)
-            // says nothing about the link.
+            // Only a link live all through the window and carrying now is judged: what a
+            // destination sends while it reconnects and catches up (its queue dropped to the
+            // next keyframe) says nothing about the link, and a link that went dead carries
+            // nothing (the destination soon reconnects): a lower bitrate helps neither.
             let steady = sink.destination.as_ref().is_some_and(|d| {
                 d.state == streamwerk_outputs::DestinationState::Live && d.uptime_s >= dt
             });
-            if steady && sink.dropped > dropped_then && sent < 0.9 * needed {
+            let carrying = sink.bitrate_kbps >= 0.05 * needed;
+            if steady && carrying && sink.dropped > dropped_then && sent < 0.9 * needed {
                 sink.uplink = Some(format!(
                     "uplink to {} carries ~{:.1} Mbit/s, the stream needs {:.1}: lower the bitrate",
                     sink.name,
@@ -277,13 +279,27 @@ mod tests {
     fn a_link_that_stayed_up_and_carries_too_little_is_reported() {
         use DestinationState::Live;
         let then = at(20.0, (20.0 * 2.5 * MBIT) as u64, 10, Live, 0, 20.0);
+        let previous = at(29.5, (29.5 * 2.5 * MBIT) as u64, 58, Live, 0, 29.5);
         let mut now = at(30.0, (30.0 * 2.5 * MBIT) as u64, 60, Live, 0, 30.0);
-        now.rate_sinks(Some(&then), Some(&then));
+        now.rate_sinks(Some(&previous), Some(&then));
         let warning = now.sinks[0].uplink.as_deref().expect("a warning");
         assert!(
             warning.contains("carries ~2.5 Mbit/s, the stream needs 4.7"),
             "{warning}"
         );
+    }
+
+    #[test]
+    fn a_link_that_went_dead_is_not_told_to_lower_the_bitrate() {
+        use DestinationState::Live;
+        // Full rate until 26 s, nothing since (the link is down, the destination has not
+        // noticed yet): 3.1 Mbit/s over the window, 0 now.
+        let sent = (26.0 * 4.7 * MBIT) as u64;
+        let then = at(20.0, (20.0 * 4.7 * MBIT) as u64, 0, Live, 0, 20.0);
+        let previous = at(29.5, sent, 80, Live, 0, 29.5);
+        let mut now = at(30.0, sent, 100, Live, 0, 30.0);
+        now.rate_sinks(Some(&previous), Some(&then));
+        assert_eq!(now.sinks[0].uplink, None);
     }
 
     #[test]

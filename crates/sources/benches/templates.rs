@@ -58,6 +58,20 @@ fn templates(c: &mut Criterion) {
             frame += 1;
         })
     });
+    // The same on two canvases (views 0 and 2), each sliding: the cost per canvas showing it.
+    let mut two = open(&lower_third);
+    let mut frame = 0u64;
+    group.bench_function("lower_third_sliding_two_canvases", |b| {
+        b.iter(|| {
+            let shown = Some(frame % 24 < 12);
+            two.set_shown(&[shown, None, shown]);
+            two.advance(Tick {
+                index: frame,
+                fps: 30,
+            });
+            frame += 1;
+        })
+    });
     let mut ticker = open(&settings(TemplateKind::Ticker, 1920, 81));
     let mut index = 0u64;
     group.bench_function("ticker_frame", |b| {
