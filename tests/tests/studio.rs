@@ -136,6 +136,12 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
         result["keyShown"], false,
         "the stream key never reaches the page"
     );
+    // Stop asked before ending the broadcast, and "Keep streaming" kept it on.
+    assert_eq!(
+        result["stopAsks"], "End the broadcast on 1 destination?",
+        "{result}"
+    );
+    assert_eq!(result["keptLive"], 1, "{result}");
 
     // Live, the destination's line showed what it sent (the demo at 4500 kbps), and its graph
     // drew the sent bitrate; a loopback link carries it, so no uplink warning.
@@ -322,6 +328,24 @@ fn studio_mode_and_hotkeys_in_a_browser() {
     // Ctrl+1 typed in a form field did nothing.
     assert_eq!(result["whileTyping"], "Be right back", "{result}");
     assert_eq!(result["programShowsBrb"], true, "{result}");
+    // Transition used the fade chosen beside it (the program was a blend part way), and the
+    // collection's default stayed a cut.
+    let chosen = &result["chosenTransition"];
+    assert_eq!(chosen["midFade"], true, "{result}");
+    assert_eq!(chosen["defaultKind"], "cut", "{result}");
+    // The hotkey list shows scene hotkeys only for scenes there are (the defaults go to 9),
+    // and Enter in the add form does not reload the page.
+    let hotkeys = &result["hotkeyForm"];
+    let count = hotkeys["sceneCount"].as_u64().unwrap();
+    let listed = hotkeys["listedScenes"].as_array().unwrap();
+    assert_eq!(listed.len() as u64, count.min(9), "{hotkeys}");
+    assert!(
+        listed
+            .iter()
+            .all(|n| !n.as_str().unwrap().ends_with(char::is_numeric)),
+        "{hotkeys}"
+    );
+    assert_eq!(hotkeys["notReloaded"], true, "{hotkeys}");
     // Ctrl+R recorded a file that decodes.
     let recording = std::path::PathBuf::from(result["recording"].as_str().unwrap());
     assert_decodes(&recording);

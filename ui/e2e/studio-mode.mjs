@@ -56,11 +56,22 @@ await pressKeys("Control+Enter");
 await until(() => window.streamwerk.state.program_scene === "Be right back");
 const programShowsBrb = await shows("program", brb);
 
-// Back to Live, then Ctrl+Shift+P: panic cuts to the safe scene.
+// Back to Live through the transition chosen beside the button (a 1.5 s fade, not made the
+// default, which stays a cut): part way, the program is a blend of the two scenes.
 await pressKeys("Control+1");
 await until(() => window.streamwerk.state.preview_scene === "Live");
-await pressKeys("Control+Enter");
+await page.selectOption("#transition-kind", "fade");
+await page.fill("#transition-ms", "1500");
+await page.click("#transition");
+let midFade = false;
+for (let i = 0; i < 40 && !midFade; i++) {
+  const c = await colourAt("program", 70, 600);
+  midFade = !near(c, accent) && !near(c, brb);
+  await page.waitForTimeout(40);
+}
 await until(() => window.streamwerk.state.program_scene === "Live");
+const chosenTransition = { midFade, defaultKind: (await state()).collection.transition.kind };
+// Then Ctrl+Shift+P: panic cuts to the safe scene.
 await pressKeys("Control+Shift+P");
 await until(() => window.streamwerk.state.program_scene === "Be right back");
 
@@ -99,6 +110,7 @@ await page.click("#keys-go");
 await until(() => window.streamwerk.state.live.includes("Insta"));
 const broadcastKeyShown = (await page.content()).includes("IG-e2e-broadcast-key");
 await page.click("#go-live");
+await page.click("#stop-now");
 await until(() => window.streamwerk.state.live.length === 0);
 // A vertical canvas: added with one click, edited on its own, shown beside main, recorded.
 await page.click("#add-vertical");
@@ -177,6 +189,14 @@ await page.fill("#import-obs-path", obs);
 await page.click("#import-obs-form button:has-text('Import from OBS')");
 await until(() => window.streamwerk.state.collection_path.endsWith("-from-obs.json"));
 const imported = { path: (await state()).collection_path, scenes: (await state()).collection.scenes.map((s) => s.name) };
-console.log(JSON.stringify({ brand, imported, broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
+// The hotkey list names only scenes the collection has; Enter in its fields keeps the page.
+const sceneCount = (await state()).collection.scenes.length;
+const listedScenes = await page.$$eval("#hotkey-list li .name", (n) => n.map((x) => x.textContent).filter((t) => /^Scene \d/.test(t)));
+await page.evaluate(() => { window.notReloaded = true; });
+await page.fill("#hotkey-scene", "3");
+await page.press("#hotkey-scene", "Enter");
+await page.waitForTimeout(500);
+const hotkeyForm = { sceneCount, listedScenes, notReloaded: await page.evaluate(() => window.notReloaded === true) };
+console.log(JSON.stringify({ brand, imported, chosenTransition, hotkeyForm, broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
   canvases: { added, tabs, guides, instaLabel, nudged, status, recordingFiles } }));
 await browser.close();

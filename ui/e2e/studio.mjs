@@ -190,7 +190,15 @@ const recordFor = async (ms) => {
   return file;
 };
 const recording = await recordFor(4000);
+// Stop asks first, naming what it ends; keeping on streams on, the second answer ends it.
 await page.click("#go-live");
+await page.waitForSelector("#stop-dialog[open]");
+const stopAsks = await page.textContent("#stop-dialog-title");
+await page.click("#stop-cancel");
+await page.waitForTimeout(300);
+const keptLive = (await state()).live.length;
+await page.click("#go-live");
+await page.click("#stop-now");
 await page.waitForFunction(() => window.streamwerk.state.live.length === 0);
 const previewStats = await page.evaluate(() => ({ ...window.streamwerk.preview }));
 
@@ -236,6 +244,6 @@ await page.waitForFunction((p) => window.streamwerk.state.collection_path === p,
 const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
-console.log(JSON.stringify({ before, after, crop, recording, keyShown, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
+console.log(JSON.stringify({ before, after, crop, recording, keyShown, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
   previewStats, previewAt1080, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();

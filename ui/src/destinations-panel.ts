@@ -183,11 +183,17 @@ export function setupDestinations() {
   };
 
   const stopDialog = $("stop-dialog") as HTMLDialogElement;
+  // Ending a broadcast cannot be taken back: Stop always asks (Panic never does).
   $("go-live").onclick = () => {
-    if (!store.state.live.length) return goLive();
+    const live = store.state.live.length;
+    if (!live) return goLive();
     const delay = store.state.profile.stream_delay_s;
-    if (!delay) return run({ type: "stop_live" });
-    $("stop-dialog-text").textContent = `Viewers are ${delay} s behind. After the delay they see the end; stopping now throws the last ${delay} s away.`;
+    $("stop-dialog-title").textContent = `End the broadcast on ${live} destination${live === 1 ? "" : "s"}?`;
+    $("stop-dialog-text").textContent = delay
+      ? `Viewers are ${delay} s behind. After the delay they see the end; stopping now throws the last ${delay} s away.`
+      : "Viewers see the stream end now.";
+    $("stop-after-delay").hidden = !delay;
+    $("stop-now").textContent = delay ? "Stop now" : "End broadcast";
     stopDialog.showModal();
   };
   $("stop-after-delay").onclick = () => { stopDialog.close(); run({ type: "stop_live_after_delay" }); };

@@ -106,8 +106,11 @@ function capture(button: HTMLButtonElement, done: (keys: string) => void) {
 
 export function renderHotkeys() {
   const hotkeys = store.state.profile.hotkeys;
+  // A scene number past the collection's scenes does nothing: it is kept, not listed.
+  const scenes = store.state.collection.scenes.length;
+  const listed = hotkeys.map((h, i) => [h, i] as const).filter(([h]) => h.action.type !== "switch_scene" || h.action.number <= scenes);
   $("hotkey-list").replaceChildren(
-    ...hotkeys.map((h, i) => {
+    ...listed.map(([h, i]) => {
       const keys = el("button", { type: "button", className: "keys", textContent: h.keys, title: "Click, then press the new keys (Escape keeps these)" });
       keys.setAttribute("aria-label", `Keys for ${describe(h.action)}: ${h.keys}`);
       keys.onclick = () => capture(keys, (k) => save(hotkeys.map((x, j) => (j === i ? { ...x, keys: k } : x))));
@@ -135,6 +138,9 @@ function formAction(): HotkeyAction {
 }
 
 export function setupHotkeys() {
+  // Enter in a field must not submit (and reload) the page; the page's CSP allows no inline
+  // handler for that.
+  $("hotkeys-form").onsubmit = (e) => e.preventDefault();
   document.addEventListener("keydown", (e) => {
     if (e.repeat || typing(e.target)) return;
     if (pressed(keysOf(e) ?? "", e.target)) e.preventDefault();

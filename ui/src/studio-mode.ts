@@ -124,7 +124,8 @@ export function setupStudioMode() {
   // The scene's choice offers the same kinds as the collection's, after "Collection default".
   for (const option of ($("transition-kind") as HTMLSelectElement).options) $("scene-transition").append(option.cloneNode(true));
   $("studio-mode").onclick = () => run({ type: "set_studio_mode", on: !on() });
-  $("transition").onclick = () => run({ type: "transition", transition: null });
+  // The transition chosen beside the button, whether or not it was made the default.
+  $("transition").onclick = () => run({ type: "transition", transition: fromForm() });
   $("transition-kind").onchange = showStingerFields;
   $("transition-form").onsubmit = (e) => {
     e.preventDefault();

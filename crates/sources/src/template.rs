@@ -15,11 +15,17 @@ pub struct TemplateFonts {
 }
 
 pub struct Template {
+    graphic: Graphic,
+    /// Where it stands in each view, by view number.
+    views: Vec<Presence>,
+}
+
+/// What every view shows of a template: drawn once.
+struct Graphic {
     animation: streamwerk_scene::Animation,
     hide_after_ticks: Option<u64>,
     fps: u32,
-    /// The graphic fully shown: drawn once (a ticker's band without its text), shared by
-    /// every view.
+    /// The graphic fully shown (a ticker's band without its text).
     full: Image,
     /// `full` has no transparent pixel (a slate): it hides what is under it. Found once.
     full_opaque: bool,
@@ -27,8 +33,6 @@ pub struct Template {
     /// or nothing.
     draws_frames: bool,
     ticker: Option<Ticker>,
-    /// Where it stands in each view, by view number.
-    views: Vec<Presence>,
 }
 
 /// The graphic in one view (a canvas's program or preview scene): whether its layer wants it
@@ -222,7 +226,7 @@ impl Template {
         }
         let animates = s.template.animates() && s.animation.style != AnimationStyle::None;
         let draws_frames = animates || ticker.is_some();
-        Template {
+        let graphic = Graphic {
             animation: if animates {
                 s.animation
             } else {
@@ -240,14 +244,19 @@ impl Template {
                 .map(|secs| (secs * fps as f32).round() as u64),
             fps,
             full_opaque: full.is_opaque(),
-            // Shown in view 0 until told otherwise: opened alone, it shows.
-            views: vec![Presence::new(draws_frames, (w, h))],
             full,
             draws_frames,
             ticker,
+        };
+        Template {
+            // Shown in view 0 until told otherwise: opened alone, it shows.
+            views: vec![Presence::new(draws_frames, (w, h))],
+            graphic,
         }
     }
+}
 
+impl Graphic {
     fn animation_ticks(&self) -> u64 {
         (self.animation.ms as u64 * self.fps as u64).div_ceil(1000)
     }
@@ -317,7 +326,7 @@ impl Presence {
 
     /// Draws this frame's picture of `graphic` into `out` (or points at its full picture);
     /// says whether it changed.
-    fn draw(&mut self, graphic: &Template, coverage: f32, tick: u64) -> bool {
+    fn draw(&mut self, graphic: &Graphic, coverage: f32, tick: u64) -> bool {
         let scrolling = graphic.ticker.is_some() && coverage > 0.0;
         if coverage >= 1.0 && !scrolling {
             let changed = !self.showing_full;
@@ -374,18 +383,13 @@ impl Presence {
 
 impl VideoSource for Template {
     fn advance(&mut self, tick: Tick) {
-        let (length, hide_after) = (self.animation_ticks(), self.hide_after_ticks);
-        // Each view is taken out while it draws, so it can read the shared graphic.
-        for i in 0..self.views.len() {
-            if !self.views[i].present {
-                continue;
-            }
-            let mut view = std::mem::replace(&mut self.views[i], Presence::resting());
+        let graphic = &self.graphic;
+        let (length, hide_after) = (graphic.animation_ticks(), graphic.hide_after_ticks);
+        for view in self.views.iter_mut().filter(|v| v.present) {
             let coverage = view.coverage(tick.index, length, hide_after);
-            if view.draw(self, coverage, tick.index) {
+            if view.draw(graphic, coverage, tick.index) {
                 view.generation += 1;
             }
-            self.views[i] = view;
         }
     }
 
@@ -393,10 +397,10 @@ impl VideoSource for Template {
         // The whole graphic: its size is what the editor and layouts read, even before it
         // is first drawn.
         VideoFrame {
-            picture: Picture::Rgba(&self.full),
+            picture: Picture::Rgba(&self.graphic.full),
             generation: 0,
             damage: None,
-            opaque: self.full_opaque,
+            opaque: self.graphic.full_opaque,
         }
     }
 
@@ -404,7 +408,7 @@ impl VideoSource for Template {
         let presence = self.views.get(view).filter(|v| v.present && !v.blank)?;
         // A card without a second picture shows its one.
         let image = if presence.showing_full || presence.out.width == 0 {
-            &self.full
+            &self.graphic.full
         } else {
             &presence.out
         };
@@ -412,29 +416,19 @@ impl VideoSource for Template {
             picture: Picture::Rgba(image),
             generation: presence.generation,
             damage: None,
-            opaque: presence.showing_full && self.full_opaque,
+            opaque: presence.showing_full && self.graphic.full_opaque,
         })
     }
 
     fn set_shown(&mut self, shown: &[Option<bool>]) {
-        let size = (self.full.width, self.full.height);
+        let size = (self.graphic.full.width, self.graphic.full.height);
         while self.views.len() < shown.len() {
-            let mut fresh = Presence::new(self.draws_frames, size);
+            let mut fresh = Presence::new(self.graphic.draws_frames, size);
             fresh.set(None);
             self.views.push(fresh);
         }
         for (i, view) in self.views.iter_mut().enumerate() {
             view.set(shown.get(i).copied().flatten());
-        }
-    }
-}
-
-impl Presence {
-    /// A stand-in that holds no picture, for the moment a view is drawn.
-    fn resting() -> Self {
-        Presence {
-            out: Image::new(0, 0),
-            ..Presence::new(false, (0, 0))
         }
     }
 }
