@@ -70,7 +70,7 @@ for (let i = 0; i < 40 && !midFade; i++) {
   await page.waitForTimeout(40);
 }
 await until(() => window.streamwerk.state.program_scene === "Live");
-const chosenTransition = { midFade, defaultKind: (await state()).collection.transition.kind };
+const chosenTransition = { midFade, defaultKind: ((await state()).collection.transition ?? { kind: "cut" }).kind };
 // Then Ctrl+Shift+P: panic cuts to the safe scene.
 await pressKeys("Control+Shift+P");
 await until(() => window.streamwerk.state.program_scene === "Be right back");
