@@ -39,7 +39,7 @@ run: build
 test: deps ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cd ui && npx tsc --noEmit && npx vitest run
+	cd ui && npx tsc --noEmit && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings && npx vitest run
 	# One build of every target (the binaries the end-to-end tests run, the tests, the
 	# benches): built apart, the binaries and the tests resolve dependency features differently
 	# and compile some crates twice.

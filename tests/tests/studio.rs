@@ -136,6 +136,16 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
         result["keyShown"], false,
         "the stream key never reaches the page"
     );
+    // The header: LIVE with the time on air, the destination's chip with its state and
+    // bitrate, REC with the recording's time; axe-core finds nothing serious in it.
+    let on_air = &result["onAir"];
+    let badge = on_air["badge"].as_str().unwrap_or_default();
+    assert!(badge.starts_with("LIVE 00:00:"), "{on_air}");
+    let chip = on_air["chip"].as_str().unwrap_or_default();
+    assert!(chip.starts_with("Local live ") && chip.ends_with(" kbps"), "{on_air}");
+    let rec = result["recBadge"].as_str().unwrap_or_default();
+    assert!(rec.starts_with("REC 00:00:0"), "{result}");
+    assert_eq!(result["headerAxe"], serde_json::json!([]), "{result}");
     // Stop asked before ending the broadcast, and "Keep streaming" kept it on.
     assert_eq!(
         result["stopAsks"], "End the broadcast on 1 destination?",

@@ -1,7 +1,8 @@
 // Debian's Chromium, headless, through playwright-core: never a downloaded browser. One fresh
 // profile per launch; returns the context and the profile folder (to find its processes).
 import { chromium } from "playwright-core";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -33,5 +34,19 @@ export async function openStudio(url, shots) {
   await page.waitForFunction(() => window.streamwerk?.state);
   const state = () => page.evaluate(() => window.streamwerk.state);
   const shot = (name) => page.screenshot({ path: join(shots, name), timeout: 10000 }).catch((e) => console.error(`screenshot ${name}: ${e.message}`));
-  return { browser, page, fail, state, shot };
+  return { browser, page, fail, state, shot, axe: (selector) => axe(page, selector) };
+}
+
+/// axe-core (from npm) run on the element `selector` of the page: its serious and critical
+/// violations, each as "rule: first offending element". Evaluated through the DevTools
+/// protocol, which the page's CSP does not govern.
+async function axe(page, selector) {
+  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(source);
+  return page.evaluate(async (selector) => {
+    const result = await window.axe.run(document.querySelector(selector), { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes[0]?.html ?? ""}`);
+  }, selector);
 }

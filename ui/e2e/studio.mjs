@@ -5,7 +5,7 @@
 import { openStudio } from "./chromium.mjs";
 
 const [url, rtmpServer, shots] = process.argv.slice(2);
-const { browser, page, fail, state, shot } = await openStudio(url, shots);
+const { browser, page, fail, state, shot, axe } = await openStudio(url, shots);
 
 // The preview draws the program: wait for frames, then check it is not blank.
 await page.waitForFunction(() => window.streamwerk.preview.frames > 10, null, { timeout: 15000 });
@@ -178,12 +178,23 @@ const destinationHealth = await page.evaluate(() => {
   return { text: line.querySelector(".state").textContent, graphInk: ink, uplink: line.querySelector(".uplink")?.textContent ?? null };
 });
 await shot("studio-live.png");
+// The header says LIVE with the time on air, and the destination's chip its state; nothing in
+// it fails axe-core's serious or critical rules.
+const onAir = await page.evaluate(() => ({
+  badge: document.querySelector(".on-air-strip .badge.live")?.textContent?.trim() ?? null,
+  chip: document.querySelector(".on-air-strip .chip")?.textContent?.replace(/\s+/g, " ").trim() ?? null,
+}));
+const headerAxe = await axe("header");
 const keyShown = (await page.content()).includes("studio-e2e-key");
+// The REC badge, seen during the first recording.
+let recBadge = null;
 /// Records for `ms` with the Record button and returns the file.
 const recordFor = async (ms) => {
   await page.click("#record");
   await page.waitForFunction(() => window.streamwerk.state.recording !== null);
-  await page.waitForTimeout(ms);
+  await page.waitForTimeout(1500);
+  recBadge ??= await page.evaluate(() => document.querySelector(".on-air-strip .badge.rec")?.textContent?.trim() ?? null);
+  await page.waitForTimeout(ms - 1500);
   const file = (await state()).recording;
   await page.click("#record");
   await page.waitForFunction(() => window.streamwerk.state.recording === null);
@@ -244,6 +255,6 @@ await page.waitForFunction((p) => window.streamwerk.state.collection_path === p,
 const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
-console.log(JSON.stringify({ before, after, crop, recording, keyShown, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
+console.log(JSON.stringify({ before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
   previewStats, previewAt1080, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();

@@ -2,6 +2,7 @@
 // and the status bar.
 import type { Platform } from "./protocol.gen";
 import { HealthHistory, drawGraph } from "./health";
+import { clock } from "./clock";
 import { $, editing, el, run, store } from "./store";
 import { canvasNames } from "./canvases-panel";
 
@@ -92,10 +93,6 @@ export function renderButtons() {
   ($("save-replay") as HTMLButtonElement).disabled = !store.state.replay_buffer;
 }
 
-export function clock(seconds: number) {
-  const s = Math.floor(seconds);
-  return `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
-}
 
 /// Lagged and skipped frames at the last status, and when they last grew.
 let lastBehind = 0;

@@ -14,6 +14,9 @@ import { renderMixer, resetMixer } from "./mixer-panel";
 import { connectProgram, renderStudioMode, setupStudioMode, studioPreview } from "./studio-mode";
 import { pressed, renderHotkeys, setupHotkeys } from "./hotkeys";
 import { renderBrand, setupBrand } from "./brand-panel";
+import { mount } from "svelte";
+import OnAir from "./components/OnAir.svelte";
+import { renderOnAir } from "./on-air.svelte";
 
 function render() {
   if (!store.state.collection.scenes.some((s) => s.name === store.selectedScene)) store.selectedScene = store.state.program_scene;
@@ -24,6 +27,7 @@ function render() {
   renderSelection();
   renderDestinations();
   renderButtons();
+  renderOnAir();
   renderSettings();
   renderCollection();
   renderStudioMode();
@@ -44,6 +48,7 @@ function setupUndo() {
 
 async function main() {
   setRender(render);
+  mount(OnAir, { target: document.getElementById("on-air-strip")! });
   try {
     store.connection = await Connection.open(await openCarrier(), {
       state: (s) => { store.state = s; render(); },
@@ -51,7 +56,7 @@ async function main() {
         store.stats = s;
         if (s.session) health.add(s.session.elapsed_s, s.session.sinks);
         else health.clear();
-        renderDestinations(); renderButtons(); renderStatus();
+        renderDestinations(); renderButtons(); renderOnAir(); renderStatus();
       },
       notice,
       meters: renderMixer,
