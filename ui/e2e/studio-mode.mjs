@@ -5,7 +5,7 @@
 import { openStudio } from "./chromium.mjs";
 
 const [url, obs, shots] = process.argv.slice(2);
-const { browser, page, state, shot } = await openStudio(url, shots);
+const { browser, page, state, shot, axe } = await openStudio(url, shots);
 const until = (f, arg) => page.waitForFunction(f, arg, { timeout: 10000 });
 /// The colour at (x, y) of the 1280x720 program as canvas `id` draws it (frames come at the
 /// size the page shows them).
@@ -178,17 +178,34 @@ await page.focus("#overlay");
 await page.keyboard.press("ArrowRight");
 await page.waitForSelector(".notice.error:has-text('is locked')");
 const refusal = await page.textContent(".notice.error:has-text('is locked')");
+// Three more nudges: still one toast, counting.
+for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+await page.waitForSelector(".notice.error:has-text('is locked') .count:has-text('×4')");
+const lockedToasts = await page.$$eval(".notice.error", (n) => n.filter((x) => x.textContent.includes("is locked")).length);
 await page.click("#brand-unlock");
 const stillLocked = (await state()).brand.kit.locked;
 await page.click("#brand-unlock-confirm");
 await until(() => !window.streamwerk.state.brand.kit.locked);
-const brand = { brandName, barBefore, barAfter, lockedButtons, badge, refusal, stillLocked };
+const brand = { brandName, barBefore, barAfter, lockedButtons, badge, refusal, lockedToasts, stillLocked };
 
 // Import from OBS: a real OBS collection becomes a new collection beside this one, opened.
 await page.fill("#import-obs-path", obs);
 await page.click("#import-obs-form button:has-text('Import from OBS')");
 await until(() => window.streamwerk.state.collection_path.endsWith("-from-obs.json"));
-const imported = { path: (await state()).collection_path, scenes: (await state()).collection.scenes.map((s) => s.name) };
+// Its long report opens in a panel with sections, kept until closed; the toast points to it.
+await page.waitForSelector("#notices .report h3");
+await shot("import-report.png");
+const importReport = await page.evaluate(() => ({
+  sections: [...document.querySelectorAll("#notices .report h3")].map((h) => h.textContent),
+  toast: [...document.querySelectorAll(".notice")].map((n) => n.textContent).find((t) => t.includes("the full report is open")) ?? null,
+}));
+// The drawer keeps everything said.
+await page.click("#notices-button");
+await page.waitForSelector("#notices .drawer li");
+const drawerItems = await page.$$eval("#notices .drawer li", (l) => l.length);
+const noticesAxe = await axe("#notices");
+await page.click("#notices-button");
+const imported = { path: (await state()).collection_path, scenes: (await state()).collection.scenes.map((s) => s.name), importReport, drawerItems, noticesAxe };
 // The hotkey list names only scenes the collection has; Enter in its fields keeps the page.
 const sceneCount = (await state()).collection.scenes.length;
 const listedScenes = await page.$$eval("#hotkey-list li .name", (n) => n.map((x) => x.textContent).filter((t) => /^Scene \d/.test(t)));

@@ -2,7 +2,7 @@
 // and the status bar.
 import type { Platform } from "./protocol.gen";
 import { HealthHistory, drawGraph } from "./health";
-import { clock } from "./clock";
+import { onAir } from "./on-air.svelte";
 import { $, editing, el, run, store } from "./store";
 import { canvasNames } from "./canvases-panel";
 
@@ -82,8 +82,8 @@ export function renderButtons() {
   live.textContent = store.state.live.length ? "Stop streaming" : "Go Live";
   live.classList.toggle("active", store.state.live.length > 0);
   const record = $("record");
-  const elapsed = store.stats?.session?.elapsed_s;
-  record.textContent = store.state.recording ? `Stop recording${elapsed ? ` ${clock(elapsed)}` : ""}` : "Record";
+  // The recording's own time (a session may have been live for long before it began).
+  record.textContent = store.state.recording ? `Stop recording ${onAir.recordingFor}`.trim() : "Record";
   record.title = store.state.recording ? `Recording to ${store.state.recording}` : "Start recording (Ctrl+R)";
   record.classList.toggle("active", store.state.recording !== null);
   ($("marker") as HTMLButtonElement).disabled = store.state.recording === null;

@@ -16,6 +16,8 @@ import { pressed, renderHotkeys, setupHotkeys } from "./hotkeys";
 import { renderBrand, setupBrand } from "./brand-panel";
 import { mount } from "svelte";
 import OnAir from "./components/OnAir.svelte";
+import Notices from "./components/Notices.svelte";
+import NoticesButton from "./components/NoticesButton.svelte";
 import { renderOnAir } from "./on-air.svelte";
 
 function render() {
@@ -26,8 +28,8 @@ function render() {
   renderProperties();
   renderSelection();
   renderDestinations();
-  renderButtons();
   renderOnAir();
+  renderButtons();
   renderSettings();
   renderCollection();
   renderStudioMode();
@@ -49,6 +51,8 @@ function setupUndo() {
 async function main() {
   setRender(render);
   mount(OnAir, { target: document.getElementById("on-air-strip")! });
+  mount(Notices, { target: document.getElementById("notices")! });
+  mount(NoticesButton, { target: document.getElementById("notices-button-slot")! });
   try {
     store.connection = await Connection.open(await openCarrier(), {
       state: (s) => { store.state = s; render(); },
@@ -56,7 +60,7 @@ async function main() {
         store.stats = s;
         if (s.session) health.add(s.session.elapsed_s, s.session.sinks);
         else health.clear();
-        renderDestinations(); renderButtons(); renderOnAir(); renderStatus();
+        renderDestinations(); renderOnAir(); renderButtons(); renderStatus();
       },
       notice,
       meters: renderMixer,

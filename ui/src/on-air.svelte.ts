@@ -23,8 +23,9 @@ export const onAir = $state({
   warning: "",
 });
 
-/** When the destinations went live, on the page's clock. */
+/** When the destinations went live and the recording began, on the page's clock. */
 let liveSince: number | null = null;
+let recordingSince: number | null = null;
 
 export function renderOnAir() {
   const state = store.state;
@@ -34,8 +35,9 @@ export function renderOnAir() {
   else liveSince = null;
   onAir.liveFor = liveSince === null ? "" : clock((Date.now() - liveSince) / 1000);
   onAir.recording = state.recording !== null;
-  const elapsed = store.stats?.session?.elapsed_s;
-  onAir.recordingFor = onAir.recording && elapsed ? clock(elapsed) : "";
+  if (onAir.recording) recordingSince ??= Date.now();
+  else recordingSince = null;
+  onAir.recordingFor = recordingSince === null ? "" : clock((Date.now() - recordingSince) / 1000);
   onAir.destinations = state.live.map((name) => {
     const platform = state.profile.destinations.find((d) => d.name === name)?.platform ?? "custom";
     const sink = sinks.find((s) => s.name.startsWith(`${name} (`));

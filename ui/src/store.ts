@@ -5,6 +5,7 @@ import type { Command, DeviceList, Layer, LayerTransform, NoticeLevel, Scene, St
 import type { Connection } from "./connection";
 import type { PreviewStats } from "./preview";
 import { History } from "./editor";
+import { pushNotice } from "./notices.svelte";
 
 export const store = {
   connection: undefined as unknown as Connection,
@@ -44,9 +45,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial
 }
 
 export function notice(level: NoticeLevel, message: string) {
-  const n = el("div", { className: `notice ${level}`, textContent: message });
-  $("notices").append(n);
-  setTimeout(() => n.remove(), level === "error" ? 15000 : 8000);
+  pushNotice(level, message);
 }
 
 /// Sends a command; a refusal shows as a notice, not in the console. True when applied.
