@@ -142,13 +142,13 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     let badge = on_air["badge"].as_str().unwrap_or_default();
     assert!(badge.starts_with("LIVE 00:00:"), "{on_air}");
     let chip = on_air["chip"].as_str().unwrap_or_default();
-    assert!(chip.starts_with("Local live ") && chip.ends_with(" kbps"), "{on_air}");
+    assert!(
+        chip.starts_with("Local live ") && chip.ends_with(" kbps"),
+        "{on_air}"
+    );
     // Read 1.5 s into a recording begun 4 s into the broadcast: the recording's own time.
     let rec = result["recBadge"].as_str().unwrap_or_default();
-    assert!(
-        ["REC 00:00:01", "REC 00:00:02"].contains(&rec),
-        "{result}"
-    );
+    assert!(["REC 00:00:01", "REC 00:00:02"].contains(&rec), "{result}");
     assert_eq!(result["headerAxe"], serde_json::json!([]), "{result}");
     // Stop asked before ending the broadcast, and "Keep streaming" kept it on.
     assert_eq!(
@@ -425,7 +425,7 @@ fn studio_mode_and_hotkeys_in_a_browser() {
         brand["refusal"]
             .as_str()
             .unwrap()
-            .contains("`logo` is branded and the brand kit `Streamwerk` is locked"),
+            .contains("“logo” is branded and the brand kit “Streamwerk” is locked"),
         "{brand}"
     );
     assert_eq!(
@@ -457,10 +457,14 @@ fn studio_mode_and_hotkeys_in_a_browser() {
         .filter_map(|s| s.as_str())
         .collect();
     assert!(sections.contains(&"approximated"), "{report}");
-    assert!(sections.iter().any(|s| s.starts_with("missing files")), "{report}");
+    assert!(
+        sections.iter().any(|s| s.starts_with("missing files")),
+        "{report}"
+    );
     assert!(report["toast"].as_str().is_some(), "{report}");
     assert!(imported["drawerItems"].as_u64().unwrap() >= 3, "{imported}");
     assert_eq!(imported["noticesAxe"], serde_json::json!([]), "{imported}");
+    assert_eq!(imported["backticks"], serde_json::json!([]), "{imported}");
     // A vertical canvas from one click: its own tab and guides, the Instagram destination
     // streams it by default, a nudge moves the logo there only, and a recording writes one
     // file per canvas at its own size.

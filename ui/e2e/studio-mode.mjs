@@ -203,9 +203,11 @@ const importReport = await page.evaluate(() => ({
 await page.click("#notices-button");
 await page.waitForSelector("#notices .drawer li");
 const drawerItems = await page.$$eval("#notices .drawer li", (l) => l.length);
+// Nothing the page says carries the command line's code quotes.
+const backticks = await page.evaluate(() => document.body.innerText.split("\n").filter((l) => l.includes("`")));
 const noticesAxe = await axe("#notices");
 await page.click("#notices-button");
-const imported = { path: (await state()).collection_path, scenes: (await state()).collection.scenes.map((s) => s.name), importReport, drawerItems, noticesAxe };
+const imported = { path: (await state()).collection_path, scenes: (await state()).collection.scenes.map((s) => s.name), importReport, drawerItems, noticesAxe, backticks };
 // The hotkey list names only scenes the collection has; Enter in its fields keeps the page.
 const sceneCount = (await state()).collection.scenes.length;
 const listedScenes = await page.$$eval("#hotkey-list li .name", (n) => n.map((x) => x.textContent).filter((t) => /^Scene \d/.test(t)));

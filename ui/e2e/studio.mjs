@@ -45,7 +45,7 @@ await page.waitForSelector("#no-camera:not([hidden])", { timeout: 5000 });
 const logoPath = (await state()).collection.sources.find((s) => s.id === "logo").settings.path;
 const logoFolder = logoPath.slice(0, logoPath.lastIndexOf("/") + 1);
 await page.selectOption("#source-kind", "image");
-await page.fill("#source-id", "brand");
+await page.fill("#source-name", "brand");
 await page.fill("#source-path", logoFolder);
 await page.click("#add-source button.browse");
 await page.waitForSelector("#file-picker[open] #file-picker-list button.file");
@@ -65,7 +65,7 @@ await page.click("#add-scene button");
 await page.waitForFunction(() => window.streamwerk.state.collection.scenes.some((s) => s.name === "Interview"));
 await page.click("#scene-list .name >> text=Interview");
 await page.selectOption("#source-kind", "text");
-await page.fill("#source-id", "headline");
+await page.fill("#source-name", "headline");
 await page.fill("#source-text", "Breaking news");
 await page.fill("#source-size", "64");
 await page.click("#add-source button[type=submit]");
@@ -120,7 +120,7 @@ await shot("studio-edited.png");
 
 // Multi-select: a second text, both selected in the layer list (Shift+click), dragged together
 // on the canvas, then Ctrl+Z puts both back in one step.
-await page.fill("#source-id", "subtitle");
+await page.fill("#source-name", "subtitle");
 await page.fill("#source-text", "Live from the studio");
 await page.click("#add-source button[type=submit]");
 await page.waitForFunction(() => window.streamwerk.state.source_sizes.some((s) => s.id === "subtitle"));

@@ -3,6 +3,7 @@
 import type { Platform } from "./protocol.gen";
 import { HealthHistory, drawGraph } from "./health";
 import { onAir } from "./on-air.svelte";
+import { plain } from "./words";
 import { $, editing, el, run, store } from "./store";
 import { canvasNames } from "./canvases-panel";
 
@@ -31,14 +32,14 @@ export function renderDestinations() {
       const detail = sink && st
         ? ` · ${sink.bitrate_kbps.toFixed(0)} kbps · ${sink.dropped} dropped · up ${sink.destination!.uptime_s.toFixed(0)} s · ${sink.destination!.reconnects} reconnects`
         : "";
-      const error = st && "error" in st ? ` · ${st.error}` : "";
+      const error = st && "error" in st ? ` · ${plain(st.error)}` : "";
       const item = el("li", { className: "destination" },
         el("strong", { textContent: `${d.name} (${d.platform}${several ? ` · ${canvas}` : ""})` }),
         el("span", { className: `state ${label}`, textContent: label + detail + error }),
       );
       if (sink) {
         item.append(drawGraph(health.samples(sink.name), streamKbps));
-        if (sink.uplink) item.append(el("span", { className: "uplink", textContent: sink.uplink }));
+        if (sink.uplink) item.append(el("span", { className: "uplink", textContent: plain(sink.uplink) }));
       }
       item.dataset.destination = d.name;
       if (live) {

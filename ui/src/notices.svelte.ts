@@ -2,6 +2,7 @@
 // seven copies), a history of everything said (the drawer, at most 100), and long reports (an
 // OBS import's) in a panel kept until closed.
 import type { NoticeLevel } from "./protocol.gen";
+import { plain } from "./words";
 
 export interface Toast {
   id: number;
@@ -37,7 +38,8 @@ let nextId = 1;
 const timers = new Map<number, ReturnType<typeof setTimeout>>();
 
 /** Shows `message`; the same message still on screen counts up and stays longer. */
-export function pushNotice(level: NoticeLevel, message: string) {
+export function pushNotice(level: NoticeLevel, said: string) {
+  const message = plain(said);
   notices.history = [{ at: new Date().toLocaleTimeString(), level, message }, ...notices.history].slice(0, HISTORY);
   let text = message;
   if (message.length > REPORT_CHARS || message.includes("\n")) {

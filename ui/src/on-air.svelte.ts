@@ -3,6 +3,7 @@
 // (components/OnAir.svelte) follows it.
 import { store } from "./store";
 import { clock } from "./clock";
+import { plain } from "./words";
 
 export interface DestinationChip {
   name: string;
@@ -47,7 +48,7 @@ export function renderOnAir() {
       platform,
       state: st?.state ?? "connecting",
       kbps: Math.round(sink?.bitrate_kbps ?? 0),
-      problem: sink?.uplink ?? (st && "error" in st ? st.error : null),
+      problem: (sink?.uplink ?? (st && "error" in st ? st.error : null)) && plain(sink?.uplink ?? (st && "error" in st ? st.error : "")),
     };
   });
   const trouble = onAir.destinations.filter((d) => d.state === "reconnecting" || d.state === "failed");

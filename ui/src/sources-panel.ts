@@ -1,6 +1,7 @@
 // Layers of the selected scene, the selected layer's properties, and the add-source form.
 import type { Align, Command, Source, Transform } from "./protocol.gen";
 import { toggleSelection } from "./editor";
+import { idFor } from "./words";
 import { $, editing, el, layers as shownLayers, onCanvas, primary, render, run, sourceLabel, store } from "./store";
 
 /// Show/hide reaches every canvas whose layout has the layer, unless the user chose this
@@ -164,7 +165,12 @@ export function renderDevices() {
 }
 
 export function newSource(): Source {
-  const id = ($("source-id") as HTMLInputElement).value.trim();
+  const name = ($("source-name") as HTMLInputElement).value.trim();
+  const id = idFor(name, store.state.collection.sources.map((s) => s.id));
+  return { ...newSourceOfKind(id), name };
+}
+
+function newSourceOfKind(id: string): Source {
   const kind = ($("source-kind") as HTMLSelectElement).value;
   const color = ($("source-color") as HTMLInputElement).value;
   switch (kind) {
