@@ -150,6 +150,15 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     let rec = result["recBadge"].as_str().unwrap_or_default();
     assert!(["REC 00:00:01", "REC 00:00:02"].contains(&rec), "{result}");
     assert_eq!(result["headerAxe"], serde_json::json!([]), "{result}");
+    // Stage first, at 1366x768 and 1920x1080: the stage, the scenes, the layers and Go Live
+    // are on screen, and the page itself does not scroll.
+    for size in ["1366x768", "1920x1080"] {
+        let at = &result["layout"][size];
+        for what in ["stage", "scenes", "layers", "goLive"] {
+            assert_eq!(at[what], true, "{what} at {size}: {at}");
+        }
+        assert_eq!(at["pageScrolls"], false, "{size}: {at}");
+    }
     // Stop asked before ending the broadcast, and "Keep streaming" kept it on.
     assert_eq!(
         result["stopAsks"], "End the broadcast on 1 destination?",
@@ -412,13 +421,16 @@ fn studio_mode_and_hotkeys_in_a_browser() {
     let kit = std::fs::read_to_string(dir.path().join("brand/streamwerk.brand.json")).unwrap();
     assert!(kit.contains("\"primary\": \"#00A050E6\""), "{kit}");
     let disabled = brand["lockedButtons"].as_array().unwrap();
-    for label in ["Lock", "▲", "▼", "✕"] {
+    for label in ["Lock", "Move up", "Move down", "Remove"] {
         assert!(
-            disabled.iter().any(|b| b == label),
+            disabled
+                .iter()
+                .any(|b| b.as_str() == Some(&format!("{label}: Logo"))),
             "{label} enabled: {brand}"
         );
     }
-    assert_eq!(brand["badge"], "Brand 🔒", "{brand}");
+    assert_eq!(brand["badge"], "Brand", "{brand}");
+    assert_eq!(brand["badgeLocked"], true, "{brand}");
     // Four refusals of the same nudge: one toast that counts them.
     assert_eq!(brand["lockedToasts"], 1, "{brand}");
     assert!(

@@ -15,15 +15,16 @@ const colourAt = (id, x, y) => page.evaluate(([id, x, y]) => {
   return [...c.getContext("2d").getImageData(cx, cy, 1, 1).data.slice(0, 3)];
 }, [id, x, y]);
 const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 16);
-/// Waits until the canvas shows `want` at (70, 600): the demo's Live accent or BRB background.
+/// Waits until the canvas shows `want` at (600, 600): inside the demo's Live lower third (the
+/// kit's purple, a large box) or BRB's dark background.
 const shows = async (id, want) => {
   for (let i = 0; i < 50; i++) {
-    if (near(await colourAt(id, 70, 600), want)) return true;
+    if (near(await colourAt(id, 600, 600), want)) return true;
     await page.waitForTimeout(100);
   }
   return false;
 };
-const accent = [0xf5, 0x9e, 0x0b];
+const livePurple = [105, 40, 210];
 const brb = [0x1e, 0x1b, 0x4b];
 await until(() => window.streamwerk.preview.frames > 5);
 // Keys go to the page, not to a field.
@@ -41,7 +42,7 @@ await pressKeys("Control+2");
 await until(() => window.streamwerk.state.preview_scene === "Be right back");
 const picked = await state();
 const previewShowsBrb = await shows("preview", brb);
-const programKeepsLive = await shows("program", accent);
+const programKeepsLive = await shows("program", livePurple);
 await shot("studio-mode.png");
 
 // Typing in a form: the same keys do nothing.
@@ -65,8 +66,8 @@ await page.fill("#transition-ms", "1500");
 await page.click("#transition");
 let midFade = false;
 for (let i = 0; i < 40 && !midFade; i++) {
-  const c = await colourAt("program", 70, 600);
-  midFade = !near(c, accent) && !near(c, brb);
+  const c = await colourAt("program", 600, 600);
+  midFade = !near(c, livePurple) && !near(c, brb);
   await page.waitForTimeout(40);
 }
 await until(() => window.streamwerk.state.program_scene === "Live");
@@ -87,6 +88,7 @@ await until(() => window.streamwerk.state.recording === null);
 await pressKeys("Control+1");
 await pressKeys("Control+Enter");
 await until(() => window.streamwerk.state.program_scene === "Live");
+await page.click("#tab-settings");
 await page.click("#hotkey-list li[data-hotkey='Ctrl+Shift+P'] button.keys");
 await page.keyboard.press("F9");
 await until(() => window.streamwerk.state.profile.hotkeys.some((h) => h.keys === "F9" && h.action.type === "panic"));
@@ -98,6 +100,7 @@ await page.click("#studio-mode");
 await until(() => window.streamwerk.state.preview_scene === null);
 
 // A destination whose key lasts one broadcast: Go Live asks for it, and it is not kept.
+await page.click("#tab-destinations");
 await page.selectOption("#dest-platform", "instagram");
 await page.fill("#dest-name", "Insta");
 await page.fill("#dest-server", "rtmp://127.0.0.1:9/rtmp");
@@ -139,6 +142,7 @@ await until((y) => {
 }, verticalBefore.y + 10);
 const nudged = { main: (await logoOn("main")).y - mainBefore.y, vertical: (await logoOn("vertical")).y - verticalBefore.y };
 // Record both canvases: one file each, and the status bar counts each canvas's encode.
+await page.click("#tab-settings");
 await page.check("#set-record-canvases input[value='vertical']");
 await page.click("#output-form button:has-text('Apply output')");
 await until(() => (window.streamwerk.state.profile.recording.canvases ?? []).includes("vertical"));
@@ -153,6 +157,7 @@ await until(() => window.streamwerk.state.recording === null);
 // changed on air, then the lock holding the logo in place until a deliberate unlock.
 await page.click("button[aria-label='Put scene Live on air']");
 await until(() => window.streamwerk.state.program_scene === "Live");
+await page.click("#tab-brand");
 const brandName = await page.textContent("#brand-name");
 await page.click("#brand-templates button[data-template='lower_third']");
 await until(() => window.streamwerk.state.collection.sources.some((s) => s.id === "lower-third-1"));
@@ -170,8 +175,9 @@ await shot("brand.png");
 await page.click("#brand-lock");
 await until(() => window.streamwerk.state.brand.kit.locked);
 const logoRow = "#layer-list li:has-text('Logo')";
-const lockedButtons = await page.$$eval(`${logoRow} button`, (b) => b.filter((x) => x.disabled).map((x) => x.textContent));
+const lockedButtons = await page.$$eval(`${logoRow} button`, (b) => b.filter((x) => x.disabled).map((x) => x.getAttribute("aria-label")));
 const badge = await page.textContent(`${logoRow} .badge`);
+const badgeLocked = await page.$eval(`${logoRow} .badge`, (b) => b.classList.contains("locked"));
 // The canvas refuses a nudge of the logo and says why.
 await page.click(`${logoRow} .name`);
 await page.focus("#overlay");
@@ -186,8 +192,9 @@ await page.click("#brand-unlock");
 const stillLocked = (await state()).brand.kit.locked;
 await page.click("#brand-unlock-confirm");
 await until(() => !window.streamwerk.state.brand.kit.locked);
-const brand = { brandName, barBefore, barAfter, lockedButtons, badge, refusal, lockedToasts, stillLocked };
+const brand = { brandName, barBefore, barAfter, lockedButtons, badge, badgeLocked, refusal, lockedToasts, stillLocked };
 
+await page.click("#tab-settings");
 // Import from OBS: a real OBS collection becomes a new collection beside this one, opened.
 await page.fill("#import-obs-path", obs);
 await page.click("#import-obs-form button:has-text('Import from OBS')");

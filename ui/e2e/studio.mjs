@@ -21,6 +21,24 @@ const distinct = await page.evaluate(() => {
 });
 if (distinct < 8) fail(`the preview looks blank: ${distinct} colours`);
 await shot("studio-demo.png");
+// Stage first: at a laptop's 1366x768 and at 1920x1080 the stage, the scenes, the start of the
+// current scene's layers and Go Live are on screen without scrolling.
+const layout = {};
+for (const [w, h] of [[1366, 768], [1920, 1080]]) {
+  await page.setViewportSize({ width: w, height: h });
+  await page.waitForTimeout(400);
+  layout[`${w}x${h}`] = await page.evaluate(() => {
+    const seen = (id, whole = true) => {
+      const r = document.getElementById(id).getBoundingClientRect();
+      const bottom = whole ? r.bottom : r.top + 40;
+      return r.width > 0 && r.top >= 0 && r.left >= 0 && bottom <= innerHeight && r.right <= innerWidth;
+    };
+    return { stage: seen("stage-box"), scenes: seen("scene-list"), layers: seen("layer-list", false), goLive: seen("go-live"),
+      pageScrolls: document.documentElement.scrollHeight > innerHeight };
+  });
+  await shot(`studio-${w}x${h}.png`);
+}
+await page.setViewportSize({ width: 1600, height: 1000 });
 
 // The mixer: the demo's tone plays at -24 dBFS and its strip's meter says so; muting it
 // silences the master bus, and the mute is saved with the source.
@@ -155,6 +173,8 @@ await page.keyboard.press("Delete");
 await page.waitForFunction(() => !window.streamwerk.state.collection.sources.some((s) => s.id === "subtitle"));
 
 // A destination at the local nginx, with its key entered masked, then Go Live.
+// Destinations, Brand & graphics and Settings are tabs beside the stage.
+await page.click("#tab-destinations");
 await page.fill("#dest-name", "Local");
 await page.selectOption("#dest-platform", "custom");
 await page.fill("#dest-server", rtmpServer);
@@ -216,6 +236,7 @@ const previewStats = await page.evaluate(() => ({ ...window.streamwerk.preview }
 // Settings: the encoder and recording format, then a 1080p canvas (the layout scales with it);
 // a recording made then is 1080p MP4.
 await page.waitForFunction(() => window.streamwerk.state.recording === null && !document.getElementById("set-fps").disabled);
+await page.click("#tab-settings");
 await page.selectOption("#set-preset", "superfast");
 await page.fill("#set-bitrate", "3000");
 await page.selectOption("#set-format", "mp4");
@@ -255,6 +276,6 @@ await page.waitForFunction((p) => window.streamwerk.state.collection_path === p,
 const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
-console.log(JSON.stringify({ before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
+console.log(JSON.stringify({ layout, before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
   previewStats, previewAt1080, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();

@@ -18,6 +18,7 @@ import { mount } from "svelte";
 import OnAir from "./components/OnAir.svelte";
 import Notices from "./components/Notices.svelte";
 import NoticesButton from "./components/NoticesButton.svelte";
+import SidebarTabs from "./components/SidebarTabs.svelte";
 import { renderOnAir } from "./on-air.svelte";
 
 function render() {
@@ -53,6 +54,7 @@ async function main() {
   mount(OnAir, { target: document.getElementById("on-air-strip")! });
   mount(Notices, { target: document.getElementById("notices")! });
   mount(NoticesButton, { target: document.getElementById("notices-button-slot")! });
+  mount(SidebarTabs, { target: document.getElementById("sidebar-tabs")! });
   try {
     store.connection = await Connection.open(await openCarrier(), {
       state: (s) => { store.state = s; render(); },

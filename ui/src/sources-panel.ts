@@ -2,6 +2,8 @@
 import type { Align, Command, Source, Transform } from "./protocol.gen";
 import { toggleSelection } from "./editor";
 import { idFor } from "./words";
+import { ChevronDown, ChevronUp, Eye, EyeOff, Lock, LockOpen, Trash2, type IconNode } from "lucide";
+import { iconOf } from "./icons";
 import { $, editing, el, layers as shownLayers, onCanvas, primary, render, run, sourceLabel, store } from "./store";
 
 /// Show/hide reaches every canvas whose layout has the layer, unless the user chose this
@@ -26,8 +28,8 @@ export function renderLayers() {
       };
       name.onclick = (e) => select(e.shiftKey || e.ctrlKey || e.metaKey);
       name.onkeydown = (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(e.shiftKey); } };
-      const button = (text: string, label: string, command: Command | (() => Command)) => {
-        const b = el("button", { textContent: text, title: label });
+      const button = (icon: IconNode, label: string, command: Command | (() => Command)) => {
+        const b = el("button", { className: "icon", title: label }, iconOf(icon));
         b.setAttribute("aria-label", `${label}: ${sourceLabel(layer.source)}`);
         b.onclick = () => run(typeof command === "function" ? command() : command);
         return b;
@@ -36,7 +38,8 @@ export function renderLayers() {
       const brand = store.state.brand;
       const branded = brand?.branded.includes(layer.source) ?? false;
       if (branded) {
-        const badge = el("span", { className: "badge", textContent: brand!.kit.locked ? "Brand 🔒" : "Brand" });
+        const badge = el("span", { className: brand!.kit.locked ? "badge locked" : "badge", textContent: "Brand" });
+        if (brand!.kit.locked) badge.prepend(iconOf(Lock, 12));
         badge.title = brand!.kit.locked ? `The brand kit ${brand!.kit.name} is locked: this layer keeps its place and style; its text stays editable` : `Styled by the brand kit ${brand!.kit.name}`;
         name.append(" ", badge);
       }
@@ -47,11 +50,11 @@ export function renderLayers() {
       };
       item.append(
         name,
-        button(layer.visible ? "Hide" : "Show", layer.visible ? "Hide" : "Show", () => ({ type: "set_layer_visible", ...where, visible: !layer.visible, ...onCanvas(), ...visibilityScope() })),
-        held(button(layer.locked ? "Unlock" : "Lock", layer.locked ? "Unlock" : "Lock", { type: "set_layer_locked", ...where, locked: !layer.locked, ...onCanvas() })),
-        held(button("▲", "Move up", { type: "move_layer", ...where, index: index + 1, ...onCanvas() })),
-        held(button("▼", "Move down", { type: "move_layer", ...where, index: Math.max(0, index - 1), ...onCanvas() })),
-        held(button("✕", "Remove", { type: "remove_layer", ...where })),
+        button(layer.visible ? Eye : EyeOff, layer.visible ? "Hide" : "Show", () => ({ type: "set_layer_visible", ...where, visible: !layer.visible, ...onCanvas(), ...visibilityScope() })),
+        held(button(layer.locked ? Lock : LockOpen, layer.locked ? "Unlock" : "Lock", { type: "set_layer_locked", ...where, locked: !layer.locked, ...onCanvas() })),
+        held(button(ChevronUp, "Move up", { type: "move_layer", ...where, index: index + 1, ...onCanvas() })),
+        held(button(ChevronDown, "Move down", { type: "move_layer", ...where, index: Math.max(0, index - 1), ...onCanvas() })),
+        held(button(Trash2, "Remove", { type: "remove_layer", ...where })),
       );
       return item;
     }),
