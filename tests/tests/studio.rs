@@ -159,6 +159,26 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
         }
         assert_eq!(at["pageScrolls"], false, "{size}: {at}");
     }
+    assert!(
+        result["emptyDestinations"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Add your first destination"),
+        "{result}"
+    );
+    assert_eq!(
+        result["headerOrder"],
+        serde_json::json!([
+            "marker",
+            "replay",
+            "save-replay",
+            "studio-mode",
+            "panic",
+            "record",
+            "go-live"
+        ]),
+        "{result}"
+    );
     // Stop asked before ending the broadcast, and "Keep streaming" kept it on.
     assert_eq!(
         result["stopAsks"], "End the broadcast on 1 destination?",

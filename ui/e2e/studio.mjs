@@ -39,6 +39,10 @@ for (const [w, h] of [[1366, 768], [1920, 1080]]) {
   await shot(`studio-${w}x${h}.png`);
 }
 await page.setViewportSize({ width: 1600, height: 1000 });
+// With no destination yet, the list says what to do; the header keeps markers and replays
+// apart from the on-air actions, Go Live last.
+const emptyDestinations = await page.textContent("#destination-list .empty");
+const headerOrder = await page.$$eval("header button[id]", (b) => b.map((x) => x.id).filter((id) => id !== "notices-button"));
 
 // The mixer: the demo's tone plays at -24 dBFS and its strip's meter says so; muting it
 // silences the master bus, and the mute is saved with the source.
@@ -276,6 +280,6 @@ await page.waitForFunction((p) => window.streamwerk.state.collection_path === p,
 const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
-console.log(JSON.stringify({ layout, before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
+console.log(JSON.stringify({ layout, emptyDestinations, headerOrder, before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
   previewStats, previewAt1080, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();

@@ -20,8 +20,10 @@ export function renderDestinations() {
   if (!editing("add-destination")) {
     select.replaceChildren(el("option", { value: "", textContent: "By platform" }), ...canvasNames().map((n) => el("option", { value: n, textContent: n })));
   }
+  const destinations = store.state.profile.destinations;
   $("destination-list").replaceChildren(
-    ...store.state.profile.destinations.map((d) => {
+    ...(destinations.length ? [] : [el("li", { className: "empty", textContent: "Add your first destination below: pick the platform and paste its stream key." })]),
+    ...destinations.map((d) => {
       // As the engine decides: its own canvas, else its platform's default.
       const canvas = store.state.destination_canvases[d.name] ?? "main";
       const streamKbps = (canvases.find((c) => c.name === canvas)?.bitrate_kbps ?? store.stats?.session?.bitrate_kbps ?? 0) + audioKbps;

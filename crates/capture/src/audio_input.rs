@@ -290,7 +290,9 @@ fn input_thread(wanted: Option<&str>, shared: &Arc<Shared>, feeds: &Sender<Feed>
     let started = Instant::now();
     let mut reported = false;
     while !shared.stop.load(Relaxed) {
-        match open_stream(wanted, shared, started) {
+        match crate::quiet::quietly("opening a sound input", || {
+            open_stream(wanted, shared, started)
+        }) {
             Ok((stream, feed, failed)) => {
                 tracing::info!(
                     "audio input {}: live at {} Hz, {} channels",
@@ -341,15 +343,13 @@ fn input_thread(wanted: Option<&str>, shared: &Arc<Shared>, feeds: &Sender<Feed>
 
 /// The device whose id or name is `wanted`, or the default input.
 fn find_device(wanted: Option<&str>) -> Option<cpal::Device> {
-    crate::quiet::quietly("looking for a sound input", || {
-        let host = cpal::default_host();
-        let Some(wanted) = wanted else {
-            return host.default_input_device();
-        };
-        host.input_devices().ok()?.find(|d| {
-            d.id().is_ok_and(|id| id.to_string() == wanted)
-                || d.description().is_ok_and(|desc| desc.name() == wanted)
-        })
+    let host = cpal::default_host();
+    let Some(wanted) = wanted else {
+        return host.default_input_device();
+    };
+    host.input_devices().ok()?.find(|d| {
+        d.id().is_ok_and(|id| id.to_string() == wanted)
+            || d.description().is_ok_and(|desc| desc.name() == wanted)
     })
 }
 

@@ -93,10 +93,9 @@ impl Drop for AudioOutput {
 
 fn open_output(shared: &Shared) -> Result<(cpal::Stream, Arc<AtomicBool>), CaptureError> {
     let name = "default output".to_string();
-    let device = crate::quiet::quietly("looking for the sound output", || {
-        cpal::default_host().default_output_device()
-    })
-    .ok_or_else(|| CaptureError::NoSuchOutput(name.clone()))?;
+    let device = cpal::default_host()
+        .default_output_device()
+        .ok_or_else(|| CaptureError::NoSuchOutput(name.clone()))?;
     let config = cpal::StreamConfig {
         channels: 2,
         sample_rate: SAMPLE_RATE,
@@ -147,7 +146,7 @@ fn open_output(shared: &Shared) -> Result<(cpal::Stream, Arc<AtomicBool>), Captu
 fn output_thread(shared: &Shared) {
     let mut reported = false;
     while !shared.stop.load(Relaxed) {
-        match open_output(shared) {
+        match crate::quiet::quietly("opening the sound output", || open_output(shared)) {
             Ok((stream, failed)) => {
                 reported = false;
                 while !shared.stop.load(Relaxed) && !failed.load(Relaxed) {
