@@ -26,10 +26,6 @@ pub const MAX_DELAY: Duration = Duration::from_secs(600);
 
 /// Sound packets after the cut held while the stream waits for its first picture: about 5 s.
 const MAX_WAITING_SOUND: usize = 256;
-/// How far before its timestamp an AAC packet's sound reaches: its transform window spans the
-/// frame before (1024 samples at 48 kHz). Measured: the packet stamped at the cut decodes,
-/// after the last packet aired, as 21 ms of what came before the cut at full level.
-const SOUND_REACHES_BACK_S: (i64, i64) = (1024, 48_000);
 
 /// Where a panic's cut reached the encoders: the timestamp (in each stream's own time base) of
 /// the first frame composed and the first sample mixed after it. Unknown until the program's
@@ -206,11 +202,11 @@ impl DelayLine {
     fn sound_clear(&self, resume: &Resume, packet: &EncodedPacket) -> bool {
         let pts = packet.pts().unwrap_or(i64::MIN);
         let tb = packet.time_base;
-        let (n, d) = SOUND_REACHES_BACK_S;
-        let back = n * tb.denominator() as i64 / (d * tb.numerator() as i64);
+        // Measured: the packet stamped at the cut decodes, after the last packet aired, as
+        // 21 ms of what came before the cut at full level.
         let cut = resume.cut.audio.load(Relaxed);
         cut != i64::MAX
-            && pts - back >= cut
+            && pts - crate::aac_frame_in(tb) >= cut
             && resume
                 .picture
                 .is_none_or(|(at, at_tb)| at_or_after(pts, tb, at, at_tb))

@@ -31,7 +31,20 @@ pub use streamwerk_encode::mask_url;
 pub use url_check::validate_url;
 
 use std::path::PathBuf;
-use streamwerk_encode::ffmpeg;
+use streamwerk_encode::ffmpeg::{self, Rational, Rescale, Rounding};
+
+/// One AAC frame (1024 samples at 48 kHz) in time base `tb`: how far an AAC packet's sound
+/// reaches before its timestamp (its transform window spans the frame before; the packet
+/// before the first picture is the encoder's priming).
+pub(crate) fn aac_frame_in(tb: Rational) -> i64 {
+    1024i64.rescale(Rational::new(1, 48_000), tb)
+}
+
+/// `pts` in time base `from`, in time base `to`, rounded down (exact where one divides the
+/// other, as 1/30 into 1/48000).
+pub(crate) fn rescale_down(pts: i64, from: Rational, to: Rational) -> i64 {
+    pts.rescale_with(from, to, Rounding::Down)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {

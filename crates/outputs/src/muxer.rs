@@ -1,4 +1,4 @@
-use crate::OutputError;
+use crate::{aac_frame_in, rescale_down, OutputError};
 use streamwerk_encode::ffmpeg::{self, format, Dictionary, Rational};
 use streamwerk_encode::{EncodedPacket, StreamInfo, StreamKind};
 
@@ -87,7 +87,7 @@ impl Muxer {
     /// The file's zero on the show's timeline, in ms (0 until the first picture came).
     pub fn origin_ms(&self) -> i64 {
         self.origin
-            .map_or(0, |(pts, tb)| shift(pts, tb, Rational::new(1, 1000)))
+            .map_or(0, |(pts, tb)| rescale_down(pts, tb, Rational::new(1, 1000)))
     }
 
     /// Writes one packet; packets of the other streams are interleaved by dts. Sound from
@@ -112,9 +112,9 @@ impl Muxer {
             }
             return Ok(());
         };
-        let zero = shift(origin.0, origin.1, from);
+        let zero = rescale_down(origin.0, origin.1, from);
         // AAC's frame before the first picture is its priming, as at the start of a show.
-        let frame = from.denominator() as i64 * 1024 / (48_000 * from.numerator() as i64);
+        let frame = aac_frame_in(from);
         if packet.kind != StreamKind::Video && packet.pts().unwrap_or(0) < zero - frame.max(1) {
             return Ok(());
         }
@@ -125,7 +125,9 @@ impl Muxer {
         let Some(&(_, index, from, to)) = self.streams.iter().find(|s| s.0 == packet.kind) else {
             return Ok(());
         };
-        let zero = self.origin.map_or(0, |(pts, tb)| shift(pts, tb, from));
+        let zero = self
+            .origin
+            .map_or(0, |(pts, tb)| rescale_down(pts, tb, from));
         let mut p = packet.share();
         p.set_stream(index);
         p.set_pts(p.pts().map(|t| t - zero));
@@ -158,11 +160,4 @@ impl Muxer {
                 source,
             })
     }
-}
-
-/// `pts` in time base `from`, expressed in time base `to` (rounded down).
-fn shift(pts: i64, from: Rational, to: Rational) -> i64 {
-    let num = pts as i128 * from.numerator() as i128 * to.denominator() as i128;
-    let den = from.denominator() as i128 * to.numerator() as i128;
-    num.div_euclid(den) as i64
 }

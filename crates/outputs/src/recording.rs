@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use streamwerk_encode::ffmpeg::Dictionary;
-use streamwerk_encode::StreamInfo;
+use streamwerk_encode::{StreamInfo, StreamKind};
 use streamwerk_scene::RecordingFormat;
 
 /// A recording queue holds this many packets (about 4 s at 30 fps plus audio) before it drops.
@@ -71,9 +71,14 @@ pub fn start_recording(
         .name("sink-recording".into())
         .spawn(move || {
             let result = (|| {
+                let mut origin_told = false;
                 for packet in rx {
                     muxer.write(&packet)?;
-                    chapters.set_origin(muxer.origin_ms());
+                    // The file's zero is fixed by its first picture: the markers learn it once.
+                    if !origin_told && packet.kind == StreamKind::Video {
+                        chapters.set_origin(muxer.origin_ms());
+                        origin_told = true;
+                    }
                     stats.written_ms.store(packet.time_ms(), Relaxed);
                     stats.packets.fetch_add(1, Relaxed);
                     stats.bytes.fetch_add(packet.size() as u64, Relaxed);
