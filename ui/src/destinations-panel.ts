@@ -2,7 +2,7 @@
 // and the status bar.
 import type { Platform } from "./protocol.gen";
 import { HealthHistory, drawGraph } from "./health";
-import { onAir } from "./on-air.svelte";
+import { onAir, wentLiveAt } from "./on-air.svelte";
 import { plain } from "./words";
 import { $, editing, el, run, store } from "./store";
 import { canvasNames } from "./canvases-panel";
@@ -63,18 +63,15 @@ export function renderDestinations() {
   );
 }
 
-/// When the destinations stop after a "stop after the delay", and when they went live (page
-/// clock), for the countdowns.
+/// When the destinations stop after a "stop after the delay" (page clock), for the countdown.
 let liveEndsAt: number | null = null;
-let liveSince: number | null = null;
 
 export function renderButtons() {
   const delay = store.state.profile.stream_delay_s;
   if (store.state.live_ends_in_s !== null) liveEndsAt ??= Date.now() + store.state.live_ends_in_s * 1000;
   else liveEndsAt = null;
-  if (store.state.live.length) liveSince ??= Date.now();
-  else liveSince = null;
   const left = (at: number) => Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  const liveSince = wentLiveAt();
   const firstAirs = liveSince !== null ? liveSince + delay * 1000 : 0;
   const note = !store.state.live.length ? (delay ? `delay ${delay} s` : "")
     : liveEndsAt !== null ? `ending for viewers in ${left(liveEndsAt)} s`

@@ -28,6 +28,9 @@ export const onAir = $state({
 let liveSince: number | null = null;
 let recordingSince: number | null = null;
 
+/** When the destinations went live (page clock), for the delay's countdown; null while off air. */
+export const wentLiveAt = () => liveSince;
+
 export function renderOnAir() {
   const state = store.state;
   const sinks = store.stats?.session?.sinks ?? [];
@@ -48,7 +51,7 @@ export function renderOnAir() {
       platform,
       state: st?.state ?? "connecting",
       kbps: Math.round(sink?.bitrate_kbps ?? 0),
-      problem: (sink?.uplink ?? (st && "error" in st ? st.error : null)) && plain(sink?.uplink ?? (st && "error" in st ? st.error : "")),
+      problem: problemOf(sink?.uplink ?? (st && "error" in st ? st.error : null)),
     };
   });
   const trouble = onAir.destinations.filter((d) => d.state === "reconnecting" || d.state === "failed");
@@ -56,3 +59,5 @@ export function renderOnAir() {
     ? `${trouble.map((d) => d.name).join(", ")} ${trouble.length === 1 ? "is" : "are"} not receiving the stream`
     : "";
 }
+
+const problemOf = (said: string | null) => (said === null ? null : plain(said));
