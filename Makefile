@@ -54,7 +54,7 @@ build: deps ui
 	cargo build --release --bin streamwerk --bin streamwerk-studio
 
 bench: build
-	cargo bench -p streamwerk-engine -p streamwerk-sources --bench compose --bench mix --bench templates
+	cargo bench -p streamwerk-engine -p streamwerk-sources -p streamwerk-studio --bench compose --bench mix --bench templates --bench pictures
 	python3 tools/bench_pipeline.py --rounds 3
 	python3 tools/soak.py --minutes 30
 	python3 tools/bench_delay.py

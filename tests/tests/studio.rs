@@ -4,6 +4,7 @@
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use streamwerk_e2e::peers::Nginx;
 use streamwerk_e2e::*;
@@ -105,7 +106,34 @@ fn run_page(script: &str, args: &[&str]) -> Value {
         String::from_utf8_lossy(&run.stdout),
         String::from_utf8_lossy(&run.stderr)
     );
+    publish_shots(&shots);
     serde_json::from_slice(&run.stdout).unwrap()
+}
+
+/// The screenshots the README shows: the studio idle, live, going live, in studio mode, and
+/// its Graphics, Brand and Settings tabs.
+const DOCS_SHOTS: &[&str] = &[
+    "studio-1366x768.png",
+    "studio-live.png",
+    "go-live-dialog.png",
+    "studio-mode.png",
+    "graphics.png",
+    "brand.png",
+    "settings.png",
+];
+
+/// With `STREAMWERK_DOCS_IMAGES` set, copies the README's screenshots this page took into
+/// docs/images, so they show the studio as it is.
+fn publish_shots(shots: &Path) {
+    if std::env::var_os("STREAMWERK_DOCS_IMAGES").is_none() {
+        return;
+    }
+    for name in DOCS_SHOTS {
+        let shot = shots.join(name);
+        if shot.exists() {
+            std::fs::copy(&shot, root().join("docs/images").join(name)).unwrap();
+        }
+    }
 }
 
 #[test]
@@ -185,6 +213,15 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
         "{result}"
     );
     assert_eq!(result["keptLive"], 1, "{result}");
+    // Go Live asked first: the destination with its platform and the canvas it streams.
+    assert_eq!(
+        result["goLiveDialog"],
+        serde_json::json!({
+            "lines": ["Local Custom RTMP/SRT · Main canvas (16:9)"],
+            "go": "Go live on 1 destination",
+        }),
+        "{result}"
+    );
 
     // Live, the destination's line showed what it sent (the demo at 4500 kbps), and its graph
     // drew the sent bitrate; a loopback link carries it, so no uplink warning.
@@ -413,6 +450,19 @@ fn studio_mode_and_hotkeys_in_a_browser() {
     // The brand page: a lower third from the gallery, named in place, styled by the kit and
     // saved naming it; a kit colour changed the program's pixels; the lock held the logo.
     let brand = &result["brand"];
+    // The Graphics tab: the added lower third waited off air, selected; Show put it on both
+    // canvases' pixels and Hide took it off both; axe found nothing serious in the tab.
+    let graphics = &brand["graphics"];
+    assert_eq!(
+        graphics["selectedWaiting"],
+        serde_json::json!({ "pressed": "false", "visible": false }),
+        "{graphics}"
+    );
+    let both = |shown: bool| serde_json::json!({ "main": shown, "vertical": shown });
+    assert_eq!(graphics["graphicAdded"], both(false), "{graphics}");
+    assert_eq!(graphics["graphicShown"], both(true), "{graphics}");
+    assert_eq!(graphics["graphicHidden"], both(false), "{graphics}");
+    assert_eq!(graphics["graphicsAxe"], serde_json::json!([]), "{graphics}");
     assert_eq!(brand["brandName"], "Streamwerk", "{brand}");
     let rgb = |v: &Value| -> Vec<i64> {
         v.as_array()

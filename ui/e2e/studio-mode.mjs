@@ -107,9 +107,9 @@ await page.fill("#dest-server", "rtmp://127.0.0.1:9/rtmp");
 await page.click("#add-destination button");
 await until(() => window.streamwerk.state.profile.destinations.some((d) => d.name === "Insta" && d.key_per_broadcast));
 await page.click("#go-live");
-await page.waitForSelector("#keys-dialog[open]");
-await page.fill("#keys-fields input", "IG-e2e-broadcast-key");
-await page.click("#keys-go");
+await page.waitForSelector("#golive-dialog[open]");
+await page.fill("#golive-dialog input[data-key-for='Insta']", "IG-e2e-broadcast-key");
+await page.click("#golive-go");
 await until(() => window.streamwerk.state.live.includes("Insta"));
 const broadcastKeyShown = (await page.content()).includes("IG-e2e-broadcast-key");
 await page.click("#go-live");
@@ -157,10 +157,51 @@ await until(() => window.streamwerk.state.recording === null);
 // changed on air, then the lock holding the logo in place until a deliberate unlock.
 await page.click("button[aria-label='Put scene Live on air']");
 await until(() => window.streamwerk.state.program_scene === "Live");
+// Graphics: the gallery's pictures and the scene list's thumbnails come from the engine; a lower
+// third added from the gallery is selected and waits off air; Show puts it on both canvases
+// (the vertical one in the editing view, main beside it), Hide takes it off both.
+await page.click("#canvas-tabs button:has-text('vertical')");
+await until(() => { const c = document.getElementById("preview"); return c.height > c.width; });
+await page.click("#tab-graphics");
+await page.waitForFunction(() => document.querySelectorAll("#graphics-gallery img").length === 7, null, { timeout: 20000 });
+await page.waitForFunction(() => document.querySelectorAll("#scene-list img.thumb").length === window.streamwerk.state.collection.scenes.length, null, { timeout: 20000 });
+await page.click("#graphics-gallery button[aria-label='Add Lower third']");
+await until(() => window.streamwerk.state.collection.sources.some((s) => s.id === "lower-third-1"));
+await page.waitForSelector("#graphics-list li.selected:has-text('Lower third')");
+/// Whether the graphic's box (near its bottom-left corner, bar colour only) shows the kit's
+/// violet on each canvas: main in the program view, vertical in the editing view.
+const graphicOn = () => page.evaluate(() => {
+  const live = window.streamwerk.state.collection.scenes.find((s) => s.name === "Live");
+  const at = (id, layers, width, height) => {
+    const t = layers.find((l) => l.source === "lower-third-1").transform;
+    const c = document.getElementById(id);
+    const x = Math.round(((t.x + t.width * 0.06) * c.width) / width);
+    const y = Math.round(((t.y + t.height - 6) * c.height) / height);
+    const [r, g, b] = c.getContext("2d").getImageData(x, y, 1, 1).data;
+    return b > 150 && g < 90 && r > 70 && r < 150;
+  };
+  const v = window.streamwerk.state.collection.canvases.find((c) => c.name === "vertical");
+  return { main: at("program", live.layers, 1280, 720), vertical: at("preview", live.layouts.vertical, v.width, v.height) };
+});
+const settle = () => page.waitForTimeout(900);
+const selectedWaiting = await page.evaluate(() => ({
+  pressed: document.querySelector("#graphics-list li.selected button.toggle").getAttribute("aria-pressed"),
+  visible: window.streamwerk.state.collection.scenes.find((s) => s.name === "Live").layers.find((l) => l.source === "lower-third-1").visible,
+}));
+await settle();
+const graphicAdded = await graphicOn();
+await page.click("#graphics-list button[aria-label='Show: Lower third']");
+await settle();
+const graphicShown = await graphicOn();
+await shot("graphics.png");
+await page.click("#graphics-list button[aria-label='Hide: Lower third']");
+await settle();
+const graphicHidden = await graphicOn();
+await page.click("#graphics-list button[aria-label='Show: Lower third']");
+const graphicsAxe = await axe("#graphics");
+const graphics = { selectedWaiting, graphicAdded, graphicShown, graphicHidden, graphicsAxe };
 await page.click("#tab-brand");
 const brandName = await page.textContent("#brand-name");
-await page.click("#brand-templates button[data-template='lower_third']");
-await until(() => window.streamwerk.state.collection.sources.some((s) => s.id === "lower-third-1"));
 await page.click("#layer-list li:has-text('Lower third') .name");
 await page.fill("#prop-title", "Sam Okafor");
 await page.click("#properties button[type='submit']");
@@ -192,7 +233,7 @@ await page.click("#brand-unlock");
 const stillLocked = (await state()).brand.kit.locked;
 await page.click("#brand-unlock-confirm");
 await until(() => !window.streamwerk.state.brand.kit.locked);
-const brand = { brandName, barBefore, barAfter, lockedButtons, badge, badgeLocked, refusal, lockedToasts, stillLocked };
+const brand = { graphics, brandName, barBefore, barAfter, lockedButtons, badge, badgeLocked, refusal, lockedToasts, stillLocked };
 
 await page.click("#tab-settings");
 // Import from OBS: a real OBS collection becomes a new collection beside this one, opened.

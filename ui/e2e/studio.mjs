@@ -185,7 +185,15 @@ await page.fill("#dest-server", rtmpServer);
 await page.fill("#dest-key", "studio-e2e-key");
 await page.click("#add-destination button");
 await page.waitForFunction(() => window.streamwerk.state.profile.destinations.some((d) => d.name === "Local"));
+// Go Live asks which destinations, naming each one's platform and canvas.
 await page.click("#go-live");
+await page.waitForSelector("#golive-dialog[open]");
+const goLiveDialog = await page.evaluate(() => ({
+  lines: [...document.querySelectorAll("#golive-dialog .golive-list li")].map((l) => l.textContent.replace(/\s+/g, " ").trim()),
+  go: document.getElementById("golive-go").textContent.trim(),
+}));
+await shot("go-live-dialog.png");
+await page.click("#golive-go");
 await page.waitForFunction(() => document.querySelector("[data-destination='Local'] .state")?.textContent?.startsWith("live"), null, { timeout: 15000 });
 // Its line shows the bitrate it really sends, and the graph beside it draws that line.
 await page.waitForFunction(() => {
@@ -241,6 +249,7 @@ const previewStats = await page.evaluate(() => ({ ...window.streamwerk.preview }
 // a recording made then is 1080p MP4.
 await page.waitForFunction(() => window.streamwerk.state.recording === null && !document.getElementById("set-fps").disabled);
 await page.click("#tab-settings");
+await shot("settings.png");
 await page.selectOption("#set-preset", "superfast");
 await page.fill("#set-bitrate", "3000");
 await page.selectOption("#set-format", "mp4");
@@ -280,6 +289,6 @@ await page.waitForFunction((p) => window.streamwerk.state.collection_path === p,
 const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
-console.log(JSON.stringify({ layout, emptyDestinations, headerOrder, before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
+console.log(JSON.stringify({ goLiveDialog, layout, emptyDestinations, headerOrder, before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
   previewStats, previewAt1080, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();

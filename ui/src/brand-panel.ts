@@ -1,6 +1,6 @@
-// The brand page: the kit's colours (changed on air at once), fonts and logos, the lock, the
-// templates gallery, and kit archives.
-import type { BrandKit, TemplateKind } from "./protocol.gen";
+// The brand page: the kit's colours (changed on air at once), fonts and logos, the lock, and
+// kit archives (its templates are in the Graphics tab).
+import type { BrandKit } from "./protocol.gen";
 import { $, editing, el, run, store } from "./store";
 
 export function renderBrand() {
@@ -63,9 +63,6 @@ export function setupBrand() {
       }
     });
   };
-  for (const button of $("brand-templates").querySelectorAll("button")) {
-    button.onclick = () => run({ type: "add_template", scene: store.selectedScene, template: button.dataset.template as TemplateKind, ...(button.dataset.title ? { title: button.dataset.title } : {}) });
-  }
   $("brand-export").onsubmit = (e) => { e.preventDefault(); run({ type: "export_brand", path: ($("brand-export-path") as HTMLInputElement).value.trim() }); };
   $("brand-import").onsubmit = (e) => { e.preventDefault(); run({ type: "import_brand", path: ($("brand-import-path") as HTMLInputElement).value.trim() }); };
 }

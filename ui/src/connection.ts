@@ -1,6 +1,6 @@
 // The control connection: requests with numbered replies, and the events the engine pushes,
 // over whichever carrier the page runs on.
-import type { Command, DeviceList, Event, FileListing, Meters, StudioState, StudioStats, NoticeLevel } from "./protocol.gen";
+import type { Command, DeviceList, Event, FileListing, Meters, Picture, StudioState, StudioStats, NoticeLevel } from "./protocol.gen";
 import { PROTOCOL_VERSION } from "./protocol.gen";
 import type { Carrier } from "./carrier";
 
@@ -11,6 +11,7 @@ export interface Handlers {
   meters(meters: Meters): void;
   devices(devices: DeviceList): void;
   files(listing: FileListing): void;
+  pictures(pictures: Picture[]): void;
   /// A system-wide hotkey (desktop app).
   hotkey(keys: string): void;
   closed(reason: string): void;
@@ -79,6 +80,9 @@ export class Connection {
         break;
       case "files":
         this.handlers.files(event.listing);
+        break;
+      case "pictures":
+        this.handlers.pictures(event.pictures);
         break;
       case "hotkey":
         this.handlers.hotkey(event.keys);

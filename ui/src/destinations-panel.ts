@@ -6,6 +6,7 @@ import { onAir, wentLiveAt } from "./on-air.svelte";
 import { plain } from "./words";
 import { $, editing, el, run, store } from "./store";
 import { canvasNames } from "./canvases-panel";
+import { openGoLive } from "./go-live.svelte";
 
 
 /** Each destination's recent bitrate and drops, for the graphs beside them. */
@@ -153,37 +154,11 @@ export function setupDestinations() {
     ($("dest-per-broadcast") as HTMLInputElement).checked = ["instagram", "tiktok", "linkedin"].includes(($("dest-platform") as HTMLSelectElement).value);
   };
 
-  const keysDialog = $("keys-dialog") as HTMLDialogElement;
-  /// Go Live, asking first for the keys of destinations that take a new one each broadcast.
-  const goLive = () => {
-    const asking = store.state.profile.destinations.filter((d) => d.enabled && d.key_per_broadcast);
-    if (!asking.length) return run({ type: "go_live", keys: [] });
-    $("keys-fields").replaceChildren(
-      ...asking.map((d) => {
-        const input = document.createElement("input");
-        Object.assign(input, { type: "password", required: true });
-        input.setAttribute("autocomplete", "off");
-        input.dataset.destination = d.name;
-        const label = document.createElement("label");
-        label.append(`${d.name} (${d.platform}) `, input);
-        return label;
-      }),
-    );
-    keysDialog.returnValue = "";
-    keysDialog.showModal();
-  };
-  keysDialog.onclose = () => {
-    if (keysDialog.returnValue !== "go") return;
-    const keys = [...$("keys-fields").querySelectorAll("input")].map((i) => ({ destination: i.dataset.destination!, key: i.value }));
-    for (const input of $("keys-fields").querySelectorAll("input")) input.value = "";
-    void run({ type: "go_live", keys });
-  };
-
   const stopDialog = $("stop-dialog") as HTMLDialogElement;
   // Ending a broadcast cannot be taken back: Stop always asks (Panic never does).
   $("go-live").onclick = () => {
     const live = store.state.live.length;
-    if (!live) return goLive();
+    if (!live) return openGoLive();
     const delay = store.state.profile.stream_delay_s;
     $("stop-dialog-title").textContent = `End the broadcast on ${live} destination${live === 1 ? "" : "s"}?`;
     $("stop-dialog-text").textContent = delay

@@ -20,9 +20,15 @@ import Notices from "./components/Notices.svelte";
 import NoticesButton from "./components/NoticesButton.svelte";
 import SidebarTabs from "./components/SidebarTabs.svelte";
 import { renderOnAir } from "./on-air.svelte";
+import GraphicsTab from "./components/GraphicsTab.svelte";
+import GoLiveDialog from "./components/GoLiveDialog.svelte";
+import { renderGraphics } from "./graphics.svelte";
+import { onPictures, receivePictures, refreshPictures } from "./pictures.svelte";
 
 function render() {
   if (!store.state.collection.scenes.some((s) => s.name === store.selectedScene)) store.selectedScene = store.state.program_scene;
+  // First: a graphic just added becomes the selection the other panels draw.
+  renderGraphics();
   renderCanvases();
   renderScenes();
   renderLayers();
@@ -37,6 +43,7 @@ function render() {
   renderHotkeys();
   renderBrand();
   resetMixer();
+  refreshPictures(store.state);
 }
 
 /// The layout editor's undo and redo (the other keys are the profile's hotkeys).
@@ -55,6 +62,9 @@ async function main() {
   mount(Notices, { target: document.getElementById("notices")! });
   mount(NoticesButton, { target: document.getElementById("notices-button-slot")! });
   mount(SidebarTabs, { target: document.getElementById("sidebar-tabs")! });
+  mount(GraphicsTab, { target: document.getElementById("graphics")! });
+  mount(GoLiveDialog, { target: document.getElementById("golive-slot")! });
+  onPictures(renderScenes);
   try {
     store.connection = await Connection.open(await openCarrier(), {
       state: (s) => { store.state = s; render(); },
@@ -68,6 +78,7 @@ async function main() {
       meters: renderMixer,
       devices: (d) => { store.devices = d; renderDevices(); },
       files: renderFiles,
+      pictures: receivePictures,
       hotkey: (keys) => { pressed(keys, document.activeElement); },
       closed: (reason) => notice("error", reason),
     });

@@ -1,13 +1,14 @@
 // What the header's on-air strip shows, as Svelte state: LIVE with how long, REC with how long,
 // and each live destination's health. Filled from the store on every render; the component
 // (components/OnAir.svelte) follows it.
+import type { Platform } from "./protocol.gen";
 import { store } from "./store";
 import { clock } from "./clock";
 import { plain } from "./words";
 
 export interface DestinationChip {
   name: string;
-  platform: string;
+  platform: Platform;
   /** connecting, live, reconnecting, failed, stopped */
   state: string;
   kbps: number;
@@ -43,7 +44,7 @@ export function renderOnAir() {
   else recordingSince = null;
   onAir.recordingFor = recordingSince === null ? "" : clock((Date.now() - recordingSince) / 1000);
   onAir.destinations = state.live.map((name) => {
-    const platform = state.profile.destinations.find((d) => d.name === name)?.platform ?? "custom";
+    const platform: Platform = state.profile.destinations.find((d) => d.name === name)?.platform ?? "custom";
     const sink = sinks.find((s) => s.name.startsWith(`${name} (`));
     const st = sink?.destination?.state;
     return {

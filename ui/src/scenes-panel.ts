@@ -1,5 +1,6 @@
 // Scenes: the list (select, put on air) and its buttons and form.
 import { $, el, render, run, store } from "./store";
+import { pictureKey, pictures } from "./pictures.svelte";
 
 export function renderScenes() {
   const list = $("scene-list");
@@ -9,7 +10,10 @@ export function renderScenes() {
       item.classList.toggle("safe", s.name === store.state.collection.safe_scene);
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", String(s.name === store.selectedScene));
-      const name = el("span", { className: "name", textContent: s.name, tabIndex: 0, title: "Click or Space to select; double-click or Enter to put on air" });
+      // The engine's picture of the scene, once it has come.
+      const picture = pictures[pictureKey({ kind: "scene", name: s.name })];
+      const thumb = picture ? el("img", { className: "thumb", src: picture, alt: "" }) : el("span", { className: "thumb" });
+      const name = el("span", { className: "name", tabIndex: 0, title: "Click or Space to select; double-click or Enter to put on air" }, thumb, el("span", { textContent: s.name }));
       name.onclick = () => { store.selectedScene = s.name; store.selection = []; render(); };
       name.ondblclick = () => run({ type: "switch_scene", scene: s.name });
       name.onkeydown = (e) => {

@@ -18,7 +18,7 @@ export function renderLayers() {
   const layers = shownLayers();
   visibilityScope();
   $("layer-list").replaceChildren(
-    ...(layers.length ? [] : [el("li", { className: "empty", textContent: "This scene is empty: add a source below, or a graphic from Brand & graphics." })]),
+    ...(layers.length ? [] : [el("li", { className: "empty", textContent: "This scene is empty: add a source below, or a graphic from the Graphics tab." })]),
     ...[...layers].reverse().map((layer, reversed) => {
       const index = layers.length - 1 - reversed;
       const item = el("li", { className: store.selection.includes(layer.source) ? "selected" : "" });

@@ -274,6 +274,44 @@ pub enum Command {
     ImportBrand {
         path: String,
     },
+    /// Answered by [`Event::Pictures`]: small pictures the engine renders for the page. Each
+    /// of `scenes` as the main canvas shows it (cameras and network inputs as a placeholder:
+    /// they are not opened twice), each of the graphics `sources` alone, and each of
+    /// `templates` as the kit would style it. A newer request joins one still waiting.
+    RenderPictures {
+        #[serde(default)]
+        scenes: Vec<String>,
+        #[serde(default)]
+        sources: Vec<String>,
+        #[serde(default)]
+        templates: Vec<TemplateSample>,
+    },
+}
+
+/// A gallery template with the title it starts with (a slate's "Be right back").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TemplateSample {
+    pub template: TemplateKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// What a [`Picture`] shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PictureOf {
+    Scene { name: String },
+    Source { id: String },
+    Template { sample: TemplateSample },
+}
+
+/// A small JPEG the engine rendered, as a `data:` URL an `<img>` shows directly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Picture {
+    pub of: PictureOf,
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// A layer's new transform, by source id.
@@ -306,6 +344,9 @@ pub enum Event {
     Devices { devices: DeviceList },
     /// A folder's contents, in answer to [`Command::ListFiles`].
     Files { listing: FileListing },
+    /// Pictures rendered in answer to [`Command::RenderPictures`]; one that could not be made
+    /// (a scene removed meanwhile) is left out.
+    Pictures { pictures: Vec<Picture> },
 }
 
 /// What a file picker shows of one folder.
@@ -450,6 +491,9 @@ pub fn typescript() -> String {
         LayerTransform::decl(&cfg),
         FileListing::decl(&cfg),
         FileEntry::decl(&cfg),
+        TemplateSample::decl(&cfg),
+        PictureOf::decl(&cfg),
+        Picture::decl(&cfg),
         Event::decl(&cfg),
         NoticeLevel::decl(&cfg),
         StudioState::decl(&cfg),

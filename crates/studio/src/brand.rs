@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use std::path::Path;
 use streamwerk_protocol::Command;
 use streamwerk_scene::{
-    check_brand, read_document, template_area, Collection, Layer, Source, SourceKind, TemplateKind,
-    Transform,
+    check_brand, layer_area, read_document, template_area, Collection, Layer, Source, SourceKind,
+    TemplateKind, Transform,
 };
 
 impl Studio {
@@ -44,13 +44,9 @@ impl Studio {
                 template,
                 title,
             } => {
-                let next = with_template(&inner.collection, &scene, template, title)?;
-                let next = read_document(
-                    next,
-                    inner.collection.branding.clone(),
-                    &inner.collection_path,
-                    inner.collection.base_dir.clone(),
-                )?;
+                let sizes = inner.program.source_sizes();
+                let (c, path) = (&inner.collection, &inner.collection_path);
+                let (next, _) = add_template(c, &sizes, path, &scene, template, title)?;
                 self.apply_edit(inner, next)?;
             }
             Command::ExportBrand { path } => {
@@ -89,14 +85,30 @@ fn kit_of(c: &Collection) -> Result<&streamwerk_scene::Branding, StudioError> {
     })
 }
 
+/// The collection with a new template source in `scene` (see [`with_template`]), checked as
+/// a file on disk would be, and the new source's id.
+pub(crate) fn add_template(
+    c: &Collection,
+    sizes: &[(String, u32, u32)],
+    collection_path: &Path,
+    scene: &str,
+    kind: TemplateKind,
+    title: Option<String>,
+) -> Result<(Collection, String), StudioError> {
+    let (doc, id) = with_template(c, sizes, scene, kind, title)?;
+    let next = read_document(doc, c.branding.clone(), collection_path, c.base_dir.clone())?;
+    Ok((next, id))
+}
+
 /// The collection's document with a new template source in `scene`, laid out on every canvas:
 /// inside the kit's safe margin, its style naming the kit's defaults.
 fn with_template(
     c: &Collection,
+    sizes: &[(String, u32, u32)],
     scene: &str,
     kind: TemplateKind,
     title: Option<String>,
-) -> Result<Value, StudioError> {
+) -> Result<(Value, String), StudioError> {
     if c.scene(scene).is_none() {
         return Err(refused(format!("there is no scene `{scene}`")));
     }
@@ -142,21 +154,28 @@ fn with_template(
         .as_array()
         .and_then(|s| s.iter().position(|s| s["name"] == scene))
         .expect("checked above");
+    let placed = c.scene(scene).expect("checked above");
     for (canvas, width, height) in c.canvas_sizes() {
         // The graphic keeps its shape on other canvases, scaled into their own area.
         let there = template_area(kind, width, height, margin);
         let scale = (there.w / area.w).min(there.h / area.h);
-        let transform = Transform {
+        let mut transform = Transform {
             x: there.x,
             y: there.y + there.h - area.h * scale,
             width: Some(area.w * scale),
             height: Some(area.h * scale),
             ..Default::default()
         };
+        if !matches!(kind, TemplateKind::TitleCard | TemplateKind::Slate) {
+            let top = (height as f32 * margin).round();
+            let others = graphic_boxes(c, placed.layers_on(&canvas), sizes, (width, height));
+            transform.y = free_y(&transform, &others, top);
+        }
+        // A new graphic waits off air until the user shows it.
         let layer = serde_json::to_value(Layer {
             source: id.clone(),
             transform,
-            visible: true,
+            visible: false,
             locked: false,
         })
         .expect("layers serialise");
@@ -170,7 +189,56 @@ fn with_template(
             None => *layers = json!([layer]),
         }
     }
-    Ok(doc)
+    Ok((doc, id))
+}
+
+/// Where the scene's other graphics sit on a `width`x`height` canvas, as (x, y, width,
+/// height): every layer, shown or waiting, that does not cover much of the frame (a
+/// background, a camera or a slate is drawn over anyway). `sizes`: the natural sizes known
+/// (the program's sources); a layer with neither an explicit nor a known size is not seen.
+fn graphic_boxes(
+    c: &Collection,
+    layers: &[Layer],
+    sizes: &[(String, u32, u32)],
+    (width, height): (u32, u32),
+) -> Vec<[f32; 4]> {
+    let frame = width as f32 * height as f32;
+    layers
+        .iter()
+        .filter_map(|layer| {
+            let natural = match &c.source(&layer.source)?.kind {
+                SourceKind::Template(t) => Some((t.width, t.height)),
+                _ => sizes
+                    .iter()
+                    .find(|(id, ..)| *id == layer.source)
+                    .map(|(_, w, h)| (*w, *h)),
+            };
+            let a = layer_area(layer, natural)?;
+            (a.w * a.h < 0.4 * frame).then_some([a.x, a.y, a.w, a.h])
+        })
+        .collect()
+}
+
+/// The top of a new graphic at `at` moved up, above each graphic it would cover, until it
+/// covers none; where that would leave the safe margin (`top`), the place it was given.
+fn free_y(at: &Transform, others: &[[f32; 4]], top: f32) -> f32 {
+    let (w, h) = (at.width.unwrap_or(0.0), at.height.unwrap_or(0.0));
+    let gap = (h * 0.15).round();
+    let covers = |y: f32, o: &[f32; 4]| {
+        at.x < o[0] + o[2] && o[0] < at.x + w && y < o[1] + o[3] && o[1] < y + h
+    };
+    let mut y = at.y;
+    // Each step clears one graphic, so the number of graphics bounds the search.
+    for _ in 0..=others.len() {
+        let Some(o) = others.iter().find(|o| covers(y, o)) else {
+            return y;
+        };
+        y = o[1] - gap - h;
+        if y < top {
+            break;
+        }
+    }
+    at.y
 }
 
 /// A template's name in the gallery and the sample fields it starts with.

@@ -12,6 +12,7 @@ mod documents;
 mod edits;
 mod obs_import;
 mod outputs;
+pub mod pictures;
 mod preview;
 pub mod preview_socket;
 mod stats;
@@ -29,7 +30,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use streamwerk_engine::{EngineError, Previews, Program, Session, Shown};
 use streamwerk_keys::{KeyError, KeyStore};
-use streamwerk_protocol::{BrandState, Command, Event, NoticeLevel, SourceSize, StudioState};
+use streamwerk_protocol::{
+    BrandState, Command, Event, NoticeLevel, PictureOf, SourceSize, StudioState,
+};
 use streamwerk_scene::{
     load_collection, load_profile, Collection, LoadError, Profile, MAIN_CANVAS,
 };
@@ -92,6 +95,7 @@ pub struct Studio {
     inner: Mutex<Inner>,
     events: broadcast::Sender<Event>,
     keys: KeyStore,
+    pictures: pictures::Pictures,
 }
 
 struct Inner {
@@ -170,6 +174,7 @@ impl Studio {
             }),
             events,
             keys,
+            pictures: Default::default(),
         });
         let weak = Arc::downgrade(&studio);
         std::thread::Builder::new()
@@ -316,6 +321,26 @@ impl Studio {
                     format!("panic: on air is `{safe}`{held}"),
                 );
                 inner.program_scene = safe;
+            }
+            Command::RenderPictures {
+                scenes,
+                sources,
+                templates,
+            } => {
+                let wanted = scenes
+                    .into_iter()
+                    .map(|name| PictureOf::Scene { name })
+                    .chain(sources.into_iter().map(|id| PictureOf::Source { id }))
+                    .chain(
+                        templates
+                            .into_iter()
+                            .map(|sample| PictureOf::Template { sample }),
+                    )
+                    .collect();
+                let (c, path) = (&inner.collection, &inner.collection_path);
+                self.pictures.request(c, path, wanted, self.events.clone());
+                // Nothing changed: no new state for the pages.
+                return Ok(());
             }
             Command::ListDevices => {
                 let devices =

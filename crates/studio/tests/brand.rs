@@ -7,7 +7,7 @@ use streamwerk_scene::{Rgba, Source, SourceKind, TemplateKind, Transform};
 use streamwerk_studio::PreviewView;
 
 mod common;
-use common::{demo_studio, near, next_frame, refusal, rgb_at};
+use common::{add_shown_template, demo_studio, near, next_frame, refusal, rgb_at};
 
 fn now_us() -> u64 {
     std::time::SystemTime::now()
@@ -209,13 +209,40 @@ fn a_template_from_the_gallery_is_styled_by_the_kit_and_placed_in_the_safe_area(
         .unwrap()
         .clone();
     assert_eq!(layer.source, "lower-third-1");
-    // Inside the 5 % margin of 1280x720: 64 px from the left, 36 px from the bottom.
+    // Inside the 5 % margin of 1280x720 (64 px from the left), and above the demo's own lower
+    // third (its bar at y = 544) rather than on it.
     let (x, y, h) = (
         layer.transform.x,
         layer.transform.y,
         layer.transform.height.unwrap(),
     );
-    assert_eq!((x, y + h), (64.0, 684.0));
+    assert_eq!(x, 64.0);
+    assert!(y >= 36.0 && y + h < 544.0, "{:?}", layer.transform);
+    assert!(!layer.visible, "a new graphic waits off air");
+    // A second lower third is placed above the first, not on it.
+    studio
+        .handle(Command::AddTemplate {
+            scene: "Live".into(),
+            template: TemplateKind::LowerThird,
+            title: None,
+        })
+        .unwrap();
+    let state = studio.state();
+    let second = state
+        .collection
+        .scene("Live")
+        .unwrap()
+        .layers
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(second.source, "lower-third-2");
+    let t = &second.transform;
+    assert_eq!(t.x, 64.0);
+    assert!(
+        t.y + t.height.unwrap() < y && t.y >= 36.0,
+        "{t:?} above y = {y}"
+    );
     let settings = saved_source(&state.collection_path, "lower-third-1");
     assert_eq!(settings["background"], "brand:primary");
     assert_eq!(settings["font"], "brand:headline");
@@ -286,13 +313,7 @@ fn a_lower_third_slides_out_when_hidden_and_in_when_shown() {
             scene: scene.into(),
         })
         .unwrap();
-    studio
-        .handle(Command::AddTemplate {
-            scene: scene.into(),
-            template: TemplateKind::LowerThird,
-            title: None,
-        })
-        .unwrap();
+    add_shown_template(&studio, scene, TemplateKind::LowerThird);
     // The lower third at (64, 569), 691x115, over the dark background: its bottom row of
     // pixels (no text) at its left and right ends.
     let (left, right, y) = (100, 735, 676);

@@ -10,7 +10,7 @@ use streamwerk_scene::TemplateKind;
 use streamwerk_studio::PreviewView;
 
 mod common;
-use common::{add_vertical, demo_studio, near, rgb_at};
+use common::{add_shown_template, add_vertical, demo_studio, near, rgb_at};
 
 const SCENE: &str = "Be right back";
 const GRAPHIC: &str = "lower-third-1";
@@ -46,13 +46,10 @@ fn a_graphic_is_shown_and_hidden_on_every_canvas_or_on_one() {
             scene: SCENE.into(),
         })
         .unwrap();
-    studio
-        .handle(Command::AddTemplate {
-            scene: SCENE.into(),
-            template: TemplateKind::LowerThird,
-            title: None,
-        })
-        .unwrap();
+    assert_eq!(
+        add_shown_template(&studio, SCENE, TemplateKind::LowerThird),
+        GRAPHIC
+    );
     let state = studio.state();
     let purple = [101, 39, 203];
     let mut streams = [

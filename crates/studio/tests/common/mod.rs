@@ -32,6 +32,37 @@ pub fn add_vertical(studio: &Studio) {
         .unwrap();
 }
 
+/// Adds a `kind` graphic to `scene` and shows it on every canvas (it is added hidden); returns
+/// its id.
+pub fn add_shown_template(
+    studio: &Studio,
+    scene: &str,
+    kind: streamwerk_scene::TemplateKind,
+) -> String {
+    use streamwerk_protocol::Command;
+    let before = studio.state().collection.sources.len();
+    studio
+        .handle(Command::AddTemplate {
+            scene: scene.into(),
+            template: kind,
+            title: None,
+        })
+        .unwrap();
+    let state = studio.state();
+    assert_eq!(state.collection.sources.len(), before + 1);
+    let id = state.collection.sources.last().unwrap().id.clone();
+    studio
+        .handle(Command::SetLayerVisible {
+            scene: scene.into(),
+            source: id.clone(),
+            visible: true,
+            canvas: None,
+            every_canvas: Some(true),
+        })
+        .unwrap();
+    id
+}
+
 pub fn refusal(result: Result<(), StudioError>) -> String {
     match result {
         Err(e) => e.to_string(),

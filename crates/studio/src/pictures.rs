@@ -1,0 +1,257 @@
+//! Small pictures for the page, rendered by the engine from the collection itself: each scene
+//! as the main canvas shows it (the scene list's thumbnails), each graphic alone and each
+//! gallery template as the kit styles it (the Graphics tab). One worker thread at a time
+//! renders them off the studio's lock; requests made while it works join the one waiting, so
+//! a page that asks after every edit never queues more than one job.
+
+use crate::brand::add_template;
+use base64::Engine as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use streamwerk_media::Image;
+use streamwerk_protocol::{Event, Picture, PictureOf, TemplateSample};
+use streamwerk_scene::{
+    network_address, Collection, ColorSettings, Layer, Rgba, Scene, SourceKind, Transform,
+};
+use tokio::sync::broadcast;
+
+/// The longest side of a picture: sharp at 160 CSS pixels on a 2x screen.
+pub const SIDE: u32 = 320;
+/// When a picture is taken: graphics have finished entering (400 ms) by then.
+const SETTLED_S: f64 = 0.5;
+/// What a camera or network input shows in a scene's picture, instead of being opened twice.
+const PLACEHOLDER: Rgba = Rgba::opaque(0x33, 0x41, 0x55);
+/// JPEG quality: edges of text stay readable at this size.
+const QUALITY: i32 = 80;
+
+/// What is wanted, against the collection as it was when asked.
+struct Job {
+    collection: Collection,
+    collection_path: PathBuf,
+    wanted: Vec<PictureOf>,
+}
+
+#[derive(Default)]
+struct Queue {
+    waiting: Option<Job>,
+    working: bool,
+}
+
+/// The pictures waiting to be rendered, and whether a worker is at it.
+#[derive(Default, Clone)]
+pub(crate) struct Pictures {
+    queue: Arc<Mutex<Queue>>,
+}
+
+impl Pictures {
+    /// Renders `wanted` from `collection` on the worker (started when none runs) and sends
+    /// each picture as an [`Event::Pictures`] on `events`.
+    pub(crate) fn request(
+        &self,
+        collection: &Collection,
+        collection_path: &Path,
+        wanted: Vec<PictureOf>,
+        events: broadcast::Sender<Event>,
+    ) {
+        let mut queue = self.queue.lock().unwrap();
+        let mut all = queue.waiting.take().map_or_else(Vec::new, |j| j.wanted);
+        for of in wanted {
+            if !all.contains(&of) {
+                all.push(of);
+            }
+        }
+        queue.waiting = Some(Job {
+            collection: collection.clone(),
+            collection_path: collection_path.to_path_buf(),
+            wanted: all,
+        });
+        if queue.working {
+            return;
+        }
+        queue.working = true;
+        let pictures = self.clone();
+        std::thread::Builder::new()
+            .name("studio-pictures".into())
+            .spawn(move || pictures.work(&events))
+            .expect("spawning a thread");
+    }
+
+    /// Renders jobs until none waits.
+    fn work(&self, events: &broadcast::Sender<Event>) {
+        loop {
+            let job = {
+                let mut queue = self.queue.lock().unwrap();
+                match queue.waiting.take() {
+                    Some(job) => job,
+                    None => {
+                        queue.working = false;
+                        return;
+                    }
+                }
+            };
+            for of in job.wanted {
+                match render(&job.collection, &job.collection_path, &of) {
+                    Ok(picture) => {
+                        let _ = events.send(Event::Pictures {
+                            pictures: vec![picture],
+                        });
+                    }
+                    Err(e) => tracing::debug!("no picture of {of:?}: {e}"),
+                }
+            }
+        }
+    }
+}
+
+/// One picture, scaled so its longest side is at most [`SIDE`].
+pub fn render(c: &Collection, collection_path: &Path, of: &PictureOf) -> Result<Picture, String> {
+    let image = match of {
+        PictureOf::Scene { name } => scene_image(c, name)?,
+        PictureOf::Source { id } => graphic_image(c, id)?,
+        PictureOf::Template { sample } => template_image(c, collection_path, sample)?,
+    };
+    let (url, width, height) = jpeg_url(&image, SIDE)?;
+    Ok(Picture {
+        of: of.clone(),
+        url,
+        width,
+        height,
+    })
+}
+
+/// `name` on the main canvas, live devices drawn as a placeholder and sound left out.
+fn scene_image(c: &Collection, name: &str) -> Result<Image, String> {
+    let mut c = c.clone();
+    c.canvases.clear();
+    let (w, h) = (c.canvas.width, c.canvas.height);
+    for source in &mut c.sources {
+        let live = match &source.kind {
+            SourceKind::Camera(_) => true,
+            SourceKind::MediaFile(m) => network_address(&m.path).is_some(),
+            _ => false,
+        };
+        if live {
+            source.kind = SourceKind::Color(ColorSettings {
+                color: PLACEHOLDER,
+                width: w,
+                height: h,
+            });
+        }
+    }
+    let sound_only: Vec<String> = c
+        .sources
+        .iter()
+        .filter(|s| !s.kind.has_video())
+        .map(|s| s.id.clone())
+        .collect();
+    for scene in &mut c.scenes {
+        scene.layers.retain(|l| !sound_only.contains(&l.source));
+    }
+    streamwerk_engine::render_frame(&c, name, SETTLED_S).map_err(|e| e.to_string())
+}
+
+/// The graphic `id` alone, at its own size.
+fn graphic_image(c: &Collection, id: &str) -> Result<Image, String> {
+    let source = c
+        .source(id)
+        .ok_or_else(|| format!("there is no source `{id}`"))?;
+    let SourceKind::Template(t) = &source.kind else {
+        return Err(format!("`{id}` is not a graphic"));
+    };
+    let even = |v: u32| (v.max(2) + 1) & !1;
+    let (w, h) = (even(t.width), even(t.height));
+    let mut c = c.clone();
+    c.canvases.clear();
+    c.canvas.width = w;
+    c.canvas.height = h;
+    c.scenes = vec![Scene {
+        name: "picture".into(),
+        layers: vec![Layer {
+            source: id.into(),
+            transform: Transform {
+                width: Some(w as f32),
+                height: Some(h as f32),
+                ..Default::default()
+            },
+            visible: true,
+            locked: false,
+        }],
+        layouts: Default::default(),
+        transition: None,
+    }];
+    streamwerk_engine::render_frame(&c, "picture", SETTLED_S).map_err(|e| e.to_string())
+}
+
+/// A gallery template as adding it to a scene would make it, alone.
+fn template_image(
+    c: &Collection,
+    collection_path: &Path,
+    sample: &TemplateSample,
+) -> Result<Image, String> {
+    let scene = &c.scenes.first().ok_or("the collection has no scene")?.name;
+    // Alone in its picture: where it would be placed does not matter.
+    let (next, id) = add_template(
+        c,
+        &[],
+        collection_path,
+        scene,
+        sample.template,
+        sample.title.clone(),
+    )
+    .map_err(|e| e.to_string())?;
+    graphic_image(&next, &id)
+}
+
+/// `image` scaled to fit `most` and encoded as a JPEG `data:` URL, with its size.
+fn jpeg_url(image: &Image, most: u32) -> Result<(String, u32, u32), String> {
+    let rgba = image::RgbaImage::from_raw(image.width, image.height, image.data.clone())
+        .ok_or("a rendered picture of the wrong size")?;
+    let side = image.width.max(image.height);
+    let fit = |v: u32| ((v as u64 * most as u64 / side as u64) as u32).max(1);
+    let small = if side > most {
+        image::imageops::resize(
+            &rgba,
+            fit(image.width),
+            fit(image.height),
+            image::imageops::FilterType::Triangle,
+        )
+    } else {
+        rgba
+    };
+    let (width, height) = small.dimensions();
+    let jpeg = turbojpeg::compress(
+        turbojpeg::Image {
+            pixels: small.as_raw().as_slice(),
+            width: width as usize,
+            pitch: width as usize * 4,
+            height: height as usize,
+            format: turbojpeg::PixelFormat::RGBA,
+        },
+        QUALITY,
+        turbojpeg::Subsamp::Sub2x2,
+    )
+    .map_err(|e| format!("the picture was not encoded: {e}"))?;
+    let data = base64::engine::general_purpose::STANDARD.encode(&jpeg[..]);
+    Ok((format!("data:image/jpeg;base64,{data}"), width, height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_picture_fits_the_side_and_keeps_its_shape() {
+        let image = Image {
+            width: 1280,
+            height: 720,
+            data: vec![200; 1280 * 720 * 4],
+        };
+        let (url, w, h) = jpeg_url(&image, SIDE).unwrap();
+        assert_eq!((w, h), (320, 180));
+        assert!(
+            url.starts_with("data:image/jpeg;base64,/9j/"),
+            "{}",
+            &url[..40]
+        );
+    }
+}

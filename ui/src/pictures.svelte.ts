@@ -1,0 +1,38 @@
+// The engine's small pictures of scenes, graphics and gallery templates, by what they show.
+// After each state the page asks again only for those whose inputs changed (the scene's
+// layers, the sources it shows, the brand kit), a moment later so a drag asks once.
+import type { Picture, StudioState } from "./protocol.gen";
+import { changedPictures, pictureKey } from "./picture-requests";
+import { run } from "./store";
+
+export { gallery, pictureKey } from "./picture-requests";
+
+
+/// The pictures received, as data: URLs by key.
+export const pictures = $state<Record<string, string>>({});
+
+/// What each picture was last asked for from, by key.
+const asked = new Map<string, string>();
+let timer: ReturnType<typeof setTimeout> | undefined;
+/// Called after each picture arrives (the scene list is drawn outside Svelte).
+let arrived = () => {};
+
+export function onPictures(f: () => void) {
+  arrived = f;
+}
+
+export function receivePictures(list: Picture[]) {
+  for (const p of list) pictures[pictureKey(p.of)] = p.url;
+  arrived();
+}
+
+/// Asks for the pictures whose inputs changed since they were last asked for.
+export function refreshPictures(state: StudioState) {
+  clearTimeout(timer);
+  timer = setTimeout(() => request(state), 250);
+}
+
+function request(state: StudioState) {
+  const wanted = changedPictures(state, asked);
+  if (wanted.scenes.length || wanted.sources.length || wanted.templates.length) void run({ type: "render_pictures", ...wanted });
+}
