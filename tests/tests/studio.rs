@@ -178,6 +178,8 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     let rec = result["recBadge"].as_str().unwrap_or_default();
     assert!(["REC 00:00:01", "REC 00:00:02"].contains(&rec), "{result}");
     assert_eq!(result["headerAxe"], serde_json::json!([]), "{result}");
+    // The whole page too, idle: axe-core's serious and critical rules find nothing.
+    assert_eq!(result["pageAxe"], serde_json::json!([]), "{result}");
     // Stage first, at 1366x768 and 1920x1080: the stage, the scenes, the layers and Go Live
     // are on screen, and the page itself does not scroll.
     for size in ["1366x768", "1920x1080"] {
@@ -197,6 +199,7 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     assert_eq!(
         result["headerOrder"],
         serde_json::json!([
+            "open-settings",
             "marker",
             "replay",
             "save-replay",
@@ -350,11 +353,28 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
         .find(|s| s.codec_type == "video")
         .unwrap();
     assert_eq!((video.width, video.height), (Some(1920), Some(1080)));
-    let profile = std::fs::read_to_string(dir.path().join("profile.json")).unwrap();
+    // Settings is a dialog with nothing serious for axe-core; Quality named the demo's canvas
+    // in plain words, and "High" set 1080p at 30 fps with 6000 kbps, "Standard" 720p with
+    // 4500 kbps, leaving the preset chosen under Advanced as it was.
+    assert_eq!(result["settingsAxe"], serde_json::json!([]), "{result}");
     assert!(
-        profile.contains("\"superfast\"") && profile.contains("3000"),
-        "{profile}"
+        result["qualityBefore"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Standard: 720p"),
+        "{result}"
     );
+    assert_eq!(
+        result["quality1080"],
+        serde_json::json!({ "size": [1920, 1080, 30], "kbps": 6000, "checked": "1920x1080" }),
+        "{result}"
+    );
+    let profile = std::fs::read_to_string(dir.path().join("profile.json")).unwrap();
+    let saved_profile: Value = serde_json::from_str(&profile).unwrap();
+    assert_eq!(saved_profile["video"]["preset"], "superfast", "{profile}");
+    assert_eq!(saved_profile["video"]["bitrate_kbps"], 4500, "{profile}");
+    // Opening another collection closed the dialog: the stage shows it.
+    assert_eq!(result["openClosedSettings"], true, "{result}");
 
     // Collections: Save as wrote a valid copy that took the later edit; Open went back to the
     // original, which did not.
@@ -415,6 +435,8 @@ fn studio_mode_and_hotkeys_in_a_browser() {
     assert_eq!(chosen["defaultKind"], "cut", "{result}");
     // The hotkey list shows scene hotkeys only for scenes there are (the defaults go to 9),
     // and Enter in the add form does not reload the page.
+    // The whole page in studio mode (preview and program side by side): nothing serious.
+    assert_eq!(result["studioModeAxe"], serde_json::json!([]), "{result}");
     let hotkeys = &result["hotkeyForm"];
     let count = hotkeys["sceneCount"].as_u64().unwrap();
     let listed = hotkeys["listedScenes"].as_array().unwrap();
@@ -426,6 +448,8 @@ fn studio_mode_and_hotkeys_in_a_browser() {
         "{hotkeys}"
     );
     assert_eq!(hotkeys["notReloaded"], true, "{hotkeys}");
+    // Import from OBS closed the settings dialog, so its report shows beside the new collection.
+    assert_eq!(hotkeys["importClosedSettings"], true, "{hotkeys}");
     // Ctrl+R recorded a file that decodes.
     let recording = std::path::PathBuf::from(result["recording"].as_str().unwrap());
     assert_decodes(&recording);

@@ -81,7 +81,7 @@ try {
   await browser.saveScreenshot(join(shots, "desktop-demo.png"));
 
   const before = await browser.execute(() => window.streamwerk.preview.frames);
-  await (await browser.$("button[aria-label='Put scene Be right back on air']")).click();
+  await (await browser.$("button[aria-label='Cut to Be right back']")).click();
   await until("the scene switch", () => window.streamwerk.state.program_scene === "Be right back");
   await until("new frames", (n) => window.streamwerk.preview.frames > n + 10, 20000, before);
   await new Promise((r) => setTimeout(r, 300));

@@ -44,6 +44,7 @@ const picked = await state();
 const previewShowsBrb = await shows("preview", brb);
 const programKeepsLive = await shows("program", livePurple);
 await shot("studio-mode.png");
+const studioModeAxe = await axe("body");
 
 // Typing in a form: the same keys do nothing.
 await page.fill("#new-scene-name", "");
@@ -88,13 +89,14 @@ await until(() => window.streamwerk.state.recording === null);
 await pressKeys("Control+1");
 await pressKeys("Control+Enter");
 await until(() => window.streamwerk.state.program_scene === "Live");
-await page.click("#tab-settings");
+await page.click("#open-settings");
 await page.click("#hotkey-list li[data-hotkey='Ctrl+Shift+P'] button.keys");
 await page.keyboard.press("F9");
 await until(() => window.streamwerk.state.profile.hotkeys.some((h) => h.keys === "F9" && h.action.type === "panic"));
 await pressKeys("F9");
 await until(() => window.streamwerk.state.program_scene === "Be right back");
 const hotkeys = (await state()).profile.hotkeys;
+await page.click("#settings-close");
 
 await page.click("#studio-mode");
 await until(() => window.streamwerk.state.preview_scene === null);
@@ -142,10 +144,11 @@ await until((y) => {
 }, verticalBefore.y + 10);
 const nudged = { main: (await logoOn("main")).y - mainBefore.y, vertical: (await logoOn("vertical")).y - verticalBefore.y };
 // Record both canvases: one file each, and the status bar counts each canvas's encode.
-await page.click("#tab-settings");
+await page.click("#open-settings");
 await page.check("#set-record-canvases input[value='vertical']");
-await page.click("#output-form button:has-text('Apply output')");
+await page.click("#output-form button:has-text('Apply')");
 await until(() => (window.streamwerk.state.profile.recording.canvases ?? []).includes("vertical"));
+await page.click("#settings-close");
 await page.click("#record");
 await until(() => window.streamwerk.state.recording_files.length === 2);
 await page.waitForTimeout(2500);
@@ -155,7 +158,7 @@ await page.click("#record");
 await until(() => window.streamwerk.state.recording === null);
 // The brand page: a lower third from the gallery on Live, its name typed in place, a kit colour
 // changed on air, then the lock holding the logo in place until a deliberate unlock.
-await page.click("button[aria-label='Put scene Live on air']");
+await page.click("button[aria-label='Cut to Live']");
 await until(() => window.streamwerk.state.program_scene === "Live");
 // Graphics: the gallery's pictures and the scene list's thumbnails come from the engine; a lower
 // third added from the gallery is selected and waits off air; Show puts it on both canvases
@@ -235,7 +238,7 @@ await page.click("#brand-unlock-confirm");
 await until(() => !window.streamwerk.state.brand.kit.locked);
 const brand = { graphics, brandName, barBefore, barAfter, lockedButtons, badge, badgeLocked, refusal, lockedToasts, stillLocked };
 
-await page.click("#tab-settings");
+await page.click("#open-settings");
 // Import from OBS: a real OBS collection becomes a new collection beside this one, opened.
 await page.fill("#import-obs-path", obs);
 await page.click("#import-obs-form button:has-text('Import from OBS')");
@@ -260,10 +263,12 @@ const imported = { path: (await state()).collection_path, scenes: (await state()
 const sceneCount = (await state()).collection.scenes.length;
 const listedScenes = await page.$$eval("#hotkey-list li .name", (n) => n.map((x) => x.textContent).filter((t) => /^Scene \d/.test(t)));
 await page.evaluate(() => { window.notReloaded = true; });
+const importClosedSettings = await page.evaluate(() => !document.getElementById("settings-dialog").open);
+await page.click("#open-settings");
 await page.fill("#hotkey-scene", "3");
 await page.press("#hotkey-scene", "Enter");
 await page.waitForTimeout(500);
-const hotkeyForm = { sceneCount, listedScenes, notReloaded: await page.evaluate(() => window.notReloaded === true) };
-console.log(JSON.stringify({ brand, imported, chosenTransition, hotkeyForm, broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
+const hotkeyForm = { sceneCount, listedScenes, importClosedSettings, notReloaded: await page.evaluate(() => window.notReloaded === true) };
+console.log(JSON.stringify({ studioModeAxe, brand, imported, chosenTransition, hotkeyForm, broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
   canvases: { added, tabs, guides, instaLabel, nudged, status, recordingFiles } }));
 await browser.close();

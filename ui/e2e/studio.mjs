@@ -39,6 +39,8 @@ for (const [w, h] of [[1366, 768], [1920, 1080]]) {
   await shot(`studio-${w}x${h}.png`);
 }
 await page.setViewportSize({ width: 1600, height: 1000 });
+// The whole page, idle, through axe-core: nothing serious or critical.
+const pageAxe = await axe("body");
 // With no destination yet, the list says what to do; the header keeps markers and replays
 // apart from the on-air actions, Go Live last.
 const emptyDestinations = await page.textContent("#destination-list .empty");
@@ -92,7 +94,7 @@ await page.fill("#source-text", "Breaking news");
 await page.fill("#source-size", "64");
 await page.click("#add-source button[type=submit]");
 await page.waitForFunction(() => window.streamwerk.state.collection.sources.some((s) => s.id === "headline"));
-await page.click("button[aria-label='Put scene Interview on air']");
+await page.click("button[aria-label='Cut to Interview']");
 await page.waitForFunction(() => window.streamwerk.state.program_scene === "Interview");
 // Interview has no sound source: the mixer keeps only the master strip.
 await page.waitForFunction(() => [...document.querySelectorAll("li.strip")].map((s) => s.dataset.source).join() === "master", null, { timeout: 5000 });
@@ -102,7 +104,7 @@ await page.waitForFunction(() => window.streamwerk.state.source_sizes.some((s) =
 await page.click("#panic");
 await page.waitForFunction(() => window.streamwerk.state.program_scene === "Be right back", null, { timeout: 5000 });
 if (!(await page.textContent("#scene-list li.safe .name")).includes("Be right back")) fail("the safe scene is not marked in the scene list");
-await page.click("button[aria-label='Put scene Interview on air']");
+await page.click("button[aria-label='Cut to Interview']");
 await page.waitForFunction(() => window.streamwerk.state.program_scene === "Interview");
 
 // Drag it 300 canvas pixels right and 200 down.
@@ -245,23 +247,31 @@ await page.click("#stop-now");
 await page.waitForFunction(() => window.streamwerk.state.live.length === 0);
 const previewStats = await page.evaluate(() => ({ ...window.streamwerk.preview }));
 
-// Settings: the encoder and recording format, then a 1080p canvas (the layout scales with it);
-// a recording made then is 1080p MP4.
+// Settings, a dialog: the encoder (under Advanced) and the recording format, then Quality
+// "High" (a 1080p canvas, the layout scaled with it, and its bitrate); a recording made then is
+// 1080p MP4. Quality "Standard" brings 720p back.
 await page.waitForFunction(() => window.streamwerk.state.recording === null && !document.getElementById("set-fps").disabled);
-await page.click("#tab-settings");
+await page.click("#open-settings");
 await shot("settings.png");
+const settingsAxe = await axe("#settings-dialog");
+await page.click("#advanced-settings summary");
 await page.selectOption("#set-preset", "superfast");
 await page.fill("#set-bitrate", "3000");
 await page.selectOption("#set-format", "mp4");
-await page.click("#output-form button");
+await page.click("#output-form button:has-text('Apply')");
 await page.waitForFunction(() => {
   const p = window.streamwerk.state.profile;
   return p.video.preset === "superfast" && p.video.bitrate_kbps === 3000 && p.recording.format === "mp4";
 });
 const x720 = (await interview()).find((l) => l.source === "headline").transform.x;
-await page.selectOption("#set-canvas-size", "1920x1080");
-await page.click("#canvas-form button");
-await page.waitForFunction(() => window.streamwerk.state.collection.canvas.width === 1920);
+const qualityBefore = await page.$eval("#quality input:checked", (r) => r.parentElement.textContent.trim());
+await page.check("#quality input[value='1920x1080']");
+await page.waitForFunction(() => window.streamwerk.state.collection.canvas.width === 1920 && window.streamwerk.state.profile.video.bitrate_kbps === 6000);
+const quality1080 = await page.evaluate(() => {
+  const { canvas } = window.streamwerk.state.collection;
+  return { size: [canvas.width, canvas.height, canvas.fps], kbps: window.streamwerk.state.profile.video.bitrate_kbps, checked: document.querySelector("#quality input:checked").value };
+});
+await page.click("#settings-close");
 // The preview follows the restarted program (at the size the page draws it, at most 1280).
 const framesAt1080 = await page.evaluate(() => window.streamwerk.preview.frames);
 await page.waitForFunction((n) => window.streamwerk.preview.frames > n + 10, framesAt1080, { timeout: 10000 });
@@ -270,8 +280,8 @@ const x1080 = (await interview()).find((l) => l.source === "headline").transform
 await shot("studio-1080p.png");
 const recording1080 = await recordFor(3000);
 await page.waitForFunction(() => !document.getElementById("set-canvas-size").disabled);
-await page.selectOption("#set-canvas-size", "1280x720");
-await page.click("#canvas-form button");
+await page.click("#open-settings");
+await page.check("#quality input[value='1280x720']");
 await page.waitForFunction(() => window.streamwerk.state.collection.canvas.width === 1280);
 
 // Collections: Save as makes a copy that edits then go to; Open goes back to the first.
@@ -279,16 +289,19 @@ const original = (await state()).collection_path;
 await page.fill("#collection-path", "copy.json");
 await page.click("#collection-save-as");
 await page.waitForFunction(() => window.streamwerk.state.collection_path.endsWith("/copy.json"));
+await page.click("#settings-close");
 await page.fill("#new-scene-name", "Only in the copy");
 await page.click("#add-scene button");
 await page.waitForFunction(() => window.streamwerk.state.collection.scenes.some((s) => s.name === "Only in the copy"));
 const listed = (await state()).collections;
+await page.click("#open-settings");
 await page.fill("#collection-path", original);
 await page.click("#collection-form button:not([type])");
 await page.waitForFunction((p) => window.streamwerk.state.collection_path === p, original);
+const openClosedSettings = await page.evaluate(() => !document.getElementById("settings-dialog").open);
 const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
-console.log(JSON.stringify({ goLiveDialog, layout, emptyDestinations, headerOrder, before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
-  previewStats, previewAt1080, x720, x1080, recording1080, listed, copyScenes, original, picked, logoPath }));
+console.log(JSON.stringify({ pageAxe, goLiveDialog, layout, emptyDestinations, headerOrder, before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
+  previewStats, previewAt1080, x720, x1080, settingsAxe, qualityBefore, quality1080, openClosedSettings, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();

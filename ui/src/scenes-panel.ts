@@ -8,23 +8,24 @@ export function renderScenes() {
     ...store.state.collection.scenes.map((s) => {
       const item = el("li", { className: s.name === store.state.program_scene ? "on-air" : "" });
       item.classList.toggle("safe", s.name === store.state.collection.safe_scene);
-      item.setAttribute("role", "option");
-      item.setAttribute("aria-selected", String(s.name === store.selectedScene));
+      item.classList.toggle("selected", s.name === store.selectedScene);
       // The engine's picture of the scene, once it has come.
       const picture = pictures[pictureKey({ kind: "scene", name: s.name })];
       const thumb = picture ? el("img", { className: "thumb", src: picture, alt: "" }) : el("span", { className: "thumb" });
-      const name = el("span", { className: "name", tabIndex: 0, title: "Click or Space to select; double-click or Enter to put on air" }, thumb, el("span", { textContent: s.name }));
+      // A button per scene (a list of buttons, not a listbox: each row has its Cut button too).
+      const name = el("button", { type: "button", className: "name", title: "Click to edit; double-click or Enter to put on air" }, thumb, el("span", { textContent: s.name }));
+      if (s.name === store.selectedScene) name.setAttribute("aria-current", "true");
       name.onclick = () => { store.selectedScene = s.name; store.selection = []; render(); };
       name.ondblclick = () => run({ type: "switch_scene", scene: s.name });
       name.onkeydown = (e) => {
-        if (e.key === "Enter") run({ type: "switch_scene", scene: s.name });
-        else if (e.key === " ") { e.preventDefault(); name.click(); }
+        if (e.key === "Enter") { e.preventDefault(); run({ type: "switch_scene", scene: s.name }); }
       };
       // In studio mode a pick goes to the preview scene; Transition puts it on air.
       const studio = store.state.preview_scene !== null;
       item.classList.toggle("in-preview", studio && s.name === store.state.preview_scene);
       const cut = el("button", { textContent: studio ? "Preview" : "Cut", title: studio ? `Prepare ${s.name} in preview` : `Put ${s.name} on air` });
-      cut.setAttribute("aria-label", studio ? `Prepare scene ${s.name} in preview` : `Put scene ${s.name} on air`);
+      // The visible word first, as speech input users say it.
+      cut.setAttribute("aria-label", studio ? `Preview ${s.name}` : `Cut to ${s.name}`);
       cut.onclick = () => run({ type: "switch_scene", scene: s.name }).then((ok) => { if (ok) { store.selectedScene = s.name; render(); } });
       item.append(name, cut);
       return item;

@@ -1,7 +1,34 @@
-// Settings: canvas, encoder and recording, the open collection, and the file picker.
+// Settings, a dialog opened from the header: the quality in plain words first (the canvas and
+// the encoder's terms under Advanced), recording, replay and delay, hotkeys, the open
+// collection and Import from OBS; and the file picker.
 import type { FileListing, RecordingFormat } from "./protocol.gen";
 import { $, editing, el, history, notice, run, store } from "./store";
 import { canvasNames } from "./canvases-panel";
+import { iconOf } from "./icons";
+import { Settings, X } from "lucide";
+
+/// The Quality choices by canvas size, each at 30 fps with the video bitrate platforms
+/// recommend for it (YouTube's 720p30 and 1080p30 ranges, inside Twitch's 6000 kbps cap).
+const QUALITIES: Record<string, { width: number; height: number; kbps: number }> = {
+  "1280x720": { width: 1280, height: 720, kbps: 4500 },
+  "1920x1080": { width: 1920, height: 1080, kbps: 6000 },
+  "1080x1920": { width: 1080, height: 1920, kbps: 6000 },
+};
+
+/// Which Quality the canvas matches ("custom" for any other size or frame rate).
+function qualityOf(width: number, height: number, fps: number) {
+  const key = `${width}x${height}`;
+  return fps === 30 && key in QUALITIES ? key : "custom";
+}
+
+/// Applies a Quality: the canvas (the layout scales with it) and then the bitrate that suits it.
+async function applyQuality(key: string) {
+  const q = QUALITIES[key];
+  const { canvas } = store.state.collection;
+  if (!(await run({ type: "set_canvas", canvas: { ...canvas, width: q.width, height: q.height, fps: 30 } }))) return renderSettings();
+  const { video, audio, recording } = store.state.profile;
+  if (video.bitrate_kbps !== q.kbps) await run({ type: "set_output_settings", video: { ...video, bitrate_kbps: q.kbps }, audio, recording });
+}
 
 export function setValue(id: string, value: string) {
   const input = $(id) as HTMLInputElement | HTMLSelectElement;
@@ -44,6 +71,12 @@ export function renderSettings() {
   }
   // The encoder and canvas are fixed while a session runs.
   const busy = store.state.live.length > 0 || store.state.recording !== null;
+  const quality = qualityOf(canvas.width, canvas.height, canvas.fps);
+  for (const radio of document.querySelectorAll<HTMLInputElement>("#quality input")) {
+    radio.checked = radio.value === quality;
+    radio.disabled = busy || radio.value === "custom";
+  }
+  $("quality-busy").hidden = !busy;
   for (const id of ["set-canvas-size", "set-fps", "set-preset", "set-bitrate", "set-keyframe", "set-audio-bitrate", "set-delay"]) {
     ($(id) as HTMLInputElement).disabled = busy;
   }
@@ -96,8 +129,16 @@ export function renderFiles(listing: FileListing) {
   if (listing.entries.length === 0) $("file-picker-list").append(el("li", { className: "hint", textContent: picker.json ? "No folders or .json files here." : "No folders or media files here." }));
 }
 
-/// The canvas, output and collection forms and the file picker.
+/// The dialog, the canvas, output and collection forms and the file picker.
 export function setupSettings() {
+  const dialog = $("settings-dialog") as HTMLDialogElement;
+  $("open-settings").prepend(iconOf(Settings), " ");
+  $("open-settings").onclick = () => dialog.showModal();
+  $("settings-close").append(iconOf(X));
+  $("settings-close").onclick = () => dialog.close();
+  for (const radio of document.querySelectorAll<HTMLInputElement>("#quality input")) {
+    radio.onchange = () => { if (radio.checked) void applyQuality(radio.value); };
+  }
   $("canvas-form").onsubmit = (e) => {
     e.preventDefault();
     const size = ($("set-canvas-size") as HTMLSelectElement).value;
@@ -130,7 +171,8 @@ export function setupSettings() {
   $("collection-form").onsubmit = (e) => {
     e.preventDefault();
     const path = ($("collection-path") as HTMLInputElement).value.trim();
-    if (path) run({ type: "open_collection", path }).then((ok) => { if (ok) { store.selection = []; history.clear(); } });
+    // Done here: the other collection shows on the stage.
+    if (path) run({ type: "open_collection", path }).then((ok) => { if (ok) { store.selection = []; history.clear(); dialog.close(); } });
   };
   $("collection-save-as").onclick = () => {
     const path = ($("collection-path") as HTMLInputElement).value.trim();
@@ -155,7 +197,8 @@ export function setupSettings() {
     if (!path) return notice("error", "Give the OBS collection file: basic/scenes/NAME.json in OBS's settings folder");
     const profile = ($("import-obs-profile") as HTMLInputElement).value.trim();
     const fit = ($("import-obs-fit") as HTMLInputElement).checked;
-    run({ type: "import_obs", path, ...(profile ? { profile_dir: profile } : {}), ...(fit ? { fit_1080p: true } : {}) }).then((ok) => { if (ok) { store.selection = []; history.clear(); } });
+    // Done here: the imported collection shows on the stage, its report beside it.
+    run({ type: "import_obs", path, ...(profile ? { profile_dir: profile } : {}), ...(fit ? { fit_1080p: true } : {}) }).then((ok) => { if (ok) { store.selection = []; history.clear(); dialog.close(); } });
   };
   $("file-picker-cancel").onclick = () => ($("file-picker") as HTMLDialogElement).close();
 }
