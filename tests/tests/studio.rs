@@ -488,6 +488,14 @@ fn studio_mode_and_hotkeys_in_a_browser() {
     assert_eq!(graphics["graphicHidden"], both(false), "{graphics}");
     assert_eq!(graphics["graphicsAxe"], serde_json::json!([]), "{graphics}");
     assert_eq!(brand["brandName"], "Streamwerk", "{brand}");
+    // A logo sent from the browser was stored beside the kit and named in it; the kit's three
+    // logos and two fonts show as pictures.
+    assert_eq!(
+        brand["uploaded"],
+        serde_json::json!({ "path": "streamwerk-mark.svg", "logoPictures": 3, "fontPictures": 2 }),
+        "{brand}"
+    );
+    assert!(dir.path().join("brand/streamwerk-mark.svg").is_file());
     let rgb = |v: &Value| -> Vec<i64> {
         v.as_array()
             .unwrap()

@@ -205,6 +205,18 @@ const graphicsAxe = await axe("#graphics");
 const graphics = { selectedWaiting, graphicAdded, graphicShown, graphicHidden, graphicsAxe };
 await page.click("#tab-brand");
 const brandName = await page.textContent("#brand-name");
+// A logo picked in the browser goes to the engine, is stored beside the kit and named there,
+// and shows as a picture among the kit's logos.
+const logoFile = new URL("../../assets/logos/streamwerk-mark.svg", import.meta.url).pathname;
+await page.click("#brand-logos .add-file");
+await page.setInputFiles("#brand-file-input", logoFile);
+await until(() => "streamwerk-mark" in window.streamwerk.state.brand.kit.logos);
+await page.waitForFunction(() => [...document.querySelectorAll("#brand-logos li")].some((li) => li.textContent.includes("streamwerk-mark") && li.querySelector("img")), null, { timeout: 20000 });
+const uploaded = await page.evaluate(() => ({
+  path: window.streamwerk.state.brand.kit.logos["streamwerk-mark"],
+  logoPictures: document.querySelectorAll("#brand-logos img").length,
+  fontPictures: document.querySelectorAll("#brand-fonts img").length,
+}));
 await page.click("#layer-list li:has-text('Lower third') .name");
 await page.fill("#prop-title", "Sam Okafor");
 await page.click("#properties button[type='submit']");
@@ -236,7 +248,7 @@ await page.click("#brand-unlock");
 const stillLocked = (await state()).brand.kit.locked;
 await page.click("#brand-unlock-confirm");
 await until(() => !window.streamwerk.state.brand.kit.locked);
-const brand = { graphics, brandName, barBefore, barAfter, lockedButtons, badge, badgeLocked, refusal, lockedToasts, stillLocked };
+const brand = { graphics, uploaded, brandName, barBefore, barAfter, lockedButtons, badge, badgeLocked, refusal, lockedToasts, stillLocked };
 
 await page.click("#open-settings");
 // Import from OBS: a real OBS collection becomes a new collection beside this one, opened.

@@ -64,7 +64,7 @@ async function main() {
   mount(SidebarTabs, { target: document.getElementById("sidebar-tabs")! });
   mount(GraphicsTab, { target: document.getElementById("graphics")! });
   mount(GoLiveDialog, { target: document.getElementById("golive-slot")! });
-  onPictures(renderScenes);
+  onPictures(() => { renderScenes(); renderBrand(); });
   try {
     store.connection = await Connection.open(await openCarrier(), {
       state: (s) => { store.state = s; render(); },

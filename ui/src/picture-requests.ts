@@ -9,6 +9,7 @@ export function pictureKey(of: PictureOf): string {
     case "scene": return `scene:${of.name}`;
     case "source": return `source:${of.id}`;
     case "template": return `template:${of.sample.template}:${of.sample.title ?? ""}`;
+    case "brand_file": return `brand:${of.file.group}:${of.file.name}`;
   }
 }
 
@@ -43,5 +44,11 @@ export function changedPictures(state: StudioState, asked: Map<string, string>) 
   const templates = gallery
     .map((g) => g.sample)
     .filter((sample) => changed(pictureKey({ kind: "template", sample }), kit));
-  return { scenes, sources, templates };
+  const brand = state.brand;
+  const brand_files = (["logos", "fonts"] as const).flatMap((group) =>
+    Object.entries(brand?.kit[group] ?? {})
+      .filter(([name, path]) => changed(pictureKey({ kind: "brand_file", file: { group, name } }), JSON.stringify([brand!.path, path])))
+      .map(([name]) => ({ group, name })),
+  );
+  return { scenes, sources, templates, brand_files };
 }

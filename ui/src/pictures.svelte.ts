@@ -34,5 +34,5 @@ export function refreshPictures(state: StudioState) {
 
 function request(state: StudioState) {
   const wanted = changedPictures(state, asked);
-  if (wanted.scenes.length || wanted.sources.length || wanted.templates.length) void run({ type: "render_pictures", ...wanted });
+  if (Object.values(wanted).some((list) => list.length)) void run({ type: "render_pictures", ...wanted });
 }

@@ -274,6 +274,15 @@ pub enum Command {
     ImportBrand {
         path: String,
     },
+    /// Stores a font or logo picked in the page beside the brand kit, as a new file (never
+    /// over one), and names it in the kit as `name`, replacing what that name pointed to.
+    /// `data`: the file's bytes in base64, at most 10 MiB; `file_name` gives its type.
+    AddBrandFile {
+        group: BrandFileGroup,
+        name: String,
+        file_name: String,
+        data: String,
+    },
     /// Answered by [`Event::Pictures`]: small pictures the engine renders for the page. Each
     /// of `scenes` as the main canvas shows it (cameras and network inputs as a placeholder:
     /// they are not opened twice), each of the graphics `sources` alone, and each of
@@ -285,7 +294,25 @@ pub enum Command {
         sources: Vec<String>,
         #[serde(default)]
         templates: Vec<TemplateSample>,
+        /// The kit's fonts (a sample line) and logos, by group and name.
+        #[serde(default)]
+        brand_files: Vec<BrandFile>,
     },
+}
+
+/// The brand kit's two kinds of file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BrandFileGroup {
+    Fonts,
+    Logos,
+}
+
+/// One of the kit's files, by its name in the kit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BrandFile {
+    pub group: BrandFileGroup,
+    pub name: String,
 }
 
 /// A gallery template with the title it starts with (a slate's "Be right back").
@@ -303,6 +330,7 @@ pub enum PictureOf {
     Scene { name: String },
     Source { id: String },
     Template { sample: TemplateSample },
+    BrandFile { file: BrandFile },
 }
 
 /// A small JPEG the engine rendered, as a `data:` URL an `<img>` shows directly.
@@ -492,6 +520,8 @@ pub fn typescript() -> String {
         FileListing::decl(&cfg),
         FileEntry::decl(&cfg),
         TemplateSample::decl(&cfg),
+        BrandFileGroup::decl(&cfg),
+        BrandFile::decl(&cfg),
         PictureOf::decl(&cfg),
         Picture::decl(&cfg),
         Event::decl(&cfg),

@@ -16,7 +16,7 @@ mod tone;
 pub use camera::CameraSource;
 pub use media_file::{duration as media_duration, MediaAudio, MediaVideo};
 pub use microphone::Microphone;
-pub use still::Still;
+pub use still::{load_image, Still};
 pub use template::{Template, TemplateFonts};
 pub use test_pattern::TestPattern;
 pub use text::{Face, TextRenderer, TextStyle};

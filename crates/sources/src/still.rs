@@ -38,7 +38,7 @@ pub const MAX_IMAGE_PIXELS: u64 = 7680 * 4320;
 
 /// Decodes an image file (PNG, JPEG, GIF's first frame, WebP, or SVG rasterised at its own
 /// size) to premultiplied RGBA.
-pub(crate) fn load_image(path: &Path) -> Result<Image, String> {
+pub fn load_image(path: &Path) -> Result<Image, String> {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"))

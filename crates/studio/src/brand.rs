@@ -5,10 +5,10 @@ use crate::documents::{beside, save_json};
 use crate::{refused, Inner, Studio, StudioError};
 use serde_json::{json, Value};
 use std::path::Path;
-use streamwerk_protocol::Command;
+use streamwerk_protocol::{BrandFileGroup, Command};
 use streamwerk_scene::{
-    check_brand, layer_area, read_document, template_area, Collection, Layer, Source, SourceKind,
-    TemplateKind, Transform,
+    check_brand, layer_area, read_document, template_area, BrandKit, Collection, Layer, Source,
+    SourceKind, TemplateKind, Transform,
 };
 
 impl Studio {
@@ -22,12 +22,32 @@ impl Studio {
                         "lock and unlock the kit with its Lock switch on the Brand page",
                     ));
                 }
-                let path = branding.path.clone();
-                let folder = path.parent().unwrap_or(Path::new("."));
-                crate::accept(check_brand(&kit, folder))?;
-                let next = inner.collection.rebranded(kit.clone(), path.clone())?;
-                self.apply_edit(inner, next)?;
-                save_json(&path, &kit)?;
+                self.save_kit(inner, kit)?;
+            }
+            Command::AddBrandFile {
+                group,
+                name,
+                file_name,
+                data,
+            } => {
+                let branding = kit_of(&inner.collection)?;
+                let folder = branding
+                    .path
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf();
+                let mut kit = branding.kit.clone();
+                let stored = crate::brand_files::store(&folder, group, &file_name, &data)?;
+                let files = match group {
+                    BrandFileGroup::Fonts => &mut kit.fonts,
+                    BrandFileGroup::Logos => &mut kit.logos,
+                };
+                files.insert(name, stored.clone());
+                if let Err(e) = self.save_kit(inner, kit) {
+                    // The kit refused it (a bad name): the file it would have named goes too.
+                    let _ = std::fs::remove_file(folder.join(&stored));
+                    return Err(e);
+                }
             }
             Command::SetBrandLock { locked } => {
                 let branding = kit_of(&inner.collection)?;
@@ -76,6 +96,18 @@ impl Studio {
             _ => unreachable!("Studio::handle sends only these commands here"),
         }
         Ok(())
+    }
+}
+
+impl Studio {
+    /// Checks `kit`, restyles every source naming a changed value on air, and saves the kit.
+    fn save_kit(&self, inner: &mut Inner, kit: BrandKit) -> Result<(), StudioError> {
+        let path = kit_of(&inner.collection)?.path.clone();
+        let folder = path.parent().unwrap_or(Path::new("."));
+        crate::accept(check_brand(&kit, folder))?;
+        let next = inner.collection.rebranded(kit.clone(), path.clone())?;
+        self.apply_edit(inner, next)?;
+        save_json(&path, &kit)
     }
 }
 

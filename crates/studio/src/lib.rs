@@ -7,6 +7,7 @@
 //! the app dies.
 
 mod brand;
+mod brand_files;
 mod canvases;
 mod documents;
 mod edits;
@@ -326,6 +327,7 @@ impl Studio {
                 scenes,
                 sources,
                 templates,
+                brand_files,
             } => {
                 let wanted = scenes
                     .into_iter()
@@ -335,6 +337,11 @@ impl Studio {
                         templates
                             .into_iter()
                             .map(|sample| PictureOf::Template { sample }),
+                    )
+                    .chain(
+                        brand_files
+                            .into_iter()
+                            .map(|file| PictureOf::BrandFile { file }),
                     )
                     .collect();
                 let (c, path) = (&inner.collection, &inner.collection_path);
@@ -403,6 +410,7 @@ impl Studio {
             command @ (Command::UpdateBrand { .. }
             | Command::SetBrandLock { .. }
             | Command::AddTemplate { .. }
+            | Command::AddBrandFile { .. }
             | Command::ExportBrand { .. }
             | Command::ImportBrand { .. }) => self.brand(&mut inner, command)?,
         }

@@ -9,9 +9,10 @@ use base64::Engine as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use streamwerk_media::Image;
-use streamwerk_protocol::{Event, Picture, PictureOf, TemplateSample};
+use streamwerk_protocol::{BrandFile, BrandFileGroup, Event, Picture, PictureOf, TemplateSample};
 use streamwerk_scene::{
-    network_address, Collection, ColorSettings, Layer, Rgba, Scene, SourceKind, Transform,
+    network_address, Collection, ColorSettings, Layer, Rgba, Scene, SourceKind, TextSettings,
+    Transform,
 };
 use tokio::sync::broadcast;
 
@@ -109,6 +110,7 @@ pub fn render(c: &Collection, collection_path: &Path, of: &PictureOf) -> Result<
         PictureOf::Scene { name } => scene_image(c, name)?,
         PictureOf::Source { id } => graphic_image(c, id)?,
         PictureOf::Template { sample } => template_image(c, collection_path, sample)?,
+        PictureOf::BrandFile { file } => brand_file_image(c, file)?,
     };
     let (url, width, height) = jpeg_url(&image, SIDE)?;
     Ok(Picture {
@@ -200,6 +202,96 @@ fn template_image(
     )
     .map_err(|e| e.to_string())?;
     graphic_image(&next, &id)
+}
+
+/// A kit's logo over the page's panel colour, or a line of text in one of its fonts.
+fn brand_file_image(c: &Collection, file: &BrandFile) -> Result<Image, String> {
+    let branding = c
+        .branding
+        .as_ref()
+        .ok_or("the collection has no brand kit")?;
+    let files = match file.group {
+        BrandFileGroup::Fonts => &branding.kit.fonts,
+        BrandFileGroup::Logos => &branding.kit.logos,
+    };
+    let path = files
+        .get(&file.name)
+        .ok_or_else(|| format!("the kit has no {:?} entry `{}`", file.group, file.name))?;
+    let path = branding.path.parent().unwrap_or(Path::new(".")).join(path);
+    match file.group {
+        BrandFileGroup::Logos => {
+            let mut logo = streamwerk_sources::load_image(&path)?;
+            // Premultiplied: the panel shows through where the logo is clear.
+            for px in logo.data.chunks_exact_mut(4) {
+                let clear = 255 - px[3] as u32;
+                for (k, bg) in PANEL.iter().enumerate() {
+                    px[k] = (px[k] as u32 + bg * clear / 255) as u8;
+                }
+                px[3] = 255;
+            }
+            Ok(logo)
+        }
+        BrandFileGroup::Fonts => font_sample(c, &path),
+    }
+}
+
+/// The panel colour logos are shown on (the page's #2a2d35).
+const PANEL: [u32; 3] = [0x2a, 0x2d, 0x35];
+
+/// "Aa Bb" in the font at `path`, white on the panel colour: large enough to judge at the
+/// size the page shows it.
+fn font_sample(c: &Collection, path: &Path) -> Result<Image, String> {
+    let mut c = c.clone();
+    c.canvases.clear();
+    (c.canvas.width, c.canvas.height) = (320, 120);
+    let [r, g, b] = PANEL.map(|v| v as u8);
+    let colour = |id: &str, kind| streamwerk_scene::Source {
+        id: id.into(),
+        name: String::new(),
+        kind,
+        audio: Default::default(),
+    };
+    c.sources = vec![
+        colour(
+            "panel",
+            SourceKind::Color(ColorSettings {
+                color: Rgba::opaque(r, g, b),
+                width: 320,
+                height: 120,
+            }),
+        ),
+        colour(
+            "sample",
+            SourceKind::Text(TextSettings {
+                text: "Aa Bb".into(),
+                font: Some(path.to_path_buf()),
+                size: 80.0,
+                color: Rgba::WHITE,
+                bold: false,
+                align: Default::default(),
+                wrap_width: None,
+                outline: None,
+                background: None,
+            }),
+        ),
+    ];
+    let layer = |source: &str, x: f32, y: f32| Layer {
+        source: source.into(),
+        transform: Transform {
+            x,
+            y,
+            ..Default::default()
+        },
+        visible: true,
+        locked: false,
+    };
+    c.scenes = vec![Scene {
+        name: "picture".into(),
+        layers: vec![layer("panel", 0.0, 0.0), layer("sample", 12.0, 8.0)],
+        layouts: Default::default(),
+        transition: None,
+    }];
+    streamwerk_engine::render_frame(&c, "picture", 0.0).map_err(|e| e.to_string())
 }
 
 /// `image` scaled to fit `most` and encoded as a JPEG `data:` URL, with its size.

@@ -67,6 +67,7 @@ fn scenes_graphics_and_gallery_templates_come_as_small_pictures() {
             scenes: vec!["Live".into(), "Be right back".into(), "Nowhere".into()],
             sources: vec![],
             templates: vec![lower_third],
+            brand_files: vec![],
         })
         .unwrap();
     let got = pictures(&mut events, &wanted);
@@ -108,10 +109,105 @@ fn scenes_graphics_and_gallery_templates_come_as_small_pictures() {
             scenes: vec![],
             sources: vec!["ticker-1".into()],
             templates: vec![],
+            brand_files: vec![],
         })
         .unwrap();
     let got = pictures(&mut events, std::slice::from_ref(&ticker));
     let (w, h) = got[0].1.dimensions();
     assert!(w == 320 && h < 40, "a ticker is a band: {w}x{h}");
+    studio.shutdown();
+}
+
+#[test]
+fn a_font_and_a_logo_sent_by_the_page_join_the_kit_and_have_pictures() {
+    use streamwerk_protocol::{BrandFile, BrandFileGroup};
+    let dir = tempfile::tempdir().unwrap();
+    let studio = demo_studio(dir.path());
+    let mut events = studio.subscribe();
+    let b64 = |path: &str| {
+        let bytes = std::fs::read(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    };
+    studio
+        .handle(Command::AddBrandFile {
+            group: BrandFileGroup::Logos,
+            name: "partner".into(),
+            file_name: "Partner Logo.png".into(),
+            data: b64("assets/logos/streamwerk-logo.png"),
+        })
+        .unwrap();
+    studio
+        .handle(Command::AddBrandFile {
+            group: BrandFileGroup::Fonts,
+            name: "headline".into(),
+            file_name: "Headline.ttf".into(),
+            data: b64("assets/fonts/DejaVuSans.ttf"),
+        })
+        .unwrap();
+    // Stored beside the kit under clean new names, named in the kit and saved with it.
+    let kit_dir = dir.path().join("brand");
+    assert!(kit_dir.join("Partner-Logo.png").is_file());
+    assert!(kit_dir.join("Headline.ttf").is_file());
+    let kit = studio.state().brand.unwrap().kit;
+    assert_eq!(kit.logos["partner"].to_str(), Some("Partner-Logo.png"));
+    assert_eq!(kit.fonts["headline"].to_str(), Some("Headline.ttf"));
+    let saved = std::fs::read_to_string(kit_dir.join("streamwerk.brand.json")).unwrap();
+    assert!(saved.contains("\"headline\": \"Headline.ttf\""), "{saved}");
+    // A picture sent as a font is refused; nothing is left behind.
+    let before = std::fs::read_dir(&kit_dir).unwrap().count();
+    let err = common::refusal(studio.handle(Command::AddBrandFile {
+        group: BrandFileGroup::Fonts,
+        name: "body".into(),
+        file_name: "body.ttf".into(),
+        data: b64("assets/logos/streamwerk-logo.png"),
+    }));
+    assert!(err.contains("is not a font (TTF or OTF)"), "{err}");
+    assert_eq!(std::fs::read_dir(&kit_dir).unwrap().count(), before);
+
+    // Their pictures: the logo's violet over the panel, the font's white sample line.
+    let logo = PictureOf::BrandFile {
+        file: BrandFile {
+            group: BrandFileGroup::Logos,
+            name: "partner".into(),
+        },
+    };
+    let font = PictureOf::BrandFile {
+        file: BrandFile {
+            group: BrandFileGroup::Fonts,
+            name: "headline".into(),
+        },
+    };
+    studio
+        .handle(Command::RenderPictures {
+            scenes: vec![],
+            sources: vec![],
+            templates: vec![],
+            brand_files: vec![
+                BrandFile {
+                    group: BrandFileGroup::Logos,
+                    name: "partner".into(),
+                },
+                BrandFile {
+                    group: BrandFileGroup::Fonts,
+                    name: "headline".into(),
+                },
+            ],
+        })
+        .unwrap();
+    let got = pictures(&mut events, &[logo, font]);
+    let (logo, font) = (&got[0].1, &got[1].1);
+    let violet = logo.pixels().filter(|p| p[2] > 170 && p[1] < 80).count();
+    assert!(violet > 100, "{violet} violet pixels in the logo");
+    let (w, h) = font.dimensions();
+    assert_eq!((w, h), (320, 120));
+    let white = font
+        .pixels()
+        .filter(|p| p.0.iter().all(|&c| c > 220))
+        .count();
+    let panel = font.get_pixel(w - 2, h - 2).0;
+    assert!(
+        white > 50 && near(panel, [0x2a, 0x2d, 0x35]),
+        "{white} white, panel {panel:?}"
+    );
     studio.shutdown();
 }
