@@ -3,6 +3,8 @@
 // serve`) and in the desktop window (WebKitGTK, driven by tauri-driver). Run under a display
 // (xvfb-run) for the desktop half; `make bench` does.
 // Usage: node bench/preview.mjs STREAMWERK_BIN STUDIO_BIN DEMO_JSON SECONDS
+// (STREAMWERK_BENCH_UI=DIR serves the browser another build of the page; STREAMWERK_BENCH_BROWSER_ONLY=1
+// skips the desktop window.)
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -85,7 +87,9 @@ async function measure(pageStats, groups) {
 
 async function browserRun() {
   const dir = demoCopy();
-  const serve = spawn(streamwerk, ["serve", "--port", "0", "--scene", join(dir, "demo.json")], {
+  // STREAMWERK_BENCH_UI: another build of the page (an earlier commit's), for before/after.
+  const ui = process.env.STREAMWERK_BENCH_UI ? ["--ui", process.env.STREAMWERK_BENCH_UI] : [];
+  const serve = spawn(streamwerk, ["serve", "--port", "0", "--scene", join(dir, "demo.json"), ...ui], {
     env: { ...process.env, XDG_CONFIG_HOME: join(dir, "config"), STREAMWERK_KEYS_FILE: join(dir, "keys.json") },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -146,7 +150,8 @@ async function desktopRun() {
 }
 
 const rows = [["browser (Chromium, WebSocket)", await browserRun()]];
-if (process.env.DISPLAY) rows.push(["desktop (WebKitGTK, WebSocket)", await desktopRun()]);
+if (process.env.STREAMWERK_BENCH_BROWSER_ONLY) console.error("the desktop window is not measured (STREAMWERK_BENCH_BROWSER_ONLY)");
+else if (process.env.DISPLAY) rows.push(["desktop (WebKitGTK, WebSocket)", await desktopRun()]);
 else console.error("no DISPLAY: the desktop window is not measured (run under xvfb-run)");
 
 console.log(`\n1280x720 at 30 fps, JPEG preview, ${seconds} s per carrier\n`);

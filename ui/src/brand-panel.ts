@@ -12,6 +12,9 @@ export function renderBrand() {
   $("brand-name").textContent = brand?.kit.name ?? "none";
   if (!brand) return;
   const { kit } = brand;
+  // The page's accents follow the kit (opaque: it is drawn over the page's own surfaces).
+  const primary = kit.colors[kit.defaults.background] ?? kit.colors.primary;
+  if (primary) document.documentElement.style.setProperty("--brand", primary.slice(0, 7));
   $("brand-lock-state").textContent = kit.locked ? "Locked: branded layers keep their place and style" : "Unlocked";
   $("brand-lock").hidden = kit.locked;
   $("brand-unlock").hidden = !kit.locked || !$("brand-unlock-confirm").hidden;

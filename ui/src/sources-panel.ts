@@ -2,7 +2,7 @@
 import type { Align, Command, Source, Transform } from "./protocol.gen";
 import { toggleSelection } from "./editor";
 import { idFor } from "./words";
-import { ChevronDown, ChevronUp, Eye, EyeOff, Lock, LockOpen, Trash2, type IconNode } from "lucide";
+import { AudioWaveform, ChevronDown, ChevronUp, Eye, EyeOff, Film, Grid3x3, Image, Lock, LockOpen, Mic, PanelBottom, Square, Trash2, Type, Video, type IconNode } from "lucide";
 import { iconOf } from "./icons";
 import { $, editing, el, layers as shownLayers, onCanvas, primary, render, run, sourceLabel, store } from "./store";
 
@@ -14,6 +14,30 @@ function visibilityScope(): { every_canvas?: boolean } {
   return several && ($("visibility-scope") as HTMLSelectElement).value === "every" ? { every_canvas: true } : {};
 }
 
+/// Each kind's icon and its name in words (the icon's accessible name).
+const KINDS: Record<Source["kind"], [IconNode, string]> = {
+  text: [Type, "Text"],
+  color: [Square, "Colour"],
+  test_pattern: [Grid3x3, "Test pattern"],
+  image: [Image, "Image"],
+  tone: [AudioWaveform, "Tone"],
+  camera: [Video, "Camera"],
+  microphone: [Mic, "Microphone"],
+  media_file: [Film, "Media file"],
+  template: [PanelBottom, "Graphic"],
+};
+
+/// The kind's icon, named for assistive technology.
+function kindIcon(source: Source | undefined) {
+  const [icon, words] = KINDS[source?.kind ?? "color"];
+  const svg = iconOf(icon, 14);
+  svg.removeAttribute("aria-hidden");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", words);
+  svg.classList.add("kind");
+  return svg;
+}
+
 export function renderLayers() {
   const layers = shownLayers();
   visibilityScope();
@@ -22,7 +46,8 @@ export function renderLayers() {
     ...[...layers].reverse().map((layer, reversed) => {
       const index = layers.length - 1 - reversed;
       const item = el("li", { className: store.selection.includes(layer.source) ? "selected" : "" });
-      const name = el("span", { className: "name", textContent: sourceLabel(layer.source), tabIndex: 0, title: "Click to select; Shift+click adds to the selection" });
+      const source = store.state.collection.sources.find((x) => x.id === layer.source);
+      const name = el("span", { className: "name", tabIndex: 0, title: "Click to select; Shift+click adds to the selection" }, kindIcon(source), ` ${sourceLabel(layer.source)}`);
       const select = (add: boolean) => {
         store.selection = add ? toggleSelection(store.selection, layer.source) : [layer.source];
         render();
