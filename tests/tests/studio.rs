@@ -180,6 +180,7 @@ fn a_browser_edits_the_scene_goes_live_and_records() {
     assert_eq!(result["headerAxe"], serde_json::json!([]), "{result}");
     // The whole page too, idle: axe-core's serious and critical rules find nothing.
     assert_eq!(result["pageAxe"], serde_json::json!([]), "{result}");
+    assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
     // Stage first, at 1366x768 and 1920x1080: the stage, the scenes, the layers and Go Live
     // are on screen, and the page itself does not scroll.
     for size in ["1366x768", "1920x1080"] {
@@ -437,6 +438,7 @@ fn studio_mode_and_hotkeys_in_a_browser() {
     // and Enter in the add form does not reload the page.
     // The whole page in studio mode (preview and program side by side): nothing serious.
     assert_eq!(result["studioModeAxe"], serde_json::json!([]), "{result}");
+    assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
     let hotkeys = &result["hotkeyForm"];
     let count = hotkeys["sceneCount"].as_u64().unwrap();
     let listed = hotkeys["listedScenes"].as_array().unwrap();

@@ -3,8 +3,8 @@
 // serve`) and in the desktop window (WebKitGTK, driven by tauri-driver). Run under a display
 // (xvfb-run) for the desktop half; `make bench` does.
 // Usage: node bench/preview.mjs STREAMWERK_BIN STUDIO_BIN DEMO_JSON SECONDS
-// (STREAMWERK_BENCH_UI=DIR serves the browser another build of the page; STREAMWERK_BENCH_BROWSER_ONLY=1
-// skips the desktop window.)
+// (STREAMWERK_BENCH_UI=DIR serves the browser another build of the page, STREAMWERK_BENCH_VIEWPORT=WxH
+// sizes it, STREAMWERK_BENCH_BROWSER_ONLY=1 skips the desktop window.)
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -99,7 +99,9 @@ async function browserRun() {
       if (m) resolveUrl(m[1]);
     });
   });
-  const { context: browser, page, profile } = await launchChromium();
+  // STREAMWERK_BENCH_VIEWPORT=WxH: a page size at which two layouts draw the picture alike.
+  const [width, height] = (process.env.STREAMWERK_BENCH_VIEWPORT ?? "1600x1000").split("x").map(Number);
+  const { context: browser, page, profile } = await launchChromium({ width, height });
   await page.goto(url);
   await page.waitForFunction(() => window.streamwerk?.preview?.frames > 60, null, { timeout: 30000 });
   const chromiumPids = processesWith(profile);

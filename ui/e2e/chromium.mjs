@@ -6,12 +6,12 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export async function launchChromium() {
+export async function launchChromium(viewport = { width: 1600, height: 1000 }) {
   const profile = mkdtempSync(join(tmpdir(), "streamwerk-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
-    viewport: { width: 1600, height: 1000 },
+    viewport,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync"],
   });
@@ -30,11 +30,14 @@ export async function openStudio(url, shots) {
   };
   const { context: browser, page } = await launchChromium();
   page.on("pageerror", (e) => fail(`page error: ${e.message}`));
+  // What the page writes to its console as errors: the tests expect none.
+  const consoleErrors = [];
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   await page.goto(url);
   await page.waitForFunction(() => window.streamwerk?.state);
   const state = () => page.evaluate(() => window.streamwerk.state);
   const shot = (name) => page.screenshot({ path: join(shots, name), timeout: 10000 }).catch((e) => console.error(`screenshot ${name}: ${e.message}`));
-  return { browser, page, fail, state, shot, axe: (selector) => axe(page, selector) };
+  return { browser, page, fail, state, shot, consoleErrors, axe: (selector) => axe(page, selector) };
 }
 
 /// axe-core (from npm) run on the element `selector` of the page: its serious and critical

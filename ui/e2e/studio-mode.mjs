@@ -5,7 +5,7 @@
 import { openStudio } from "./chromium.mjs";
 
 const [url, obs, shots] = process.argv.slice(2);
-const { browser, page, state, shot, axe } = await openStudio(url, shots);
+const { browser, page, state, shot, axe, consoleErrors } = await openStudio(url, shots);
 const until = (f, arg) => page.waitForFunction(f, arg, { timeout: 10000 });
 /// The colour at (x, y) of the 1280x720 program as canvas `id` draws it (frames come at the
 /// size the page shows them).
@@ -281,6 +281,6 @@ await page.fill("#hotkey-scene", "3");
 await page.press("#hotkey-scene", "Enter");
 await page.waitForTimeout(500);
 const hotkeyForm = { sceneCount, listedScenes, importClosedSettings, notReloaded: await page.evaluate(() => window.notReloaded === true) };
-console.log(JSON.stringify({ studioModeAxe, brand, imported, chosenTransition, hotkeyForm, broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
+console.log(JSON.stringify({ consoleErrors, studioModeAxe, brand, imported, chosenTransition, hotkeyForm, broadcastKeyShown, picked: { program: picked.program_scene, preview: picked.preview_scene }, previewShowsBrb, programKeepsLive, whileTyping, programShowsBrb, recording, hotkeys,
   canvases: { added, tabs, guides, instaLabel, nudged, status, recordingFiles } }));
 await browser.close();

@@ -5,7 +5,7 @@
 import { openStudio } from "./chromium.mjs";
 
 const [url, rtmpServer, shots] = process.argv.slice(2);
-const { browser, page, fail, state, shot, axe } = await openStudio(url, shots);
+const { browser, page, fail, state, shot, axe, consoleErrors } = await openStudio(url, shots);
 
 // The preview draws the program: wait for frames, then check it is not blank.
 await page.waitForFunction(() => window.streamwerk.preview.frames > 10, null, { timeout: 15000 });
@@ -302,6 +302,6 @@ const openClosedSettings = await page.evaluate(() => !document.getElementById("s
 const reopened = await state();
 const copyScenes = reopened.collection.scenes.map((s) => s.name);
 
-console.log(JSON.stringify({ pageAxe, goLiveDialog, layout, emptyDestinations, headerOrder, before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
+console.log(JSON.stringify({ consoleErrors, pageAxe, goLiveDialog, layout, emptyDestinations, headerOrder, before, after, crop, recording, keyShown, onAir, recBadge, headerAxe, stopAsks, keptLive, destinationHealth, distinct, tonePeak, mutedMaster, moved, undoneBack,
   previewStats, previewAt1080, x720, x1080, settingsAxe, qualityBefore, quality1080, openClosedSettings, recording1080, listed, copyScenes, original, picked, logoPath }));
 await browser.close();
