@@ -81,7 +81,16 @@ try {
   await browser.saveScreenshot(join(shots, "desktop-demo.png"));
 
   const before = await browser.execute(() => window.streamwerk.preview.frames);
-  await (await browser.$("button[aria-label='Cut to Be right back']")).click();
+  // The scene list is drawn anew with each state: a button found just before a redraw is
+  // gone when clicked, so the click is retried on a fresh lookup, as a user clicks again.
+  await browser.waitUntil(async () => {
+    try {
+      await (await browser.$("button[aria-label='Cut to Be right back']")).click();
+      return true;
+    } catch {
+      return false;
+    }
+  }, { timeout: 10000, timeoutMsg: "the Cut button could not be clicked" });
   await until("the scene switch", () => window.streamwerk.state.program_scene === "Be right back");
   await until("new frames", (n) => window.streamwerk.preview.frames > n + 10, 20000, before);
   await new Promise((r) => setTimeout(r, 300));

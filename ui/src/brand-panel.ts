@@ -43,8 +43,9 @@ function renderFiles(group: BrandFileGroup) {
   const list = $(`brand-${group}`).querySelector("ul")!;
   list.replaceChildren(
     ...Object.keys(kit[group]).map((name) => {
-      const picture = pictures[pictureKey({ kind: "brand_file", file: { group, name } })];
-      const thumb = picture ? el("img", { src: picture, alt: "" }) : el("span", { className: "placeholder" });
+      const key = pictureKey({ kind: "brand_file", file: { group, name } });
+      const thumb = pictures[key] ? el("img", { src: pictures[key], alt: "" }) : el("span", { className: "placeholder" });
+      thumb.dataset.picture = key;
       const replace = el("button", { type: "button", textContent: "Replace…" });
       replace.setAttribute("aria-label", `Replace ${group === "logos" ? "logo" : "font"} ${name}`);
       replace.onclick = () => pick(group, name);

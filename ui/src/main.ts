@@ -23,7 +23,7 @@ import { renderOnAir } from "./on-air.svelte";
 import GraphicsTab from "./components/GraphicsTab.svelte";
 import GoLiveDialog from "./components/GoLiveDialog.svelte";
 import { renderGraphics } from "./graphics.svelte";
-import { onPictures, receivePictures, refreshPictures } from "./pictures.svelte";
+import { receivePictures, refreshPictures } from "./pictures.svelte";
 
 function render() {
   if (!store.state.collection.scenes.some((s) => s.name === store.selectedScene)) store.selectedScene = store.state.program_scene;
@@ -64,7 +64,6 @@ async function main() {
   mount(SidebarTabs, { target: document.getElementById("sidebar-tabs")! });
   mount(GraphicsTab, { target: document.getElementById("graphics")! });
   mount(GoLiveDialog, { target: document.getElementById("golive-slot")! });
-  onPictures(() => { renderScenes(); renderBrand(); });
   try {
     store.connection = await Connection.open(await openCarrier(), {
       state: (s) => { store.state = s; render(); },

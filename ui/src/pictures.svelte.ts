@@ -14,16 +14,25 @@ export const pictures = $state<Record<string, string>>({});
 /// What each picture was last asked for from, by key.
 const asked = new Map<string, string>();
 let timer: ReturnType<typeof setTimeout> | undefined;
-/// Called after each picture arrives (the scene list is drawn outside Svelte).
-let arrived = () => {};
-
-export function onPictures(f: () => void) {
-  arrived = f;
-}
-
 export function receivePictures(list: Picture[]) {
   for (const p of list) pictures[pictureKey(p.of)] = p.url;
-  arrived();
+  showPictures();
+}
+
+/// Puts each picture into the elements outside Svelte that show it (marked `data-picture`
+/// with its key), in place: nothing is drawn anew, so focus and a click in progress stay.
+export function showPictures() {
+  for (const el of document.querySelectorAll<HTMLElement>("[data-picture]")) {
+    const url = pictures[el.dataset.picture!];
+    if (!url) continue;
+    if (el instanceof HTMLImageElement) {
+      if (el.src !== url) el.src = url;
+      continue;
+    }
+    const img = Object.assign(document.createElement("img"), { src: url, alt: "", className: el.className });
+    img.dataset.picture = el.dataset.picture;
+    el.replaceWith(img);
+  }
 }
 
 /// Asks for the pictures whose inputs changed since they were last asked for.

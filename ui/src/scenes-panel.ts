@@ -10,8 +10,9 @@ export function renderScenes() {
       item.classList.toggle("safe", s.name === store.state.collection.safe_scene);
       item.classList.toggle("selected", s.name === store.selectedScene);
       // The engine's picture of the scene, once it has come.
-      const picture = pictures[pictureKey({ kind: "scene", name: s.name })];
-      const thumb = picture ? el("img", { className: "thumb", src: picture, alt: "" }) : el("span", { className: "thumb" });
+      const key = pictureKey({ kind: "scene", name: s.name });
+      const thumb = pictures[key] ? el("img", { className: "thumb", src: pictures[key], alt: "" }) : el("span", { className: "thumb" });
+      thumb.dataset.picture = key;
       // A button per scene (a list of buttons, not a listbox: each row has its Cut button too).
       const name = el("button", { type: "button", className: "name", title: "Click to edit; double-click or Enter to put on air" }, thumb, el("span", { textContent: s.name }));
       if (s.name === store.selectedScene) name.setAttribute("aria-current", "true");
