@@ -34,7 +34,7 @@ impl CameraSource {
         CameraSource {
             camera: Camera::open(Arc::new(Nokhwa), request),
             picture: PictureBuf::Rgba(Image::new(0, 0)),
-            placeholder: placeholder(width, height, text),
+            placeholder: card(width, height, "Camera disconnected", text),
             seen: 0,
             showing_placeholder: true,
             generation: 1,
@@ -42,13 +42,13 @@ impl CameraSource {
     }
 }
 
-/// Dark grey with "Camera disconnected" in the middle.
-fn placeholder(width: u32, height: u32, text: &mut TextRenderer) -> Image {
+/// Dark grey with `label` in the middle: what shows while a camera, or a guest, is missing.
+pub(crate) fn card(width: u32, height: u32, label: &str, text: &mut TextRenderer) -> Image {
     const GREY: u8 = 0x24;
     let mut card = Image::filled(width, height, [GREY, GREY, GREY, 255]);
     let size = (height as f32 / 16.0).max(12.0);
     let label = text.render(&TextStyle::plain(
-        "Camera disconnected",
+        label,
         size,
         Rgba::opaque(0xd0, 0xd0, 0xd0),
     ));

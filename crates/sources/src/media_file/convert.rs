@@ -4,10 +4,74 @@
 
 use ffmpeg_next as ffmpeg;
 use ffmpeg_next::{color, format, frame, software};
-use streamwerk_media::{Image, I420};
+use streamwerk_media::{Image, PictureBuf, I420};
+
+/// Makes decoded pictures into what the compositor takes, keeping its scaler while the
+/// pictures keep their format: a file's, a remote guest's.
+pub struct ToCanvas {
+    /// Made for pictures that are not BT.709 limited-range I420 of even size already (or to
+    /// RGBA for pictures with alpha), again if their format changes.
+    scaler: Option<(Converting, software::scaling::Context)>,
+    converted: frame::Video,
+}
+
+impl Default for ToCanvas {
+    fn default() -> Self {
+        ToCanvas {
+            scaler: None,
+            converted: frame::Video::empty(),
+        }
+    }
+}
+
+impl ToCanvas {
+    /// `decoded` into `out` (made the right kind): its planes copied when they are BT.709
+    /// limited-range I420 of an even size already, converted otherwise; with `alpha`,
+    /// premultiplied RGBA.
+    pub fn convert(
+        &mut self,
+        decoded: &frame::Video,
+        alpha: bool,
+        out: &mut PictureBuf,
+    ) -> Result<(), String> {
+        let pixel = decoded.format();
+        let (w, h) = (decoded.width(), decoded.height());
+        let space = matrix(decoded);
+        let full =
+            decoded.color_range() == color::Range::JPEG || matches!(pixel, format::Pixel::YUVJ420P);
+        let ready = pixel == format::Pixel::YUV420P
+            && space == color::Space::BT709
+            && !full
+            && even_size(w, h) == (w, h)
+            && !alpha;
+        let picture = if ready {
+            decoded
+        } else {
+            let what = (w, h, pixel, space, full);
+            if self.scaler.as_ref().is_none_or(|(made, _)| *made != what) {
+                self.scaler = Some((what, scaler_for(what, alpha)?));
+            }
+            let (_, scaler) = self.scaler.as_mut().expect("made above");
+            scaler
+                .run(decoded, &mut self.converted)
+                .map_err(|e| e.to_string())?;
+            &self.converted
+        };
+        match (alpha, &mut *out) {
+            (true, PictureBuf::Yuv(_)) => *out = PictureBuf::Rgba(Image::new(2, 2)),
+            (false, PictureBuf::Rgba(_)) => *out = PictureBuf::Yuv(I420::new(2, 2)),
+            _ => {}
+        }
+        match out {
+            PictureBuf::Rgba(image) => copy_rgba(picture, image),
+            PictureBuf::Yuv(yuv) => copy_planes(picture, yuv),
+        }
+        Ok(())
+    }
+}
 
 /// What a scaler was made for: size, pixel format, colour matrix, full range.
-pub(super) type Converting = (u32, u32, format::Pixel, color::Space, bool);
+type Converting = (u32, u32, format::Pixel, color::Space, bool);
 
 /// 4:2:0 needs even sizes: an odd one is scaled up by a pixel.
 pub(super) fn even_size(width: u32, height: u32) -> (u32, u32) {
@@ -16,7 +80,7 @@ pub(super) fn even_size(width: u32, height: u32) -> (u32, u32) {
 
 /// The colour matrix a picture was made with. Untagged ones get what players assume: BT.709
 /// from 720 lines up, BT.601 below.
-pub(super) fn matrix(picture: &frame::Video) -> color::Space {
+fn matrix(picture: &frame::Video) -> color::Space {
     match picture.color_space() {
         color::Space::Unspecified | color::Space::Reserved => {
             if picture.height() >= 720 {
@@ -39,10 +103,7 @@ pub(super) fn has_alpha(pixel: format::Pixel) -> bool {
 
 /// A scaler from `what` to BT.709 limited-range I420 of the even size, or to RGBA (straight
 /// alpha, full range) at the picture's size when `rgba`.
-pub(super) fn scaler_for(
-    what: Converting,
-    rgba: bool,
-) -> Result<software::scaling::Context, String> {
+fn scaler_for(what: Converting, rgba: bool) -> Result<software::scaling::Context, String> {
     let (w, h, pixel, space, full) = what;
     let (ow, oh) = if rgba { (w, h) } else { even_size(w, h) };
     let target = if rgba {
@@ -79,7 +140,7 @@ pub(super) fn scaler_for(
 }
 
 /// Copies an RGBA frame (rows padded to its stride) into `out`, premultiplied.
-pub(super) fn copy_rgba(picture: &frame::Video, out: &mut Image) {
+fn copy_rgba(picture: &frame::Video, out: &mut Image) {
     let (w, h) = (picture.width() as usize, picture.height() as usize);
     (out.width, out.height) = (w as u32, h as u32);
     out.data.resize(w * h * 4, 0);
@@ -91,7 +152,7 @@ pub(super) fn copy_rgba(picture: &frame::Video, out: &mut Image) {
 }
 
 /// Copies a YUV420P frame's planes (rows padded to its strides) into packed `out`.
-pub(super) fn copy_planes(picture: &frame::Video, out: &mut I420) {
+fn copy_planes(picture: &frame::Video, out: &mut I420) {
     let (w, h) = (picture.width() as usize, picture.height() as usize);
     out.width = w as u32;
     out.height = h as u32;

@@ -2,9 +2,7 @@
 //! half while its queue wants more, converts and resamples what it decodes, loops, and places
 //! a live stream's jumps anew.
 
-use super::convert::{
-    copy_planes, copy_rgba, even_size, has_alpha, matrix, scaler_for, Converting,
-};
+use super::convert::{even_size, has_alpha, ToCanvas};
 use super::*;
 
 /// What the decoder thread works with.
@@ -44,17 +42,14 @@ impl LiveClock {
 pub(super) struct VideoDecoding {
     stream: usize,
     decoder: ffmpeg::decoder::Video,
-    /// Made on the decoder thread (it cannot move between threads) for pictures that are not
-    /// BT.709 limited-range I420 already (or to RGBA for pictures with alpha), again if their
-    /// format changes mid-file.
-    scaler: Option<(Converting, software::scaling::Context)>,
+    /// Made on the decoder thread (its scaler cannot move between threads).
+    to_canvas: ToCanvas,
     /// The file's pictures carry alpha: they are kept as premultiplied RGBA.
     alpha: bool,
     time_base: f64,
     /// The file's time (seconds) that plays as 0: the same for both halves.
     origin: f64,
     decoded: frame::Video,
-    converted: frame::Video,
 }
 
 pub(super) struct AudioDecoding {
@@ -102,10 +97,9 @@ pub(super) fn open_video(
         time_base: f64::from(stream.time_base()),
         origin,
         decoder,
-        scaler: None,
+        to_canvas: ToCanvas::default(),
         alpha,
         decoded: frame::Video::empty(),
-        converted: frame::Video::empty(),
     })
 }
 
@@ -565,39 +559,10 @@ impl HalfDecoder for VideoDecoding {
             if at + duration.max(1e-3) <= shared.start_s + 1e-6 {
                 continue;
             }
-            let pixel = self.decoded.format();
-            let (w, h) = (self.decoded.width(), self.decoded.height());
-            let space = matrix(&self.decoded);
-            let full = self.decoded.color_range() == color::Range::JPEG
-                || matches!(pixel, format::Pixel::YUVJ420P);
-            let ready = pixel == format::Pixel::YUV420P
-                && space == color::Space::BT709
-                && !full
-                && even_size(w, h) == (w, h)
-                && !self.alpha;
-            let picture = if ready {
-                &self.decoded
-            } else {
-                let what = (w, h, pixel, space, full);
-                if self.scaler.as_ref().is_none_or(|(made, _)| *made != what) {
-                    self.scaler = Some((what, scaler_for(what, self.alpha)?));
-                }
-                let (_, scaler) = self.scaler.as_mut().expect("made above");
-                scaler
-                    .run(&self.decoded, &mut self.converted)
-                    .map_err(|e| e.to_string())?;
-                &self.converted
-            };
             let spare = shared.queues.lock().unwrap().free.pop();
-            let mut out = match (spare, self.alpha) {
-                (Some(spare), _) => spare,
-                (None, true) => PictureBuf::Rgba(Image::new(2, 2)),
-                (None, false) => PictureBuf::Yuv(I420::new(2, 2)),
-            };
-            match &mut out {
-                PictureBuf::Rgba(image) => copy_rgba(picture, image),
-                PictureBuf::Yuv(yuv) => copy_planes(picture, yuv),
-            }
+            let mut out = spare.unwrap_or_else(|| PictureBuf::Yuv(I420::new(2, 2)));
+            self.to_canvas
+                .convert(&self.decoded, self.alpha, &mut out)?;
             let mut queues = shared.queues.lock().unwrap();
             queues.video.push_back((at + offset, out));
             while queues.video.len() > VIDEO_MAX {

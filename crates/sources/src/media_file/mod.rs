@@ -17,7 +17,7 @@
 
 use crate::{AudioSource, VideoSource};
 use ffmpeg_next as ffmpeg;
-use ffmpeg_next::{color, format, frame, media, software, ChannelLayout};
+use ffmpeg_next::{format, frame, media, software, ChannelLayout};
 use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
@@ -29,6 +29,7 @@ use streamwerk_media::{
 use streamwerk_scene::MediaFileSettings;
 
 mod convert;
+pub use convert::ToCanvas;
 mod decode;
 pub(crate) use decode::Decoding;
 
