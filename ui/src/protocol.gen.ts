@@ -345,9 +345,9 @@ export type Source = { id: string, name?: string,
 /**
  * How it sounds in the mix; only sources with sound use it.
  */
-audio?: AudioMix, } & ({ "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings } | { "kind": "template", "settings": TemplateSettings });
+audio?: AudioMix, } & ({ "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings } | { "kind": "template", "settings": TemplateSettings } | { "kind": "guest", "settings": GuestSettings });
 
-export type SourceKind = { "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings } | { "kind": "template", "settings": TemplateSettings };
+export type SourceKind = { "kind": "test_pattern", "settings": TestPatternSettings } | { "kind": "color", "settings": ColorSettings } | { "kind": "image", "settings": ImageSettings } | { "kind": "text", "settings": TextSettings } | { "kind": "tone", "settings": ToneSettings } | { "kind": "camera", "settings": CameraSettings } | { "kind": "microphone", "settings": MicrophoneSettings } | { "kind": "media_file", "settings": MediaFileSettings } | { "kind": "template", "settings": TemplateSettings } | { "kind": "guest", "settings": GuestSettings };
 
 export type TestPatternSettings = { 
 /**
@@ -398,6 +398,8 @@ device: string | null, width: number | null, height: number | null, fps: number 
  * What the camera should send; any it offers when absent.
  */
 format: CameraFormat | null, };
+
+export type GuestSettings = { slot: string, name: string, };
 
 export type CameraFormat = "mjpeg" | "yuyv" | "nv12";
 

@@ -3,6 +3,7 @@
 //! blocks of 1024 samples (one AAC frame).
 
 mod clock;
+pub mod feeds;
 mod rect;
 
 pub use clock::{MasterClock, Tick};

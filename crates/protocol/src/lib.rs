@@ -570,6 +570,7 @@ pub fn typescript() -> String {
         s::TextSettings::decl(&cfg),
         s::ToneSettings::decl(&cfg),
         s::CameraSettings::decl(&cfg),
+        s::GuestSettings::decl(&cfg),
         s::CameraFormat::decl(&cfg),
         s::MicrophoneSettings::decl(&cfg),
         s::MediaFileSettings::decl(&cfg),

@@ -237,6 +237,9 @@ pub enum SourceKind {
     MediaFile(MediaFileSettings),
     /// Boxed: its settings are several times the size of the other kinds'.
     Template(Box<TemplateSettings>),
+    /// A remote guest who joins from a browser link: their camera, or a card with their name
+    /// while they are not in the studio.
+    Guest(GuestSettings),
 }
 
 impl SourceKind {
@@ -252,6 +255,7 @@ impl SourceKind {
             SourceKind::Microphone(_) => "microphone",
             SourceKind::MediaFile(_) => "media_file",
             SourceKind::Template(_) => "template",
+            SourceKind::Guest(_) => "guest",
         }
     }
 
@@ -392,6 +396,16 @@ pub enum CameraFormat {
     Mjpeg,
     Yuyv,
     Nv12,
+}
+
+/// A guest's place in the show: `slot` names their invite link (letters, digits, - and _),
+/// `name` is what the card and the host see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct GuestSettings {
+    pub slot: String,
+    #[serde(default)]
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]

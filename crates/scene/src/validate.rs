@@ -323,6 +323,20 @@ fn source(r: &mut Report, c: &Collection, at: &str, kind: &SourceKind) {
             }
         }
         SourceKind::Template(s) => template(r, c, at, s),
+        SourceKind::Guest(s) => {
+            let fine = !s.slot.is_empty()
+                && s.slot.len() <= 64
+                && s.slot
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !fine {
+                r.add(
+                    format!("{at}.slot"),
+                    format!("`{}` cannot name a guest link", s.slot),
+                    "use up to 64 letters, digits, - and _",
+                );
+            }
+        }
         SourceKind::Camera(_) | SourceKind::Microphone(_) => {}
     }
 }

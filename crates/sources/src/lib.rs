@@ -4,6 +4,7 @@
 //! that capture from hardware run their own threads and hand over their latest frame or samples here.
 
 mod camera;
+mod guest;
 mod media_file;
 mod microphone;
 mod network_input;
@@ -14,7 +15,8 @@ mod text;
 mod tone;
 
 pub use camera::CameraSource;
-pub use media_file::{duration as media_duration, MediaAudio, MediaVideo};
+pub use guest::GuestSource;
+pub use media_file::{duration as media_duration, MediaAudio, MediaVideo, ToCanvas};
 pub use microphone::Microphone;
 pub use still::{load_image, Still};
 pub use template::{Template, TemplateFonts};
@@ -149,6 +151,7 @@ pub fn open(
             video(Box::new(Template::new(s, canvas.fps, fonts, text)))
         }
         SourceKind::Camera(s) => video(Box::new(CameraSource::open(s, canvas, text))),
+        SourceKind::Guest(s) => video(Box::new(GuestSource::open(s, canvas, text))),
         SourceKind::Tone(s) => Opened {
             video: None,
             audio: Some(Box::new(Tone::new(s))),

@@ -1,0 +1,71 @@
+//! A remote guest's camera, as the guest endpoint decodes it into the feed of the source's
+//! slot: the newest picture, or a card with the guest's name while nobody is in the slot (not
+//! joined yet, or gone), so the layout keeps its place and the show goes on.
+
+use crate::camera::card;
+use crate::{TextRenderer, VideoSource};
+use std::sync::Arc;
+use streamwerk_media::feeds::{feed, Feed};
+use streamwerk_media::{Image, Picture, PictureBuf, Tick, VideoFrame};
+use streamwerk_scene::{Canvas, GuestSettings};
+
+pub struct GuestSource {
+    feed: Arc<Feed>,
+    picture: PictureBuf,
+    card: Image,
+    /// Number of the feed's picture last taken.
+    seen: u64,
+    showing_card: bool,
+    generation: u64,
+}
+
+impl GuestSource {
+    pub fn open(settings: &GuestSettings, canvas: Canvas, text: &mut TextRenderer) -> Self {
+        let who = if settings.name.trim().is_empty() {
+            "the guest".to_string()
+        } else {
+            settings.name.clone()
+        };
+        GuestSource {
+            feed: feed(&settings.slot),
+            picture: PictureBuf::Rgba(Image::new(0, 0)),
+            card: card(
+                canvas.width,
+                canvas.height,
+                &format!("Waiting for {who}"),
+                text,
+            ),
+            seen: 0,
+            showing_card: true,
+            generation: 1,
+        }
+    }
+}
+
+impl VideoSource for GuestSource {
+    fn advance(&mut self, _tick: Tick) {
+        let latest = self.feed.take_latest(self.seen, &mut self.picture);
+        let present = self.feed.present();
+        if latest > self.seen && present {
+            self.seen = latest;
+            self.showing_card = false;
+            self.generation += 1;
+        } else if !present && !self.showing_card {
+            self.showing_card = true;
+            self.generation += 1;
+        }
+    }
+
+    fn frame(&self) -> VideoFrame<'_> {
+        VideoFrame {
+            picture: if self.showing_card {
+                Picture::Rgba(&self.card)
+            } else {
+                self.picture.picture()
+            },
+            generation: self.generation,
+            damage: None,
+            opaque: true,
+        }
+    }
+}
