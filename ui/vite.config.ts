@@ -7,5 +7,12 @@ export default defineConfig({
   // Svelte components compile to plain JS and one CSS file: nothing the CSP has to allow.
   plugins: [svelte()],
   base: "./",
-  build: { outDir: "dist", emptyOutDir: true, assetsInlineLimit: 0 },
+  // Two pages: the studio, and the page a guest's invite link opens (served by the guest
+  // endpoint, which has nothing else of the studio).
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    assetsInlineLimit: 0,
+    rollupOptions: { input: { studio: "index.html", guest: "guest.html" } },
+  },
 });

@@ -2,9 +2,9 @@
 import type { Align, Command, Source, Transform } from "./protocol.gen";
 import { toggleSelection } from "./editor";
 import { idFor } from "./words";
-import { AudioWaveform, ChevronDown, ChevronUp, Eye, EyeOff, Film, Grid3x3, Image, Lock, LockOpen, Mic, PanelBottom, Square, Trash2, Type, Video, type IconNode } from "lucide";
+import { AudioWaveform, ChevronDown, ChevronUp, Eye, EyeOff, Film, Grid3x3, Image, Lock, LockOpen, Mic, PanelBottom, Square, Trash2, UserRound, Type, Video, type IconNode } from "lucide";
 import { iconOf } from "./icons";
-import { $, editing, el, layers as shownLayers, onCanvas, primary, render, run, sourceLabel, store } from "./store";
+import { $, canvasSize, editing, el, layers as shownLayers, onCanvas, primary, render, run, sourceLabel, store } from "./store";
 
 /// Show/hide reaches every canvas whose layout has the layer, unless the user chose this
 /// canvas only (the choice appears once there are several canvases).
@@ -25,6 +25,7 @@ const KINDS: Record<Source["kind"], [IconNode, string]> = {
   microphone: [Mic, "Microphone"],
   media_file: [Film, "Media file"],
   template: [PanelBottom, "Graphic"],
+  guest: [UserRound, "Guest"],
 };
 
 /// The kind's icon, named for assistive technology.
@@ -229,6 +230,8 @@ function newSourceOfKind(id: string): Source {
       return { id, kind: "microphone", settings: { device: ($("source-mic") as HTMLSelectElement).value || null } };
     case "media_file":
       return { id, kind: "media_file", settings: { path: ($("source-path") as HTMLInputElement).value, looping: ($("source-loop") as HTMLInputElement).checked, start_s: 0 } };
+    case "guest":
+      return { id, kind: "guest", settings: { slot: id, name: ($("source-name") as HTMLInputElement).value.trim() } };
     case "camera":
       return { id, kind: "camera", settings: { device: ($("source-camera") as HTMLSelectElement).value || null, width: null, height: null, fps: null, format: null } };
     default:
@@ -240,7 +243,7 @@ function newSourceOfKind(id: string): Source {
 export function setupSources() {
   const kind = $("source-kind") as HTMLSelectElement;
   const showFields = () => {
-    for (const label of document.querySelectorAll<HTMLElement>("#add-source label[class], #add-source button.browse")) {
+    for (const label of document.querySelectorAll<HTMLElement>("#add-source label[class], #add-source button.browse, #add-source p.for-guest")) {
       label.hidden = !label.classList.contains(`for-${kind.value.replace("_", "-")}`);
     }
   };
@@ -257,7 +260,10 @@ export function setupSources() {
   $("add-source").onsubmit = (e) => {
     e.preventDefault();
     const source = newSource();
-    const transform: Transform = { x: 100, y: 100, width: null, height: null, crop: { left: 0, top: 0, right: 0, bottom: 0 }, rotation: 0, opacity: 1 };
+    // A guest's card is the canvas's size: it starts as a centred quarter of it.
+    const { width, height } = canvasSize();
+    const box = source.kind === "guest" ? { x: width / 4, y: height / 4, width: width / 2, height: height / 2 } : { x: 100, y: 100, width: null, height: null };
+    const transform: Transform = { ...box, crop: { left: 0, top: 0, right: 0, bottom: 0 }, rotation: 0, opacity: 1 };
     run({ type: "add_source", scene: store.selectedScene, source, transform, ...onCanvas() }).then((ok) => { if (ok) { store.selection = [source.id]; render(); } });
   };
 }

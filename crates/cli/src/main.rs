@@ -3,6 +3,7 @@
 
 mod brand;
 mod canvases;
+mod guests;
 mod keys;
 mod live;
 mod obs;

@@ -1,0 +1,26 @@
+//! Remote guests. A guest opens an invite link, their browser offers WebRTC to the guest
+//! endpoint (WHIP-shaped: POST an SDP offer with the link's token as Bearer, 201 with the
+//! answer and a Location, DELETE to leave), and their camera's pictures are decoded into the
+//! feed of their slot, which the collection's `guest` source shows.
+//!
+//! Threads: the endpoint's HTTP server (tokio, its own listener, apart from the control API);
+//! one `guest-rtc` thread with one UDP socket for every guest (str0m, sans-IO); one
+//! `guest-video` decoder thread per guest (FFmpeg, H.264 or VP8). Nothing here runs on the
+//! engine's threads: the engine only takes the newest picture from a feed.
+
+mod invites;
+mod peers;
+mod server;
+mod video;
+
+pub use invites::Invites;
+pub use server::{EndpointConfig, GuestEndpoint};
+
+/// What went wrong, in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum GuestError {
+    #[error("the guest endpoint cannot listen on {addr}: {reason}; pass another address or port")]
+    Listen { addr: String, reason: String },
+    #[error("{0}")]
+    Refused(String),
+}

@@ -1,0 +1,166 @@
+//! The one UDP socket every guest's WebRTC runs over, and the `guest-rtc` thread that drives
+//! str0m for all of them: a datagram goes to the session that accepts it, each session's
+//! video goes to its decoder, and a session that disconnects (or is asked to leave) is closed
+//! and its slot's feed marked empty.
+
+use crate::video::VideoDecoder;
+use std::collections::HashMap;
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use str0m::media::{KeyframeRequestKind, MediaKind, Mid};
+use str0m::net::{Protocol, Receive};
+use str0m::{Event, IceConnectionState, Input, Output, Rtc};
+use streamwerk_media::feeds::Feed;
+
+/// A guest's session, handed to the thread once its answer is made.
+pub(crate) struct Peer {
+    pub id: u64,
+    pub rtc: Rtc,
+    pub feed: Arc<Feed>,
+    pub video: VideoDecoder,
+    /// The video line, once the guest's offer added one.
+    pub video_mid: Option<Mid>,
+}
+
+/// What the HTTP side tells the thread.
+pub(crate) enum Control {
+    Join(Box<Peer>),
+    Leave(u64),
+}
+
+/// The sessions going on, by id, with their slot (the endpoint refuses a second session for
+/// a slot and counts them against its limit).
+pub(crate) type Sessions = Mutex<HashMap<u64, String>>;
+
+/// The longest the thread sleeps with nothing to do: new sessions wait no longer.
+const IDLE: Duration = Duration::from_millis(20);
+
+/// Runs the sessions on `socket` until the control channel closes.
+pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, sessions: &Sessions) {
+    let local = socket.local_addr().expect("a bound socket");
+    let mut peers: Vec<Peer> = Vec::new();
+    let mut buf = vec![0u8; 2000];
+    loop {
+        loop {
+            match control.try_recv() {
+                Ok(Control::Join(peer)) => peers.push(*peer),
+                Ok(Control::Leave(id)) => peers.retain(|p| {
+                    let stays = p.id != id;
+                    if !stays {
+                        close(p, sessions);
+                    }
+                    stays
+                }),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    peers.iter().for_each(|p| close(p, sessions));
+                    return;
+                }
+            }
+        }
+        let mut next = Instant::now() + IDLE;
+        peers.retain_mut(|p| match drive(p, &socket) {
+            Some(at) => {
+                next = next.min(at);
+                true
+            }
+            None => {
+                close(p, sessions);
+                false
+            }
+        });
+        let wait = next
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1));
+        socket
+            .set_read_timeout(Some(wait))
+            .expect("a timeout above zero");
+        if let Ok((n, source)) = socket.recv_from(&mut buf) {
+            receive(&mut peers, source, local, &buf[..n]);
+        }
+        let now = Instant::now();
+        for p in &mut peers {
+            // A session that fails here is closed on the next round, where poll_output fails.
+            let _ = p.rtc.handle_input(Input::Timeout(now));
+        }
+    }
+}
+
+/// Hands one datagram to the session that accepts it.
+fn receive(peers: &mut [Peer], source: SocketAddr, destination: SocketAddr, data: &[u8]) {
+    let Ok(contents) = data.try_into() else {
+        return;
+    };
+    let input = Input::Receive(
+        Instant::now(),
+        Receive {
+            proto: Protocol::Udp,
+            source,
+            destination,
+            contents,
+        },
+    );
+    if let Some(p) = peers.iter_mut().find(|p| p.rtc.accepts(&input)) {
+        if let Err(e) = p.rtc.handle_input(input) {
+            tracing::debug!("guest session {}: {e}", p.id);
+        }
+    }
+}
+
+/// Sends what the session has to send and acts on its events; returns when it next needs
+/// time, or None when it has ended.
+fn drive(p: &mut Peer, socket: &UdpSocket) -> Option<Instant> {
+    loop {
+        match p.rtc.poll_output() {
+            Ok(Output::Timeout(at)) => return Some(at),
+            Ok(Output::Transmit(t)) => {
+                let _ = socket.send_to(&t.contents, t.destination);
+            }
+            Ok(Output::Event(event)) => {
+                if !on_event(p, event) {
+                    return None;
+                }
+            }
+            Err(e) => {
+                tracing::info!("guest session {} ended: {e}", p.id);
+                return None;
+            }
+        }
+    }
+}
+
+/// Acts on one event of a session; false when the session has ended.
+fn on_event(p: &mut Peer, event: Event) -> bool {
+    match event {
+        Event::IceConnectionStateChange(IceConnectionState::Disconnected) => return false,
+        Event::Connected => {
+            p.feed.set_present(true);
+            tracing::info!("guest session {} connected", p.id);
+        }
+        Event::MediaAdded(added) if added.kind == MediaKind::Video => p.video_mid = Some(added.mid),
+        Event::MediaData(data) if Some(data.mid) == p.video_mid => {
+            let keyframe = data.is_keyframe();
+            p.video.send(
+                data.params.spec().codec,
+                data.data,
+                keyframe,
+                data.contiguous,
+            );
+            if p.video.take_keyframe_request() {
+                if let Some(mut writer) = p.rtc.writer(data.mid) {
+                    let _ = writer.request_keyframe(data.rid, KeyframeRequestKind::Pli);
+                }
+            }
+        }
+        _ => {}
+    }
+    true
+}
+
+/// A session's end: its slot is empty again (the source shows its card).
+fn close(p: &Peer, sessions: &Sessions) {
+    p.feed.set_present(false);
+    sessions.lock().unwrap().remove(&p.id);
+}

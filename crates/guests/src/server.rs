@@ -1,0 +1,316 @@
+//! The guest endpoint: its own HTTP listener (off unless asked for), apart from the studio's
+//! loopback control API. `GET /guest/SLOT` serves the guest page; `POST /whip/SLOT` takes the
+//! guest's SDP offer with the link's token as Bearer and answers 201 with the SDP answer and a
+//! `Location`, as WHIP (RFC 9725) has it; `DELETE` on that location leaves.
+
+use crate::invites::Invites;
+use crate::peers::{self, Control, Peer};
+use crate::video::VideoDecoder;
+use crate::GuestError;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use std::collections::HashMap;
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use str0m::change::SdpOffer;
+use str0m::config::CryptoProvider;
+use str0m::{Candidate, RtcConfig};
+
+/// An offer larger than this is not a browser's: refused before it is parsed.
+const MAX_SDP: usize = 32 * 1024;
+
+pub struct EndpointConfig {
+    /// Where the endpoint listens (its HTTP port; the media socket takes a free UDP port on the
+    /// same address).
+    pub bind: SocketAddr,
+    /// The built UI, whose `guest.html` and assets the endpoint serves.
+    pub page: PathBuf,
+    /// Guests on air at once, at most.
+    pub max_guests: usize,
+}
+
+/// A running endpoint; dropping it stops it and ends every guest's session.
+pub struct GuestEndpoint {
+    /// Where it listens for HTTP.
+    pub addr: SocketAddr,
+    invites: Arc<Invites>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+/// What the request handlers share.
+struct Shared {
+    invites: Arc<Invites>,
+    control: Mutex<SyncSender<Control>>,
+    media: SocketAddr,
+    page: PathBuf,
+    max_guests: usize,
+    next_id: AtomicU64,
+    /// Sessions by id, with their slot; the media thread removes those that end.
+    sessions: Arc<Mutex<HashMap<u64, String>>>,
+    /// DTLS and SRTP, in pure Rust.
+    crypto: Arc<CryptoProvider>,
+}
+
+impl GuestEndpoint {
+    /// Starts listening. Plain HTTP is allowed on loopback only: browsers give a page its
+    /// camera only in a secure context, which `http://127.0.0.1` is and a LAN address is not.
+    pub fn start(config: EndpointConfig) -> Result<GuestEndpoint, GuestError> {
+        let listen_error = |reason: String| GuestError::Listen {
+            addr: config.bind.to_string(),
+            reason,
+        };
+        if !config.bind.ip().is_loopback() {
+            return Err(GuestError::Refused(format!(
+                "the guest endpoint at {} would serve plain HTTP, and browsers let a page use \
+                 the camera only over HTTPS or on this machine: use 127.0.0.1 (a certificate \
+                 for other addresses is not supported yet)",
+                config.bind
+            )));
+        }
+        let udp =
+            UdpSocket::bind((config.bind.ip(), 0)).map_err(|e| listen_error(e.to_string()))?;
+        let media = udp.local_addr().map_err(|e| listen_error(e.to_string()))?;
+        let (control, commands) = sync_channel(16);
+        let sessions = Arc::new(Mutex::new(HashMap::new()));
+        let ended = sessions.clone();
+        std::thread::Builder::new()
+            .name("guest-rtc".into())
+            .spawn(move || peers::run(udp, commands, &ended))
+            .expect("spawning a thread");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("guest-http")
+            .enable_all()
+            .build()
+            .map_err(|e| listen_error(e.to_string()))?;
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(config.bind))
+            .map_err(|e| listen_error(e.to_string()))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| listen_error(e.to_string()))?;
+        let invites = Arc::new(Invites::default());
+        let shared = Arc::new(Shared {
+            invites: invites.clone(),
+            control: Mutex::new(control),
+            media,
+            page: config.page,
+            max_guests: config.max_guests,
+            next_id: AtomicU64::new(1),
+            sessions,
+            crypto: Arc::new(str0m::crypto::from_feature_flags()),
+        });
+        let assets = tower_http::services::ServeDir::new(shared.page.join("assets"));
+        let router = Router::new()
+            .route("/guest/{slot}", get(page))
+            .route("/whip/{slot}", post(offer))
+            .route("/whip/{slot}/{id}", delete(leave))
+            // The page's relative asset paths resolve beside /guest/SLOT.
+            .nest_service("/guest/assets", assets)
+            .layer(DefaultBodyLimit::max(MAX_SDP))
+            .with_state(shared);
+        runtime.spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::warn!("the guest endpoint stopped: {e}");
+            }
+        });
+        Ok(GuestEndpoint {
+            addr,
+            invites,
+            _runtime: runtime,
+        })
+    }
+
+    /// A new invite link for `slot` (the slot's previous link stops working).
+    pub fn invite(&self, slot: &str) -> Result<String, GuestError> {
+        let token = self
+            .invites
+            .new_link(slot)
+            .map_err(|e| GuestError::Refused(format!("no random token: {e}")))?;
+        Ok(format!("http://{}/guest/{slot}#{token}", self.addr))
+    }
+}
+
+/// The guest page, with a policy that lets it reach only its own endpoint.
+async fn page(State(shared): State<Arc<Shared>>) -> Response {
+    match tokio::fs::read(shared.page.join("guest.html")).await {
+        Ok(html) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'self'; connect-src 'self'; media-src 'self' blob:; \
+                     img-src 'self' data: blob:; style-src 'self'; script-src 'self'; \
+                     object-src 'none'",
+                ),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(_) => (
+            StatusCode::NOT_FOUND,
+            "the guest page is not built: run `make run` or `npx vite build` in ui/",
+        )
+            .into_response(),
+    }
+}
+
+/// The Bearer token of a request, if any.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+/// WHIP: an offer in, an answer out, and the guest's session handed to the media thread.
+async fn offer(
+    State(shared): State<Arc<Shared>>,
+    Path(slot): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !bearer(&headers).is_some_and(|t| shared.invites.admits(&slot, t)) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "this guest link is not valid (a new one may have replaced it): ask the host for \
+             the current link",
+        )
+            .into_response();
+    }
+    let text = std::str::from_utf8(&body).unwrap_or_default();
+    let Ok(offer) = SdpOffer::from_sdp_string(text) else {
+        return (StatusCode::BAD_REQUEST, "the body is not an SDP offer").into_response();
+    };
+    let h264_first = prefers_h264(text);
+    let id = shared.next_id.fetch_add(1, Relaxed);
+    {
+        let mut sessions = shared.sessions.lock().unwrap();
+        if sessions.values().any(|s| *s == slot) {
+            return (
+                StatusCode::CONFLICT,
+                "this guest is already in the studio (from another tab or device)",
+            )
+                .into_response();
+        }
+        if sessions.len() >= shared.max_guests {
+            return (
+                StatusCode::CONFLICT,
+                format!("the studio is full ({} guests)", shared.max_guests),
+            )
+                .into_response();
+        }
+        sessions.insert(id, slot.clone());
+    }
+    let answered = answer(&shared, &slot, id, offer, h264_first);
+    match answered {
+        Ok(sdp) => (
+            StatusCode::CREATED,
+            [
+                (header::CONTENT_TYPE, "application/sdp".to_string()),
+                (header::LOCATION, format!("/whip/{slot}/{id}")),
+            ],
+            sdp,
+        )
+            .into_response(),
+        Err(e) => {
+            shared.sessions.lock().unwrap().remove(&id);
+            (StatusCode::BAD_REQUEST, e).into_response()
+        }
+    }
+}
+
+/// Accepts `offer` in a new session for `slot` and hands the session to the media thread.
+fn answer(
+    shared: &Shared,
+    slot: &str,
+    id: u64,
+    offer: SdpOffer,
+    h264_first: bool,
+) -> Result<String, String> {
+    // The answer lists the codecs in the order they were enabled, and the browser sends the
+    // first: enabled in the order the guest's offer prefers.
+    let config = RtcConfig::new().clear_codecs();
+    let config = if h264_first {
+        config.enable_h264(true).enable_vp8(true)
+    } else {
+        config.enable_vp8(true).enable_h264(true)
+    };
+    let mut rtc = config
+        .enable_opus(true, false)
+        .set_crypto_provider(shared.crypto.clone())
+        .build(Instant::now());
+    let candidate = Candidate::host(shared.media, "udp").map_err(|e| e.to_string())?;
+    rtc.add_local_candidate(candidate);
+    let answer = rtc
+        .sdp_api()
+        .accept_offer(offer)
+        .map_err(|e| format!("the offer was not accepted: {e}"))?;
+    let feed = streamwerk_media::feeds::feed(slot);
+    let peer = Peer {
+        id,
+        rtc,
+        video: VideoDecoder::start(feed.clone(), slot.to_string()),
+        feed,
+        video_mid: None,
+    };
+    shared
+        .control
+        .lock()
+        .unwrap()
+        .send(Control::Join(Box::new(peer)))
+        .map_err(|_| "the guest endpoint is stopping".to_string())?;
+    Ok(answer.to_sdp_string())
+}
+
+/// Whether the offer lists H.264 before VP8 (a browser lists its preferred codec first).
+fn prefers_h264(sdp: &str) -> bool {
+    sdp.lines()
+        .filter_map(|l| l.strip_prefix("a=rtpmap:"))
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .find_map(|codec| match codec.to_ascii_uppercase().as_str() {
+            "H264/90000" => Some(true),
+            "VP8/90000" => Some(false),
+            _ => None,
+        })
+        .unwrap_or(false)
+}
+
+/// WHIP's DELETE: the guest leaves.
+async fn leave(
+    State(shared): State<Arc<Shared>>,
+    Path((slot, id)): Path<(String, u64)>,
+    headers: HeaderMap,
+) -> StatusCode {
+    if !bearer(&headers).is_some_and(|t| shared.invites.admits(&slot, t)) {
+        return StatusCode::UNAUTHORIZED;
+    }
+    if shared.sessions.lock().unwrap().get(&id) != Some(&slot) {
+        return StatusCode::NOT_FOUND;
+    }
+    let _ = shared.control.lock().unwrap().send(Control::Leave(id));
+    StatusCode::OK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefers_h264;
+
+    #[test]
+    fn the_codec_the_offer_lists_first_is_preferred() {
+        let vp8 = "m=video 9 UDP/TLS/RTP/SAVPF 96 102\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:96 VP8/90000\r\na=rtpmap:102 H264/90000\r\n";
+        assert!(!prefers_h264(vp8));
+        let h264 = "a=rtpmap:102 H264/90000\r\na=rtpmap:96 VP8/90000\r\n";
+        assert!(prefers_h264(h264));
+        assert!(!prefers_h264("v=0\r\n"));
+    }
+}

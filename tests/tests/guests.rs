@@ -1,0 +1,171 @@
+//! A remote guest end to end: `streamwerk record --guests` prints an invite link, Debian's
+//! Chromium opens it with a fake camera showing a known colour, and the recording shows the
+//! guest's card, then the guest's picture where the layout puts it, then the card again once
+//! the guest leaves. VP8 and H.264 both.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use streamwerk_e2e::{bin, crop_frames, root, stderr};
+
+/// The fixture camera's colour, and the guest card's grey.
+const RED: [u8; 3] = [0xE0, 0x30, 0x20];
+const CARD: [u8; 3] = [0x24, 0x24, 0x24];
+
+fn near(got: &[u8], want: [u8; 3], by: u8) -> bool {
+    got.iter().zip(want).all(|(a, b)| a.abs_diff(b) <= by)
+}
+
+/// A 640x360 show: a dark background and the guest in a 320x180 box in the middle.
+fn collection(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("guest-show.json");
+    std::fs::write(
+        &file,
+        r##"{ "schema_version": 1, "name": "Guest show",
+  "canvas": { "width": 640, "height": 360, "fps": 30 },
+  "sources": [
+    { "id": "bg", "kind": "color", "settings": { "color": "#102030FF", "width": 640, "height": 360 } },
+    { "id": "ana", "name": "Ana", "kind": "guest", "settings": { "slot": "ana", "name": "Ana" } }
+  ],
+  "scenes": [ { "name": "Interview", "layers": [
+    { "source": "bg" },
+    { "source": "ana", "transform": { "x": 160, "y": 90, "width": 320, "height": 180 } } ] } ] }"##,
+    )
+    .unwrap();
+    file
+}
+
+/// The fixture camera (a Y4M of one colour) and microphone (a tone).
+fn fixtures(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (y4m, wav) = (dir.join("red.y4m"), dir.join("tone.wav"));
+    for (input, out) in [
+        ("color=c=0xE03020:s=640x360:r=30:d=3", &y4m),
+        ("sine=frequency=1000:sample_rate=48000:duration=3", &wav),
+    ] {
+        let made = Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-f", "lavfi", "-i", input])
+            .args(if out == &y4m {
+                &["-pix_fmt", "yuv420p"][..]
+            } else {
+                &[][..]
+            })
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{}", stderr(&made));
+    }
+    (y4m, wav)
+}
+
+fn guest_joins_and_leaves(codec: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = collection(dir.path());
+    let (y4m, wav) = fixtures(dir.path());
+    let out = dir.path().join("show.mkv");
+    let mut show = Command::new(bin())
+        .args([
+            "record",
+            "--duration",
+            "16",
+            "--guests",
+            "127.0.0.1:0",
+            "--scene",
+        ])
+        .arg(&scene)
+        .arg("--out")
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The invite link, as the host would copy it.
+    let mut lines = BufReader::new(show.stderr.take().unwrap()).lines();
+    let link = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.split_once("Ana: ")
+                .map(|(_, link)| link.trim().to_string())
+        })
+        .expect("an invite link for Ana");
+    std::thread::spawn(move || lines.for_each(drop));
+    assert!(
+        link.starts_with("http://127.0.0.1:") && link.contains("/guest/ana#"),
+        "{link}"
+    );
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let page = Command::new("node")
+        .arg(root().join("ui/e2e/guest.mjs"))
+        .args([
+            &link,
+            y4m.to_str().unwrap(),
+            wav.to_str().unwrap(),
+            codec,
+            "6",
+        ])
+        .current_dir(root().join("ui"))
+        .output()
+        .unwrap();
+    assert!(
+        page.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&page.stdout),
+        stderr(&page)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
+    assert!(show.wait().unwrap().success());
+    assert_eq!(result["status"], "You are in the studio.", "{result}");
+    let sent = result["codecSent"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert_eq!(sent, format!("video/{codec}"), "{result}");
+    assert_eq!(
+        result["refusals"],
+        serde_json::json!({ "wrongToken": 401, "notSdp": 400, "oversized": 413 }),
+        "{result}"
+    );
+    assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
+
+    // The guest's box in the recording, frame by frame: the card while waiting, the camera's
+    // colour while in the studio (six seconds of it), the card again after leaving.
+    // Its top left: the card's name is in its middle.
+    let frames = crop_frames(&out, (180, 100, 40, 20));
+    let says: String = frames
+        .iter()
+        .map(|f| {
+            if near(f, RED, 24) {
+                'R'
+            } else if near(f, CARD, 12) {
+                'c'
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    let first_red = says
+        .find('R')
+        .unwrap_or_else(|| panic!("never the guest: {says}"));
+    let last_red = says.rfind('R').unwrap();
+    assert!(says[..first_red].starts_with("cc"), "{says}");
+    assert!(
+        last_red - first_red >= 4 * 30,
+        "the guest for {} frames: {says}",
+        last_red - first_red
+    );
+    assert!(
+        says[last_red + 1..].contains("cccc"),
+        "the card after leaving: {says}"
+    );
+    let red = says[first_red..=last_red].matches('R').count();
+    assert!(red * 100 >= (last_red - first_red) * 95, "{says}");
+}
+
+#[test]
+fn a_guest_on_vp8_is_seen_in_the_recording_between_cards() {
+    guest_joins_and_leaves("vp8");
+}
+
+#[test]
+fn a_guest_on_h264_is_seen_in_the_recording_between_cards() {
+    guest_joins_and_leaves("h264");
+}

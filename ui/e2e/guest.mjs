@@ -1,0 +1,41 @@
+// A guest in Debian's Chromium: fake camera and microphone from files (a known picture and
+// tone), the real guest page opened from the invite link, joined at once. Also checks the
+// endpoint's refusals from outside the page. Called by tests/tests/guests.rs. Usage:
+// node e2e/guest.mjs LINK Y4M WAV CODEC SECONDS
+// Prints one JSON line with what the Rust side verifies.
+import { chromium } from "playwright-core";
+
+const [link, y4m, wav, codec, secondsArg] = process.argv.slice(2);
+const seconds = Number(secondsArg);
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    `--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`,
+    // Loopback candidates are off in Chromium unless asked for; the endpoint is on 127.0.0.1.
+    "--allow-loopback-in-peer-connection"],
+});
+const page = await browser.newPage();
+const consoleErrors = [];
+page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+const [base, token] = link.split("#");
+await page.goto(`${base}?name=Ana&autojoin=1&codec=${codec}#${token}`);
+await page.waitForFunction(() => window.guest?.state() === "connected", null, { timeout: 20000 });
+const joinedAt = Date.now();
+const status = await page.textContent("#status");
+await page.waitForTimeout(1000);
+const codecSent = await page.evaluate(() => window.guest.codec());
+
+// The endpoint from outside the page: a wrong token, something that is not SDP, too much.
+const whip = new URL(base.replace("/guest/", "/whip/"));
+const post = (body, bearer) => fetch(whip, { method: "POST", headers: { "Content-Type": "application/sdp", Authorization: `Bearer ${bearer}` }, body }).then((r) => r.status);
+const refusals = {
+  wrongToken: await post("v=0\r\n", "0".repeat(32)),
+  notSdp: await post("hello", token),
+  oversized: await post("v=0\r\n" + "a=x\r\n".repeat(10000), token),
+};
+await page.waitForTimeout(Math.max(0, seconds * 1000 - (Date.now() - joinedAt)));
+await page.click("#leave");
+await page.waitForFunction(() => window.guest.state() === "new" || window.guest.state() === "closed", null, { timeout: 5000 }).catch(() => {});
+console.log(JSON.stringify({ status, codecSent, refusals, consoleErrors, left: await page.textContent("#status") }));
+await browser.close();
