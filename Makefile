@@ -10,13 +10,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # ingest server the streaming tests push to (stunnel and openssl put TLS in front of it).
 # The UI's browser tests run in Debian's Chromium (Node 20 and npm build the UI; see below).
 # The desktop app: WebKitGTK to build it, Xvfb and WebKitWebDriver to test it headless.
-# The studio's preview: libjpeg-turbo encodes each program frame for the UI.
+# The studio's preview: libjpeg-turbo encodes each program frame for the UI. Remote guests'
+# sound: libopus (in-band FEC on lost packets).
 # Sound capture: ALSA headers for cpal; a user-space PulseAudio with a null sink is the tests'
 # sound card, reached through ALSA's pulse plugin. iproute2: the outage tests put an ingest in a
 # network namespace behind a veth link (ip netns, tc), which needs root, as CI runs.
 APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev \
 	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
-	libturbojpeg0-dev mold \
+	libturbojpeg0-dev mold libopus-dev \
 	libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils \
 	nginx libnginx-mod-rtmp stunnel4 openssl chromium \
 	build-essential libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev \

@@ -1,12 +1,12 @@
 //! A remote guest end to end: `streamwerk record --guests` prints an invite link, Debian's
 //! Chromium opens it with a fake camera showing a known colour, and the recording shows the
 //! guest's card, then the guest's picture where the layout puts it, then the card again once
-//! the guest leaves. VP8 and H.264 both.
+//! the guest leaves; the guest's tone is heard only while they are in. VP8 and H.264 both.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use streamwerk_e2e::{bin, crop_frames, root, stderr};
+use streamwerk_e2e::{bin, crop_frames, decode_audio_mono, root, stderr, tone_levels};
 
 /// The fixture camera's colour, and the guest card's grey.
 const RED: [u8; 3] = [0xE0, 0x30, 0x20];
@@ -158,14 +158,37 @@ fn guest_joins_and_leaves(codec: &str) {
     );
     let red = says[first_red..=last_red].matches('R').count();
     assert!(red * 100 >= (last_red - first_red) * 95, "{says}");
+
+    // The guest's voice (the fixture's 1 kHz tone) on the recording's sound while they are
+    // in the studio, and nothing of it before they join or after they leave. Levels per 0.1 s
+    // window (half overlapping, so 20 a second), against the frames' times. The browser's own
+    // gain control and noise suppression (on, as for any guest) bring a steady tone down to
+    // about 0.013 of full scale within seconds.
+    let levels = tone_levels(&decode_audio_mono(&out), 1000.0, 4800);
+    let window = |frame: usize| frame * 20 / 30;
+    let inside = &levels[window(first_red) + 10..window(last_red).saturating_sub(10)];
+    let heard = inside.iter().filter(|&&l| l > 0.006).count();
+    assert!(
+        heard * 100 >= inside.len() * 90,
+        "heard in {heard} of {} windows: {inside:?}",
+        inside.len()
+    );
+    let before = &levels[..window(first_red).saturating_sub(20)];
+    let after = &levels[(window(last_red) + 20).min(levels.len())..];
+    for (when, quiet) in [("before", before), ("after", after)] {
+        assert!(
+            !quiet.is_empty() && quiet.iter().all(|&l| l < 0.001),
+            "{when}: {quiet:?}"
+        );
+    }
 }
 
 #[test]
-fn a_guest_on_vp8_is_seen_in_the_recording_between_cards() {
+fn a_guest_on_vp8_is_seen_and_heard_only_while_in_the_studio() {
     guest_joins_and_leaves("vp8");
 }
 
 #[test]
-fn a_guest_on_h264_is_seen_in_the_recording_between_cards() {
+fn a_guest_on_h264_is_seen_and_heard_only_while_in_the_studio() {
     guest_joins_and_leaves("h264");
 }

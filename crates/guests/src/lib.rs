@@ -1,13 +1,14 @@
 //! Remote guests. A guest opens an invite link, their browser offers WebRTC to the guest
 //! endpoint (WHIP-shaped: POST an SDP offer with the link's token as Bearer, 201 with the
-//! answer and a Location, DELETE to leave), and their camera's pictures are decoded into the
-//! feed of their slot, which the collection's `guest` source shows.
+//! answer and a Location, DELETE to leave), and their camera's pictures and microphone's sound
+//! are decoded into the feed of their slot, which the collection's `guest` source plays.
 //!
 //! Threads: the endpoint's HTTP server (tokio, its own listener, apart from the control API);
-//! one `guest-rtc` thread with one UDP socket for every guest (str0m, sans-IO); one
-//! `guest-video` decoder thread per guest (FFmpeg, H.264 or VP8). Nothing here runs on the
-//! engine's threads: the engine only takes the newest picture from a feed.
+//! one `guest-rtc` thread with one UDP socket for every guest (str0m, sans-IO); per guest a
+//! `guest-video` decoder thread (FFmpeg, H.264 or VP8) and a `guest-audio` one (libopus).
+//! Nothing here runs on the engine's threads: the engine only takes from a feed.
 
+mod audio;
 mod invites;
 mod peers;
 mod server;

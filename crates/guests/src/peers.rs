@@ -3,6 +3,7 @@
 //! video goes to its decoder, and a session that disconnects (or is asked to leave) is closed
 //! and its slot's feed marked empty.
 
+use crate::audio::AudioDecoder;
 use crate::video::VideoDecoder;
 use std::collections::HashMap;
 use std::net::{SocketAddr, UdpSocket};
@@ -22,6 +23,8 @@ pub(crate) struct Peer {
     pub video: VideoDecoder,
     /// The video line, once the guest's offer added one.
     pub video_mid: Option<Mid>,
+    pub audio: AudioDecoder,
+    pub audio_mid: Option<Mid>,
 }
 
 /// What the HTTP side tells the thread.
@@ -140,6 +143,10 @@ fn on_event(p: &mut Peer, event: Event) -> bool {
             tracing::info!("guest session {} connected", p.id);
         }
         Event::MediaAdded(added) if added.kind == MediaKind::Video => p.video_mid = Some(added.mid),
+        Event::MediaAdded(added) if added.kind == MediaKind::Audio => p.audio_mid = Some(added.mid),
+        Event::MediaData(data) if Some(data.mid) == p.audio_mid => {
+            p.audio.send(data.data, data.contiguous);
+        }
         Event::MediaData(data) if Some(data.mid) == p.video_mid => {
             let keyframe = data.is_keyframe();
             p.video.send(

@@ -3,6 +3,7 @@
 //! guest's SDP offer with the link's token as Bearer and answers 201 with the SDP answer and a
 //! `Location`, as WHIP (RFC 9725) has it; `DELETE` on that location leaves.
 
+use crate::audio::AudioDecoder;
 use crate::invites::Invites;
 use crate::peers::{self, Control, Peer};
 use crate::video::VideoDecoder;
@@ -260,8 +261,10 @@ fn answer(
         id,
         rtc,
         video: VideoDecoder::start(feed.clone(), slot.to_string()),
+        audio: AudioDecoder::start(feed.clone(), slot.to_string()),
         feed,
         video_mid: None,
+        audio_mid: None,
     };
     shared
         .control

@@ -1,10 +1,11 @@
-//! Pictures that arrive from outside the engine (a remote guest's camera), by slot name: the
-//! thread that decodes them puts each newest picture in its slot, the source that shows the
-//! slot takes it. One picture per slot, so a slot holds at most one frame however fast or slow
+//! Pictures and sound that arrive from outside the engine (a remote guest's camera and
+//! microphone), by slot name: the threads that decode them put them in the slot, the source
+//! that plays the slot takes them. One picture per slot, replaced; sound queued up to
+//! [`MAX_SOUND`] and played [`SOUND_LEAD`] behind, so a slot holds little however fast or slow
 //! either side runs.
 
-use crate::PictureBuf;
-use std::collections::HashMap;
+use crate::{AudioBlock, PictureBuf, AUDIO_BLOCK, SAMPLE_RATE};
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -14,7 +15,16 @@ pub struct Feed {
     latest: Mutex<Option<(u64, PictureBuf)>>,
     /// A sender is connected (its pictures may still be on their way).
     present: AtomicBool,
+    /// Stereo frames at 48 kHz, waiting to be played.
+    sound: Mutex<VecDeque<[f32; 2]>>,
 }
+
+/// Sound queued in a slot, at most (0.5 s): past it the oldest goes.
+pub const MAX_SOUND: usize = SAMPLE_RATE as usize / 2;
+/// How far behind the network sound plays (60 ms): room for packets that arrive unevenly.
+/// Once more than twice this has built up (a sender's clock running fast), the oldest is
+/// skipped down to it.
+pub const SOUND_LEAD: usize = SAMPLE_RATE as usize * 60 / 1000;
 
 impl Feed {
     /// Replaces the newest picture; the one it replaces is handed back for reuse.
@@ -40,6 +50,37 @@ impl Feed {
 
     pub fn set_present(&self, present: bool) {
         self.present.store(present, Relaxed);
+        if !present {
+            self.sound.lock().unwrap().clear();
+        }
+    }
+
+    /// Queues decoded stereo frames; past [`MAX_SOUND`] the oldest are dropped.
+    pub fn push_sound(&self, frames: &[[f32; 2]]) {
+        let mut sound = self.sound.lock().unwrap();
+        sound.extend(frames);
+        let over = sound.len().saturating_sub(MAX_SOUND);
+        sound.drain(..over);
+    }
+
+    /// Fills `out` (one block) from the queue once [`SOUND_LEAD`] has built up, silence where
+    /// the queue runs short; a queue far ahead is brought back to the lead first.
+    pub fn take_sound(&self, out: &mut AudioBlock) {
+        out.data.fill(0.0);
+        let mut sound = self.sound.lock().unwrap();
+        if sound.len() > 2 * SOUND_LEAD + AUDIO_BLOCK {
+            let skip = sound.len() - SOUND_LEAD - AUDIO_BLOCK;
+            sound.drain(..skip);
+        }
+        if sound.len() < SOUND_LEAD {
+            return;
+        }
+        let n = sound.len().min(AUDIO_BLOCK);
+        for (i, frame) in sound.drain(..n).enumerate() {
+            for c in 0..out.channels {
+                out.data[c * AUDIO_BLOCK + i] = frame[c.min(1)];
+            }
+        }
     }
 
     pub fn present(&self) -> bool {
@@ -72,5 +113,27 @@ mod tests {
         assert_eq!(feed.take_latest(1, &mut into), 1);
         assert!(matches!(&into, PictureBuf::Yuv(p) if p.width == 2));
         assert!(feed.put(PictureBuf::Yuv(I420::new(6, 2))).is_some());
+    }
+
+    #[test]
+    fn sound_plays_a_lead_behind_and_never_builds_up() {
+        let feed = feed("sound-slot");
+        let mut out = AudioBlock::silent(2);
+        // Less than the lead: silence, nothing taken.
+        feed.push_sound(&vec![[0.5, -0.5]; SOUND_LEAD - 1]);
+        feed.take_sound(&mut out);
+        assert!(out.data.iter().all(|&s| s == 0.0));
+        feed.push_sound(&vec![[0.5, -0.5]; AUDIO_BLOCK]);
+        feed.take_sound(&mut out);
+        assert!(out.channel(0).iter().all(|&s| s == 0.5));
+        assert!(out.channel(1).iter().all(|&s| s == -0.5));
+        // A second's worth arriving at once is held to the bound, then brought to the lead.
+        feed.push_sound(&vec![[0.25, 0.25]; SAMPLE_RATE as usize]);
+        assert_eq!(feed.sound.lock().unwrap().len(), MAX_SOUND);
+        feed.take_sound(&mut out);
+        assert_eq!(feed.sound.lock().unwrap().len(), SOUND_LEAD);
+        // Gone from the slot: nothing left to play.
+        feed.set_present(false);
+        assert!(feed.sound.lock().unwrap().is_empty());
     }
 }

@@ -266,7 +266,10 @@ impl SourceKind {
     pub fn has_audio(&self) -> bool {
         matches!(
             self,
-            SourceKind::Tone(_) | SourceKind::Microphone(_) | SourceKind::MediaFile(_)
+            SourceKind::Tone(_)
+                | SourceKind::Microphone(_)
+                | SourceKind::MediaFile(_)
+                | SourceKind::Guest(_)
         )
     }
 }

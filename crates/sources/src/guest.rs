@@ -1,12 +1,13 @@
-//! A remote guest's camera, as the guest endpoint decodes it into the feed of the source's
-//! slot: the newest picture, or a card with the guest's name while nobody is in the slot (not
-//! joined yet, or gone), so the layout keeps its place and the show goes on.
+//! A remote guest's camera and microphone, as the guest endpoint decodes them into the feed of
+//! the source's slot: the newest picture, or a card with the guest's name while nobody is in
+//! the slot (not joined yet, or gone), so the layout keeps its place and the show goes on; and
+//! their sound, a strip of its own in the mixer, silent while they are away.
 
 use crate::camera::card;
-use crate::{TextRenderer, VideoSource};
+use crate::{AudioSource, DeviceState, TextRenderer, VideoSource};
 use std::sync::Arc;
 use streamwerk_media::feeds::{feed, Feed};
-use streamwerk_media::{Image, Picture, PictureBuf, Tick, VideoFrame};
+use streamwerk_media::{AudioBlock, Image, Picture, PictureBuf, Tick, VideoFrame};
 use streamwerk_scene::{Canvas, GuestSettings};
 
 pub struct GuestSource {
@@ -66,6 +67,34 @@ impl VideoSource for GuestSource {
             generation: self.generation,
             damage: None,
             opaque: true,
+        }
+    }
+}
+
+/// The guest's sound: played a little behind the network (the feed's lead), silence while
+/// nothing arrives.
+pub struct GuestSound {
+    feed: Arc<Feed>,
+}
+
+impl GuestSound {
+    pub fn open(settings: &GuestSettings) -> Self {
+        GuestSound {
+            feed: feed(&settings.slot),
+        }
+    }
+}
+
+impl AudioSource for GuestSound {
+    fn fill(&mut self, _start_sample: u64, out: &mut AudioBlock) {
+        self.feed.take_sound(out);
+    }
+
+    fn state(&self) -> DeviceState {
+        if self.feed.present() {
+            DeviceState::Live
+        } else {
+            DeviceState::Disconnected
         }
     }
 }

@@ -15,7 +15,7 @@ mod text;
 mod tone;
 
 pub use camera::CameraSource;
-pub use guest::GuestSource;
+pub use guest::{GuestSound, GuestSource};
 pub use media_file::{duration as media_duration, MediaAudio, MediaVideo, ToCanvas};
 pub use microphone::Microphone;
 pub use still::{load_image, Still};
@@ -151,7 +151,10 @@ pub fn open(
             video(Box::new(Template::new(s, canvas.fps, fonts, text)))
         }
         SourceKind::Camera(s) => video(Box::new(CameraSource::open(s, canvas, text))),
-        SourceKind::Guest(s) => video(Box::new(GuestSource::open(s, canvas, text))),
+        SourceKind::Guest(s) => Opened {
+            video: Some(Box::new(GuestSource::open(s, canvas, text))),
+            audio: Some(Box::new(GuestSound::open(s))),
+        },
         SourceKind::Tone(s) => Opened {
             video: None,
             audio: Some(Box::new(Tone::new(s))),
