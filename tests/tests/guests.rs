@@ -121,7 +121,12 @@ fn guest_joins_and_leaves(codec: &str) {
     assert_eq!(sent, format!("video/{codec}"), "{result}");
     assert_eq!(
         result["refusals"],
-        serde_json::json!({ "wrongToken": 401, "notSdp": 400, "oversized": 413 }),
+        serde_json::json!({
+            "wrongToken": 401,
+            "notSdp": 400,
+            "oversized": 413,
+            "secondSession": 409
+        }),
         "{result}"
     );
     assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");

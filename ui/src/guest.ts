@@ -64,11 +64,16 @@ async function join() {
 
 async function leave() {
   if (!session) return;
-  await fetch(session.location, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
+  // Read to the end, so the browser does not count the request as abandoned.
+  await fetch(session.location, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } })
+    .then((r) => r.text())
+    .catch(() => {});
   session.pc.close();
   session = null;
   say("You left the studio.");
   $("leave").hidden = true;
+  // The same link takes them back in.
+  $("join-form").hidden = false;
 }
 
 $<HTMLInputElement>("name").value = params.get("name") ?? "";
