@@ -1,7 +1,7 @@
 // A guest in Debian's Chromium: fake camera and microphone from files (a known picture and
 // tone), the real guest page opened from the invite link, joined at once. Also checks the
 // endpoint's refusals from outside the page. Called by tests/tests/guests.rs. Usage:
-// node e2e/guest.mjs LINK Y4M WAV CODEC SECONDS
+// node e2e/guest.mjs LINK Y4M WAV CODEC SECONDS (in for SECONDS, away for 2, back for 3)
 // Prints one JSON line with what the Rust side verifies.
 import { chromium } from "playwright-core";
 
@@ -46,6 +46,15 @@ const refusals = {
 };
 await page.waitForTimeout(Math.max(0, seconds * 1000 - (Date.now() - joinedAt)));
 await page.click("#leave");
-await page.waitForFunction(() => window.guest.state() === "new" || window.guest.state() === "closed", null, { timeout: 5000 }).catch(() => {});
-console.log(JSON.stringify({ status, codecSent, refusals, consoleErrors, left: await page.textContent("#status") }));
+await page.waitForFunction(() => window.guest.state() === "new", null, { timeout: 5000 });
+const left = await page.textContent("#status");
+// Away for a moment, then back with the same link, then gone for good.
+await page.waitForTimeout(2000);
+await page.click("#join");
+await page.waitForFunction(() => window.guest.state() === "connected", null, { timeout: 20000 });
+const rejoined = await page.textContent("#status");
+await page.waitForTimeout(3000);
+await page.click("#leave");
+await page.waitForFunction(() => window.guest.state() === "new", null, { timeout: 5000 });
+console.log(JSON.stringify({ status, codecSent, refusals, consoleErrors, left, rejoined }));
 await browser.close();
