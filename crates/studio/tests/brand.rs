@@ -40,6 +40,20 @@ fn source(state: &StudioState, id: &str) -> Source {
     state.collection.source(id).unwrap().clone()
 }
 
+/// Adds a lower third from the gallery to "Live"; returns its layer there.
+fn add_lower_third_to_live(studio: &streamwerk_studio::Studio) -> streamwerk_scene::Layer {
+    studio
+        .handle(Command::AddTemplate {
+            scene: "Live".into(),
+            template: TemplateKind::LowerThird,
+            title: None,
+        })
+        .unwrap();
+    let state = studio.state();
+    let live = state.collection.scene("Live").unwrap();
+    live.layers.last().unwrap().clone()
+}
+
 fn saved(path: &str) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -183,13 +197,7 @@ fn a_locked_kit_keeps_branded_layers_in_place_and_their_text_editable() {
 fn a_template_from_the_gallery_is_styled_by_the_kit_and_placed_in_the_safe_area() {
     let dir = tempfile::tempdir().unwrap();
     let studio = demo_studio(dir.path());
-    studio
-        .handle(Command::AddTemplate {
-            scene: "Live".into(),
-            template: TemplateKind::LowerThird,
-            title: None,
-        })
-        .unwrap();
+    let layer = add_lower_third_to_live(&studio);
     let state = studio.state();
     let SourceKind::Template(t) = &source(&state, "lower-third-1").kind else {
         panic!("a template")
@@ -200,14 +208,6 @@ fn a_template_from_the_gallery_is_styled_by_the_kit_and_placed_in_the_safe_area(
     );
     assert_eq!(t.background, Rgba::parse("#6D28D9E6").unwrap());
     assert!(t.font.as_ref().unwrap().ends_with("DejaVuSans-Bold.ttf"));
-    let layer = state
-        .collection
-        .scene("Live")
-        .unwrap()
-        .layers
-        .last()
-        .unwrap()
-        .clone();
     assert_eq!(layer.source, "lower-third-1");
     // Inside the 5 % margin of 1280x720 (64 px from the left), and above the demo's own lower
     // third (its bar at y = 544) rather than on it.
@@ -220,22 +220,7 @@ fn a_template_from_the_gallery_is_styled_by_the_kit_and_placed_in_the_safe_area(
     assert!(y >= 36.0 && y + h < 544.0, "{:?}", layer.transform);
     assert!(!layer.visible, "a new graphic waits off air");
     // A second lower third is placed above the first, not on it.
-    studio
-        .handle(Command::AddTemplate {
-            scene: "Live".into(),
-            template: TemplateKind::LowerThird,
-            title: None,
-        })
-        .unwrap();
-    let state = studio.state();
-    let second = state
-        .collection
-        .scene("Live")
-        .unwrap()
-        .layers
-        .last()
-        .unwrap()
-        .clone();
+    let second = add_lower_third_to_live(&studio);
     assert_eq!(second.source, "lower-third-2");
     let t = &second.transform;
     assert_eq!(t.x, 64.0);

@@ -540,6 +540,11 @@ fn wait_for<T>(shared: &Shared, ready: impl Fn(&Queues) -> Option<T>) -> Option<
     }
 }
 
+/// When a decoded frame with timestamp `pts` plays, in seconds from the file's start position.
+fn play_time(pts: Option<i64>, time_base: f64, origin: f64) -> f64 {
+    pts.map_or(0.0, |pts| pts as f64 * time_base - origin)
+}
+
 impl HalfDecoder for VideoDecoding {
     fn codec(&mut self) -> &mut ffmpeg::decoder::Opened {
         &mut self.decoder
@@ -549,10 +554,7 @@ impl HalfDecoder for VideoDecoding {
     fn drain(&mut self, shared: &Shared, offset: f64) -> Result<f64, String> {
         let mut end = 0f64;
         while self.decoder.receive_frame(&mut self.decoded).is_ok() {
-            let at = self
-                .decoded
-                .timestamp()
-                .map_or(0.0, |pts| pts as f64 * self.time_base - self.origin);
+            let at = play_time(self.decoded.timestamp(), self.time_base, self.origin);
             let duration = self.decoded.packet().duration as f64 * self.time_base;
             end = end.max(at + duration.max(0.0));
             // A seek lands on the keyframe before the start: what ends before it is not shown.
@@ -584,10 +586,7 @@ impl HalfDecoder for AudioDecoding {
     fn drain(&mut self, shared: &Shared, offset: f64) -> Result<f64, String> {
         let mut end = 0f64;
         while self.decoder.receive_frame(&mut self.decoded).is_ok() {
-            let at = self
-                .decoded
-                .timestamp()
-                .map_or(0.0, |pts| pts as f64 * self.time_base - self.origin);
+            let at = play_time(self.decoded.timestamp(), self.time_base, self.origin);
             if self.decoded.channel_layout().is_empty() {
                 self.decoded.set_channel_layout(self.layout);
             }
