@@ -3,21 +3,16 @@
 //! the slot (not joined yet, or gone), so the layout keeps its place and the show goes on; and
 //! their sound, a strip of its own in the mixer, silent while they are away.
 
-use crate::camera::card;
+use crate::card::{card, PictureOrCard};
 use crate::{AudioSource, DeviceState, TextRenderer, VideoSource};
 use std::sync::Arc;
 use streamwerk_media::feeds::{feed, Feed};
-use streamwerk_media::{AudioBlock, Image, Picture, PictureBuf, Tick, VideoFrame};
+use streamwerk_media::{AudioBlock, Tick, VideoFrame};
 use streamwerk_scene::{Canvas, GuestSettings};
 
 pub struct GuestSource {
     feed: Arc<Feed>,
-    picture: PictureBuf,
-    card: Image,
-    /// Number of the feed's picture last taken.
-    seen: u64,
-    showing_card: bool,
-    generation: u64,
+    shown: PictureOrCard,
 }
 
 impl GuestSource {
@@ -27,47 +22,29 @@ impl GuestSource {
         } else {
             settings.name.clone()
         };
+        let waiting = card(
+            canvas.width,
+            canvas.height,
+            &format!("Waiting for {who}"),
+            text,
+        );
         GuestSource {
             feed: feed(&settings.slot),
-            picture: PictureBuf::Rgba(Image::new(0, 0)),
-            card: card(
-                canvas.width,
-                canvas.height,
-                &format!("Waiting for {who}"),
-                text,
-            ),
-            seen: 0,
-            showing_card: true,
-            generation: 1,
+            shown: PictureOrCard::new(waiting),
         }
     }
 }
 
 impl VideoSource for GuestSource {
     fn advance(&mut self, _tick: Tick) {
-        let latest = self.feed.take_latest(self.seen, &mut self.picture);
+        let shown = &mut self.shown;
+        let latest = self.feed.take_latest(shown.seen, &mut shown.picture);
         let present = self.feed.present();
-        if latest > self.seen && present {
-            self.seen = latest;
-            self.showing_card = false;
-            self.generation += 1;
-        } else if !present && !self.showing_card {
-            self.showing_card = true;
-            self.generation += 1;
-        }
+        shown.update(latest, latest > shown.seen && present, !present);
     }
 
     fn frame(&self) -> VideoFrame<'_> {
-        VideoFrame {
-            picture: if self.showing_card {
-                Picture::Rgba(&self.card)
-            } else {
-                self.picture.picture()
-            },
-            generation: self.generation,
-            damage: None,
-            opaque: true,
-        }
+        self.shown.frame()
     }
 }
 

@@ -4,6 +4,7 @@
 //! that capture from hardware run their own threads and hand over their latest frame or samples here.
 
 mod camera;
+mod card;
 mod guest;
 mod media_file;
 mod microphone;
