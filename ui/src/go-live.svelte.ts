@@ -1,7 +1,7 @@
 // The Go Live dialog's state: which destinations this broadcast goes to (their Enabled
 // switch, kept for next time), the canvas each streams, and the keys that last one broadcast.
 import type { BroadcastKey, Platform } from "./protocol.gen";
-import { run, store } from "./store";
+import { canvasSize, run, store } from "./store";
 
 export interface Choice {
   name: string;
@@ -16,8 +16,7 @@ export interface Choice {
 export const goLive = $state({ open: false, choices: [] as Choice[] });
 
 function canvasWords(name: string) {
-  const c = store.state.collection;
-  const size = name === "main" ? c.canvas : c.canvases?.find((x) => x.name === name) ?? c.canvas;
+  const size = canvasSize(name);
   const shape = size.width > size.height ? "16:9" : size.width < size.height ? "9:16" : "1:1";
   return `${name === "main" ? "Main" : name} canvas (${shape})`;
 }

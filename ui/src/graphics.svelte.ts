@@ -1,7 +1,7 @@
 // What the Graphics tab shows, as Svelte state filled from the store on every render: the
 // graphics of the scene being edited (shown or waiting) and whether that scene is on air.
 import type { TemplateKind, TemplateSample } from "./protocol.gen";
-import { layersOf, render, run, scene, store } from "./store";
+import { layersOf, onCanvas, render, run, scene, store } from "./store";
 
 export interface Graphic {
   id: string;
@@ -46,7 +46,7 @@ export function renderGraphics() {
 
 /// Shows or hides a graphic on every canvas whose layout has it, animated where it animates.
 export function setShown(id: string, shown: boolean) {
-  return run({ type: "set_layer_visible", scene: graphics.scene, source: id, visible: shown, every_canvas: true, ...(store.canvas === "main" ? {} : { canvas: store.canvas }) });
+  return run({ type: "set_layer_visible", scene: graphics.scene, source: id, visible: shown, every_canvas: true, ...onCanvas() });
 }
 
 /// Selects a graphic for editing (its text in Properties, its box on the stage).

@@ -49,7 +49,7 @@ pub struct GuestEndpoint {
 /// What the request handlers share.
 struct Shared {
     invites: Arc<Invites>,
-    control: Mutex<SyncSender<Control>>,
+    control: SyncSender<Control>,
     media: SocketAddr,
     page: PathBuf,
     max_guests: usize,
@@ -101,7 +101,7 @@ impl GuestEndpoint {
         let invites = Arc::new(Invites::default());
         let shared = Arc::new(Shared {
             invites: invites.clone(),
-            control: Mutex::new(control),
+            control,
             media,
             page: config.page,
             max_guests: config.max_guests,
@@ -268,8 +268,6 @@ fn answer(
     };
     shared
         .control
-        .lock()
-        .unwrap()
         .send(Control::Join(Box::new(peer)))
         .map_err(|_| "the guest endpoint is stopping".to_string())?;
     Ok(answer.to_sdp_string())
@@ -300,7 +298,7 @@ async fn leave(
     if shared.sessions.lock().unwrap().get(&id) != Some(&slot) {
         return StatusCode::NOT_FOUND;
     }
-    let _ = shared.control.lock().unwrap().send(Control::Leave(id));
+    let _ = shared.control.send(Control::Leave(id));
     StatusCode::OK
 }
 
