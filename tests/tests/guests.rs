@@ -7,7 +7,10 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use streamwerk_e2e::{bin, crop_frames, decode_audio_mono, root, stderr, tone_levels};
+use streamwerk_e2e::{
+    assert_starts_at_zero, bin, crop_frames, decode_audio_mono, root, start_and_duration, stderr,
+    tone_levels,
+};
 
 /// The fixture camera's colour, and the guest card's grey.
 const RED: [u8; 3] = [0xE0, 0x30, 0x20];
@@ -114,6 +117,10 @@ fn guest_joins_and_leaves(codec: &str) {
     );
     let result: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
     assert!(show.wait().unwrap().success());
+    // As a player reads the file: it starts at zero and lasts the show's 26 s.
+    assert_starts_at_zero(&out);
+    let (_, duration) = start_and_duration(&out);
+    assert!((25.5..26.6).contains(&duration), "{duration} s");
     assert_eq!(result["status"], "You are in the studio.", "{result}");
     assert_eq!(result["left"], "You left the studio.", "{result}");
     assert_eq!(result["rejoined"], "You are in the studio.", "{result}");
