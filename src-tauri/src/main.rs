@@ -140,6 +140,13 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // Guests join through the endpoint the first invite link starts (loopback; the guest
+    // page is served from the built UI).
+    studio.allow_guests(streamwerk_studio::GuestsConfig {
+        bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        page: concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/dist").into(),
+        auto_admit: false,
+    });
     let preview_address = match serve_preview(studio.clone()) {
         Ok(url) => url,
         Err(e) => {

@@ -73,6 +73,7 @@ fn guest_joins_and_leaves(codec: &str) {
             "26",
             "--guests",
             "127.0.0.1:0",
+            "--guest-auto-admit",
             "--scene",
         ])
         .arg(&scene)
@@ -121,9 +122,10 @@ fn guest_joins_and_leaves(codec: &str) {
     assert_starts_at_zero(&out);
     let (_, duration) = start_and_duration(&out);
     assert!((25.5..26.6).contains(&duration), "{duration} s");
-    assert_eq!(result["status"], "You are in the studio.", "{result}");
+    assert_eq!(result["status"], "You are on air.", "{result}");
+    assert_eq!(result["recordingShown"], true, "{result}");
     assert_eq!(result["left"], "You left the studio.", "{result}");
-    assert_eq!(result["rejoined"], "You are in the studio.", "{result}");
+    assert_eq!(result["rejoined"], "You are on air.", "{result}");
     let sent = result["codecSent"]
         .as_str()
         .unwrap_or_default()
@@ -141,22 +143,9 @@ fn guest_joins_and_leaves(codec: &str) {
     );
     assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
 
-    // The guest's box in the recording, frame by frame: the card while waiting, the camera's
-    // colour while in the studio, the card while away, the colour again after rejoining, the
-    // card after leaving. Its top left: the card's name is in its middle.
-    let frames = crop_frames(&out, (180, 100, 40, 20));
-    let says: String = frames
-        .iter()
-        .map(|f| {
-            if near(f, RED, 24) {
-                'R'
-            } else if near(f, CARD, 12) {
-                'c'
-            } else {
-                '?'
-            }
-        })
-        .collect();
+    let says = guest_box(&out);
+    // The card while waiting, the camera's colour while in the studio, the card while away,
+    // the colour again after rejoining, the card after leaving.
     let runs = red_runs(&says);
     assert_eq!(runs.len(), 2, "in, away, in again: {says}");
     let ((a0, a1), (b0, b1)) = (runs[0], runs[1]);
@@ -202,6 +191,23 @@ fn guest_joins_and_leaves(codec: &str) {
     }
 }
 
+/// The guest's box in a recording, frame by frame: 'R' for the camera's colour, 'c' for the
+/// card, '?' for anything else. Its top left: the card's name is in its middle.
+fn guest_box(out: &Path) -> String {
+    crop_frames(out, (180, 100, 40, 20))
+        .iter()
+        .map(|f| {
+            if near(f, RED, 24) {
+                'R'
+            } else if near(f, CARD, 12) {
+                'c'
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
 /// The stretches (first and last frame) of the guest's picture in `says`, a stray frame or
 /// two of anything else inside one not breaking it.
 fn red_runs(says: &str) -> Vec<(usize, usize)> {
@@ -223,4 +229,118 @@ fn a_guest_on_vp8_is_seen_and_heard_only_while_in_the_studio() {
 #[test]
 fn a_guest_on_h264_is_seen_and_heard_only_while_in_the_studio() {
     guest_joins_and_leaves("h264");
+}
+
+/// The lobby from the studio: `streamwerk serve --guests` with the guest waiting until the
+/// host brings them on air from the Guests tab, sent back, brought on again and removed, all
+/// while the studio records. The recording shows the card all the while the guest waits.
+#[test]
+fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = collection(dir.path());
+    let (y4m, wav) = fixtures(dir.path());
+    let mut serve = Command::new(bin())
+        .args(["serve", "--port", "0", "--guests", "127.0.0.1:0", "--scene"])
+        .arg(&scene)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("STREAMWERK_KEYS_FILE", dir.path().join("keys.json"))
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut errors = BufReader::new(serve.stderr.take().unwrap()).lines();
+    let link = errors
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.split_once("Ana: ").map(|(_, l)| l.trim().to_string()))
+        .expect("an invite link for Ana");
+    std::thread::spawn(move || errors.for_each(drop));
+    let mut url = String::new();
+    BufReader::new(serve.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let url = url
+        .trim()
+        .strip_prefix("Streamwerk studio: ")
+        .unwrap()
+        .to_string();
+    let shots = root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let page = Command::new("node")
+        .arg(root().join("ui/e2e/lobby.mjs"))
+        .args([&url, &link, y4m.to_str().unwrap(), wav.to_str().unwrap()])
+        .arg(&shots)
+        .current_dir(root().join("ui"))
+        .output()
+        .unwrap();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(
+        page.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&page.stdout),
+        stderr(&page)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
+    assert_eq!(
+        result["link"],
+        link.as_str(),
+        "the Guests tab copies the link"
+    );
+    assert!(
+        result["nobody"].as_str().unwrap().contains("Nobody yet"),
+        "{result}"
+    );
+    assert_eq!(
+        result["lobbyWords"], "You are in the waiting room. The host will bring you on air.",
+        "{result}"
+    );
+    let waiting = result["waiting"].as_str().unwrap();
+    assert!(
+        waiting.contains("Waiting") && waiting.contains("“Ana B.”"),
+        "{result}"
+    );
+    // The host sees the guest's camera while they wait.
+    let lobby: Vec<u8> = serde_json::from_value(result["lobbyPicture"].clone()).unwrap();
+    assert!(near(&lobby, RED, 24), "the lobby preview: {lobby:?}");
+    assert_eq!(result["lobbyAxe"], serde_json::json!([]), "{result}");
+    assert_eq!(result["onAirWords"], "You are on air.", "{result}");
+    assert_eq!(
+        result["removedWords"], "The host ended your visit. The same link takes you back in.",
+        "{result}"
+    );
+    assert_eq!(result["guestErrors"], serde_json::json!([]), "{result}");
+
+    // The recording: the card while the guest waits (at least 2 s of it after the first
+    // second), on air for 4 s, the card while back in the lobby, on air for 3 s, the card
+    // after removal.
+    let out = Path::new(result["recording"].as_str().unwrap());
+    assert_starts_at_zero(out);
+    let says = guest_box(out);
+    let runs = red_runs(&says);
+    assert_eq!(runs.len(), 2, "on air twice: {says}");
+    let ((a0, a1), (b0, b1)) = (runs[0], runs[1]);
+    assert!(says[..a0].contains(&"c".repeat(90)), "waiting: {says}");
+    assert!(a1 - a0 >= 3 * 30 && b1 - b0 >= 2 * 30, "{says}");
+    assert!(
+        says[a1 + 1..b0].contains(&"c".repeat(60)),
+        "back in the lobby: {says}"
+    );
+    assert!(says[b1 + 1..].contains(&"c".repeat(30)), "removed: {says}");
+    // Their voice only while on air: nothing of it while they wait in the lobby (the 2 s
+    // before they go on air) or after being sent back, though their microphone sends all along.
+    let levels = tone_levels(&decode_audio_mono(out), 1000.0, 4800);
+    let window = |frame: usize| (frame * 20 / 30).min(levels.len());
+    let lobby = &levels[window(a0).saturating_sub(50)..window(a0).saturating_sub(10)];
+    let back = &levels[window(a1) + 20..window(b0).saturating_sub(20)];
+    for (when, quiet) in [("waiting", lobby), ("sent back", back)] {
+        assert!(
+            !quiet.is_empty() && quiet.iter().all(|&l| l < 0.001),
+            "{when}: {quiet:?}"
+        );
+    }
+    let on_air = &levels[window(a0) + 10..window(a1).saturating_sub(10)];
+    let heard = on_air.iter().filter(|&&l| l > 0.006).count();
+    assert!(heard * 100 >= on_air.len() * 90, "on air: {on_air:?}");
 }

@@ -6,14 +6,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export async function launchChromium(viewport = { width: 1600, height: 1000 }) {
+export async function launchChromium(viewport = { width: 1600, height: 1000 }, extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), "streamwerk-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
     viewport,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
+      "--disable-component-update", "--disable-sync", ...extraArgs],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page, profile };
@@ -22,13 +22,14 @@ export async function launchChromium(viewport = { width: 1600, height: 1000 }) {
 /// The studio at `url` open in a fresh Chromium, ready once the engine's state arrived: the
 /// page, a `fail` that ends the script with a message (a page error does too), the state, and
 /// `shot`, a screenshot into `shots` (artifacts for people, not checks: one that times out is
-/// reported, not fatal).
-export async function openStudio(url, shots) {
+/// reported, not fatal). `extraArgs` go to Chromium (a fake camera for a guest in the same
+/// browser).
+export async function openStudio(url, shots, extraArgs = []) {
   const fail = (message) => {
     console.error(message);
     process.exit(1);
   };
-  const { context: browser, page } = await launchChromium();
+  const { context: browser, page } = await launchChromium(undefined, extraArgs);
   page.on("pageerror", (e) => fail(`page error: ${e.message}`));
   // What the page writes to its console as errors: the tests expect none.
   const consoleErrors = [];

@@ -1,5 +1,6 @@
 // A guest in Debian's Chromium: fake camera and microphone from files (a known picture and
-// tone), the real guest page opened from the invite link, joined at once. Also checks the
+// tone), the real guest page opened from the invite link, joined at once (the show admits
+// guests as they come). Also checks the
 // endpoint's refusals from outside the page. Called by tests/tests/guests.rs. Usage:
 // node e2e/guest.mjs LINK Y4M WAV CODEC SECONDS (in for SECONDS, away for 2, back for 3)
 // Prints one JSON line with what the Rust side verifies.
@@ -20,9 +21,11 @@ const consoleErrors = [];
 page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
 const [base, token] = link.split("#");
 await page.goto(`${base}?name=Ana&autojoin=1&codec=${codec}#${token}`);
-await page.waitForFunction(() => window.guest?.state() === "connected", null, { timeout: 20000 });
+await page.waitForFunction(() => window.guest?.stage() === "on_air", null, { timeout: 20000 });
 const joinedAt = Date.now();
 const status = await page.textContent("#status");
+// The show records: the page says so.
+const recordingShown = await page.isVisible("#recording");
 await page.waitForTimeout(1000);
 const codecSent = await page.evaluate(() => window.guest.codec());
 
@@ -51,10 +54,10 @@ const left = await page.textContent("#status");
 // Away for a moment, then back with the same link, then gone for good.
 await page.waitForTimeout(2000);
 await page.click("#join");
-await page.waitForFunction(() => window.guest.state() === "connected", null, { timeout: 20000 });
+await page.waitForFunction(() => window.guest.stage() === "on_air", null, { timeout: 20000 });
 const rejoined = await page.textContent("#status");
 await page.waitForTimeout(3000);
 await page.click("#leave");
 await page.waitForFunction(() => window.guest.state() === "new", null, { timeout: 5000 });
-console.log(JSON.stringify({ status, codecSent, refusals, consoleErrors, left, rejoined }));
+console.log(JSON.stringify({ status, recordingShown, codecSent, refusals, consoleErrors, left, rejoined }));
 await browser.close();

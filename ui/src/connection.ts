@@ -1,6 +1,6 @@
 // The control connection: requests with numbered replies, and the events the engine pushes,
 // over whichever carrier the page runs on.
-import type { Command, DeviceList, Event, FileListing, Meters, Picture, StudioState, StudioStats, NoticeLevel } from "./protocol.gen";
+import type { Command, DeviceList, Event, FileListing, GuestInfo, Meters, Picture, StudioState, StudioStats, NoticeLevel } from "./protocol.gen";
 import { PROTOCOL_VERSION } from "./protocol.gen";
 import type { Carrier } from "./carrier";
 
@@ -12,6 +12,9 @@ export interface Handlers {
   devices(devices: DeviceList): void;
   files(listing: FileListing): void;
   pictures(pictures: Picture[]): void;
+  /// Who is in the studio and its lobby.
+  guests(guests: GuestInfo[]): void;
+  guestLink(slot: string, url: string): void;
   /// A system-wide hotkey (desktop app).
   hotkey(keys: string): void;
   closed(reason: string): void;
@@ -83,6 +86,12 @@ export class Connection {
         break;
       case "pictures":
         this.handlers.pictures(event.pictures);
+        break;
+      case "guests":
+        this.handlers.guests(event.guests);
+        break;
+      case "guest_link":
+        this.handlers.guestLink(event.slot, event.url);
         break;
       case "hotkey":
         this.handlers.hotkey(event.keys);

@@ -1,12 +1,15 @@
-// The guest page, opened from an invite link (/guest/SLOT#TOKEN): it asks for the camera and
-// microphone, shows the guest themselves, and sends both to the studio over WebRTC, signalled
-// as WHIP: the offer POSTed with the link's token as Bearer, the answer back, DELETE to leave.
-// `?name=NAME&autojoin=1` joins at once (a kiosk, a test); `codec=h264|vp8` picks the codec.
+// The guest page, opened from an invite link (/guest/SLOT#TOKEN): the guest picks a camera and
+// microphone, sees and hears themselves (picture and level), types a name and joins. Both go
+// to the studio over WebRTC, signalled as WHIP: the offer POSTed with the link's token as
+// Bearer, the answer back, DELETE to leave; a GET on the session every second says whether
+// the guest waits in the lobby, is on air, or was removed, and whether the show records or is
+// live. `?name=NAME&autojoin=1` joins at once (a kiosk, a test); `codec=h264|vp8` picks the codec.
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const slot = decodeURIComponent(location.pathname.split("/").pop() ?? "");
 const token = location.hash.slice(1);
 const params = new URLSearchParams(location.search);
+const auth = { Authorization: `Bearer ${token}` };
 
 function say(text: string) {
   $("status").textContent = text;
@@ -31,49 +34,134 @@ function prefer(pc: RTCPeerConnection, codec: string | null) {
   video.setCodecPreferences([...all.filter(wanted), ...all.filter((c) => !wanted(c))]);
 }
 
-let session: { pc: RTCPeerConnection; location: string } | null = null;
+// ---- The camera and microphone, before and while joined ----
+
+let stream: MediaStream | null = null;
+let meterContext: AudioContext | null = null;
+
+/// Fills a device picker, keeping the device in use selected.
+function fill(select: HTMLSelectElement, devices: MediaDeviceInfo[], kind: MediaDeviceKind, inUse?: string) {
+  const label = kind === "videoinput" ? "Camera" : "Microphone";
+  select.replaceChildren(
+    ...devices
+      .filter((d) => d.kind === kind)
+      .map((d, i) => new Option(d.label || `${label} ${i + 1}`, d.deviceId, false, d.deviceId === inUse)),
+  );
+}
+
+/// Opens the chosen camera and microphone (the defaults at first) for the self-view and meter.
+async function open() {
+  const camera = $<HTMLSelectElement>("camera").value;
+  const microphone = $<HTMLSelectElement>("microphone").value;
+  stream?.getTracks().forEach((t) => t.stop());
+  stream = await navigator.mediaDevices.getUserMedia({
+    video: { width: { ideal: 1280 }, height: { ideal: 720 }, ...(camera ? { deviceId: { exact: camera } } : {}) },
+    audio: microphone ? { deviceId: { exact: microphone } } : true,
+  });
+  $<HTMLVideoElement>("self").srcObject = stream;
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  fill($("camera"), devices, "videoinput", stream.getVideoTracks()[0]?.getSettings().deviceId);
+  fill($("microphone"), devices, "audioinput", stream.getAudioTracks()[0]?.getSettings().deviceId);
+  meter(stream);
+  if (!session) say("This is how you look and sound. Type your name and join when ready.");
+  return stream;
+}
+
+/// The microphone's level on the meter, so the guest sees they are heard.
+function meter(of: MediaStream) {
+  void meterContext?.close();
+  meterContext = new AudioContext();
+  const analyser = meterContext.createAnalyser();
+  analyser.fftSize = 1024;
+  meterContext.createMediaStreamSource(of).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  const context = meterContext;
+  const draw = () => {
+    if (context.state === "closed") return;
+    analyser.getFloatTimeDomainData(samples);
+    $<HTMLMeterElement>("level").value = samples.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
+    requestAnimationFrame(draw);
+  };
+  draw();
+}
+
+// ---- The session ----
+
+type Stage = "lobby" | "on_air" | "removed" | "gone";
+let session: { pc: RTCPeerConnection; location: string; stage: Stage | null; timer: number } | null = null;
 
 async function join() {
   say("Connecting…");
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: true });
-  $<HTMLVideoElement>("self").srcObject = stream;
+  const media = stream ?? (await open());
   const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
-  for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: "sendonly", streams: [stream] });
+  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: "sendonly", streams: [media] });
   prefer(pc, params.get("codec"));
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
-  const reply = await fetch(`/whip/${encodeURIComponent(slot)}`, {
+  const name = $<HTMLInputElement>("name").value.trim();
+  const reply = await fetch(`/whip/${encodeURIComponent(slot)}?name=${encodeURIComponent(name)}`, {
     method: "POST",
-    headers: { "Content-Type": "application/sdp", Authorization: `Bearer ${token}` },
+    headers: { "Content-Type": "application/sdp", ...auth },
     body: pc.localDescription!.sdp,
   });
   if (!reply.ok) {
     pc.close();
-    stream.getTracks().forEach((t) => t.stop());
     return say(await reply.text());
   }
-  session = { pc, location: reply.headers.get("Location") ?? "" };
+  session = { pc, location: reply.headers.get("Location") ?? "", stage: null, timer: 0 };
   await pc.setRemoteDescription({ type: "answer", sdp: await reply.text() });
   pc.onconnectionstatechange = () => {
-    const words: Record<string, string> = { connected: "You are in the studio.", failed: "The connection failed: check your network and join again.", disconnected: "The connection dropped…" };
+    const words: Record<string, string> = { failed: "The connection failed: check your network and join again.", disconnected: "The connection dropped…" };
     if (words[pc.connectionState]) say(words[pc.connectionState]);
+    if (pc.connectionState === "connected") void standing();
   };
+  session.timer = window.setInterval(() => void standing(), 1000);
   $("join-form").hidden = true;
   $("leave").hidden = false;
+}
+
+const stageWords: Record<Stage, string> = {
+  lobby: "You are in the waiting room. The host will bring you on air.",
+  on_air: "You are on air.",
+  removed: "The host ended your visit. The same link takes you back in.",
+  gone: "You left the studio.",
+};
+
+/// Asks the studio where the guest stands and shows it.
+async function standing() {
+  const current = session;
+  if (!current) return;
+  const reply = await fetch(current.location, { headers: auth }).catch(() => null);
+  if (!reply?.ok || session !== current) return;
+  const { stage, recording, live } = (await reply.json()) as { stage: Stage; recording: boolean; live: boolean };
+  $("on-air").hidden = stage !== "on_air" || !(live || recording);
+  $("on-air").textContent = live ? "Live" : "On air";
+  $("recording").hidden = stage !== "on_air" || !recording;
+  if (stage !== current.stage) say(stageWords[stage]);
+  current.stage = stage;
+  if (stage === "removed" || stage === "gone") end(stageWords[stage]);
+}
+
+/// Closes the session and offers to join again with the same link.
+function end(words: string) {
+  if (!session) return;
+  clearInterval(session.timer);
+  session.pc.close();
+  session = null;
+  say(words);
+  $("on-air").hidden = true;
+  $("recording").hidden = true;
+  $("leave").hidden = true;
+  $("join-form").hidden = false;
 }
 
 async function leave() {
   if (!session) return;
   // Read to the end, so the browser does not count the request as abandoned.
-  await fetch(session.location, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } })
+  await fetch(session.location, { method: "DELETE", headers: auth })
     .then((r) => r.text())
     .catch(() => {});
-  session.pc.close();
-  session = null;
-  say("You left the studio.");
-  $("leave").hidden = true;
-  // The same link takes them back in.
-  $("join-form").hidden = false;
+  end(stageWords.gone);
 }
 
 $<HTMLInputElement>("name").value = params.get("name") ?? "";
@@ -81,11 +169,18 @@ $("join-form").onsubmit = (e) => {
   e.preventDefault();
   join().catch((err: Error) => say(`Could not join: ${err.message}`));
 };
+for (const picker of ["camera", "microphone"]) {
+  $(picker).onchange = () => {
+    if (!session) open().catch((err: Error) => say(`That device did not open: ${err.message}`));
+  };
+}
 $("leave").onclick = () => void leave();
 // For tests and kiosks: the session as it stands.
 Object.assign(window, {
   guest: {
     state: () => session?.pc.connectionState ?? "new",
+    /// "lobby", "on_air" or null (not in the studio, or not told yet).
+    stage: () => session?.stage ?? null,
     /// The video codec the browser sends with, as its statistics name it ("video/VP8").
     codec: async () => {
       const stats = [...((await session?.pc.getStats())?.values() ?? [])];
@@ -95,3 +190,4 @@ Object.assign(window, {
   },
 });
 if (params.get("autojoin") === "1") join().catch((err: Error) => say(`Could not join: ${err.message}`));
+else open().catch((err: Error) => say(`Allow your camera and microphone to join: ${err.message}`));

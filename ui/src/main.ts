@@ -24,11 +24,14 @@ import GraphicsTab from "./components/GraphicsTab.svelte";
 import GoLiveDialog from "./components/GoLiveDialog.svelte";
 import { renderGraphics } from "./graphics.svelte";
 import { receivePictures, refreshPictures } from "./pictures.svelte";
+import { receiveGuestLink, receiveGuests, renderGuests } from "./guests.svelte";
+import GuestsTab from "./components/GuestsTab.svelte";
 
 function render() {
   if (!store.state.collection.scenes.some((s) => s.name === store.selectedScene)) store.selectedScene = store.state.program_scene;
   // First: a graphic just added becomes the selection the other panels draw.
   renderGraphics();
+  renderGuests();
   renderCanvases();
   renderScenes();
   renderLayers();
@@ -63,6 +66,7 @@ async function main() {
   mount(NoticesButton, { target: document.getElementById("notices-button-slot")! });
   mount(SidebarTabs, { target: document.getElementById("sidebar-tabs")! });
   mount(GraphicsTab, { target: document.getElementById("graphics")! });
+  mount(GuestsTab, { target: document.getElementById("guests")! });
   mount(GoLiveDialog, { target: document.getElementById("golive-slot")! });
   try {
     store.connection = await Connection.open(await openCarrier(), {
@@ -78,6 +82,8 @@ async function main() {
       devices: (d) => { store.devices = d; renderDevices(); },
       files: renderFiles,
       pictures: receivePictures,
+      guests: receiveGuests,
+      guestLink: receiveGuestLink,
       hotkey: (keys) => { pressed(keys, document.activeElement); },
       closed: (reason) => notice("error", reason),
     });

@@ -10,6 +10,7 @@ export function pictureKey(of: PictureOf): string {
     case "source": return `source:${of.id}`;
     case "template": return `template:${of.sample.template}:${of.sample.title ?? ""}`;
     case "brand_file": return `brand:${of.file.group}:${of.file.name}`;
+    case "guest": return `guest:${of.slot}`;
   }
 }
 

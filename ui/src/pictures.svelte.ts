@@ -43,5 +43,5 @@ export function refreshPictures(state: StudioState) {
 
 function request(state: StudioState) {
   const wanted = changedPictures(state, asked);
-  if (Object.values(wanted).some((list) => list.length)) void run({ type: "render_pictures", ...wanted });
+  if (Object.values(wanted).some((list) => list.length)) void run({ type: "render_pictures", ...wanted, guests: [] });
 }

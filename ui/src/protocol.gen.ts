@@ -9,7 +9,11 @@ export type Command = { "type": "get_state" } | { "type": "switch_scene", scene:
 /**
  * The kit's fonts (a sample line) and logos, by group and name.
  */
-brand_files: Array<BrandFile>, };
+brand_files: Array<BrandFile>, 
+/**
+ * What each of these guest slots' cameras show now, on air or in the lobby.
+ */
+guests: Array<string>, } | { "type": "guest_link", slot: string, renew: boolean, } | { "type": "admit_guest", slot: string, } | { "type": "send_guest_back", slot: string, } | { "type": "remove_guest", slot: string, };
 
 export type BroadcastKey = { destination: string, key: string, };
 
@@ -33,11 +37,27 @@ export type BrandFileGroup = "fonts" | "logos";
 
 export type BrandFile = { group: BrandFileGroup, name: string, };
 
-export type PictureOf = { "kind": "scene", name: string, } | { "kind": "source", id: string, } | { "kind": "template", sample: TemplateSample, } | { "kind": "brand_file", file: BrandFile, };
+export type PictureOf = { "kind": "scene", name: string, } | { "kind": "source", id: string, } | { "kind": "template", sample: TemplateSample, } | { "kind": "brand_file", file: BrandFile, } | { "kind": "guest", slot: string, };
+
+export type GuestStage = "lobby" | "on_air";
+
+export type GuestInfo = { slot: string, 
+/**
+ * The name they typed on their page.
+ */
+name: string, stage: GuestStage, 
+/**
+ * Their camera and microphone are coming through.
+ */
+connected: boolean, 
+/**
+ * Their microphone's peak just now, 0 to 1.
+ */
+level: number, };
 
 export type Picture = { of: PictureOf, url: string, width: number, height: number, };
 
-export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "hotkey", keys: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, } | { "type": "files", listing: FileListing, } | { "type": "pictures", pictures: Array<Picture>, };
+export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "hotkey", keys: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, } | { "type": "files", listing: FileListing, } | { "type": "pictures", pictures: Array<Picture>, } | { "type": "guest_link", slot: string, url: string, } | { "type": "guests", guests: Array<GuestInfo>, };
 
 export type NoticeLevel = "info" | "warning" | "error";
 

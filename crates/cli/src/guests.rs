@@ -1,50 +1,102 @@
-//! `--guests`: the guest endpoint for a headless show, and one invite link printed for each
-//! guest source of the collection.
+//! `--guests`: the guest endpoint for a show, and one invite link printed for each guest
+//! source of the collection. `record` and `stream` run it themselves; `serve` has the studio
+//! run it, so its Guests panel admits, sends back and removes guests.
 
 use crate::bad_input;
 use anyhow::anyhow;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use streamwerk_guests::{EndpointConfig, GuestEndpoint};
-use streamwerk_scene::{Collection, SourceKind};
+use streamwerk_guests::{EndpointConfig, GuestEndpoint, Limits};
+use streamwerk_scene::Collection;
+use streamwerk_studio::{guest_slots, GuestsConfig, Studio};
 
-/// Guests on air at once, at most.
-const MAX_GUESTS: usize = 6;
+/// How the command line lets guests in.
+#[derive(clap::Args)]
+pub struct GuestArgs {
+    /// Let remote guests join: the guest endpoint listens here (127.0.0.1:0 picks a free
+    /// port) and an invite link is printed for each guest source of the collection.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub guests: Option<SocketAddr>,
+    /// Bring guests on air as they arrive instead of having them wait in the lobby for the
+    /// host (an unattended show; `record` and `stream` have no host to admit them).
+    #[arg(long, requires = "guests")]
+    pub guest_auto_admit: bool,
+}
 
-/// Starts the endpoint on `bind` and prints the invite links; the show keeps it until it ends.
-pub fn start(bind: SocketAddr, collection: &Collection) -> Result<GuestEndpoint, crate::Failure> {
-    let guests: Vec<(&str, &str)> = collection
-        .sources
-        .iter()
-        .filter_map(|s| match &s.kind {
-            SourceKind::Guest(g) => Some((
-                g.slot.as_str(),
-                if g.name.is_empty() {
-                    s.name.as_str()
-                } else {
-                    g.name.as_str()
-                },
-            )),
-            _ => None,
-        })
-        .collect();
-    if guests.is_empty() {
-        return Err(bad_input(anyhow!(
-            "--guests: the collection has no guest source; add one (kind \"guest\" with a \"slot\") to place the guest in the layout"
-        )));
+/// The built UI, whose guest page the endpoint serves.
+pub fn page() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist"))
+}
+
+fn print_link(name: &str, link: &str) {
+    eprintln!("Invite link for {name}: {link}");
+}
+
+fn no_guest_source() -> crate::Failure {
+    bad_input(anyhow!(
+        "--guests: the collection has no guest source; add one (kind \"guest\" with a \"slot\") to place the guest in the layout"
+    ))
+}
+
+/// For `record` and `stream`: starts the endpoint and prints the invite links; the show keeps
+/// it until it ends. `recording` and `live` are what the guests' pages say.
+pub fn start(
+    args: &GuestArgs,
+    collection: &Collection,
+    recording: bool,
+    live: bool,
+) -> Result<Option<GuestEndpoint>, crate::Failure> {
+    let Some(bind) = args.guests else {
+        return Ok(None);
+    };
+    let slots = guest_slots(collection);
+    if slots.is_empty() {
+        return Err(no_guest_source());
     }
     let endpoint = GuestEndpoint::start(EndpointConfig {
         bind,
-        page: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist")),
-        max_guests: MAX_GUESTS,
+        page: page(),
+        limits: Limits::default(),
+        auto_admit: args.guest_auto_admit,
     })
     .map_err(|e| bad_input(anyhow!("--guests: {e}")))?;
-    for (slot, name) in guests {
+    endpoint.set_show(recording, live);
+    for (slot, name) in slots {
         let link = endpoint
-            .invite(slot)
+            .invite(&slot)
             .map_err(|e| bad_input(anyhow!("--guests: {e}")))?;
-        let who = if name.is_empty() { slot } else { name };
-        eprintln!("Invite link for {who}: {link}");
+        print_link(&name, &link);
     }
-    Ok(endpoint)
+    if !args.guest_auto_admit {
+        eprintln!(
+            "Guests wait in the lobby until admitted; with no host here to admit them, pass --guest-auto-admit"
+        );
+    }
+    Ok(Some(endpoint))
+}
+
+/// For `serve`: the studio lets guests in (its endpoint starts with the first link); with
+/// `--guests` it starts at once on that address and the links are printed.
+pub fn allow(args: &GuestArgs, studio: &Studio, ui: PathBuf) -> Result<(), crate::Failure> {
+    studio.allow_guests(GuestsConfig {
+        bind: args
+            .guests
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0))),
+        page: ui,
+        auto_admit: args.guest_auto_admit,
+    });
+    if args.guests.is_none() {
+        return Ok(());
+    }
+    let slots = guest_slots(&studio.state().collection);
+    if slots.is_empty() {
+        return Err(no_guest_source());
+    }
+    for (slot, name) in slots {
+        let link = studio
+            .guest_link(&slot, false)
+            .map_err(|e| bad_input(anyhow!("--guests: {e}")))?;
+        print_link(&name, &link);
+    }
+    Ok(())
 }

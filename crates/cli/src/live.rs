@@ -45,10 +45,8 @@ pub struct ShowArgs {
     /// (fade:800). Replaces the collection's default; a scene's own transition still wins.
     #[arg(long, value_parser = Transition::parse_spec)]
     transition: Option<Transition>,
-    /// Let remote guests join: the guest endpoint listens here (127.0.0.1:0 picks a free
-    /// port) and an invite link is printed for each guest source of the collection.
-    #[arg(long, value_name = "ADDR:PORT")]
-    guests: Option<std::net::SocketAddr>,
+    #[command(flatten)]
+    guests: crate::guests::GuestArgs,
 }
 
 #[derive(clap::Args)]
@@ -333,10 +331,12 @@ fn run(
 
     let fps = collection.canvas.fps as f64;
     // Kept until the show ends: dropping it ends every guest's session.
-    let _guests = match args.guests {
-        Some(bind) => Some(crate::guests::start(bind, &collection)?),
-        None => None,
-    };
+    let _guests = crate::guests::start(
+        &args.guests,
+        &collection,
+        !recordings.is_empty(),
+        !destinations.is_empty(),
+    )?;
     let engine = Engine::start(EngineConfig {
         collection,
         scene: scene.clone(),

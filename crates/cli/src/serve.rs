@@ -41,10 +41,8 @@ pub struct ServeArgs {
     /// The built UI (`npm run build` in ui/).
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist"))]
     ui: PathBuf,
-    /// Let remote guests join: the guest endpoint listens here (127.0.0.1:0 picks a free
-    /// port) and an invite link is printed for each guest source of the collection.
-    #[arg(long, value_name = "ADDR:PORT")]
-    guests: Option<SocketAddr>,
+    #[command(flatten)]
+    guests: crate::guests::GuestArgs,
 }
 
 struct Shared {
@@ -76,11 +74,7 @@ pub fn run(args: ServeArgs) -> Outcome {
         streamwerk_studio::StudioError::Load(_) => bad_input(e),
         e => runtime(e),
     })?;
-    // Kept until the studio closes: dropping it ends every guest's session.
-    let _guests = match args.guests {
-        Some(bind) => Some(crate::guests::start(bind, &studio.state().collection)?),
-        None => None,
-    };
+    crate::guests::allow(&args.guests, &studio, args.ui.clone())?;
     let token = token().map_err(runtime)?;
     let runtime_ = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -10,11 +10,13 @@
 
 mod audio;
 mod invites;
+mod lobby;
 mod peers;
 mod server;
 mod video;
 
 pub use invites::Invites;
+pub use lobby::{GuestStatus, Limits, Stage};
 pub use server::{EndpointConfig, GuestEndpoint};
 
 /// What went wrong, in words a user can act on.

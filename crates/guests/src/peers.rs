@@ -4,22 +4,19 @@
 //! and its slot's feed marked empty.
 
 use crate::audio::AudioDecoder;
+use crate::lobby::Lobby;
 use crate::video::VideoDecoder;
-use std::collections::HashMap;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::mpsc::{Receiver, TryRecvError};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use str0m::media::{KeyframeRequestKind, MediaKind, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Event, IceConnectionState, Input, Output, Rtc};
-use streamwerk_media::feeds::Feed;
 
 /// A guest's session, handed to the thread once its answer is made.
 pub(crate) struct Peer {
     pub id: u64,
     pub rtc: Rtc,
-    pub feed: Arc<Feed>,
     pub video: VideoDecoder,
     /// The video line, once the guest's offer added one.
     pub video_mid: Option<Mid>,
@@ -33,15 +30,11 @@ pub(crate) enum Control {
     Leave(u64),
 }
 
-/// The sessions going on, by id, with their slot (the endpoint refuses a second session for
-/// a slot and counts them against its limit).
-pub(crate) type Sessions = Mutex<HashMap<u64, String>>;
-
 /// The longest the thread sleeps with nothing to do: new sessions wait no longer.
 const IDLE: Duration = Duration::from_millis(20);
 
 /// Runs the sessions on `socket` until the control channel closes.
-pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, sessions: &Sessions) {
+pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, lobby: &Lobby) {
     let local = socket.local_addr().expect("a bound socket");
     let mut peers: Vec<Peer> = Vec::new();
     let mut buf = vec![0u8; 2000];
@@ -52,25 +45,25 @@ pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, sessions: &Sess
                 Ok(Control::Leave(id)) => peers.retain(|p| {
                     let stays = p.id != id;
                     if !stays {
-                        close(p, sessions);
+                        close(p, lobby);
                     }
                     stays
                 }),
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
-                    peers.iter().for_each(|p| close(p, sessions));
+                    peers.iter().for_each(|p| close(p, lobby));
                     return;
                 }
             }
         }
         let mut next = Instant::now() + IDLE;
-        peers.retain_mut(|p| match drive(p, &socket) {
+        peers.retain_mut(|p| match drive(p, &socket, lobby) {
             Some(at) => {
                 next = next.min(at);
                 true
             }
             None => {
-                close(p, sessions);
+                close(p, lobby);
                 false
             }
         });
@@ -114,7 +107,7 @@ fn receive(peers: &mut [Peer], source: SocketAddr, destination: SocketAddr, data
 
 /// Sends what the session has to send and acts on its events; returns when it next needs
 /// time, or None when it has ended.
-fn drive(p: &mut Peer, socket: &UdpSocket) -> Option<Instant> {
+fn drive(p: &mut Peer, socket: &UdpSocket, lobby: &Lobby) -> Option<Instant> {
     loop {
         match p.rtc.poll_output() {
             Ok(Output::Timeout(at)) => return Some(at),
@@ -122,7 +115,7 @@ fn drive(p: &mut Peer, socket: &UdpSocket) -> Option<Instant> {
                 let _ = socket.send_to(&t.contents, t.destination);
             }
             Ok(Output::Event(event)) => {
-                if !on_event(p, event) {
+                if !on_event(p, event, lobby) {
                     return None;
                 }
             }
@@ -135,11 +128,11 @@ fn drive(p: &mut Peer, socket: &UdpSocket) -> Option<Instant> {
 }
 
 /// Acts on one event of a session; false when the session has ended.
-fn on_event(p: &mut Peer, event: Event) -> bool {
+fn on_event(p: &mut Peer, event: Event, lobby: &Lobby) -> bool {
     match event {
         Event::IceConnectionStateChange(IceConnectionState::Disconnected) => return false,
         Event::Connected => {
-            p.feed.set_present(true);
+            lobby.connected(p.id);
             tracing::info!("guest session {} connected", p.id);
         }
         Event::MediaAdded(added) if added.kind == MediaKind::Video => p.video_mid = Some(added.mid),
@@ -167,7 +160,6 @@ fn on_event(p: &mut Peer, event: Event) -> bool {
 }
 
 /// A session's end: its slot is empty again (the source shows its card).
-fn close(p: &Peer, sessions: &Sessions) {
-    p.feed.set_present(false);
-    sessions.lock().unwrap().remove(&p.id);
+fn close(p: &Peer, lobby: &Lobby) {
+    lobby.ended(p.id);
 }

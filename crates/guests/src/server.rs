@@ -1,25 +1,27 @@
 //! The guest endpoint: its own HTTP listener (off unless asked for), apart from the studio's
 //! loopback control API. `GET /guest/SLOT` serves the guest page; `POST /whip/SLOT` takes the
 //! guest's SDP offer with the link's token as Bearer and answers 201 with the SDP answer and a
-//! `Location`, as WHIP (RFC 9725) has it; `DELETE` on that location leaves.
+//! `Location`, as WHIP (RFC 9725) has it; `DELETE` on that location leaves, and `GET` on it
+//! tells the page where the guest stands (lobby, on air, removed). The host moves guests
+//! through [`GuestEndpoint`]'s methods.
 
 use crate::audio::AudioDecoder;
 use crate::invites::Invites;
+use crate::lobby::{GuestStatus, Limits, Lobby, Stage, Standing};
 use crate::peers::{self, Control, Peer};
 use crate::video::VideoDecoder;
 use crate::GuestError;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::Router;
-use std::collections::HashMap;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::mpsc::{sync_channel, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 use str0m::change::SdpOffer;
 use str0m::config::CryptoProvider;
@@ -34,15 +36,22 @@ pub struct EndpointConfig {
     pub bind: SocketAddr,
     /// The built UI, whose `guest.html` and assets the endpoint serves.
     pub page: PathBuf,
-    /// Guests on air at once, at most.
-    pub max_guests: usize,
+    /// Guests on air and waiting at once, at most.
+    pub limits: Limits,
+    /// Guests go on air as they arrive, without waiting in the lobby (unattended shows).
+    pub auto_admit: bool,
 }
+
+/// The longest name a guest may type; longer ones are cut.
+const MAX_NAME: usize = 64;
 
 /// A running endpoint; dropping it stops it and ends every guest's session.
 pub struct GuestEndpoint {
     /// Where it listens for HTTP.
     pub addr: SocketAddr,
     invites: Arc<Invites>,
+    lobby: Arc<Lobby>,
+    control: SyncSender<Control>,
     _runtime: tokio::runtime::Runtime,
 }
 
@@ -52,10 +61,8 @@ struct Shared {
     control: SyncSender<Control>,
     media: SocketAddr,
     page: PathBuf,
-    max_guests: usize,
     next_id: AtomicU64,
-    /// Sessions by id, with their slot; the media thread removes those that end.
-    sessions: Arc<Mutex<HashMap<u64, String>>>,
+    lobby: Arc<Lobby>,
     /// DTLS and SRTP, in pure Rust.
     crypto: Arc<CryptoProvider>,
 }
@@ -80,8 +87,8 @@ impl GuestEndpoint {
             UdpSocket::bind((config.bind.ip(), 0)).map_err(|e| listen_error(e.to_string()))?;
         let media = udp.local_addr().map_err(|e| listen_error(e.to_string()))?;
         let (control, commands) = sync_channel(16);
-        let sessions = Arc::new(Mutex::new(HashMap::new()));
-        let ended = sessions.clone();
+        let lobby = Arc::new(Lobby::new(config.auto_admit, config.limits));
+        let ended = lobby.clone();
         std::thread::Builder::new()
             .name("guest-rtc".into())
             .spawn(move || peers::run(udp, commands, &ended))
@@ -101,19 +108,18 @@ impl GuestEndpoint {
         let invites = Arc::new(Invites::default());
         let shared = Arc::new(Shared {
             invites: invites.clone(),
-            control,
+            control: control.clone(),
             media,
             page: config.page,
-            max_guests: config.max_guests,
             next_id: AtomicU64::new(1),
-            sessions,
+            lobby: lobby.clone(),
             crypto: Arc::new(str0m::crypto::from_feature_flags()),
         });
         let assets = tower_http::services::ServeDir::new(shared.page.join("assets"));
         let router = Router::new()
             .route("/guest/{slot}", get(page))
             .route("/whip/{slot}", post(offer))
-            .route("/whip/{slot}/{id}", delete(leave))
+            .route("/whip/{slot}/{id}", get(standing).delete(leave))
             // The page's relative asset paths resolve beside /guest/SLOT.
             .nest_service("/guest/assets", assets)
             .layer(DefaultBodyLimit::max(MAX_SDP))
@@ -126,8 +132,42 @@ impl GuestEndpoint {
         Ok(GuestEndpoint {
             addr,
             invites,
+            lobby,
+            control,
             _runtime: runtime,
         })
+    }
+
+    /// Everyone in the studio or its lobby, by slot.
+    pub fn guests(&self) -> Vec<GuestStatus> {
+        self.lobby.statuses()
+    }
+
+    /// Lets `slot`'s guest on air (refused past the limit on air).
+    pub fn admit(&self, slot: &str) -> Result<(), GuestError> {
+        self.lobby
+            .set_stage(slot, Stage::OnAir)
+            .map_err(GuestError::Refused)
+    }
+
+    /// Sends `slot`'s guest back to the lobby: off every canvas and return at once.
+    pub fn send_back(&self, slot: &str) -> Result<(), GuestError> {
+        self.lobby
+            .set_stage(slot, Stage::Lobby)
+            .map_err(GuestError::Refused)
+    }
+
+    /// Ends `slot`'s guest's session. Their link stays good (a new link revokes it).
+    pub fn remove(&self, slot: &str) -> Result<(), GuestError> {
+        let id = self.lobby.remove(slot).map_err(GuestError::Refused)?;
+        let _ = self.control.send(Control::Leave(id));
+        Ok(())
+    }
+
+    /// What the guest pages say about the show: recorded, live.
+    pub fn set_show(&self, recording: bool, live: bool) {
+        self.lobby.recording.store(recording, Relaxed);
+        self.lobby.live.store(live, Relaxed);
     }
 
     /// A new invite link for `slot` (the slot's previous link stops working).
@@ -177,6 +217,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 async fn offer(
     State(shared): State<Arc<Shared>>,
     Path(slot): Path<String>,
+    Query(who): Query<Who>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -194,23 +235,16 @@ async fn offer(
     };
     let h264_first = prefers_h264(text);
     let id = shared.next_id.fetch_add(1, Relaxed);
-    {
-        let mut sessions = shared.sessions.lock().unwrap();
-        if sessions.values().any(|s| *s == slot) {
-            return (
-                StatusCode::CONFLICT,
-                "this guest is already in the studio (from another tab or device)",
-            )
-                .into_response();
-        }
-        if sessions.len() >= shared.max_guests {
-            return (
-                StatusCode::CONFLICT,
-                format!("the studio is full ({} guests)", shared.max_guests),
-            )
-                .into_response();
-        }
-        sessions.insert(id, slot.clone());
+    let name: String = who
+        .name
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_NAME)
+        .collect();
+    let feed = streamwerk_media::feeds::feed(&slot);
+    if let Err(why) = shared.lobby.join(id, &slot, name.trim(), feed) {
+        return (StatusCode::CONFLICT, why).into_response();
     }
     let answered = answer(&shared, &slot, id, offer, h264_first);
     match answered {
@@ -224,7 +258,7 @@ async fn offer(
         )
             .into_response(),
         Err(e) => {
-            shared.sessions.lock().unwrap().remove(&id);
+            shared.lobby.ended(id);
             (StatusCode::BAD_REQUEST, e).into_response()
         }
     }
@@ -262,7 +296,6 @@ fn answer(
         rtc,
         video: VideoDecoder::start(feed.clone(), slot.to_string()),
         audio: AudioDecoder::start(feed.clone(), slot.to_string()),
-        feed,
         video_mid: None,
         audio_mid: None,
     };
@@ -295,11 +328,48 @@ async fn leave(
     if !bearer(&headers).is_some_and(|t| shared.invites.admits(&slot, t)) {
         return StatusCode::UNAUTHORIZED;
     }
-    if shared.sessions.lock().unwrap().get(&id) != Some(&slot) {
+    if !shared.lobby.holds(&slot, id) {
         return StatusCode::NOT_FOUND;
     }
     let _ = shared.control.send(Control::Leave(id));
     StatusCode::OK
+}
+
+/// The name a guest typed, in the offer's query.
+#[derive(serde::Deserialize)]
+struct Who {
+    name: Option<String>,
+}
+
+/// Where the guest stands, for their page (asked every second).
+#[derive(serde::Serialize)]
+struct StandingReply {
+    /// "lobby", "on_air", "removed" or "gone".
+    stage: &'static str,
+    recording: bool,
+    live: bool,
+}
+
+/// GET on the session's location: where the guest stands and what the show is doing.
+async fn standing(
+    State(shared): State<Arc<Shared>>,
+    Path((slot, id)): Path<(String, u64)>,
+    headers: HeaderMap,
+) -> Result<Json<StandingReply>, StatusCode> {
+    if !bearer(&headers).is_some_and(|t| shared.invites.admits(&slot, t)) {
+        return Err(StatusCode::UNAUTHORIZED);
+    }
+    let stage = match shared.lobby.standing(&slot, id) {
+        Standing::In(Stage::Lobby) => "lobby",
+        Standing::In(Stage::OnAir) => "on_air",
+        Standing::Removed => "removed",
+        Standing::Gone => "gone",
+    };
+    Ok(Json(StandingReply {
+        stage,
+        recording: shared.lobby.recording.load(Relaxed),
+        live: shared.lobby.live.load(Relaxed),
+    }))
 }
 
 #[cfg(test)]

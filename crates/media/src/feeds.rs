@@ -2,11 +2,13 @@
 //! microphone), by slot name: the threads that decode them put them in the slot, the source
 //! that plays the slot takes them. One picture per slot, replaced; sound queued up to
 //! [`MAX_SOUND`] and played [`SOUND_LEAD`] behind, so a slot holds little however fast or slow
-//! either side runs.
+//! either side runs. A slot is on air only while its sender is connected *and* admitted: a
+//! guest waiting in the lobby still fills it (the host's preview and meter read it), but the
+//! source plays nothing of them.
 
 use crate::{AudioBlock, PictureBuf, AUDIO_BLOCK, SAMPLE_RATE};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// One slot: the newest picture with its number, and whether anyone is sending.
@@ -15,6 +17,10 @@ pub struct Feed {
     latest: Mutex<Option<(u64, PictureBuf)>>,
     /// A sender is connected (its pictures may still be on their way).
     present: AtomicBool,
+    /// The host let the sender on air (not waiting in the lobby).
+    admitted: AtomicBool,
+    /// Peak of the sound last pushed (f32 bits), for the lobby's meter.
+    level: AtomicU32,
     /// Stereo frames at 48 kHz, waiting to be played.
     sound: Mutex<VecDeque<[f32; 2]>>,
 }
@@ -52,11 +58,22 @@ impl Feed {
         self.present.store(present, Relaxed);
         if !present {
             self.sound.lock().unwrap().clear();
+            self.level.store(0, Relaxed);
         }
+    }
+
+    /// On air (true) or back in the lobby (false).
+    pub fn set_admitted(&self, admitted: bool) {
+        self.admitted.store(admitted, Relaxed);
     }
 
     /// Queues decoded stereo frames; past [`MAX_SOUND`] the oldest are dropped.
     pub fn push_sound(&self, frames: &[[f32; 2]]) {
+        let peak = frames
+            .iter()
+            .flat_map(|f| f.iter())
+            .fold(0f32, |m, s| m.max(s.abs()));
+        self.level.store(peak.to_bits(), Relaxed);
         let mut sound = self.sound.lock().unwrap();
         sound.extend(frames);
         let over = sound.len().saturating_sub(MAX_SOUND);
@@ -65,9 +82,14 @@ impl Feed {
 
     /// Fills `out` (one block) from the queue once [`SOUND_LEAD`] has built up, silence where
     /// the queue runs short; a queue far ahead is brought back to the lead first.
+    /// Off air, the queue is emptied and the block stays silent.
     pub fn take_sound(&self, out: &mut AudioBlock) {
         out.data.fill(0.0);
         let mut sound = self.sound.lock().unwrap();
+        if !self.on_air() {
+            sound.clear();
+            return;
+        }
         if sound.len() > 2 * SOUND_LEAD + AUDIO_BLOCK {
             let skip = sound.len() - SOUND_LEAD - AUDIO_BLOCK;
             sound.drain(..skip);
@@ -83,8 +105,14 @@ impl Feed {
         }
     }
 
-    pub fn present(&self) -> bool {
-        self.present.load(Relaxed)
+    /// Connected and admitted: the source plays the slot.
+    pub fn on_air(&self) -> bool {
+        self.present.load(Relaxed) && self.admitted.load(Relaxed)
+    }
+
+    /// The peak of the sound last received (0 to 1), connected or not yet admitted.
+    pub fn level(&self) -> f32 {
+        f32::from_bits(self.level.load(Relaxed))
     }
 }
 
@@ -119,6 +147,8 @@ mod tests {
     fn sound_plays_a_lead_behind_and_never_builds_up() {
         let feed = feed("sound-slot");
         let mut out = AudioBlock::silent(2);
+        feed.set_present(true);
+        feed.set_admitted(true);
         // Less than the lead: silence, nothing taken.
         feed.push_sound(&vec![[0.5, -0.5]; SOUND_LEAD - 1]);
         feed.take_sound(&mut out);
@@ -132,8 +162,17 @@ mod tests {
         assert_eq!(feed.sound.lock().unwrap().len(), MAX_SOUND);
         feed.take_sound(&mut out);
         assert_eq!(feed.sound.lock().unwrap().len(), SOUND_LEAD);
-        // Gone from the slot: nothing left to play.
+        assert_eq!(feed.level(), 0.25);
+        // Back in the lobby: heard by nobody, and nothing kept to play later.
+        feed.set_admitted(false);
+        feed.push_sound(&vec![[0.5, 0.5]; SOUND_LEAD * 2]);
+        feed.take_sound(&mut out);
+        assert!(out.data.iter().all(|&s| s == 0.0));
+        assert!(feed.sound.lock().unwrap().is_empty());
+        assert_eq!(feed.level(), 0.5);
+        // Gone from the slot: nothing left to play, no level.
         feed.set_present(false);
         assert!(feed.sound.lock().unwrap().is_empty());
+        assert_eq!(feed.level(), 0.0);
     }
 }

@@ -297,7 +297,52 @@ pub enum Command {
         /// The kit's fonts (a sample line) and logos, by group and name.
         #[serde(default)]
         brand_files: Vec<BrandFile>,
+        /// What each of these guest slots' cameras show now, on air or in the lobby.
+        #[serde(default)]
+        guests: Vec<String>,
     },
+    /// Answered by [`Event::GuestLink`]: the invite link of guest slot `slot` (the one made
+    /// this run, or with `renew` a new one, which stops the old from working). The first
+    /// link starts the guest endpoint.
+    GuestLink {
+        slot: String,
+        #[serde(default)]
+        renew: bool,
+    },
+    /// Brings the guest waiting in `slot` on air.
+    AdmitGuest {
+        slot: String,
+    },
+    /// Takes `slot`'s guest off air, back to the lobby (they stay connected).
+    SendGuestBack {
+        slot: String,
+    },
+    /// Ends `slot`'s guest's visit; their link still works until renewed.
+    RemoveGuest {
+        slot: String,
+    },
+}
+
+/// Where a guest is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum GuestStage {
+    /// Waiting for the host: seen and heard by the host only.
+    Lobby,
+    OnAir,
+}
+
+/// A guest in the studio or its lobby, as the Guests panel shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct GuestInfo {
+    pub slot: String,
+    /// The name they typed on their page.
+    pub name: String,
+    pub stage: GuestStage,
+    /// Their camera and microphone are coming through.
+    pub connected: bool,
+    /// Their microphone's peak just now, 0 to 1.
+    pub level: f32,
 }
 
 /// The brand kit's two kinds of file.
@@ -327,10 +372,22 @@ pub struct TemplateSample {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PictureOf {
-    Scene { name: String },
-    Source { id: String },
-    Template { sample: TemplateSample },
-    BrandFile { file: BrandFile },
+    Scene {
+        name: String,
+    },
+    Source {
+        id: String,
+    },
+    Template {
+        sample: TemplateSample,
+    },
+    BrandFile {
+        file: BrandFile,
+    },
+    /// A guest's camera as it arrives (in the lobby too).
+    Guest {
+        slot: String,
+    },
 }
 
 /// A small JPEG the engine rendered, as a `data:` URL an `<img>` shows directly.
@@ -375,6 +432,11 @@ pub enum Event {
     /// Pictures rendered in answer to [`Command::RenderPictures`]; one that could not be made
     /// (a scene removed meanwhile) is left out.
     Pictures { pictures: Vec<Picture> },
+    /// A guest slot's invite link, in answer to [`Command::GuestLink`].
+    GuestLink { slot: String, url: String },
+    /// Who is in the studio and its lobby: on every change, and twice a second for the meters
+    /// while anyone is there.
+    Guests { guests: Vec<GuestInfo> },
 }
 
 /// What a file picker shows of one folder.
@@ -523,6 +585,8 @@ pub fn typescript() -> String {
         BrandFileGroup::decl(&cfg),
         BrandFile::decl(&cfg),
         PictureOf::decl(&cfg),
+        GuestStage::decl(&cfg),
+        GuestInfo::decl(&cfg),
         Picture::decl(&cfg),
         Event::decl(&cfg),
         NoticeLevel::decl(&cfg),

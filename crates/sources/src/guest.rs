@@ -39,8 +39,8 @@ impl VideoSource for GuestSource {
     fn advance(&mut self, _tick: Tick) {
         let shown = &mut self.shown;
         let latest = self.feed.take_latest(shown.seen, &mut shown.picture);
-        let present = self.feed.present();
-        shown.update(latest, latest > shown.seen && present, !present);
+        let on_air = self.feed.on_air();
+        shown.update(latest, latest > shown.seen && on_air, !on_air);
     }
 
     fn frame(&self) -> VideoFrame<'_> {
@@ -68,7 +68,7 @@ impl AudioSource for GuestSound {
     }
 
     fn state(&self) -> DeviceState {
-        if self.feed.present() {
+        if self.feed.on_air() {
             DeviceState::Live
         } else {
             DeviceState::Disconnected

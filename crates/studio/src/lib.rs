@@ -11,6 +11,7 @@ mod brand_files;
 mod canvases;
 mod documents;
 mod edits;
+mod guests;
 mod obs_import;
 mod outputs;
 pub mod pictures;
@@ -22,6 +23,7 @@ use documents::collections_beside;
 use stats::{process_cpu, stats_loop};
 
 pub use documents::own_collection;
+pub use guests::{guest_slots, GuestsConfig};
 pub use obs_import::import_obs;
 pub use preview::PreviewStream;
 pub use streamwerk_obs_import::CanvasLimit;
@@ -97,6 +99,7 @@ pub struct Studio {
     events: broadcast::Sender<Event>,
     keys: KeyStore,
     pictures: pictures::Pictures,
+    guests: guests::GuestDesk,
 }
 
 struct Inner {
@@ -176,6 +179,7 @@ impl Studio {
             events,
             keys,
             pictures: Default::default(),
+            guests: Default::default(),
         });
         let weak = Arc::downgrade(&studio);
         std::thread::Builder::new()
@@ -328,6 +332,7 @@ impl Studio {
                 sources,
                 templates,
                 brand_files,
+                guests,
             } => {
                 let wanted = scenes
                     .into_iter()
@@ -343,11 +348,20 @@ impl Studio {
                             .into_iter()
                             .map(|file| PictureOf::BrandFile { file }),
                     )
+                    .chain(guests.into_iter().map(|slot| PictureOf::Guest { slot }))
                     .collect();
                 let (c, path) = (&inner.collection, &inner.collection_path);
                 self.pictures.request(c, path, wanted, self.events.clone());
                 // Nothing changed: no new state for the pages.
                 return Ok(());
+            }
+            command @ (Command::GuestLink { .. }
+            | Command::AdmitGuest { .. }
+            | Command::SendGuestBack { .. }
+            | Command::RemoveGuest { .. }) => {
+                // Reads the collection itself; nothing the pages keep changes.
+                drop(inner);
+                return self.guest_command(command);
             }
             Command::ListDevices => {
                 let devices =
@@ -459,6 +473,7 @@ impl Studio {
 
     /// Stops recording and streaming (recordings are finalised) and the program.
     pub fn shutdown(&self) {
+        self.stop_guests();
         let mut inner = self.lock();
         inner.live.clear();
         inner.recording.clear();

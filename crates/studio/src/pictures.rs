@@ -1,6 +1,7 @@
 //! Small pictures for the page, rendered by the engine from the collection itself: each scene
 //! as the main canvas shows it (the scene list's thumbnails), each graphic alone and each
-//! gallery template as the kit styles it (the Graphics tab). One worker thread at a time
+//! gallery template as the kit styles it (the Graphics tab), and each guest's camera as it
+//! arrives (the Guests panel). One worker thread at a time
 //! renders them off the studio's lock; requests made while it works join the one waiting, so
 //! a page that asks after every edit never queues more than one job.
 
@@ -8,13 +9,14 @@ use crate::brand::add_template;
 use base64::Engine as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use streamwerk_media::Image;
+use streamwerk_media::{Image, PictureBuf};
 use streamwerk_protocol::{BrandFile, BrandFileGroup, Event, Picture, PictureOf, TemplateSample};
 use streamwerk_scene::{
     network_address, Collection, ColorSettings, Layer, Rgba, Scene, SourceKind, TextSettings,
     Transform,
 };
 use tokio::sync::broadcast;
+use yuvutils_rs::{yuv420_to_rgba, YuvPlanarImage, YuvRange, YuvStandardMatrix};
 
 /// The longest side of a picture: sharp at 160 CSS pixels on a 2x screen.
 pub const SIDE: u32 = 320;
@@ -111,6 +113,7 @@ pub fn render(c: &Collection, collection_path: &Path, of: &PictureOf) -> Result<
         PictureOf::Source { id } => graphic_image(c, id)?,
         PictureOf::Template { sample } => template_image(c, collection_path, sample)?,
         PictureOf::BrandFile { file } => brand_file_image(c, file)?,
+        PictureOf::Guest { slot } => guest_image(c, slot)?,
     };
     let (url, width, height) = jpeg_url(&image, SIDE)?;
     Ok(Picture {
@@ -292,6 +295,48 @@ fn font_sample(c: &Collection, path: &Path) -> Result<Image, String> {
         transition: None,
     }];
     streamwerk_engine::render_frame(&c, "picture", 0.0).map_err(|e| e.to_string())
+}
+
+/// What guest slot `slot`'s camera shows now, on air or waiting in the lobby (the host sees
+/// who is waiting before letting them on).
+fn guest_image(c: &Collection, slot: &str) -> Result<Image, String> {
+    let known = c
+        .sources
+        .iter()
+        .any(|s| matches!(&s.kind, SourceKind::Guest(g) if g.slot == slot));
+    if !known {
+        return Err(format!("no guest source has the slot `{slot}`"));
+    }
+    let mut picture = PictureBuf::Rgba(Image::new(0, 0));
+    if streamwerk_media::feeds::feed(slot).take_latest(0, &mut picture) == 0 {
+        return Err(format!("no picture from `{slot}` yet"));
+    }
+    match picture {
+        PictureBuf::Rgba(image) => Ok(image),
+        PictureBuf::Yuv(p) => {
+            let mut image = Image::new(p.width, p.height);
+            let planes = YuvPlanarImage {
+                y_plane: &p.y,
+                y_stride: p.width,
+                u_plane: &p.u,
+                u_stride: p.width / 2,
+                v_plane: &p.v,
+                v_stride: p.width / 2,
+                width: p.width,
+                height: p.height,
+            };
+            // Guests' pictures are made BT.709 limited range, as the canvas is.
+            yuv420_to_rgba(
+                &planes,
+                &mut image.data,
+                p.width * 4,
+                YuvRange::Limited,
+                YuvStandardMatrix::Bt709,
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(image)
+        }
+    }
 }
 
 /// `image` scaled to fit `most` and encoded as a JPEG `data:` URL, with its size.

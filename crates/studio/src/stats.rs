@@ -42,12 +42,16 @@ pub(crate) fn stats_loop(studio: Weak<Studio>) {
                 state: studio.state(),
             });
         }
+        if tick % 10 == 0 {
+            studio.tell_guest_pages(&studio.lock());
+        }
         if studio.events.receiver_count() > 0 {
             let meters = studio.lock().program.meters();
             let _ = studio.events.send(Event::Meters { meters });
             if tick % 10 == 9 {
                 let stats = studio.stats();
                 let _ = studio.events.send(Event::Stats { stats });
+                studio.tell_guests(false);
             }
         }
     }

@@ -68,6 +68,7 @@ fn scenes_graphics_and_gallery_templates_come_as_small_pictures() {
             sources: vec![],
             templates: vec![lower_third],
             brand_files: vec![],
+            guests: vec![],
         })
         .unwrap();
     let got = pictures(&mut events, &wanted);
@@ -110,6 +111,7 @@ fn scenes_graphics_and_gallery_templates_come_as_small_pictures() {
             sources: vec!["ticker-1".into()],
             templates: vec![],
             brand_files: vec![],
+            guests: vec![],
         })
         .unwrap();
     let got = pictures(&mut events, std::slice::from_ref(&ticker));
@@ -192,6 +194,7 @@ fn a_font_and_a_logo_sent_by_the_page_join_the_kit_and_have_pictures() {
                     name: "headline".into(),
                 },
             ],
+            guests: vec![],
         })
         .unwrap();
     let got = pictures(&mut events, &[logo, font]);

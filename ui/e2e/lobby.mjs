@@ -1,0 +1,82 @@
+// The host and a guest in one Debian Chromium: the studio (`streamwerk serve --guests`) in
+// one tab, the guest page (fake camera and microphone from files) in another. The host
+// records, the guest joins and waits in the lobby (their camera in the Guests tab), the host
+// brings them on air, sends them back, brings them on again and removes them, all from the
+// Guests tab. Called by tests/tests/guests.rs, which decodes the recording afterwards.
+// Usage: node e2e/lobby.mjs STUDIO_URL LINK Y4M WAV SHOT_DIR
+// Prints one JSON line with what the Rust side verifies.
+import { openStudio } from "./chromium.mjs";
+
+const [url, link, y4m, wav, shots] = process.argv.slice(2);
+const fake = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+  `--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`,
+  "--allow-loopback-in-peer-connection"];
+const { browser, page: host, fail, state, shot, axe, consoleErrors } = await openStudio(url, shots, fake);
+await host.setViewportSize({ width: 1366, height: 768 });
+await browser.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
+await host.click("#tab-guests");
+const spot = (s) => `#guests-list li[data-slot="ana"] ${s}`;
+
+// The link the Guests tab copies is the one the command line printed (made once a run).
+await host.click(spot('button[aria-label="Copy link: Ana"]'));
+let copied = "";
+for (let i = 0; i < 50 && !copied; i++) {
+  await host.waitForTimeout(100);
+  copied = await host.evaluate(() => navigator.clipboard.readText());
+}
+const nobody = await host.textContent(spot(".who"));
+
+await host.click("#record");
+await host.waitForFunction(() => window.streamwerk.state.recording !== null);
+const recording = (await state()).recording;
+await host.waitForTimeout(1000);
+
+// The guest joins and waits in the lobby.
+const guest = await browser.newPage();
+const guestErrors = [];
+guest.on("console", (m) => { if (m.type() === "error") guestErrors.push(m.text()); });
+const [base, token] = link.split("#");
+await guest.goto(`${base}?name=${encodeURIComponent("Ana B.")}&autojoin=1#${token}`);
+const stage = (want) => guest.waitForFunction((w) => window.guest?.stage() === w, want, { timeout: 20000 });
+await stage("lobby");
+const lobbyWords = await guest.textContent("#status");
+await host.waitForSelector(spot("img"), { timeout: 10000 });
+const waiting = await host.textContent(spot(".who"));
+// The guest's camera as the host sees it in the lobby: its middle pixel.
+await host.waitForTimeout(1500);
+const lobbyPicture = await host.evaluate(async (sel) => {
+  const img = document.querySelector(sel);
+  await img.decode();
+  const c = Object.assign(document.createElement("canvas"), { width: img.naturalWidth, height: img.naturalHeight });
+  const ctx = c.getContext("2d");
+  ctx.drawImage(img, 0, 0);
+  return [...ctx.getImageData(c.width >> 1, c.height >> 1, 1, 1).data.slice(0, 3)];
+}, spot("img"));
+await shot("guests-lobby.png");
+const lobbyAxe = await axe("#guests");
+await host.waitForTimeout(1500);
+
+// On air, back to the lobby, on air again, removed.
+await host.click(spot('button[aria-label="Bring on air: Ana"]'));
+await stage("on_air");
+const onAirWords = await guest.textContent("#status");
+await guest.waitForSelector("#recording:not([hidden])", { timeout: 5000 });
+await shot("guests-on-air.png");
+await host.waitForTimeout(4000);
+await host.click(spot('button[aria-label="To lobby: Ana"]'));
+await stage("lobby");
+await host.waitForTimeout(3000);
+await host.click(spot('button[aria-label="Bring on air: Ana"]'));
+await stage("on_air");
+await host.waitForTimeout(3000);
+await host.click(spot('button[aria-label="Remove: Ana"]'));
+await guest.waitForFunction(() => window.guest.state() === "new", null, { timeout: 10000 });
+const removedWords = await guest.textContent("#status");
+await host.waitForFunction(() => !document.querySelector('#guests-list li[data-slot="ana"] .stage'), null, { timeout: 5000 });
+await host.waitForTimeout(2000);
+await host.click("#record");
+await host.waitForFunction(() => window.streamwerk.state.recording === null);
+
+if (consoleErrors.length) fail(`studio console errors: ${consoleErrors.join("; ")}`);
+console.log(JSON.stringify({ link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, removedWords, guestErrors }));
+await browser.close();
