@@ -2,14 +2,16 @@
 //! Chromium opens it with a fake camera showing a known colour, and the recording shows the
 //! guest's card, then the guest's picture where the layout puts it, then the card again once
 //! the guest leaves, and the guest again when they rejoin with the same link; the guest's tone
-//! is heard only while they are in. VP8 and H.264 both.
+//! is heard only while they are in. VP8 and H.264 both. Then the lobby from the studio, and
+//! the mix-minus with two guests. One test at a time: each runs one or two browsers sending
+//! live video, and on two cores four at once starve each other's sound.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use streamwerk_e2e::{
-    assert_starts_at_zero, bin, crop_frames, decode_audio_mono, root, start_and_duration, stderr,
-    tone_levels,
+    assert_starts_at_zero, bin, crop_frames, decode_audio_mono, one_stream_at_a_time, root,
+    start_and_duration, stderr, tone_levels,
 };
 
 /// The fixture camera's colour, and the guest card's grey.
@@ -39,15 +41,31 @@ fn collection(dir: &Path) -> std::path::PathBuf {
     file
 }
 
-/// The fixture camera (a Y4M of one colour) and microphone (a tone).
+/// The fixture camera (a Y4M of the guest's red) and microphone (a 1 kHz tone).
 fn fixtures(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
-    let (y4m, wav) = (dir.join("red.y4m"), dir.join("tone.wav"));
+    fixture(dir, "red", "0xE03020", 1000)
+}
+
+/// A fixture camera of one colour and a microphone of one tone, as files Chromium plays.
+fn fixture(
+    dir: &Path,
+    name: &str,
+    colour: &str,
+    hz: u32,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (y4m, wav) = (
+        dir.join(format!("{name}.y4m")),
+        dir.join(format!("{name}.wav")),
+    );
     for (input, out) in [
-        ("color=c=0xE03020:s=640x360:r=30:d=3", &y4m),
-        ("sine=frequency=1000:sample_rate=48000:duration=3", &wav),
+        (format!("color=c={colour}:s=640x360:r=30:d=3"), &y4m),
+        (
+            format!("sine=frequency={hz}:sample_rate=48000:duration=3"),
+            &wav,
+        ),
     ] {
         let made = Command::new("ffmpeg")
-            .args(["-v", "error", "-y", "-f", "lavfi", "-i", input])
+            .args(["-v", "error", "-y", "-f", "lavfi", "-i", &input])
             .args(if out == &y4m {
                 &["-pix_fmt", "yuv420p"][..]
             } else {
@@ -62,6 +80,7 @@ fn fixtures(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
 }
 
 fn guest_joins_and_leaves(codec: &str) {
+    let _alone = one_stream_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let scene = collection(dir.path());
     let (y4m, wav) = fixtures(dir.path());
@@ -236,6 +255,7 @@ fn a_guest_on_h264_is_seen_and_heard_only_while_in_the_studio() {
 /// while the studio records. The recording shows the card all the while the guest waits.
 #[test]
 fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
+    let _alone = one_stream_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let scene = collection(dir.path());
     let (y4m, wav) = fixtures(dir.path());
@@ -343,4 +363,135 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
     let on_air = &levels[window(a0) + 10..window(a1).saturating_sub(10)];
     let heard = on_air.iter().filter(|&&l| l > 0.006).count();
     assert!(heard * 100 >= on_air.len() * 90, "on air: {on_air:?}");
+}
+
+/// The mix-minus: two guests (Ana's 1 kHz, Ben's 1.5 kHz) and the studio's 440 Hz tone. Each
+/// guest's page plays back what the studio sends them, measured there with WebAudio: the
+/// studio's tone and the other guest, never their own voice. The recording has both guests,
+/// each in their own box, and both voices.
+#[test]
+fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
+    let _alone = one_stream_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let scene = dir.path().join("panel.json");
+    std::fs::write(
+        &scene,
+        r##"{ "schema_version": 1, "name": "Panel",
+  "canvas": { "width": 640, "height": 360, "fps": 30 },
+  "sources": [
+    { "id": "bg", "kind": "color", "settings": { "color": "#102030FF", "width": 640, "height": 360 } },
+    { "id": "studio-tone", "kind": "tone", "settings": { "frequency_hz": 440, "level_dbfs": -20 } },
+    { "id": "ana", "kind": "guest", "settings": { "slot": "ana", "name": "Ana" } },
+    { "id": "ben", "kind": "guest", "settings": { "slot": "ben", "name": "Ben" } }
+  ],
+  "scenes": [ { "name": "Panel", "layers": [
+    { "source": "bg" }, { "source": "studio-tone" },
+    { "source": "ana", "transform": { "x": 0, "y": 90, "width": 320, "height": 180 } },
+    { "source": "ben", "transform": { "x": 320, "y": 90, "width": 320, "height": 180 } } ] } ] }"##,
+    )
+    .unwrap();
+    let ana = fixture(dir.path(), "ana", "0xE03020", 1000);
+    let ben = fixture(dir.path(), "ben", "0x2040E0", 1500);
+    let out = dir.path().join("panel.mkv");
+    let mut show = Command::new(bin())
+        .args([
+            "record",
+            "--duration",
+            "22",
+            "--guests",
+            "127.0.0.1:0",
+            "--guest-auto-admit",
+            "--scene",
+        ])
+        .arg(&scene)
+        .arg("--out")
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(show.stderr.take().unwrap()).lines();
+    let mut links = std::collections::HashMap::new();
+    for line in lines.by_ref().map_while(Result::ok) {
+        if let Some((who, link)) = line
+            .strip_prefix("Invite link for ")
+            .and_then(|l| l.split_once(": "))
+        {
+            links.insert(who.to_string(), link.trim().to_string());
+        }
+        if links.len() == 2 {
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    let guest = |name: &str, (y4m, wav): &(std::path::PathBuf, std::path::PathBuf)| {
+        Command::new("node")
+            .arg(root().join("ui/e2e/hear.mjs"))
+            .args([
+                &links[name],
+                name,
+                y4m.to_str().unwrap(),
+                wav.to_str().unwrap(),
+                "14",
+            ])
+            .args(["440", "1000", "1500"])
+            .current_dir(root().join("ui"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let (a, b) = (guest("Ana", &ana), guest("Ben", &ben));
+    let heard = |page: std::process::Child| {
+        let page = page.wait_with_output().unwrap();
+        assert!(
+            page.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&page.stdout),
+            stderr(&page)
+        );
+        let result: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
+        assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
+        let level = |hz: &str| result["levels"][hz].as_f64().unwrap();
+        (level("440"), level("1000"), level("1500"))
+    };
+    let (ana_heard, ben_heard) = (heard(a), heard(b));
+    assert!(show.wait().unwrap().success());
+    // Heard: above -70 dB at the frequency. Not heard: at least 30 dB below the quieter of
+    // what is heard (Opus leaves a floor, never the tone itself).
+    let (studio, ben_voice, own) = (ana_heard.0, ana_heard.2, ana_heard.1);
+    assert!(
+        studio > -70.0 && ben_voice > -70.0,
+        "Ana hears {ana_heard:?}"
+    );
+    assert!(
+        own < studio.min(ben_voice) - 30.0,
+        "Ana hears herself: {ana_heard:?}"
+    );
+    let (studio, ana_voice, own) = (ben_heard.0, ben_heard.1, ben_heard.2);
+    assert!(
+        studio > -70.0 && ana_voice > -70.0,
+        "Ben hears {ben_heard:?}"
+    );
+    assert!(
+        own < studio.min(ana_voice) - 30.0,
+        "Ben hears himself: {ben_heard:?}"
+    );
+
+    // The recording: both guests in their boxes at once, and both voices.
+    let frames = crop_frames(&out, (140, 170, 40, 20));
+    let bens = crop_frames(&out, (460, 170, 40, 20));
+    let both = frames
+        .iter()
+        .zip(&bens)
+        .filter(|(a, b)| near(a, RED, 24) && near(b, [0x20, 0x40, 0xE0], 24))
+        .count();
+    assert!(both >= 8 * 30, "both on screen in {both} frames");
+    let sound = decode_audio_mono(&out);
+    let middle = &sound[48_000 * 8..48_000 * 12];
+    for hz in [1000.0, 1500.0] {
+        let levels = tone_levels(middle, hz, 4800);
+        let heard = levels.iter().filter(|&&l| l > 0.006).count();
+        assert!(heard * 100 >= levels.len() * 90, "{hz} Hz: {levels:?}");
+    }
 }

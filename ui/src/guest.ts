@@ -1,7 +1,8 @@
 // The guest page, opened from an invite link (/guest/SLOT#TOKEN): the guest picks a camera and
 // microphone, sees and hears themselves (picture and level), types a name and joins. Both go
 // to the studio over WebRTC, signalled as WHIP: the offer POSTed with the link's token as
-// Bearer, the answer back, DELETE to leave; a GET on the session every second says whether
+// Bearer, the answer back, DELETE to leave. The show's sound comes back on the same audio
+// line (the mix-minus: everything but the guest's own voice). A GET on the session every second says whether
 // the guest waits in the lobby, is on air, or was removed, and whether the show records or is
 // live. `?name=NAME&autojoin=1` joins at once (a kiosk, a test); `codec=h264|vp8` picks the codec.
 
@@ -94,7 +95,11 @@ async function join() {
   say("Connecting…");
   const media = stream ?? (await open());
   const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
-  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: "sendonly", streams: [media] });
+  // Sound both ways: the guest hears the show (minus their own voice) on the same line.
+  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: track.kind === "audio" ? "sendrecv" : "sendonly", streams: [media] });
+  pc.ontrack = (e) => {
+    if (e.track.kind === "audio") $<HTMLAudioElement>("show").srcObject = e.streams[0] ?? new MediaStream([e.track]);
+  };
   prefer(pc, params.get("codec"));
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);

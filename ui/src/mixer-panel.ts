@@ -19,9 +19,10 @@ export function renderMixer(meters: Meters) {
   if (key !== stripKey) {
     stripKey = key;
     strips = new Map();
+    const guests = store.state.collection.sources.some((s) => s.kind === "guest");
     const views = meters.sources.map((m) => {
       const source = store.state.collection.sources.find((s) => s.id === m.source);
-      const view = buildStrip(m.source, sourceLabel(m.source), mixOf(source), (mix) => run({ type: "set_audio_mix", source: m.source, mix }));
+      const view = buildStrip(m.source, sourceLabel(m.source), mixOf(source), (mix) => run({ type: "set_audio_mix", source: m.source, mix }), guests);
       strips.set(m.source, view);
       return view.root;
     });

@@ -24,7 +24,7 @@ export function formatDb(db: number, unit = "dB"): string {
 
 /// A source's mix, with the defaults filled in for sources that never had one.
 export function mixOf(source: Source | undefined): AudioMix {
-  return { gain_db: 0, muted: false, sync_offset_ms: 0, mono: false, monitor: false, filters: [], ...(source?.audio ?? {}) };
+  return { gain_db: 0, muted: false, sync_offset_ms: 0, mono: false, monitor: false, not_to_guests: false, filters: [], ...(source?.audio ?? {}) };
 }
 
 export interface StripView {
@@ -34,7 +34,9 @@ export interface StripView {
 
 /// One strip; `change` sends the new mix when the user moves a control. The master strip has
 /// no controls (`change` null): the limiter keeps it under -1 dBFS.
-export function buildStrip(id: string, label: string, mix: AudioMix, change: ((mix: AudioMix) => void) | null): StripView {
+/// With `guests` (the show has guest spots), a "Guests hear" toggle: off leaves the source out
+/// of what remote guests hear (music cleared for the stream only).
+export function buildStrip(id: string, label: string, mix: AudioMix, change: ((mix: AudioMix) => void) | null, guests = false): StripView {
   const make = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}): HTMLElementTagNameMap[K] =>
     Object.assign(document.createElement(tag), props);
   const root = make("li", { className: "strip" });
@@ -56,6 +58,9 @@ export function buildStrip(id: string, label: string, mix: AudioMix, change: ((m
   const listen = make("button", { type: "button", textContent: "Monitor", ariaLabel: `Monitor ${label} in headphones` });
   listen.setAttribute("aria-pressed", String(mix.monitor));
   if (mix.monitor) listen.classList.add("active");
+  const toGuests = make("button", { type: "button", textContent: "Guests hear", ariaLabel: `Guests hear: ${label}`, title: "Whether remote guests hear it (they never hear themselves)" });
+  toGuests.setAttribute("aria-pressed", String(!mix.not_to_guests));
+  toGuests.classList.toggle("active", !mix.not_to_guests);
   const offset = make("input", { type: "number", min: "-2000", max: "2000", step: "10", value: String(mix.sync_offset_ms), ariaLabel: `${label} sync offset (ms)` });
   const offsetLabel = make("label", { textContent: "Sync offset (ms) " });
   offsetLabel.append(offset);
@@ -78,6 +83,11 @@ export function buildStrip(id: string, label: string, mix: AudioMix, change: ((m
       listen.setAttribute("aria-pressed", String(current.monitor));
       listen.classList.toggle("active", current.monitor);
     };
+    toGuests.onclick = () => {
+      send({ ...current, not_to_guests: !current.not_to_guests });
+      toGuests.setAttribute("aria-pressed", String(!current.not_to_guests));
+      toGuests.classList.toggle("active", !current.not_to_guests);
+    };
     offset.onchange = () => send({ ...current, sync_offset_ms: Math.round(Number(offset.value)) });
   }
 
@@ -85,6 +95,7 @@ export function buildStrip(id: string, label: string, mix: AudioMix, change: ((m
   top.append(name, state);
   const controls = make("div", { className: "strip-controls" });
   controls.append(fader, gain, mute, listen);
+  if (guests) controls.append(toGuests);
   root.append(top, meter, readout);
   if (change) root.append(controls, offsetLabel);
   // Meter events come 20 times a second. The bars move by transform (no layout) and only

@@ -463,7 +463,12 @@ mono: boolean,
  * Also plays it on the studio's monitoring output (headphones), after the fader and
  * before the mute: a muted source can be checked before it goes out.
  */
-monitor: boolean, filters?: Array<AudioFilter>, };
+monitor: boolean, 
+/**
+ * Left out of what remote guests hear (music cleared for the stream only). Guests hear
+ * the program minus their own voice and minus these.
+ */
+not_to_guests: boolean, filters?: Array<AudioFilter>, };
 
 export type AudioFilter = { "type": "noise_gate" } & NoiseGate | { "type": "gain", db: number, };
 

@@ -25,7 +25,7 @@ describe("the mixer's meter and controls", () => {
 
   it("fills in the default mix of a source that never had one", () => {
     const tone = { id: "t", kind: "tone", settings: { frequency_hz: 440, level_dbfs: -20, beep_each_second: false } } as Source;
-    expect(mixOf(tone)).toEqual({ gain_db: 0, muted: false, sync_offset_ms: 0, mono: false, monitor: false, filters: [] });
-    expect(mixOf({ ...tone, audio: { gain_db: -6, muted: true, sync_offset_ms: 40, mono: false, monitor: true, filters: [] } }).gain_db).toBe(-6);
+    expect(mixOf(tone)).toEqual({ gain_db: 0, muted: false, sync_offset_ms: 0, mono: false, monitor: false, not_to_guests: false, filters: [] });
+    expect(mixOf({ ...tone, audio: { gain_db: -6, muted: true, sync_offset_ms: 40, mono: false, monitor: true, not_to_guests: false, filters: [] } }).gain_db).toBe(-6);
   });
 });

@@ -1,6 +1,8 @@
 //! The sound side of the program: the scene's audio sources, each through its channel strip,
 //! summed on the master bus, limited, dithered and metered. Runs on the audio thread; sources
-//! that stay in the next scene keep running (a microphone is not reopened by an edit).
+//! that stay in the next scene keep running (a microphone is not reopened by an edit). While
+//! remote guests are connected, a second bus sums what guests may hear, and each guest is
+//! sent it minus their own voice (the mix-minus), before any stream delay.
 
 use crate::meters::MeterBoard;
 use crate::transition::AudioTransition;
@@ -8,7 +10,7 @@ use std::sync::Arc;
 use streamwerk_capture::AudioOutput;
 use streamwerk_media::{AudioBlock, AUDIO_BLOCK};
 use streamwerk_mixer::{Limiter, Meter, MeterReading, Strip};
-use streamwerk_scene::{AudioMix, Source};
+use streamwerk_scene::{AudioMix, Source, SourceKind};
 use streamwerk_sources::AudioSource;
 
 /// The audio part of a scene plan: the sources the next scene plays, some opened just now.
@@ -51,6 +53,30 @@ struct OpenAudio {
     reading: MeterReading,
     /// Came in with a transition that is still fading it in.
     entering: bool,
+    /// A remote guest's slot, and their voice as the guests' bus has it this block.
+    own: Option<(String, AudioBlock)>,
+}
+
+impl OpenAudio {
+    fn new(
+        definition: Source,
+        source: Box<dyn AudioSource>,
+        channels: usize,
+        entering: bool,
+    ) -> Self {
+        let own = match &definition.kind {
+            SourceKind::Guest(g) => Some((g.slot.clone(), AudioBlock::silent(channels))),
+            _ => None,
+        };
+        OpenAudio {
+            strip: Strip::new(&definition.audio, channels),
+            reading: MeterReading::default(),
+            source,
+            definition,
+            entering,
+            own,
+        }
+    }
 }
 
 /// A transition's sound: the scene going out fading under the one coming in.
@@ -70,6 +96,8 @@ pub struct SceneAudio {
     /// What monitored strips add up to, and the output it plays on while any strip is.
     monitor: AudioBlock,
     monitor_output: Option<AudioOutput>,
+    /// What guests may hear: every strip not marked "not to guests", before the limiter.
+    guest_bus: AudioBlock,
     limiter: Limiter,
     master_meter: Meter,
     dither: fastrand::Rng,
@@ -89,6 +117,7 @@ impl SceneAudio {
             scratch: AudioBlock::silent(channels),
             monitor: AudioBlock::silent(channels),
             monitor_output: None,
+            guest_bus: AudioBlock::silent(channels),
             limiter: Limiter::default(),
             master_meter: Meter::new(channels),
             dither: fastrand::Rng::with_seed(0x0057_524b),
@@ -120,13 +149,12 @@ impl SceneAudio {
             let found = match fresh.iter().position(|(d, _)| d.same_media(&definition)) {
                 Some(i) => {
                     let (_, source) = fresh.swap_remove(i);
-                    Some(OpenAudio {
-                        strip: Strip::new(&definition.audio, self.channels),
-                        reading: MeterReading::default(),
+                    Some(OpenAudio::new(
+                        definition.clone(),
                         source,
-                        definition: definition.clone(),
-                        entering: fade.is_some(),
-                    })
+                        self.channels,
+                        fade.is_some(),
+                    ))
                 }
                 None => old
                     .iter()
@@ -172,6 +200,8 @@ impl SceneAudio {
     pub fn mix(&mut self, start_sample: u64, out: &mut AudioBlock) {
         out.clear();
         self.monitor.clear();
+        self.guest_bus.clear();
+        let returns = streamwerk_media::feeds::anyone_connected();
         // Samples into a running transition.
         let fade_at = self
             .fading
@@ -186,6 +216,18 @@ impl SceneAudio {
                 .zip(fading)
                 .map(|(at, f)| move |i: usize| f.plan.gains(at + i as u64).1);
             add_into(out, &self.scratch, ramp);
+            if returns {
+                let heard = !input.definition.audio.not_to_guests;
+                if heard {
+                    add_into(&mut self.guest_bus, &self.scratch, ramp);
+                }
+                if let Some((_, own)) = &mut input.own {
+                    own.clear();
+                    if heard {
+                        add_into(own, &self.scratch, ramp);
+                    }
+                }
+            }
             input.reading = input.strip.meter.take_reading();
         }
         if let (Some(at), Some(fading)) = (fade_at, &mut self.fading) {
@@ -193,15 +235,21 @@ impl SceneAudio {
                 let from = input.strip.source_start(start_sample);
                 input.source.fill(from, &mut self.scratch);
                 input.strip.process(&mut self.scratch, &mut self.monitor);
-                add_into(
-                    out,
-                    &self.scratch,
-                    Some(|i: usize| fading.plan.gains(at + i as u64).0),
-                );
+                let plan = &fading.plan;
+                let ramp = Some(|i: usize| plan.gains(at + i as u64).0);
+                add_into(out, &self.scratch, ramp);
+                // A guest leaving the scene is not taken out of their own return for the
+                // fade's moment: they are left out of the guests' bus instead.
+                if returns && input.own.is_none() && !input.definition.audio.not_to_guests {
+                    add_into(&mut self.guest_bus, &self.scratch, ramp);
+                }
             }
             if let Some(stinger) = &mut fading.plan.stinger {
                 stinger.fill(start_sample, &mut self.scratch);
                 add_into(out, &self.scratch, None::<fn(usize) -> f32>);
+                if returns {
+                    add_into(&mut self.guest_bus, &self.scratch, None::<fn(usize) -> f32>);
+                }
             }
             if fading.plan.done(at + AUDIO_BLOCK as u64) {
                 self.end_fade();
@@ -216,6 +264,13 @@ impl SceneAudio {
             *o += tpdf * LSB_16;
         }
         self.play_monitor();
+        if returns {
+            let own = self
+                .inputs
+                .iter()
+                .filter_map(|i| i.own.as_ref().map(|(slot, b)| (slot.as_str(), b)));
+            streamwerk_media::feeds::send_returns(&self.guest_bus, own);
+        }
         // Then keep the sum under the ceiling, whatever the sources add up to.
         self.limiter.process(out);
         self.master_meter.measure(out);
@@ -304,6 +359,43 @@ mod tests {
         let mut audio = SceneAudio::silent(2);
         audio.apply(plan);
         audio
+    }
+
+    #[test]
+    fn guests_hear_the_show_without_sources_marked_not_to_guests() {
+        let listener = streamwerk_media::feeds::feed("scene-audio-listener");
+        listener.set_present(true);
+        let music = AudioMix {
+            not_to_guests: true,
+            ..AudioMix::default()
+        };
+        // A level and a time no other test mixes: other tests' mixers run in this process and
+        // send to every connected slot too, so our block is picked out by its samples.
+        let mut audio = mixer_with(vec![
+            tone_source("voice", -23.0, AudioMix::default()),
+            tone_source("music", -23.0, music),
+        ]);
+        let at = 4_800_000;
+        let mut mixed = AudioBlock::silent(2);
+        audio.mix(at, &mut mixed);
+        let mut voice = AudioBlock::silent(2);
+        tone_source("alone", -23.0, AudioMix::default())
+            .1
+            .fill(at, &mut voice);
+        // The program has both.
+        for (m, v) in mixed.data.iter().zip(&voice.data) {
+            assert!((m - 2.0 * v).abs() < 2.0 * LSB_16);
+        }
+        // The guest hears the voice alone, sample for sample.
+        let mut heard = Vec::new();
+        let mut found = false;
+        while !found && listener.take_return(AUDIO_BLOCK, &mut heard) {
+            found = heard.chunks_exact(2).enumerate().all(|(i, pair)| {
+                pair[0] == voice.data[i] && pair[1] == voice.data[AUDIO_BLOCK + i]
+            });
+        }
+        listener.set_present(false);
+        assert!(found, "no block of the voice alone was sent to the guest");
     }
 
     #[test]

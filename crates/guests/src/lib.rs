@@ -6,9 +6,12 @@
 //! Threads: the endpoint's HTTP server (tokio, its own listener, apart from the control API);
 //! one `guest-rtc` thread with one UDP socket for every guest (str0m, sans-IO); per guest a
 //! `guest-video` decoder thread (FFmpeg, H.264 or VP8) and a `guest-audio` one (libopus).
+//! What each guest hears back (the program minus their voice, queued in their feed by the
+//! engine's audio thread) is encoded to Opus and sent on the `guest-rtc` thread.
 //! Nothing here runs on the engine's threads: the engine only takes from a feed.
 
 mod audio;
+mod back;
 mod invites;
 mod lobby;
 mod peers;

@@ -4,14 +4,17 @@
 //! and its slot's feed marked empty.
 
 use crate::audio::AudioDecoder;
+use crate::back::Return;
 use crate::lobby::Lobby;
 use crate::video::VideoDecoder;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use str0m::media::{KeyframeRequestKind, MediaKind, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Event, IceConnectionState, Input, Output, Rtc};
+use streamwerk_media::feeds::Feed;
 
 /// A guest's session, handed to the thread once its answer is made.
 pub(crate) struct Peer {
@@ -22,6 +25,10 @@ pub(crate) struct Peer {
     pub video_mid: Option<Mid>,
     pub audio: AudioDecoder,
     pub audio_mid: Option<Mid>,
+    /// The guest's slot: what they hear is queued there.
+    pub feed: Arc<Feed>,
+    /// What they hear, once connected (none when no Opus encoder could be made).
+    pub back: Option<Return>,
 }
 
 /// What the HTTP side tells the thread.
@@ -80,6 +87,9 @@ pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, lobby: &Lobby) 
         for p in &mut peers {
             // A session that fails here is closed on the next round, where poll_output fails.
             let _ = p.rtc.handle_input(Input::Timeout(now));
+            if let (Some(back), Some(mid)) = (&mut p.back, p.audio_mid) {
+                back.send(&p.feed, &mut p.rtc, mid);
+            }
         }
     }
 }
@@ -133,6 +143,9 @@ fn on_event(p: &mut Peer, event: Event, lobby: &Lobby) -> bool {
         Event::IceConnectionStateChange(IceConnectionState::Disconnected) => return false,
         Event::Connected => {
             lobby.connected(p.id);
+            p.back = Return::new()
+                .inspect_err(|e| tracing::warn!("guest {}: no Opus encoder: {e}", p.id))
+                .ok();
             tracing::info!("guest session {} connected", p.id);
         }
         Event::MediaAdded(added) if added.kind == MediaKind::Video => p.video_mid = Some(added.mid),

@@ -296,6 +296,8 @@ fn answer(
         rtc,
         video: VideoDecoder::start(feed.clone(), slot.to_string()),
         audio: AudioDecoder::start(feed.clone(), slot.to_string()),
+        feed: feed.clone(),
+        back: None,
         video_mid: None,
         audio_mid: None,
     };

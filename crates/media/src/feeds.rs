@@ -23,6 +23,9 @@ pub struct Feed {
     level: AtomicU32,
     /// Stereo frames at 48 kHz, waiting to be played.
     sound: Mutex<VecDeque<[f32; 2]>>,
+    /// What the sender hears back (the program minus their own voice), stereo at 48 kHz,
+    /// waiting to be sent to them; capped at [`MAX_SOUND`].
+    back: Mutex<VecDeque<[f32; 2]>>,
 }
 
 /// Sound queued in a slot, at most (0.5 s): past it the oldest goes.
@@ -58,6 +61,7 @@ impl Feed {
         self.present.store(present, Relaxed);
         if !present {
             self.sound.lock().unwrap().clear();
+            self.back.lock().unwrap().clear();
             self.level.store(0, Relaxed);
         }
     }
@@ -105,6 +109,35 @@ impl Feed {
         }
     }
 
+    /// Queues what the sender hears: `mix` minus `own` (their voice as the mix has it).
+    fn push_return(&self, mix: &AudioBlock, own: Option<&AudioBlock>) {
+        let sample = |block: &AudioBlock, c: usize, i: usize| {
+            block.data[c.min(block.channels - 1) * AUDIO_BLOCK + i]
+        };
+        let mut back = self.back.lock().unwrap();
+        back.extend((0..AUDIO_BLOCK).map(|i| {
+            let mut frame = [sample(mix, 0, i), sample(mix, 1, i)];
+            if let Some(own) = own {
+                frame[0] -= sample(own, 0, i);
+                frame[1] -= sample(own, 1, i);
+            }
+            frame
+        }));
+        let over = back.len().saturating_sub(MAX_SOUND);
+        back.drain(..over);
+    }
+
+    /// Takes `frames` of what the sender hears into `into`, once that many are queued.
+    pub fn take_return(&self, frames: usize, into: &mut Vec<f32>) -> bool {
+        let mut back = self.back.lock().unwrap();
+        if back.len() < frames {
+            return false;
+        }
+        into.clear();
+        into.extend(back.drain(..frames).flatten());
+        true
+    }
+
     /// Connected and admitted: the source plays the slot.
     pub fn on_air(&self) -> bool {
         self.present.load(Relaxed) && self.admitted.load(Relaxed)
@@ -116,11 +149,42 @@ impl Feed {
     }
 }
 
+type Feeds = Mutex<HashMap<String, Arc<Feed>>>;
+
+fn feeds() -> &'static Feeds {
+    static FEEDS: OnceLock<Feeds> = OnceLock::new();
+    FEEDS.get_or_init(Default::default)
+}
+
 /// The process's feeds, by slot name; a slot is made when first named, by either side.
 pub fn feed(slot: &str) -> Arc<Feed> {
-    static FEEDS: OnceLock<Mutex<HashMap<String, Arc<Feed>>>> = OnceLock::new();
-    let mut feeds = FEEDS.get_or_init(Default::default).lock().unwrap();
+    let mut feeds = feeds().lock().unwrap();
     feeds.entry(slot.to_string()).or_default().clone()
+}
+
+/// Whether any slot has a sender connected (who would hear the returns).
+pub fn anyone_connected() -> bool {
+    feeds()
+        .lock()
+        .unwrap()
+        .values()
+        .any(|f| f.present.load(Relaxed))
+}
+
+/// The mix-minus: every connected sender gets `mix` minus their own voice, found in `own` by
+/// slot (a sender whose slot plays nowhere gets `mix` whole).
+pub fn send_returns<'a>(
+    mix: &AudioBlock,
+    own: impl Iterator<Item = (&'a str, &'a AudioBlock)> + Clone,
+) {
+    for (slot, feed) in feeds().lock().unwrap().iter() {
+        if feed.present.load(Relaxed) {
+            let theirs = own
+                .clone()
+                .find_map(|(s, block)| (s == slot).then_some(block));
+            feed.push_return(mix, theirs);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -174,5 +238,36 @@ mod tests {
         feed.set_present(false);
         assert!(feed.sound.lock().unwrap().is_empty());
         assert_eq!(feed.level(), 0.0);
+    }
+
+    #[test]
+    fn each_sender_hears_the_mix_without_their_own_voice() {
+        let (ana, ben) = (feed("return-ana"), feed("return-ben"));
+        ana.set_present(true);
+        ben.set_present(true);
+        let block = |v: f32| AudioBlock {
+            data: vec![v; AUDIO_BLOCK * 2],
+            channels: 2,
+        };
+        // Studio 0.5, Ana 0.25, Ben 0.125.
+        let (mix, ana_voice, ben_voice) = (block(0.875), block(0.25), block(0.125));
+        send_returns(
+            &mix,
+            [("return-ana", &ana_voice), ("return-ben", &ben_voice)].into_iter(),
+        );
+        let mut got = Vec::new();
+        assert!(
+            !ana.take_return(AUDIO_BLOCK + 1, &mut got),
+            "not that much yet"
+        );
+        assert!(ana.take_return(960, &mut got));
+        assert!(got.iter().all(|&s| s == 0.625), "{:?}", &got[..4]);
+        assert!(ben.take_return(960, &mut got));
+        assert!(got.iter().all(|&s| s == 0.75));
+        // Gone: nothing queued, nothing more sent.
+        ana.set_present(false);
+        send_returns(&mix, std::iter::empty());
+        assert!(!ana.take_return(1, &mut got));
+        ben.set_present(false);
     }
 }

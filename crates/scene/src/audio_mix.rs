@@ -25,6 +25,10 @@ pub struct AudioMix {
     /// before the mute: a muted source can be checked before it goes out.
     #[serde(default)]
     pub monitor: bool,
+    /// Left out of what remote guests hear (music cleared for the stream only). Guests hear
+    /// the program minus their own voice and minus these.
+    #[serde(default)]
+    pub not_to_guests: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<AudioFilter>,
 }
