@@ -398,3 +398,87 @@ fn a_graphic_hidden_in_one_canvas_layout_is_recorded_on_the_other_only() {
         "the call to action is hidden on vertical"
     );
 }
+
+/// `streamwerk arrange`: a scene's guests side by side on the main canvas, then stacked on a
+/// vertical one, written back to the file; a layout it does not know or a missing scene is
+/// refused with the fix, and the file is left alone.
+#[test]
+fn arrange_places_the_guests_of_a_scene_on_each_canvas() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("panel.json");
+    std::fs::write(
+        &file,
+        r#"{ "schema_version": 1, "name": "Panel", "canvas": { "width": 1280, "height": 720, "fps": 30 },
+  "sources": [ { "id": "ana", "kind": "guest", "settings": { "slot": "ana", "name": "Ana" } },
+               { "id": "ben", "kind": "guest", "settings": { "slot": "ben", "name": "Ben" } } ],
+  "scenes": [ { "name": "Talk", "layers": [ { "source": "ana" }, { "source": "ben" } ] } ] }"#,
+    )
+    .unwrap();
+    assert!(add_vertical(&file).status.success());
+    let f = file.to_str().unwrap();
+    for canvas in ["main", "vertical"] {
+        let out = streamwerk(&[
+            "arrange",
+            "--scene",
+            f,
+            "--scene-name",
+            "Talk",
+            "--layout",
+            "side-by-side",
+            "--canvas",
+            canvas,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let boxes = |layers: &Value| -> Vec<[f64; 4]> {
+        layers
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let t = &l["transform"];
+                ["x", "y", "width", "height"].map(|k| t[k].as_f64().unwrap())
+            })
+            .collect()
+    };
+    let row = boxes(&doc["scenes"][0]["layers"]);
+    assert_eq!(row[0][1], row[1][1], "one row: {row:?}");
+    assert!(row[0][0] + row[0][2] < row[1][0], "{row:?}");
+    let stack = boxes(&doc["scenes"][0]["layouts"]["vertical"]);
+    assert_eq!(stack[0][0], stack[1][0], "one column: {stack:?}");
+    assert!(stack[0][1] + stack[0][3] < stack[1][1], "{stack:?}");
+
+    let before = std::fs::read(&file).unwrap();
+    let unknown = streamwerk(&[
+        "arrange",
+        "--scene",
+        f,
+        "--scene-name",
+        "Talk",
+        "--layout",
+        "diagonal",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("use side-by-side, grid or speaker"),
+        "{}",
+        stderr(&unknown)
+    );
+    let missing = streamwerk(&[
+        "arrange",
+        "--scene",
+        f,
+        "--scene-name",
+        "Nope",
+        "--layout",
+        "grid",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("there is no scene `Nope`"),
+        "{}",
+        stderr(&missing)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}

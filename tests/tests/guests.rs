@@ -331,6 +331,17 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
         "{result}"
     );
     assert_eq!(result["guestErrors"], serde_json::json!([]), "{result}");
+    let arranged = &result["arranged"];
+    assert_eq!(
+        [
+            &arranged["x"],
+            &arranged["y"],
+            &arranged["width"],
+            &arranged["height"]
+        ],
+        [0.0, 0.0, 640.0, 360.0],
+        "Side by side with one guest fills the canvas: {result}"
+    );
 
     // The recording: the card while the guest waits (at least 2 s of it after the first
     // second), on air for 4 s, the card while back in the lobby, on air for 3 s, the card

@@ -76,7 +76,11 @@ await host.waitForFunction(() => !document.querySelector('#guests-list li[data-s
 await host.waitForTimeout(2000);
 await host.click("#record");
 await host.waitForFunction(() => window.streamwerk.state.recording === null);
+// One click arranges the people of the scene: Ana alone fills the canvas.
+await host.click('#people-layouts button[data-layout="side_by_side"]');
+await host.waitForFunction(() => window.streamwerk.state.collection.scenes[0].layers.find((l) => l.source === "ana").transform.width === 640);
+const arranged = await host.evaluate(() => window.streamwerk.state.collection.scenes[0].layers.find((l) => l.source === "ana").transform);
 
 if (consoleErrors.length) fail(`studio console errors: ${consoleErrors.join("; ")}`);
-console.log(JSON.stringify({ link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, removedWords, guestErrors }));
+console.log(JSON.stringify({ arranged, link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, removedWords, guestErrors }));
 await browser.close();

@@ -2,7 +2,7 @@
 // it (nobody, waiting in the lobby, on air), their camera and level, and the host's moves:
 // copy or renew the invite link, bring on air, send back, mute, remove. A guest added here
 // sits in the scene being edited as a centred half of the canvas.
-import type { GuestInfo, Source, Transform } from "./protocol.gen";
+import type { GuestInfo, PeopleLayout, Source, Transform } from "./protocol.gen";
 import { canvasSize, notice, onCanvas, render, run, store } from "./store";
 import { mixOf } from "./mixer";
 
@@ -17,7 +17,7 @@ export interface GuestSlot {
   muted: boolean;
 }
 
-export const guests = $state({ slots: [] as GuestSlot[] });
+export const guests = $state({ slots: [] as GuestSlot[], scene: "", vertical: false });
 
 let present: GuestInfo[] = [];
 /** Invite links received this session, by slot. */
@@ -26,6 +26,9 @@ const waiting = new Map<string, (url: string) => void>();
 
 /// Fills the tab from the collection and who is in the studio.
 export function renderGuests() {
+  guests.scene = store.selectedScene;
+  const { width, height } = canvasSize();
+  guests.vertical = height > width;
   guests.slots = store.state.collection.sources.flatMap((s) =>
     s.kind === "guest"
       ? [{ slot: s.settings.slot, source: s.id, label: s.settings.name || s.name || s.settings.slot, guest: present.find((g) => g.slot === s.settings.slot) ?? null, muted: mixOf(s).muted }]
@@ -94,4 +97,12 @@ export function watchCameras(isOpen: () => boolean) {
     const slots = present.filter((g) => g.connected).map((g) => g.slot);
     if (isOpen() && slots.length) void run({ type: "render_pictures", scenes: [], sources: [], templates: [], brand_files: [], guests: slots });
   }, 1000);
+}
+
+/// Arranges the cameras and guest spots of the scene being edited, on the canvas being
+/// edited; the selected one, if a person, is the speaker.
+export function arrangePeople(layout: PeopleLayout) {
+  const people = new Set(store.state.collection.sources.filter((s) => s.kind === "guest" || s.kind === "camera").map((s) => s.id));
+  const speaker = [...store.selection].reverse().find((id) => people.has(id));
+  return run({ type: "arrange_people", scene: store.selectedScene, layout, ...onCanvas(), ...(speaker ? { speaker } : {}) });
 }

@@ -58,9 +58,13 @@ export function buildStrip(id: string, label: string, mix: AudioMix, change: ((m
   const listen = make("button", { type: "button", textContent: "Monitor", ariaLabel: `Monitor ${label} in headphones` });
   listen.setAttribute("aria-pressed", String(mix.monitor));
   if (mix.monitor) listen.classList.add("active");
+  // Pressed (the usual case) looks plain; left out of the guests' sound shows struck through.
   const toGuests = make("button", { type: "button", textContent: "Guests hear", ariaLabel: `Guests hear: ${label}`, title: "Whether remote guests hear it (they never hear themselves)" });
-  toGuests.setAttribute("aria-pressed", String(!mix.not_to_guests));
-  toGuests.classList.toggle("active", !mix.not_to_guests);
+  const showGuests = (heard: boolean) => {
+    toGuests.setAttribute("aria-pressed", String(heard));
+    toGuests.classList.toggle("off", !heard);
+  };
+  showGuests(!mix.not_to_guests);
   const offset = make("input", { type: "number", min: "-2000", max: "2000", step: "10", value: String(mix.sync_offset_ms), ariaLabel: `${label} sync offset (ms)` });
   const offsetLabel = make("label", { textContent: "Sync offset (ms) " });
   offsetLabel.append(offset);
@@ -85,8 +89,7 @@ export function buildStrip(id: string, label: string, mix: AudioMix, change: ((m
     };
     toGuests.onclick = () => {
       send({ ...current, not_to_guests: !current.not_to_guests });
-      toGuests.setAttribute("aria-pressed", String(!current.not_to_guests));
-      toGuests.classList.toggle("active", !current.not_to_guests);
+      showGuests(!current.not_to_guests);
     };
     offset.onchange = () => send({ ...current, sync_offset_ms: Math.round(Number(offset.value)) });
   }

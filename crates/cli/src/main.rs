@@ -1,6 +1,7 @@
 //! `streamwerk`: the engine without a window, for servers, automation and tests.
 //! Exit codes: 0 done, 2 bad input (the message names the place and the fix), 1 runtime failure.
 
+mod arrange;
 mod brand;
 mod canvases;
 mod guests;
@@ -60,6 +61,8 @@ enum Command {
     },
     /// Add a canvas (such as a vertical one) with every scene arranged for it automatically.
     AddCanvas(canvases::AddCanvasArgs),
+    /// Arrange a scene's cameras and guests side by side, in a grid or around a speaker.
+    Arrange(arrange::ArrangeArgs),
     /// Import an OBS scene collection into a new collection, reporting what was mapped,
     /// approximated and left out.
     ImportObs(obs::ImportObsArgs),
@@ -122,6 +125,7 @@ fn main() -> ExitCode {
             out,
         } => render_frame(&scene, scene_name, canvas, &canvas_name, at, &out),
         Command::AddCanvas(args) => canvases::add_canvas(args),
+        Command::Arrange(args) => arrange::arrange(args),
         Command::ImportObs(args) => obs::import_obs(args),
         Command::Validate { file } => validate(&file),
         Command::Brand(command) => brand::run(command),

@@ -11,7 +11,8 @@ use streamwerk_capture::DeviceList;
 use streamwerk_engine::{Meters, StatsSnapshot};
 use streamwerk_scene::{
     AudioEncoderSettings, AudioMix, BrandKit, Canvas, Collection, DestinationSettings, Hotkey,
-    Profile, RecordingSettings, Source, TemplateKind, Transform, Transition, VideoEncoderSettings,
+    PeopleLayout, Profile, RecordingSettings, Source, TemplateKind, Transform, Transition,
+    VideoEncoderSettings,
 };
 use ts_rs::TS;
 
@@ -129,6 +130,16 @@ pub enum Command {
         index: usize,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         canvas: Option<String>,
+    },
+    /// Arranges the visible cameras and guest spots of `scene` on `canvas` (main when absent)
+    /// as `layout`, `speaker` (a source id) first when given (one edit).
+    ArrangePeople {
+        scene: String,
+        layout: PeopleLayout,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        canvas: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speaker: Option<String>,
     },
     /// Adds canvas `name` (such as a 1080x1920 vertical one) with every scene arranged on it
     /// from the main layout (docs/scene-format.md, "Adding a canvas"). Not while recording or
@@ -586,6 +597,7 @@ pub fn typescript() -> String {
         BrandFile::decl(&cfg),
         PictureOf::decl(&cfg),
         GuestStage::decl(&cfg),
+        s::PeopleLayout::decl(&cfg),
         GuestInfo::decl(&cfg),
         Picture::decl(&cfg),
         Event::decl(&cfg),

@@ -168,6 +168,17 @@ impl Studio {
                 }
                 Ok(())
             })?,
+            Command::ArrangePeople {
+                scene,
+                layout,
+                canvas,
+                speaker,
+            } => self.edit(inner, |c| {
+                let canvas = canvas.as_deref().unwrap_or(MAIN_CANVAS);
+                streamwerk_scene::arrange_people(c, &scene, canvas, layout, speaker.as_deref())
+                    .map(drop)
+                    .map_err(refused)
+            })?,
             Command::SetLayerVisible {
                 scene,
                 source,

@@ -382,6 +382,7 @@ impl Studio {
             | Command::SetLayerVisible { .. }
             | Command::SetLayerLocked { .. }
             | Command::MoveLayer { .. }
+            | Command::ArrangePeople { .. }
             | Command::RemoveLayer { .. }
             | Command::SetAudioMix { .. }
             | Command::SetCanvas { .. }) => self.edit_collection(&mut inner, command)?,
