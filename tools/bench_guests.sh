@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What one remote guest costs the engine process: CPU over 10 s of a 640x360 show recording,
 # with no guest, then with one guest in Debian's Chromium (fake camera: testsrc2 at 1280x720,
-# fake microphone: a tone) on VP8, then on H.264. Chromium's own CPU is not counted.
+# fake microphone: a tone) on VP8, then on H.264, on air and hearing the show back (the
+# mix-minus, Opus-encoded for them). Chromium's own CPU is not counted.
 # Usage: tools/bench_guests.sh [STREAMWERK_BIN]   (from the repository's root, UI built)
 set -euo pipefail
 bin=${1:-${CARGO_TARGET_DIR:-target}/release/streamwerk}
@@ -9,7 +10,8 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 ffmpeg -v error -y -f lavfi -i testsrc2=s=1280x720:r=30:d=4 -pix_fmt yuv420p "$dir/cam.y4m"
 ffmpeg -v error -y -f lavfi -i sine=frequency=1000:sample_rate=48000:duration=3 "$dir/tone.wav"
-sed -n '/r##"/,/"##/p' tests/tests/guests.rs | sed '1s/.*r##"//; $s/"##.*//' > "$dir/show.json"
+# The guest test's show (the first collection in the file).
+sed -n '/r##"/,/"##/{p;/"##/q}' tests/tests/guests.rs | sed '1s/.*r##"//; $s/"##.*//' > "$dir/show.json"
 cat > "$dir/join.mjs" <<JS
 import { chromium } from "$PWD/ui/node_modules/playwright-core/index.mjs";
 const [link, codec, secs] = process.argv.slice(2);
@@ -20,14 +22,14 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", hea
 const page = await browser.newPage();
 const [base, token] = link.split("#");
 await page.goto(base + "?name=Ana&autojoin=1&codec=" + codec + "#" + token);
-await page.waitForFunction(() => window.guest?.state() === "connected", null, { timeout: 20000 });
+await page.waitForFunction(() => window.guest?.stage() === "on_air", null, { timeout: 20000 });
 await page.waitForTimeout(Number(secs) * 1000);
 await browser.close();
 JS
 echo "| guest | engine CPU (cores) |"
 echo "|---|---|"
 for mode in none vp8 h264; do
-  "$bin" record --duration 24 --guests 127.0.0.1:0 --scene "$dir/show.json" --out "$dir/$mode.mkv" > "$dir/log" 2>&1 &
+  "$bin" record --duration 24 --guests 127.0.0.1:0 --guest-auto-admit --scene "$dir/show.json" --out "$dir/$mode.mkv" > "$dir/log" 2>&1 &
   pid=$!
   sleep 3
   if [ "$mode" != none ]; then node "$dir/join.mjs" "$(grep -o 'http://[^ ]*' "$dir/log" | head -1)" "$mode" 15 & fi

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use streamwerk_e2e::{
     assert_starts_at_zero, bin, crop_frames, decode_audio_mono, one_stream_at_a_time, root,
-    start_and_duration, stderr, tone_levels,
+    start_and_duration, stats_lines, stderr, tone_levels,
 };
 
 /// The fixture camera's colour, and the guest card's grey.
@@ -155,8 +155,7 @@ fn guest_joins_and_leaves(codec: &str) {
         serde_json::json!({
             "wrongToken": 401,
             "notSdp": 400,
-            "oversized": 413,
-            "secondSession": 409
+            "oversized": 413
         }),
         "{result}"
     );
@@ -505,4 +504,163 @@ fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
         let heard = levels.iter().filter(|&&l| l > 0.006).count();
         assert!(heard * 100 >= levels.len() * 90, "{hz} Hz: {levels:?}");
     }
+}
+
+/// Seven guests' links against a show that admits guests as they come: six are on air, the
+/// seventh hears the studio is full. A link opened again takes its old session's place (a
+/// guest whose browser died, another tab), and the old session learns it was replaced.
+#[test]
+fn six_guests_fit_the_seventh_is_told_the_studio_is_full_and_a_reopened_link_takes_over() {
+    let _alone = one_stream_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let scene = dir.path().join("seven.json");
+    let sources: Vec<String> = (1..=7)
+        .map(|i| format!(r#"{{ "id": "g{i}", "kind": "guest", "settings": {{ "slot": "g{i}", "name": "G{i}" }} }}"#))
+        .collect();
+    let layers: Vec<String> = (1..=7)
+        .map(|i| format!(r#"{{ "source": "g{i}" }}"#))
+        .collect();
+    std::fs::write(
+        &scene,
+        format!(
+            r#"{{ "schema_version": 1, "name": "Seven", "canvas": {{ "width": 320, "height": 180, "fps": 30 }},
+  "sources": [ {} ], "scenes": [ {{ "name": "All", "layers": [ {} ] }} ] }}"#,
+            sources.join(", "),
+            layers.join(", ")
+        ),
+    )
+    .unwrap();
+    let mut show = Command::new(bin())
+        .args([
+            "record",
+            "--duration",
+            "15",
+            "--guests",
+            "127.0.0.1:0",
+            "--guest-auto-admit",
+            "--scene",
+        ])
+        .arg(&scene)
+        .arg("--out")
+        .arg(dir.path().join("seven.mkv"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(show.stderr.take().unwrap()).lines();
+    let links: Vec<String> = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .filter_map(|l| {
+            l.split_once(": http")
+                .map(|(_, l)| format!("http{}", l.trim()))
+        })
+        .take(7)
+        .collect();
+    std::thread::spawn(move || lines.for_each(drop));
+    let page = Command::new("node")
+        .arg(root().join("ui/e2e/seats.mjs"))
+        .args(&links)
+        .current_dir(root().join("ui"))
+        .output()
+        .unwrap();
+    let _ = show.kill();
+    let _ = show.wait();
+    assert!(
+        page.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&page.stdout),
+        stderr(&page)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
+    assert_eq!(
+        result["statuses"],
+        serde_json::json!([201, 201, 201, 201, 201, 201, 409]),
+        "{result}"
+    );
+    assert_eq!(
+        result["full"], "the studio is full (6 guests on air); try again later",
+        "{result}"
+    );
+    assert_eq!(result["firstBefore"], "on_air", "{result}");
+    assert_eq!(result["again"], 201, "{result}");
+    assert_eq!(result["firstAfter"], "replaced", "{result}");
+    assert_eq!(result["newOne"], "on_air", "{result}");
+}
+
+/// A guest whose browser is killed mid-show: the show goes on without a stall, their
+/// card comes back within seconds, and when they open their link again they are back on air
+/// in the same place.
+#[test]
+fn a_guest_whose_browser_dies_leaves_their_card_and_comes_back_in_place() {
+    let _alone = one_stream_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let scene = collection(dir.path());
+    let (y4m, wav) = fixtures(dir.path());
+    let out = dir.path().join("crash.mkv");
+    let mut show = Command::new(bin())
+        .args([
+            "record",
+            "--duration",
+            "30",
+            "--stats-json",
+            "--guests",
+            "127.0.0.1:0",
+            "--guest-auto-admit",
+            "--scene",
+        ])
+        .arg(&scene)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(show.stderr.take().unwrap()).lines();
+    let link = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.split_once("Ana: ").map(|(_, l)| l.trim().to_string()))
+        .expect("an invite link for Ana");
+    std::thread::spawn(move || lines.for_each(drop));
+    let stats = stats_lines(&mut show);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let page = Command::new("node")
+        .arg(root().join("ui/e2e/crash.mjs"))
+        .args([&link, y4m.to_str().unwrap(), wav.to_str().unwrap()])
+        .current_dir(root().join("ui"))
+        .output()
+        .unwrap();
+    assert!(
+        page.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&page.stdout),
+        stderr(&page)
+    );
+    assert!(show.wait().unwrap().success());
+    // The show went on: every frame encoded, none skipped. A tick or two may lag while a
+    // browser starts on the same two cores; a stall waiting on the dead guest would lag many.
+    let stats = stats.join().unwrap();
+    let last = stats.last().expect("statistics");
+    assert_eq!(last["frames_skipped"], 0, "{last}");
+    assert!(last["frames_lagged"].as_u64().unwrap() <= 3, "{last}");
+    assert!(
+        last["frames_encoded"].as_u64().unwrap() >= 29 * 30,
+        "{last}"
+    );
+    // In the recording: the guest, then (after the kill, once the studio notices) the card,
+    // then the guest again.
+    let says = guest_box(&out);
+    let runs = red_runs(&says);
+    assert_eq!(runs.len(), 2, "on air, gone, back: {says}");
+    let (first, second) = (runs[0], runs[1]);
+    let card = &says[first.1 + 1..second.0];
+    assert!(
+        card.contains(&"c".repeat(30)),
+        "the card while away: {says}"
+    );
+    // On air 5 s, then noticed once nothing arrived for 2 s (the studio's watch on silent
+    // guests; ICE alone takes far longer), with 3 s to spare for a slow machine.
+    let gone_after = first.1 - first.0;
+    assert!(gone_after <= (5 + 2 + 3) * 30, "{says}");
+    assert!(second.1 - second.0 >= 3 * 30, "{says}");
 }

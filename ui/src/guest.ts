@@ -88,7 +88,7 @@ function meter(of: MediaStream) {
 
 // ---- The session ----
 
-type Stage = "lobby" | "on_air" | "removed" | "gone";
+type Stage = "lobby" | "on_air" | "removed" | "replaced" | "gone";
 let session: { pc: RTCPeerConnection; location: string; stage: Stage | null; timer: number } | null = null;
 
 async function join() {
@@ -129,6 +129,7 @@ const stageWords: Record<Stage, string> = {
   lobby: "You are in the waiting room. The host will bring you on air.",
   on_air: "You are on air.",
   removed: "The host ended your visit. The same link takes you back in.",
+  replaced: "You joined again from another tab or device, so this one left the studio.",
   gone: "You left the studio.",
 };
 
@@ -144,7 +145,7 @@ async function standing() {
   $("recording").hidden = stage !== "on_air" || !recording;
   if (stage !== current.stage) say(stageWords[stage]);
   current.stage = stage;
-  if (stage === "removed" || stage === "gone") end(stageWords[stage]);
+  if (stage === "removed" || stage === "replaced" || stage === "gone") end(stageWords[stage]);
 }
 
 /// Closes the session and offers to join again with the same link.

@@ -37,6 +37,9 @@ pub enum Standing {
     In(Stage),
     /// The host took them out of the studio.
     Removed,
+    /// They joined again with the same link (another tab, or after their browser died), and
+    /// the new session took this one's place.
+    Replaced,
     /// No such session (left, dropped, or never was).
     Gone,
 }
@@ -66,12 +69,13 @@ struct Entry {
     feed: Arc<Feed>,
 }
 
-/// Sessions the host removed, remembered (the newest this many) so their page can say so.
+/// Sessions ended by the host or by a newer session, remembered (the newest this many) so
+/// their page can say so.
 const REMEMBERED: usize = 32;
 
 pub(crate) struct Lobby {
     entries: Mutex<HashMap<u64, Entry>>,
-    removed: Mutex<VecDeque<u64>>,
+    ended: Mutex<VecDeque<(u64, Standing)>>,
     auto_admit: bool,
     limits: Limits,
     /// The show is being recorded / is live: the guest page says so.
@@ -83,7 +87,7 @@ impl Lobby {
     pub(crate) fn new(auto_admit: bool, limits: Limits) -> Self {
         Lobby {
             entries: Mutex::default(),
-            removed: Mutex::default(),
+            ended: Mutex::default(),
             auto_admit,
             limits,
             recording: AtomicBool::new(false),
@@ -91,20 +95,34 @@ impl Lobby {
         }
     }
 
-    /// A new session `id` for `slot`: on air at once with auto-admit, else in the lobby. Refused
-    /// (with what to tell the guest) when the slot is taken or the studio is full.
+    /// A new session `id` for `slot`: on air at once with auto-admit, else in the lobby. A
+    /// session the slot already has is replaced (the guest reopened their link), and the new
+    /// one takes its place, on air if it was; its id is returned, for the media thread to
+    /// close. Refused (with what to tell the guest) when the studio is full.
     pub(crate) fn join(
         &self,
         id: u64,
         slot: &str,
         name: &str,
         feed: Arc<Feed>,
-    ) -> Result<(), String> {
+    ) -> Result<Option<u64>, String> {
         let mut entries = self.entries.lock().unwrap();
-        if entries.values().any(|e| e.slot == slot) {
-            return Err(
-                "this guest is already in the studio (from another tab or device)".to_string(),
+        let replaced = entries
+            .iter()
+            .find_map(|(old, e)| (e.slot == slot).then_some((*old, e.stage)));
+        if let Some((old, stage)) = replaced {
+            let entry = entries.remove(&old).expect("found above");
+            self.remember(old, Standing::Replaced);
+            feed.set_admitted(stage == Stage::OnAir);
+            entries.insert(
+                id,
+                Entry {
+                    name: name.to_string(),
+                    connected: false,
+                    ..entry
+                },
             );
+            return Ok(Some(old));
         }
         let count = |stage| entries.values().filter(|e| e.stage == stage).count();
         let stage = if self.auto_admit {
@@ -137,7 +155,15 @@ impl Lobby {
                 feed,
             },
         );
-        Ok(())
+        Ok(None)
+    }
+
+    fn remember(&self, id: u64, why: Standing) {
+        let mut ended = self.ended.lock().unwrap();
+        ended.push_back((id, why));
+        if ended.len() > REMEMBERED {
+            ended.pop_front();
+        }
     }
 
     /// The session's media flows: its slot is filled (on air if admitted).
@@ -148,7 +174,16 @@ impl Lobby {
         }
     }
 
-    /// The session ended: its slot is empty again (the source shows its card).
+    /// Nothing arrives from the session: its slot shows the card until media comes again.
+    pub(crate) fn stalled(&self, id: u64) {
+        if let Some(e) = self.entries.lock().unwrap().get_mut(&id) {
+            e.connected = false;
+            e.feed.set_present(false);
+        }
+    }
+
+    /// The session ended: its slot is empty again (the source shows its card). A session
+    /// already replaced or removed has left the slot to others.
     pub(crate) fn ended(&self, id: u64) {
         if let Some(e) = self.entries.lock().unwrap().remove(&id) {
             e.feed.set_present(false);
@@ -196,19 +231,20 @@ impl Lobby {
             e.feed.set_present(false);
             e.feed.set_admitted(false);
         }
-        let mut removed = self.removed.lock().unwrap();
-        removed.push_back(id);
-        if removed.len() > REMEMBERED {
-            removed.pop_front();
-        }
+        self.remember(id, Standing::Removed);
         Ok(id)
     }
 
     pub(crate) fn standing(&self, slot: &str, id: u64) -> Standing {
         match self.entries.lock().unwrap().get(&id) {
             Some(e) if e.slot == slot => Standing::In(e.stage),
-            _ if self.removed.lock().unwrap().contains(&id) => Standing::Removed,
-            _ => Standing::Gone,
+            _ => self
+                .ended
+                .lock()
+                .unwrap()
+                .iter()
+                .find_map(|(ended, why)| (*ended == id).then_some(*why))
+                .unwrap_or(Standing::Gone),
         }
     }
 
@@ -267,13 +303,9 @@ mod tests {
     }
 
     #[test]
-    fn the_limits_hold_for_waiting_and_on_air_guests_and_a_slot_takes_one() {
+    fn the_limits_hold_for_waiting_and_on_air_guests() {
         let lobby = small(false);
         lobby.join(1, "l-1", "", feed("l-1")).unwrap();
-        assert!(lobby
-            .join(2, "l-1", "", feed("l-1"))
-            .unwrap_err()
-            .contains("already"));
         assert!(lobby
             .join(3, "l-2", "", feed("l-2"))
             .unwrap_err()
@@ -299,5 +331,23 @@ mod tests {
         auto.ended(2);
         assert!(!feed("a-2").on_air());
         auto.join(3, "a-3", "", feed("a-3")).unwrap();
+    }
+
+    #[test]
+    fn reopening_the_link_replaces_the_session_in_its_place() {
+        let lobby = small(false);
+        let slot = feed("again");
+        assert_eq!(lobby.join(1, "again", "Ana", slot.clone()), Ok(None));
+        lobby.connected(1);
+        lobby.set_stage("again", Stage::OnAir).unwrap();
+        // The browser died; the link opened again: on air at once, the old session gone.
+        assert_eq!(lobby.join(2, "again", "Ana", slot.clone()), Ok(Some(1)));
+        assert_eq!(lobby.standing("again", 1), Standing::Replaced);
+        assert_eq!(lobby.standing("again", 2), Standing::In(Stage::OnAir));
+        // The old session's end, when the media thread gets to it, leaves the new one be.
+        lobby.ended(1);
+        lobby.connected(2);
+        assert!(slot.on_air());
+        assert_eq!(lobby.statuses().len(), 1);
     }
 }

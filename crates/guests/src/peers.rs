@@ -29,7 +29,16 @@ pub(crate) struct Peer {
     pub feed: Arc<Feed>,
     /// What they hear, once connected (none when no Opus encoder could be made).
     pub back: Option<Return>,
+    /// When their media last arrived: a guest whose browser died says no goodbye.
+    pub last_media: Option<Instant>,
+    /// Nothing has arrived for [`STALL`]: their card shows until media comes again.
+    pub stalled: bool,
 }
+
+/// Silence from a guest this long shows their card (their browser died, or their network).
+const STALL: Duration = Duration::from_secs(2);
+/// Silence this long ends the session: the slot is free for them to join again.
+const GONE: Duration = Duration::from_secs(15);
 
 /// What the HTTP side tells the thread.
 pub(crate) enum Control {
@@ -64,16 +73,18 @@ pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, lobby: &Lobby) 
             }
         }
         let mut next = Instant::now() + IDLE;
-        peers.retain_mut(|p| match drive(p, &socket, lobby) {
-            Some(at) => {
-                next = next.min(at);
-                true
-            }
-            None => {
-                close(p, lobby);
-                false
-            }
-        });
+        peers.retain_mut(
+            |p| match drive(p, &socket, lobby).filter(|_| alive(p, lobby)) {
+                Some(at) => {
+                    next = next.min(at);
+                    true
+                }
+                None => {
+                    close(p, lobby);
+                    false
+                }
+            },
+        );
         let wait = next
             .saturating_duration_since(Instant::now())
             .max(Duration::from_millis(1));
@@ -92,6 +103,21 @@ pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, lobby: &Lobby) 
             }
         }
     }
+}
+
+/// Whether a session still hears from its guest: after [`STALL`] of silence their slot shows
+/// the card, after [`GONE`] the session ends.
+fn alive(p: &mut Peer, lobby: &Lobby) -> bool {
+    let Some(last) = p.last_media else {
+        return true;
+    };
+    let quiet = last.elapsed();
+    if quiet > STALL && !p.stalled {
+        p.stalled = true;
+        lobby.stalled(p.id);
+        tracing::info!("guest session {}: nothing for {STALL:?}", p.id);
+    }
+    quiet < GONE
 }
 
 /// Hands one datagram to the session that accepts it.
@@ -139,6 +165,13 @@ fn drive(p: &mut Peer, socket: &UdpSocket, lobby: &Lobby) -> Option<Instant> {
 
 /// Acts on one event of a session; false when the session has ended.
 fn on_event(p: &mut Peer, event: Event, lobby: &Lobby) -> bool {
+    if let Event::MediaData(_) = event {
+        p.last_media = Some(Instant::now());
+        if p.stalled {
+            p.stalled = false;
+            lobby.connected(p.id);
+        }
+    }
     match event {
         Event::IceConnectionStateChange(IceConnectionState::Disconnected) => return false,
         Event::Connected => {

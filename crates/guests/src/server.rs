@@ -243,8 +243,13 @@ async fn offer(
         .take(MAX_NAME)
         .collect();
     let feed = streamwerk_media::feeds::feed(&slot);
-    if let Err(why) = shared.lobby.join(id, &slot, name.trim(), feed) {
-        return (StatusCode::CONFLICT, why).into_response();
+    match shared.lobby.join(id, &slot, name.trim(), feed) {
+        Err(why) => return (StatusCode::CONFLICT, why).into_response(),
+        // The link opened again (another tab, a browser that died): the old session ends.
+        Ok(Some(old)) => {
+            let _ = shared.control.send(Control::Leave(old));
+        }
+        Ok(None) => {}
     }
     let answered = answer(&shared, &slot, id, offer, h264_first);
     match answered {
@@ -298,6 +303,8 @@ fn answer(
         audio: AudioDecoder::start(feed.clone(), slot.to_string()),
         feed: feed.clone(),
         back: None,
+        last_media: None,
+        stalled: false,
         video_mid: None,
         audio_mid: None,
     };
@@ -346,7 +353,7 @@ struct Who {
 /// Where the guest stands, for their page (asked every second).
 #[derive(serde::Serialize)]
 struct StandingReply {
-    /// "lobby", "on_air", "removed" or "gone".
+    /// "lobby", "on_air", "removed", "replaced" or "gone".
     stage: &'static str,
     recording: bool,
     live: bool,
@@ -365,6 +372,7 @@ async fn standing(
         Standing::In(Stage::Lobby) => "lobby",
         Standing::In(Stage::OnAir) => "on_air",
         Standing::Removed => "removed",
+        Standing::Replaced => "replaced",
         Standing::Gone => "gone",
     };
     Ok(Json(StandingReply {
