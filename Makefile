@@ -19,7 +19,7 @@ APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev lib
 	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
 	libturbojpeg0-dev mold libopus-dev \
 	libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils \
-	nginx libnginx-mod-rtmp stunnel4 openssl chromium \
+	nginx libnginx-mod-rtmp stunnel4 openssl chromium coturn \
 	build-essential libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev \
 	xvfb xauth xdotool webkit2gtk-driver iproute2
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin

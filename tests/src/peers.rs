@@ -639,3 +639,68 @@ impl Drop for NetNs {
         let _ = as_root("ip").args(["link", "del", &self.link]).output();
     }
 }
+
+/// Debian's coturn on 127.0.0.1 as a TURN relay with TURN REST credentials (`use-auth-secret`):
+/// it relays to loopback peers (a studio on this machine) from a port range of its own, so a
+/// relayed candidate is known by its port.
+pub struct Coturn {
+    pub port: u16,
+    pub relay_ports: std::ops::RangeInclusive<u16>,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Coturn {
+    pub fn start(secret: &str) -> Coturn {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        // A relay range of its own, clear of the ports other tests pick.
+        let relay = 40_000 + (port % 1000) * 20;
+        let child = Command::new("turnserver")
+            .args(["-n", "--no-cli", "--no-tls", "--no-dtls", "--fingerprint"])
+            .args(["--listening-ip", "127.0.0.1", "--relay-ip", "127.0.0.1"])
+            .args(["--listening-port", &port.to_string()])
+            .args([
+                "--min-port",
+                &relay.to_string(),
+                "--max-port",
+                &(relay + 19).to_string(),
+            ])
+            .args([
+                "--allow-loopback-peers",
+                "--use-auth-secret",
+                "--static-auth-secret",
+                secret,
+            ])
+            .args([
+                "--realm",
+                "streamwerk.test",
+                "--no-stdout-log",
+                "--simple-log",
+            ])
+            .arg("--log-file")
+            .arg(dir.path().join("turn.log"))
+            .arg("--pidfile")
+            .arg(dir.path().join("turn.pid"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("turnserver (Debian's coturn; make test installs it)");
+        // It listens on TCP too: ready once that port answers.
+        wait_for_port(port);
+        Coturn {
+            port,
+            relay_ports: relay..=relay + 19,
+            child,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Coturn {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

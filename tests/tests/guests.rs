@@ -664,3 +664,107 @@ fn a_guest_whose_browser_dies_leaves_their_card_and_comes_back_in_place() {
     assert!(gone_after <= (5 + 2 + 3) * 30, "{says}");
     assert!(second.1 - second.0 >= 3 * 30, "{says}");
 }
+
+/// A guest who can reach the studio only through TURN: Debian's coturn on loopback with a
+/// shared secret the studio keeps in its key store, the guest page told to use relay
+/// candidates alone. The page's media goes through the relay (its candidate is a relay one,
+/// on a port of coturn's relay range), and the recording has their picture and voice.
+#[test]
+fn a_guest_joins_through_a_turn_relay_alone() {
+    let _alone = one_stream_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "turn-s3cret-for-the-test";
+    let turn = streamwerk_e2e::peers::Coturn::start(secret);
+    let scene = collection(dir.path());
+    let (y4m, wav) = fixtures(dir.path());
+    let profile = dir.path().join("profile.json");
+    std::fs::write(
+        &profile,
+        format!(
+            r#"{{ "schema_version": 1, "guest_network": {{
+  "ice_servers": ["turn:127.0.0.1:{}?transport=udp"], "turn_secret_key": "show-turn" }} }}"#,
+            turn.port
+        ),
+    )
+    .unwrap();
+    let with_keys = |command: &mut Command| {
+        command
+            .env("STREAMWERK_KEYS_FILE", dir.path().join("keys.json"))
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    };
+    let mut set = Command::new(bin());
+    with_keys(set.args(["keys", "set", "show-turn"]).stdin(Stdio::piped()));
+    let mut set = set.spawn().unwrap();
+    use std::io::Write;
+    set.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{secret}\n").as_bytes())
+        .unwrap();
+    assert!(set.wait().unwrap().success());
+
+    let out = dir.path().join("relayed.mkv");
+    let mut show = Command::new(bin());
+    with_keys(
+        show.args([
+            "record",
+            "--duration",
+            "20",
+            "--guests",
+            "127.0.0.1:0",
+            "--guest-auto-admit",
+        ])
+        .arg("--profile")
+        .arg(&profile)
+        .arg("--scene")
+        .arg(&scene)
+        .arg("--out")
+        .arg(&out)
+        .stderr(Stdio::piped()),
+    );
+    let mut show = show.spawn().unwrap();
+    let mut lines = BufReader::new(show.stderr.take().unwrap()).lines();
+    let link = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.split_once("Ana: ").map(|(_, l)| l.trim().to_string()))
+        .expect("an invite link for Ana");
+    std::thread::spawn(move || lines.for_each(drop));
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let page = Command::new("node")
+        .arg(root().join("ui/e2e/hear.mjs"))
+        .args([
+            &link,
+            "Ana",
+            y4m.to_str().unwrap(),
+            wav.to_str().unwrap(),
+            "12",
+            "1000",
+        ])
+        .env("GUEST_QUERY", "&relay=1")
+        .current_dir(root().join("ui"))
+        .output()
+        .unwrap();
+    assert!(
+        page.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&page.stdout),
+        stderr(&page)
+    );
+    assert!(show.wait().unwrap().success());
+    let result: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
+    assert_eq!(result["path"]["type"], "relay", "{result}");
+    let port = result["path"]["port"].as_u64().unwrap() as u16;
+    assert!(
+        turn.relay_ports.contains(&port),
+        "{port} is not coturn's: {result}"
+    );
+    assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
+    // Through the relay, the guest is on air: their red for at least 5 s, and their voice.
+    let says = guest_box(&out);
+    let red = says.matches('R').count();
+    assert!(red >= 5 * 30, "{says}");
+    let levels = tone_levels(&decode_audio_mono(&out), 1000.0, 4800);
+    let heard = levels.iter().filter(|&&l| l > 0.006).count();
+    assert!(heard >= 5 * 20, "heard in {heard} windows");
+}

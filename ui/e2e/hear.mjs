@@ -19,7 +19,7 @@ const page = await browser.newPage();
 const consoleErrors = [];
 page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
 const [base, token] = link.split("#");
-await page.goto(`${base}?name=${encodeURIComponent(name)}&autojoin=1#${token}`);
+await page.goto(`${base}?name=${encodeURIComponent(name)}&autojoin=1${process.env.GUEST_QUERY ?? ""}#${token}`);
 await page.waitForFunction(() => window.guest?.stage() === "on_air", null, { timeout: 20000 });
 // Let every guest join and the browsers' gain control settle, then listen for 2 s.
 await page.waitForTimeout(4000);
@@ -45,8 +45,9 @@ const levels = await page.evaluate(async (freqs) => {
     return [f, Math.round(10 * Math.log10(best || 1e-20))];
   }));
 }, freqs.map(Number));
+const path = await page.evaluate(() => window.guest.path());
 await page.waitForTimeout(Math.max(0, Number(secondsArg) * 1000 - (Date.now() - started)));
 await page.click("#leave");
 await page.waitForFunction(() => window.guest.state() === "new", null, { timeout: 5000 });
-console.log(JSON.stringify({ levels, consoleErrors }));
+console.log(JSON.stringify({ levels, path, consoleErrors }));
 await browser.close();

@@ -4,7 +4,8 @@
 // Bearer, the answer back, DELETE to leave. The show's sound comes back on the same audio
 // line (the mix-minus: everything but the guest's own voice). A GET on the session every second says whether
 // the guest waits in the lobby, is on air, or was removed, and whether the show records or is
-// live. `?name=NAME&autojoin=1` joins at once (a kiosk, a test); `codec=h264|vp8` picks the codec.
+// live. `?name=NAME&autojoin=1` joins at once (a kiosk, a test); `codec=h264|vp8` picks the codec;
+// `relay=1` sends only through the studio's TURN server.
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const slot = decodeURIComponent(location.pathname.split("/").pop() ?? "");
@@ -91,10 +92,29 @@ function meter(of: MediaStream) {
 type Stage = "lobby" | "on_air" | "removed" | "replaced" | "gone";
 let session: { pc: RTCPeerConnection; location: string; stage: Stage | null; timer: number } | null = null;
 
+/// The studio's STUN and TURN servers, from the `Link` headers of an OPTIONS on the WHIP
+/// address (RFC 9725 section 4.6); TURN ones carry credentials made for this guest.
+async function iceServers(whip: string): Promise<RTCIceServer[]> {
+  const reply = await fetch(whip, { method: "OPTIONS", headers: auth }).catch(() => null);
+  const links = reply?.headers.get("Link") ?? "";
+  return links
+    .split(/,\s*(?=<)/)
+    .filter((l) => /rel="ice-server"/.test(l))
+    .map((l) => {
+      const field = (name: string) => l.match(new RegExp(`${name}="([^"]*)"`))?.[1];
+      const urls = l.match(/^<([^>]+)>/)?.[1] ?? "";
+      const username = field("username");
+      return username ? { urls, username, credential: field("credential") } : { urls };
+    })
+    .filter((s) => s.urls);
+}
+
 async function join() {
   say("Connecting…");
   const media = stream ?? (await open());
-  const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
+  const whip = `/whip/${encodeURIComponent(slot)}`;
+  // `relay=1`: only through the TURN server (a test of it, or a guest hiding their address).
+  const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", iceServers: await iceServers(whip), iceTransportPolicy: params.get("relay") === "1" ? "relay" : "all" });
   // Sound both ways: the guest hears the show (minus their own voice) on the same line.
   for (const track of media.getTracks()) pc.addTransceiver(track, { direction: track.kind === "audio" ? "sendrecv" : "sendonly", streams: [media] });
   pc.ontrack = (e) => {
@@ -104,7 +124,7 @@ async function join() {
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
   const name = $<HTMLInputElement>("name").value.trim();
-  const reply = await fetch(`/whip/${encodeURIComponent(slot)}?name=${encodeURIComponent(name)}`, {
+  const reply = await fetch(`${whip}?name=${encodeURIComponent(name)}`, {
     method: "POST",
     headers: { "Content-Type": "application/sdp", ...auth },
     body: pc.localDescription!.sdp,
@@ -187,6 +207,13 @@ Object.assign(window, {
     state: () => session?.pc.connectionState ?? "new",
     /// "lobby", "on_air" or null (not in the studio, or not told yet).
     stage: () => session?.stage ?? null,
+    /// The local candidate in use: its kind ("host", "srflx", "relay") and port.
+    path: async () => {
+      const stats = [...((await session?.pc.getStats())?.values() ?? [])];
+      const pair = stats.find((s) => s.type === "candidate-pair" && s.nominated && s.state === "succeeded");
+      const local = stats.find((s) => s.id === pair?.localCandidateId);
+      return local ? { type: local.candidateType, port: local.port } : null;
+    },
     /// The video codec the browser sends with, as its statistics name it ("video/VP8").
     codec: async () => {
       const stats = [...((await session?.pc.getStats())?.values() ?? [])];

@@ -43,6 +43,17 @@ export type GuestStage = "lobby" | "on_air";
 
 export type PeopleLayout = "side_by_side" | "grid" | "speaker";
 
+export type GuestNetwork = { 
+/**
+ * `stun:HOST:PORT`, `turn:HOST:PORT?transport=udp`, `turns:HOST:PORT`.
+ */
+ice_servers: Array<string>, 
+/**
+ * The name, in the key store, of the TURN server's shared secret (coturn's
+ * `static-auth-secret`): each guest gets credentials made from it (TURN REST, valid 12 h).
+ */
+turn_secret_key: string | null, };
+
 export type GuestInfo = { slot: string, 
 /**
  * The name they typed on their page.
@@ -525,7 +536,11 @@ replay_buffer_s: number,
 /**
  * Keys and what they do; a profile without the field starts with the defaults.
  */
-hotkeys: Array<Hotkey>, };
+hotkeys: Array<Hotkey>, 
+/**
+ * How remote guests reach the studio through NATs: STUN and TURN servers.
+ */
+guest_network?: GuestNetwork, };
 
 export type VideoEncoderSettings = { 
 /**

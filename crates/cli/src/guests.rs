@@ -1,14 +1,16 @@
 //! `--guests`: the guest endpoint for a show, and one invite link printed for each guest
 //! source of the collection. `record` and `stream` run it themselves; `serve` has the studio
-//! run it, so its Guests panel admits, sends back and removes guests.
+//! run it, so its Guests panel admits, sends back and removes guests. The profile's
+//! `guest_network` names the STUN and TURN servers guests are given.
 
 use crate::bad_input;
 use anyhow::anyhow;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use streamwerk_guests::{EndpointConfig, GuestEndpoint, Limits};
-use streamwerk_scene::Collection;
-use streamwerk_studio::{guest_slots, GuestsConfig, Studio};
+use streamwerk_keys::KeyStore;
+use streamwerk_scene::{Collection, GuestNetwork};
+use streamwerk_studio::{guest_slots, ice_servers, GuestsConfig, Studio};
 
 /// How the command line lets guests in.
 #[derive(clap::Args)]
@@ -43,6 +45,7 @@ fn no_guest_source() -> crate::Failure {
 pub fn start(
     args: &GuestArgs,
     collection: &Collection,
+    network: &GuestNetwork,
     recording: bool,
     live: bool,
 ) -> Result<Option<GuestEndpoint>, crate::Failure> {
@@ -58,6 +61,8 @@ pub fn start(
         page: page(),
         limits: Limits::default(),
         auto_admit: args.guest_auto_admit,
+        ice: ice_servers(network, &KeyStore::new())
+            .map_err(|e| bad_input(anyhow!("--guests: {e}")))?,
     })
     .map_err(|e| bad_input(anyhow!("--guests: {e}")))?;
     endpoint.set_show(recording, live);

@@ -334,6 +334,7 @@ fn run(
     let _guests = crate::guests::start(
         &args.guests,
         &collection,
+        &profile.guest_network,
         !recordings.is_empty(),
         !destinations.is_empty(),
     )?;

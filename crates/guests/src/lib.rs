@@ -12,12 +12,14 @@
 
 mod audio;
 mod back;
+mod ice;
 mod invites;
 mod lobby;
 mod peers;
 mod server;
 mod video;
 
+pub use ice::IceServers;
 pub use invites::Invites;
 pub use lobby::{GuestStatus, Limits, Stage};
 pub use server::{EndpointConfig, GuestEndpoint};

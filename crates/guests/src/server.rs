@@ -6,6 +6,7 @@
 //! through [`GuestEndpoint`]'s methods.
 
 use crate::audio::AudioDecoder;
+use crate::ice::IceServers;
 use crate::invites::Invites;
 use crate::lobby::{GuestStatus, Limits, Lobby, Stage, Standing};
 use crate::peers::{self, Control, Peer};
@@ -40,6 +41,8 @@ pub struct EndpointConfig {
     pub limits: Limits,
     /// Guests go on air as they arrive, without waiting in the lobby (unattended shows).
     pub auto_admit: bool,
+    /// The STUN and TURN servers guests' browsers are given.
+    pub ice: IceServers,
 }
 
 /// The longest name a guest may type; longer ones are cut.
@@ -63,6 +66,7 @@ struct Shared {
     page: PathBuf,
     next_id: AtomicU64,
     lobby: Arc<Lobby>,
+    ice: IceServers,
     /// DTLS and SRTP, in pure Rust.
     crypto: Arc<CryptoProvider>,
 }
@@ -113,12 +117,13 @@ impl GuestEndpoint {
             page: config.page,
             next_id: AtomicU64::new(1),
             lobby: lobby.clone(),
+            ice: config.ice,
             crypto: Arc::new(str0m::crypto::from_feature_flags()),
         });
         let assets = tower_http::services::ServeDir::new(shared.page.join("assets"));
         let router = Router::new()
             .route("/guest/{slot}", get(page))
-            .route("/whip/{slot}", post(offer))
+            .route("/whip/{slot}", post(offer).options(ice_servers))
             .route("/whip/{slot}/{id}", get(standing).delete(leave))
             // The page's relative asset paths resolve beside /guest/SLOT.
             .nest_service("/guest/assets", assets)
@@ -326,6 +331,25 @@ fn prefers_h264(sdp: &str) -> bool {
             _ => None,
         })
         .unwrap_or(false)
+}
+
+/// WHIP's OPTIONS: the ICE servers, as `Link` headers (RFC 9725 section 4.6), asked before the
+/// browser makes its offer, so the offer holds its relay candidates.
+async fn ice_servers(
+    State(shared): State<Arc<Shared>>,
+    Path(slot): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !bearer(&headers).is_some_and(|t| shared.invites.admits(&slot, t)) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let mut reply = StatusCode::NO_CONTENT.into_response();
+    for link in shared.ice.links(&slot) {
+        if let Ok(value) = header::HeaderValue::from_str(&link) {
+            reply.headers_mut().append(header::LINK, value);
+        }
+    }
+    reply
 }
 
 /// WHIP's DELETE: the guest leaves.

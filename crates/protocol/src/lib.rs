@@ -598,6 +598,7 @@ pub fn typescript() -> String {
         PictureOf::decl(&cfg),
         GuestStage::decl(&cfg),
         s::PeopleLayout::decl(&cfg),
+        s::GuestNetwork::decl(&cfg),
         GuestInfo::decl(&cfg),
         Picture::decl(&cfg),
         Event::decl(&cfg),

@@ -33,6 +33,27 @@ pub struct Profile {
     /// Keys and what they do; a profile without the field starts with the defaults.
     #[serde(default = "crate::default_hotkeys")]
     pub hotkeys: Vec<crate::Hotkey>,
+    /// How remote guests reach the studio through NATs: STUN and TURN servers.
+    #[serde(default, skip_serializing_if = "GuestNetwork::is_empty")]
+    pub guest_network: GuestNetwork,
+}
+
+/// The STUN and TURN servers a guest's browser is given (docs/guests.md, "Guests on other
+/// networks").
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields, default)]
+pub struct GuestNetwork {
+    /// `stun:HOST:PORT`, `turn:HOST:PORT?transport=udp`, `turns:HOST:PORT`.
+    pub ice_servers: Vec<String>,
+    /// The name, in the key store, of the TURN server's shared secret (coturn's
+    /// `static-auth-secret`): each guest gets credentials made from it (TURN REST, valid 12 h).
+    pub turn_secret_key: Option<String>,
+}
+
+impl GuestNetwork {
+    pub fn is_empty(&self) -> bool {
+        self.ice_servers.is_empty() && self.turn_secret_key.is_none()
+    }
 }
 
 fn replay_buffer() -> f64 {
@@ -55,6 +76,7 @@ impl Default for Profile {
             stream_delay_s: 0.0,
             replay_buffer_s: replay_buffer(),
             hotkeys: crate::default_hotkeys(),
+            guest_network: GuestNetwork::default(),
         }
     }
 }

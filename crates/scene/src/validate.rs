@@ -509,6 +509,16 @@ pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
             "give 1 to 300 seconds",
         );
     }
+    for (i, url) in p.guest_network.ice_servers.iter().enumerate() {
+        let scheme = url.split(':').next().unwrap_or_default();
+        if !["stun", "stuns", "turn", "turns"].contains(&scheme) || !url.contains(':') {
+            r.add(
+                format!("guest_network.ice_servers[{i}]"),
+                format!("`{url}` is not a STUN or TURN server"),
+                "write stun:HOST:PORT or turn:HOST:PORT?transport=udp",
+            );
+        }
+    }
     let mut keys = HashSet::new();
     for (i, h) in p.hotkeys.iter().enumerate() {
         let at = format!("hotkeys[{i}]");

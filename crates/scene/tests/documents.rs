@@ -238,3 +238,30 @@ fn destinations_name_their_key_and_fill_in_platform_servers() {
         "{err}"
     );
 }
+
+#[test]
+fn a_profile_names_stun_and_turn_servers_or_says_what_is_wrong() {
+    let profile: Profile = serde_json::from_str(
+        r#"{ "schema_version": 1, "guest_network": {
+  "ice_servers": ["stun:stun.example.org:3478", "turn:turn.example.org:3478?transport=udp", "http://nope"],
+  "turn_secret_key": "studio-turn" } }"#,
+    )
+    .unwrap();
+    assert_eq!(
+        profile.guest_network.turn_secret_key.as_deref(),
+        Some("studio-turn")
+    );
+    let problems: Vec<String> = check_profile(&profile)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("guest_network.ice_servers[2]")
+            && problems[0].contains("turn:HOST:PORT"),
+        "{problems:?}"
+    );
+    // A profile without guests' servers writes none.
+    let plain = serde_json::to_string(&Profile::default()).unwrap();
+    assert!(!plain.contains("guest_network"), "{plain}");
+}

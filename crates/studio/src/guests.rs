@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use streamwerk_guests::{EndpointConfig, GuestEndpoint, GuestStatus, Limits, Stage};
+use streamwerk_guests::{EndpointConfig, GuestEndpoint, GuestStatus, IceServers, Limits, Stage};
+use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Command, Event, GuestInfo, GuestStage};
-use streamwerk_scene::{Collection, SourceKind};
+use streamwerk_scene::{Collection, GuestNetwork, SourceKind};
 
 /// Where and how the guest endpoint runs once started.
 pub struct GuestsConfig {
@@ -53,6 +54,20 @@ pub fn guest_slots(collection: &Collection) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The STUN and TURN servers of a profile, with the TURN secret read from the key store.
+pub fn ice_servers(network: &GuestNetwork, keys: &KeyStore) -> Result<IceServers, String> {
+    let turn_secret = match &network.turn_secret_key {
+        Some(name) => Some(keys.get(name).map_err(|e| {
+            format!("the TURN secret `{name}`: {e}; store it with `streamwerk keys set {name}`")
+        })?),
+        None => None,
+    };
+    Ok(IceServers {
+        urls: network.ice_servers.clone(),
+        turn_secret,
+    })
+}
+
 fn info(status: GuestStatus) -> GuestInfo {
     GuestInfo {
         slot: status.slot,
@@ -76,14 +91,18 @@ impl Studio {
     /// `slot`'s invite link: the one made this run, or (with `renew`, or the first time) a
     /// new one, which stops the old from working. Starts the endpoint when it is not running.
     pub fn guest_link(&self, slot: &str, renew: bool) -> Result<String, StudioError> {
-        if !guest_slots(&self.lock().collection)
-            .iter()
-            .any(|(s, _)| s == slot)
-        {
-            return Err(refused(format!(
-                "no guest source has the slot `{slot}`: add a guest to a scene first"
-            )));
-        }
+        let network = {
+            let inner = self.lock();
+            if !guest_slots(&inner.collection)
+                .iter()
+                .any(|(s, _)| s == slot)
+            {
+                return Err(refused(format!(
+                    "no guest source has the slot `{slot}`: add a guest to a scene first"
+                )));
+            }
+            inner.profile.guest_network.clone()
+        };
         let mut desk = self.guests.0.lock().unwrap();
         let desk = &mut *desk;
         if desk.endpoint.is_none() {
@@ -95,6 +114,7 @@ impl Studio {
                 page: config.page.clone(),
                 limits: Limits::default(),
                 auto_admit: config.auto_admit,
+                ice: ice_servers(&network, &self.keys).map_err(refused)?,
             })
             .map_err(|e| refused(e.to_string()))?;
             desk.endpoint = Some(endpoint);

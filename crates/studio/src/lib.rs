@@ -23,7 +23,7 @@ use documents::collections_beside;
 use stats::{process_cpu, stats_loop};
 
 pub use documents::own_collection;
-pub use guests::{guest_slots, GuestsConfig};
+pub use guests::{guest_slots, ice_servers, GuestsConfig};
 pub use obs_import::import_obs;
 pub use preview::PreviewStream;
 pub use streamwerk_obs_import::CanvasLimit;
