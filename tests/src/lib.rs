@@ -1,6 +1,7 @@
 //! Helpers for end-to-end tests: run the built `streamwerk` binary and look at what it wrote
 //! the way a user's tools would, by decoding it with FFmpeg.
 
+pub mod guests;
 pub mod peers;
 
 use serde::Deserialize;
@@ -408,7 +409,7 @@ pub fn demo_copy(dir: &Path) -> PathBuf {
 
 /// Every frame of `file` scaled to 32x18, as RGB24 rows.
 pub fn thumbnails(file: &Path) -> Vec<Vec<u8>> {
-    decode_rgb24(file, &[], "scale=32:18", None)
+    decode_rgb24(file, &[], "scale=32:18", None, &[])
         .chunks_exact(32 * 18 * 3)
         .map(<[u8]>::to_vec)
         .collect()
@@ -416,13 +417,35 @@ pub fn thumbnails(file: &Path) -> Vec<Vec<u8>> {
 
 /// The frames of `file` (at most `frames`) through FFmpeg's filter `filter`, as RGB24 bytes;
 /// `before` goes before the input (a seek).
-fn decode_rgb24(file: &Path, before: &[&str], filter: &str, frames: Option<u32>) -> Vec<u8> {
+/// Like [`crop_frames`], but only the frames the file holds: where its timestamps jump (a
+/// panic behind a stream delay), no frame is repeated to fill the gap as a player would.
+pub fn crop_frames_as_sent(file: &Path, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<Vec<u8>> {
+    decode_rgb24(
+        file,
+        &[],
+        &format!("crop={w}:{h}:{x}:{y}"),
+        None,
+        &["-fps_mode", "passthrough"],
+    )
+    .chunks_exact((w * h * 3) as usize)
+    .map(<[u8]>::to_vec)
+    .collect()
+}
+
+fn decode_rgb24(
+    file: &Path,
+    before: &[&str],
+    filter: &str,
+    frames: Option<u32>,
+    after: &[&str],
+) -> Vec<u8> {
     let mut command = Command::new("ffmpeg");
     command
         .args(["-v", "error"])
         .args(before)
         .arg("-i")
-        .arg(file);
+        .arg(file)
+        .args(after);
     if let Some(n) = frames {
         command.args(["-frames:v", &n.to_string()]);
     }
@@ -477,14 +500,20 @@ pub fn stats_lines(
 pub fn crop_rgb(file: &Path, at_s: Option<f64>, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<u8> {
     let seek = at_s.map(|at| format!("{at:.3}"));
     let before: Vec<&str> = seek.iter().flat_map(|at| ["-ss", at.as_str()]).collect();
-    let pixels = decode_rgb24(file, &before, &format!("crop={w}:{h}:{x}:{y}"), Some(1));
+    let pixels = decode_rgb24(
+        file,
+        &before,
+        &format!("crop={w}:{h}:{x}:{y}"),
+        Some(1),
+        &[],
+    );
     assert_eq!(pixels.len(), (w * h * 3) as usize, "{}", file.display());
     pixels
 }
 
 /// Every frame of `file` cropped to (x, y, w, h), as RGB24 rows.
 pub fn crop_frames(file: &Path, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<Vec<u8>> {
-    decode_rgb24(file, &[], &format!("crop={w}:{h}:{x}:{y}"), None)
+    decode_rgb24(file, &[], &format!("crop={w}:{h}:{x}:{y}"), None, &[])
         .chunks_exact((w * h * 3) as usize)
         .map(<[u8]>::to_vec)
         .collect()
