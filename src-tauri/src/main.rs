@@ -146,6 +146,8 @@ fn main() {
         bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         page: concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/dist").into(),
         auto_admit: false,
+        tls: None,
+        public_host: None,
     });
     let preview_address = match serve_preview(studio.clone()) {
         Ok(url) => url,

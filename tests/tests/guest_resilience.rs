@@ -1,6 +1,6 @@
 //! Remote guests when things go wrong or far: more guests than seats, a link opened twice, a
-//! browser killed mid-show, a guest who reaches the studio only through a TURN relay, and a
-//! guest behind the stream delay when the host panics. One test at a time, as in guests.rs.
+//! browser killed mid-show, a guest who reaches the studio only through a TURN relay or over
+//! HTTPS, and a guest behind the stream delay when the host panics. One test at a time, as in guests.rs.
 
 use std::io::Write;
 use std::path::Path;
@@ -249,4 +249,108 @@ fn a_panic_keeps_a_guests_held_seconds_from_viewers() {
         seen_voice + 3 * 20 <= kept_voice,
         "viewers heard {seen_voice} of {kept_voice} windows"
     );
+}
+
+/// The guest page over HTTPS with the user's certificate (here a self-signed one for
+/// 127.0.0.1, which the guest's Chromium is told to trust by its key's hash): the invite link
+/// is https, the guest joins and is recorded. Without a certificate an address off loopback is
+/// refused, as is 0.0.0.0, and a certificate that cannot be read is named.
+#[test]
+fn guests_join_over_https_with_the_users_certificate() {
+    let _alone = one_stream_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=studio.test"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", streamwerk_e2e::stderr(&made));
+    // The key's SPKI hash, which Chromium trusts without a CA.
+    let spki = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "openssl x509 -in {} -pubkey -noout | openssl pkey -pubin -outform der | \
+             openssl dgst -sha256 -binary | base64",
+            cert.display()
+        ))
+        .output()
+        .unwrap();
+    let spki = String::from_utf8(spki.stdout).unwrap().trim().to_string();
+    let scene = collection(dir.path());
+    let (y4m, wav) = fixtures(dir.path());
+    let out = dir.path().join("https.mkv");
+    let mut command = record(&scene, &out, 18);
+    command
+        .arg("--guests-cert")
+        .arg(&cert)
+        .arg("--guests-key")
+        .arg(&key);
+    let (mut show, links) = start_show(&mut command, 1);
+    let link = &links["Ana"];
+    assert!(link.starts_with("https://127.0.0.1:"), "{link}");
+    std::thread::sleep(Duration::from_secs(2));
+    let (y4m, wav) = (y4m.to_str().unwrap(), wav.to_str().unwrap());
+    let trust = format!("--ignore-certificate-errors-spki-list={spki}");
+    let result = run_page(
+        "hear.mjs",
+        &[link, "Ana", y4m, wav, "10", "1000"],
+        &[("GUEST_CHROMIUM_ARGS", &trust)],
+    );
+    assert!(show.wait().unwrap().success());
+    assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
+    let says = guest_box(&out);
+    assert!(says.matches('R').count() >= 5 * 30, "{says}");
+
+    // Refused, with what to do, before anything is recorded.
+    let refused = |extra: &[&str], bind: &str| {
+        let out = Command::new(bin())
+            .args(["record", "--duration", "1", "--guests", bind, "--scene"])
+            .arg(&scene)
+            .arg("--out")
+            .arg(dir.path().join("never.mkv"))
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            streamwerk_e2e::stderr(&out)
+        );
+        streamwerk_e2e::stderr(&out)
+    };
+    let plain = refused(&[], "192.0.2.10:8443");
+    assert!(
+        plain.contains("give a certificate and its key (--guests-cert FILE"),
+        "{plain}"
+    );
+    let anywhere = refused(&[], "0.0.0.0:8443");
+    assert!(anywhere.contains("such as 192.168.1.10:8443"), "{anywhere}");
+    let missing = dir.path().join("missing.pem");
+    let unread = refused(
+        &[
+            "--guests-cert",
+            missing.to_str().unwrap(),
+            "--guests-key",
+            key.to_str().unwrap(),
+        ],
+        "127.0.0.1:0",
+    );
+    assert!(
+        unread.contains("missing.pem") && unread.contains("give PEM files"),
+        "{unread}"
+    );
+    assert!(!dir.path().join("never.mkv").exists());
 }

@@ -12,7 +12,8 @@ const browser = await chromium.launch({
   headless: true,
   args: ["--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
     `--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`,
-    "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required"],
+    "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
+    ...(process.env.GUEST_CHROMIUM_ARGS ?? "").split(" ").filter(Boolean)],
 });
 const started = Date.now();
 const page = await browser.newPage();

@@ -7,7 +7,7 @@ use crate::bad_input;
 use anyhow::anyhow;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use streamwerk_guests::{EndpointConfig, GuestEndpoint, Limits};
+use streamwerk_guests::{EndpointConfig, GuestEndpoint, Limits, Tls};
 use streamwerk_keys::KeyStore;
 use streamwerk_scene::{Collection, GuestNetwork};
 use streamwerk_studio::{guest_slots, ice_servers, GuestsConfig, Studio};
@@ -23,6 +23,25 @@ pub struct GuestArgs {
     /// host (an unattended show; `record` and `stream` have no host to admit them).
     #[arg(long, requires = "guests")]
     pub guest_auto_admit: bool,
+    /// The guest page over HTTPS with this certificate (PEM, with its chain): needed on any
+    /// address but 127.0.0.1, as browsers give the camera only to secure pages.
+    #[arg(long, value_name = "FILE", requires_all = ["guests", "guests_key"])]
+    pub guests_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "guests_cert")]
+    pub guests_key: Option<PathBuf>,
+    /// The host name invite links carry (the one on the certificate), instead of the address.
+    #[arg(long, value_name = "NAME", requires = "guests")]
+    pub guests_host: Option<String>,
+}
+
+impl GuestArgs {
+    fn tls(&self) -> Option<Tls> {
+        Some(Tls {
+            cert: self.guests_cert.clone()?,
+            key: self.guests_key.clone()?,
+        })
+    }
 }
 
 /// The built UI, whose guest page the endpoint serves.
@@ -63,6 +82,8 @@ pub fn start(
         auto_admit: args.guest_auto_admit,
         ice: ice_servers(network, &KeyStore::new())
             .map_err(|e| bad_input(anyhow!("--guests: {e}")))?,
+        tls: args.tls(),
+        public_host: args.guests_host.clone(),
     })
     .map_err(|e| bad_input(anyhow!("--guests: {e}")))?;
     endpoint.set_show(recording, live);
@@ -89,6 +110,8 @@ pub fn allow(args: &GuestArgs, studio: &Studio, ui: PathBuf) -> Result<(), crate
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0))),
         page: ui,
         auto_admit: args.guest_auto_admit,
+        tls: args.tls(),
+        public_host: args.guests_host.clone(),
     });
     if args.guests.is_none() {
         return Ok(());

@@ -14,6 +14,7 @@ mod audio;
 mod back;
 mod ice;
 mod invites;
+mod listen;
 mod lobby;
 mod peers;
 mod server;
@@ -21,6 +22,7 @@ mod video;
 
 pub use ice::IceServers;
 pub use invites::Invites;
+pub use listen::Tls;
 pub use lobby::{GuestStatus, Limits, Stage};
 pub use server::{EndpointConfig, GuestEndpoint};
 

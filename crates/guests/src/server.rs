@@ -8,6 +8,7 @@
 use crate::audio::AudioDecoder;
 use crate::ice::IceServers;
 use crate::invites::Invites;
+use crate::listen::{self, Tls};
 use crate::lobby::{GuestStatus, Limits, Lobby, Stage, Standing};
 use crate::peers::{self, Control, Peer};
 use crate::video::VideoDecoder;
@@ -43,6 +44,10 @@ pub struct EndpointConfig {
     pub auto_admit: bool,
     /// The STUN and TURN servers guests' browsers are given.
     pub ice: IceServers,
+    /// HTTPS, required off loopback.
+    pub tls: Option<Tls>,
+    /// The host name links carry (the certificate's), instead of the address.
+    pub public_host: Option<String>,
 }
 
 /// The longest name a guest may type; longer ones are cut.
@@ -52,6 +57,8 @@ const MAX_NAME: usize = 64;
 pub struct GuestEndpoint {
     /// Where it listens for HTTP.
     pub addr: SocketAddr,
+    /// What links start with: scheme, host and port.
+    base: String,
     invites: Arc<Invites>,
     lobby: Arc<Lobby>,
     control: SyncSender<Control>,
@@ -79,14 +86,7 @@ impl GuestEndpoint {
             addr: config.bind.to_string(),
             reason,
         };
-        if !config.bind.ip().is_loopback() {
-            return Err(GuestError::Refused(format!(
-                "the guest endpoint at {} would serve plain HTTP, and browsers let a page use \
-                 the camera only over HTTPS or on this machine: use 127.0.0.1 (a certificate \
-                 for other addresses is not supported yet)",
-                config.bind
-            )));
-        }
+        listen::check(config.bind, config.tls.as_ref())?;
         let udp =
             UdpSocket::bind((config.bind.ip(), 0)).map_err(|e| listen_error(e.to_string()))?;
         let media = udp.local_addr().map_err(|e| listen_error(e.to_string()))?;
@@ -103,9 +103,8 @@ impl GuestEndpoint {
             .enable_all()
             .build()
             .map_err(|e| listen_error(e.to_string()))?;
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind(config.bind))
-            .map_err(|e| listen_error(e.to_string()))?;
+        let listener =
+            std::net::TcpListener::bind(config.bind).map_err(|e| listen_error(e.to_string()))?;
         let addr = listener
             .local_addr()
             .map_err(|e| listen_error(e.to_string()))?;
@@ -129,12 +128,15 @@ impl GuestEndpoint {
             .nest_service("/guest/assets", assets)
             .layer(DefaultBodyLimit::max(MAX_SDP))
             .with_state(shared);
-        runtime.spawn(async move {
-            if let Err(e) = axum::serve(listener, router).await {
-                tracing::warn!("the guest endpoint stopped: {e}");
-            }
-        });
+        listen::serve(&runtime, listener, router, config.tls.as_ref())?;
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let host = config.public_host.unwrap_or_else(|| addr.ip().to_string());
         Ok(GuestEndpoint {
+            base: format!("{scheme}://{host}:{}", addr.port()),
             addr,
             invites,
             lobby,
@@ -181,7 +183,7 @@ impl GuestEndpoint {
             .invites
             .new_link(slot)
             .map_err(|e| GuestError::Refused(format!("no random token: {e}")))?;
-        Ok(format!("http://{}/guest/{slot}#{token}", self.addr))
+        Ok(format!("{}/guest/{slot}#{token}", self.base))
     }
 }
 

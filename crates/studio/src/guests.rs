@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use streamwerk_guests::{EndpointConfig, GuestEndpoint, GuestStatus, IceServers, Limits, Stage};
+use streamwerk_guests::{
+    EndpointConfig, GuestEndpoint, GuestStatus, IceServers, Limits, Stage, Tls,
+};
 use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Command, Event, GuestInfo, GuestStage};
 use streamwerk_scene::{Collection, GuestNetwork, SourceKind};
@@ -20,6 +22,10 @@ pub struct GuestsConfig {
     pub page: PathBuf,
     /// Guests go on air as they arrive instead of waiting in the lobby.
     pub auto_admit: bool,
+    /// HTTPS for the guest page (needed off loopback).
+    pub tls: Option<Tls>,
+    /// The host name invite links carry, instead of the address.
+    pub public_host: Option<String>,
 }
 
 #[derive(Default)]
@@ -115,6 +121,8 @@ impl Studio {
                 limits: Limits::default(),
                 auto_admit: config.auto_admit,
                 ice: ice_servers(&network, &self.keys).map_err(refused)?,
+                tls: config.tls.clone(),
+                public_host: config.public_host.clone(),
             })
             .map_err(|e| refused(e.to_string()))?;
             desk.endpoint = Some(endpoint);
