@@ -231,6 +231,26 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
     assert_starts_at_zero(out);
     let says = guest_box(out);
     let runs = red_runs(&says);
+    // An ISO file beside the recording for each time on air, never for the lobby: the guest's
+    // picture from when they were first on air.
+    for (iso, (first, _)) in ["-ana.mkv", "-ana-2.mkv"].iter().zip(&runs) {
+        let iso = out.with_file_name(format!(
+            "{}{iso}",
+            out.file_stem().unwrap().to_string_lossy()
+        ));
+        let (start, _) = start_and_duration(&iso);
+        assert!(
+            (start - *first as f64 / 30.0).abs() < 0.5,
+            "{}: {start} s",
+            iso.display()
+        );
+        let pictures = crop_frames(&iso, (300, 160, 40, 40));
+        assert!(
+            pictures.iter().filter(|f| near(f, RED, 24)).count() >= 60,
+            "{}",
+            iso.display()
+        );
+    }
     assert_eq!(runs.len(), 2, "on air twice: {says}");
     let ((a0, a1), (b0, b1)) = (runs[0], runs[1]);
     assert!(says[..a0].contains(&"c".repeat(90)), "waiting: {says}");
@@ -260,7 +280,7 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
 /// The mix-minus: two guests (Ana's 1 kHz, Ben's 1.5 kHz) and the studio's 440 Hz tone. Each
 /// guest's page plays back what the studio sends them, measured there with WebAudio: the
 /// studio's tone and the other guest, never their own voice. The recording has both guests,
-/// each in their own box, and both voices.
+/// each in their own box, and both voices; and each guest's ISO file has theirs alone.
 #[test]
 fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
     let _alone = one_stream_at_a_time();
@@ -356,5 +376,39 @@ fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
         let levels = tone_levels(middle, hz, 4800);
         let heard = levels.iter().filter(|&&l| l > 0.006).count();
         assert!(heard * 100 >= levels.len() * 90, "{hz} Hz: {levels:?}");
+    }
+
+    // Each guest's ISO file beside the recording: their own picture and voice only, as
+    // received, on the recording's clock (it starts when they first showed in the program).
+    for (slot, colour, own, other, program) in [
+        ("ana", RED, 1000.0, 1500.0, &frames),
+        ("ben", [0x20, 0x40, 0xE0], 1500.0, 1000.0, &bens),
+    ] {
+        let iso = dir.path().join(format!("panel-{slot}.mkv"));
+        let (start, duration) = start_and_duration(&iso);
+        let first_seen = program.iter().position(|f| near(f, colour, 24)).unwrap() as f64 / 30.0;
+        assert!(
+            (start - first_seen).abs() < 0.5,
+            "{slot}: starts at {start} s, seen at {first_seen} s"
+        );
+        assert!(duration > 8.0, "{slot}: {duration} s");
+        let pictures = crop_frames(&iso, (300, 160, 40, 40));
+        let theirs = pictures.iter().filter(|f| near(f, colour, 24)).count();
+        assert!(
+            theirs * 100 >= pictures.len() * 95,
+            "{slot}: {theirs} of {}",
+            pictures.len()
+        );
+        let sound = decode_audio_mono(&iso);
+        let heard = |hz| {
+            let levels = tone_levels(&sound[48_000..sound.len() - 48_000], hz, 4800);
+            levels.iter().filter(|&&l| l > 0.006).count() * 100 / levels.len()
+        };
+        assert!(
+            heard(own) >= 90,
+            "{slot} in their own file: {}%",
+            heard(own)
+        );
+        assert_eq!(heard(other), 0, "{slot}'s file has the other guest");
     }
 }

@@ -330,8 +330,10 @@ fn run(
     }
 
     let fps = collection.canvas.fps as f64;
+    // Each guest on air is also recorded beside the first recording (ISO files).
+    let iso_prefix = recordings.first().map(|r| r.path.with_extension(""));
     // Kept until the show ends: dropping it ends every guest's session.
-    let _guests = crate::guests::start(
+    let guests = crate::guests::start(
         &args.guests,
         &collection,
         &profile.guest_network,
@@ -350,6 +352,12 @@ fn run(
         replay_buffer,
     })
     .map_err(engine_failure)?;
+    if let (Some(endpoint), Some(prefix)) = (&guests, iso_prefix) {
+        endpoint.record_isos(Some(streamwerk_guests::IsoPlan {
+            prefix,
+            origin: std::time::Instant::now(),
+        }));
+    }
 
     // First Ctrl-C: finish cleanly. Second: leave at once (recordings stay readable).
     let interrupts = Arc::new(AtomicUsize::new(0));

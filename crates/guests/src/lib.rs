@@ -14,6 +14,7 @@ mod audio;
 mod back;
 mod ice;
 mod invites;
+mod iso;
 mod listen;
 mod lobby;
 mod peers;
@@ -22,6 +23,7 @@ mod video;
 
 pub use ice::IceServers;
 pub use invites::Invites;
+pub use iso::IsoPlan;
 pub use listen::Tls;
 pub use lobby::{GuestStatus, Limits, Stage};
 pub use server::{EndpointConfig, GuestEndpoint};

@@ -4,6 +4,7 @@
 //! shows). The lobby is what the HTTP side, the media thread and the host share; the feed of a
 //! slot follows it (on air only while admitted and connected).
 
+use crate::iso::IsoPlan;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -81,6 +82,8 @@ pub(crate) struct Lobby {
     /// The show is being recorded / is live: the guest page says so.
     pub recording: AtomicBool,
     pub live: AtomicBool,
+    /// While the show records: where each guest on air is also written.
+    pub iso: Mutex<Option<IsoPlan>>,
 }
 
 impl Lobby {
@@ -92,6 +95,7 @@ impl Lobby {
             limits,
             recording: AtomicBool::new(false),
             live: AtomicBool::new(false),
+            iso: Mutex::new(None),
         }
     }
 
@@ -189,6 +193,15 @@ impl Lobby {
             e.feed.set_present(false);
             e.feed.set_admitted(false);
         }
+    }
+
+    /// Where session `id`'s ISO file goes, while it is on air and connected and the show
+    /// records; with its slot.
+    pub(crate) fn iso_for(&self, id: u64) -> Option<(IsoPlan, String)> {
+        let plan = self.iso.lock().unwrap().clone()?;
+        let entries = self.entries.lock().unwrap();
+        let e = entries.get(&id)?;
+        (e.stage == Stage::OnAir && e.connected).then(|| (plan, e.slot.clone()))
     }
 
     /// Whether session `id` is `slot`'s.

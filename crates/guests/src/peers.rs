@@ -5,6 +5,7 @@
 
 use crate::audio::AudioDecoder;
 use crate::back::Return;
+use crate::iso::{IsoPacket, IsoWriter};
 use crate::lobby::Lobby;
 use crate::video::VideoDecoder;
 use std::net::{SocketAddr, UdpSocket};
@@ -33,6 +34,8 @@ pub(crate) struct Peer {
     pub last_media: Option<Instant>,
     /// Nothing has arrived for [`STALL`]: their card shows until media comes again.
     pub stalled: bool,
+    /// Their ISO file, while on air and the show records.
+    pub iso: Option<IsoWriter>,
 }
 
 /// Silence from a guest this long shows their card (their browser died, or their network).
@@ -73,8 +76,8 @@ pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, lobby: &Lobby) 
             }
         }
         let mut next = Instant::now() + IDLE;
-        peers.retain_mut(
-            |p| match drive(p, &socket, lobby).filter(|_| alive(p, lobby)) {
+        peers.retain_mut(|p| {
+            match drive(p, &socket, lobby).filter(|_| alive(p, lobby) && iso(p, lobby)) {
                 Some(at) => {
                     next = next.min(at);
                     true
@@ -83,8 +86,8 @@ pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, lobby: &Lobby) 
                     close(p, lobby);
                     false
                 }
-            },
-        );
+            }
+        });
         let wait = next
             .saturating_duration_since(Instant::now())
             .max(Duration::from_millis(1));
@@ -118,6 +121,21 @@ fn alive(p: &mut Peer, lobby: &Lobby) -> bool {
         tracing::info!("guest session {}: nothing for {STALL:?}", p.id);
     }
     quiet < GONE
+}
+
+/// Starts or ends the session's ISO file as its guest goes on and off air and the show
+/// starts and stops recording. Always true (the session goes on either way).
+fn iso(p: &mut Peer, lobby: &Lobby) -> bool {
+    match (lobby.iso_for(p.id), &p.iso) {
+        (Some((plan, slot)), None) => {
+            p.iso = Some(IsoWriter::start(&plan, &slot));
+            // The file starts at a keyframe: ask for one now rather than wait for the next.
+            p.video.ask_keyframe();
+        }
+        (None, Some(_)) => p.iso = None,
+        _ => {}
+    }
+    true
 }
 
 /// Hands one datagram to the session that accepts it.
@@ -184,10 +202,24 @@ fn on_event(p: &mut Peer, event: Event, lobby: &Lobby) -> bool {
         Event::MediaAdded(added) if added.kind == MediaKind::Video => p.video_mid = Some(added.mid),
         Event::MediaAdded(added) if added.kind == MediaKind::Audio => p.audio_mid = Some(added.mid),
         Event::MediaData(data) if Some(data.mid) == p.audio_mid => {
+            if let Some(iso) = &p.iso {
+                iso.send(IsoPacket::Audio {
+                    data: data.data.clone(),
+                    at: Instant::now(),
+                });
+            }
             p.audio.send(data.data, data.contiguous);
         }
         Event::MediaData(data) if Some(data.mid) == p.video_mid => {
             let keyframe = data.is_keyframe();
+            if let Some(iso) = &p.iso {
+                iso.send(IsoPacket::Video {
+                    codec: data.params.spec().codec,
+                    data: data.data.clone(),
+                    keyframe,
+                    at: Instant::now(),
+                });
+            }
             p.video.send(
                 data.params.spec().codec,
                 data.data,

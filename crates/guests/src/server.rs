@@ -8,6 +8,7 @@
 use crate::audio::AudioDecoder;
 use crate::ice::IceServers;
 use crate::invites::Invites;
+use crate::iso::IsoPlan;
 use crate::listen::{self, Tls};
 use crate::lobby::{GuestStatus, Limits, Lobby, Stage, Standing};
 use crate::peers::{self, Control, Peer};
@@ -171,6 +172,12 @@ impl GuestEndpoint {
         Ok(())
     }
 
+    /// While the show records (`Some`), each guest on air is also written to a file of their
+    /// own (docs/guests.md, ISO recordings); `None` ends those files.
+    pub fn record_isos(&self, plan: Option<IsoPlan>) {
+        *self.lobby.iso.lock().unwrap() = plan;
+    }
+
     /// What the guest pages say about the show: recorded, live.
     pub fn set_show(&self, recording: bool, live: bool) {
         self.lobby.recording.store(recording, Relaxed);
@@ -312,6 +319,7 @@ fn answer(
         back: None,
         last_media: None,
         stalled: false,
+        iso: None,
         video_mid: None,
         audio_mid: None,
     };

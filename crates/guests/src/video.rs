@@ -70,6 +70,11 @@ impl VideoDecoder {
         }
     }
 
+    /// Asks for a keyframe at the next chance (an ISO file starts with one).
+    pub(crate) fn ask_keyframe(&self) {
+        self.wants_keyframe.store(true, Relaxed);
+    }
+
     /// Whether a keyframe should be asked for (once per need).
     pub(crate) fn take_keyframe_request(&self) -> bool {
         self.wants_keyframe.swap(false, Relaxed)

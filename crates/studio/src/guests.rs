@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use streamwerk_guests::{
-    EndpointConfig, GuestEndpoint, GuestStatus, IceServers, Limits, Stage, Tls,
+    EndpointConfig, GuestEndpoint, GuestStatus, IceServers, IsoPlan, Limits, Stage, Tls,
 };
 use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Command, Event, GuestInfo, GuestStage};
@@ -36,6 +36,8 @@ struct Desk {
     links: HashMap<String, String>,
     /// What the pages were last told.
     told: Vec<GuestInfo>,
+    /// While the studio records: where guests' ISO files go.
+    iso: Option<IsoPlan>,
 }
 
 /// The guest side of a studio.
@@ -125,6 +127,7 @@ impl Studio {
                 public_host: config.public_host.clone(),
             })
             .map_err(|e| refused(e.to_string()))?;
+            endpoint.record_isos(desk.iso.clone());
             desk.endpoint = Some(endpoint);
         }
         let endpoint = desk.endpoint.as_ref().expect("started above");
@@ -184,6 +187,16 @@ impl Studio {
         if let Some(endpoint) = &self.guests.0.lock().unwrap().endpoint {
             endpoint.set_show(!inner.recording.is_empty(), !inner.live.is_empty());
         }
+    }
+
+    /// Records each guest on air to a file of their own while `plan` is set (the studio
+    /// records), from now or from when the endpoint starts.
+    pub(crate) fn record_guest_isos(&self, plan: Option<IsoPlan>) {
+        let mut desk = self.guests.0.lock().unwrap();
+        if let Some(endpoint) = &desk.endpoint {
+            endpoint.record_isos(plan.clone());
+        }
+        desk.iso = plan;
     }
 
     /// Ends every guest's session (the studio closes).

@@ -133,6 +133,7 @@ impl Studio {
             }
             Command::StartRecording => self.start_recording(inner)?,
             Command::StopRecording => {
+                self.record_guest_isos(None);
                 let mut recordings = std::mem::take(&mut inner.recording);
                 recordings.append(&mut inner.recording_aired);
                 if let Some(session) = &inner.session {
@@ -344,6 +345,12 @@ impl Studio {
             let _ = self.outputs(inner, Command::StopRecording);
             return Err(e);
         }
+        // A recording joining the running show starts at its first picture, now: so do the
+        // guests' ISO files beside it.
+        self.record_guest_isos(Some(streamwerk_guests::IsoPlan {
+            prefix: path.with_extension(""),
+            origin: Instant::now(),
+        }));
         Ok(())
     }
 
