@@ -212,6 +212,12 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
         "{result}"
     );
     assert_eq!(result["guestErrors"], serde_json::json!([]), "{result}");
+    assert_eq!(result["stripWhileWaiting"], "in the lobby", "{result}");
+    assert_eq!(
+        result["nameTag"],
+        serde_json::json!({ "template": "lower_third", "title": "Ana B.", "shown": false }),
+        "{result}"
+    );
     let arranged = &result["arranged"];
     assert_eq!(
         [

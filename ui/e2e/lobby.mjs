@@ -42,6 +42,9 @@ await stage("lobby");
 const lobbyWords = await guest.textContent("#status");
 await host.waitForSelector(spot("img"), { timeout: 10000 });
 const waiting = await host.textContent(spot(".who"));
+// Their mixer strip says where they are.
+await host.waitForFunction(() => document.querySelector('#strips li[data-source="ana"] .state')?.textContent === "in the lobby", null, { timeout: 5000 });
+const stripWhileWaiting = await host.textContent('#strips li[data-source="ana"] .state');
 // The guest's camera as the host sees it in the lobby: its middle pixel.
 await host.waitForTimeout(1500);
 const lobbyPicture = await host.evaluate(async (sel) => {
@@ -62,6 +65,14 @@ await stage("on_air");
 const onAirWords = await guest.textContent("#status");
 await guest.waitForSelector("#recording:not([hidden])", { timeout: 5000 });
 await shot("guests-on-air.png");
+// A name tag with the name they typed, off air until shown.
+await host.click(spot('button[aria-label="Name tag: Ana"]'));
+await host.waitForFunction(() => window.streamwerk.state.collection.sources.some((s) => s.kind === "template" && s.settings.title === "Ana B."), null, { timeout: 5000 });
+const nameTag = await host.evaluate(() => {
+  const s = window.streamwerk.state.collection.sources.find((s) => s.kind === "template");
+  const layer = window.streamwerk.state.collection.scenes[0].layers.find((l) => l.source === s.id);
+  return { template: s.settings.template, title: s.settings.title, shown: layer.visible };
+});
 await host.waitForTimeout(4000);
 await host.click(spot('button[aria-label="To lobby: Ana"]'));
 await stage("lobby");
@@ -82,5 +93,5 @@ await host.waitForFunction(() => window.streamwerk.state.collection.scenes[0].la
 const arranged = await host.evaluate(() => window.streamwerk.state.collection.scenes[0].layers.find((l) => l.source === "ana").transform);
 
 if (consoleErrors.length) fail(`studio console errors: ${consoleErrors.join("; ")}`);
-console.log(JSON.stringify({ arranged, link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, removedWords, guestErrors }));
+console.log(JSON.stringify({ arranged, stripWhileWaiting, nameTag, link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, removedWords, guestErrors }));
 await browser.close();

@@ -76,6 +76,15 @@ export function setMuted(g: GuestSlot, muted: boolean) {
   return run({ type: "set_audio_mix", source: g.source, mix: { ...mixOf(source), muted } });
 }
 
+/// Adds a lower third with the guest's name (the one they typed, else the spot's) to the scene
+/// being edited, off air until shown from the Graphics tab.
+export async function nameTag(g: GuestSlot) {
+  const title = g.guest?.name || g.label;
+  if (await run({ type: "add_template", scene: store.selectedScene, template: "lower_third", title })) {
+    notice("info", `A name tag for ${title} is in ${store.selectedScene}: show it from Graphics when they are on.`);
+  }
+}
+
 /// Adds a new guest slot to the scene being edited.
 export async function addGuest() {
   const taken = new Set(store.state.collection.sources.map((s) => s.id));

@@ -119,7 +119,8 @@ export function buildStrip(id: string, label: string, mix: AudioMix, change: ((m
       if (next.peak !== shown.peak) peak.style.left = `${next.peak}%`;
       if (next.zone !== shown.zone) peak.className = `meter-peak ${next.zone}`;
       if (next.state !== shown.state) {
-        state.textContent = deviceState === "live" ? "" : deviceState === "disconnected" ? "disconnected" : "starting";
+        const words: Record<string, string> = { live: "", disconnected: "disconnected", waiting: "in the lobby", opening: "starting" };
+        state.textContent = words[deviceState] ?? deviceState;
         state.className = `state ${deviceState}`;
       }
       shown = next;

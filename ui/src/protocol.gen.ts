@@ -306,7 +306,7 @@ export type SourceMeter = { source: string,
  */
 state: DeviceState, peak_dbfs: number, rms_dbfs: number, momentary_lufs: number, short_term_lufs: number, };
 
-export type DeviceState = "opening" | "live" | "disconnected";
+export type DeviceState = "opening" | "live" | "disconnected" | "waiting";
 
 export type MeterReading = { peak_dbfs: number, rms_dbfs: number, momentary_lufs: number, short_term_lufs: number, };
 

@@ -138,6 +138,11 @@ impl Feed {
         true
     }
 
+    /// A sender is connected, on air or waiting.
+    pub fn connected(&self) -> bool {
+        self.present.load(Relaxed)
+    }
+
     /// Connected and admitted: the source plays the slot.
     pub fn on_air(&self) -> bool {
         self.present.load(Relaxed) && self.admitted.load(Relaxed)

@@ -70,6 +70,8 @@ impl AudioSource for GuestSound {
     fn state(&self) -> DeviceState {
         if self.feed.on_air() {
             DeviceState::Live
+        } else if self.feed.connected() {
+            DeviceState::Waiting
         } else {
             DeviceState::Disconnected
         }

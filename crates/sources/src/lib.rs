@@ -77,6 +77,8 @@ pub enum DeviceState {
     Live,
     /// Missing or failing: silent (or a placeholder picture) and retried every second.
     Disconnected,
+    /// A remote guest connected but waiting in the lobby: heard by nobody yet.
+    Waiting,
 }
 
 #[derive(Debug, thiserror::Error)]
