@@ -136,12 +136,16 @@ pub fn start_show(show: &mut Command, count: usize) -> (Child, HashMap<String, S
 /// Runs the browser script `ui/e2e/SCRIPT` with `args` (and `env`) to its end; returns the JSON
 /// line it prints.
 pub fn run_page(script: &str, args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
-    let page = page_command(script, args, env).output().unwrap();
+    page_json(&page_command(script, args, env).output().unwrap())
+}
+
+/// The JSON line a browser script printed, once it ended well (else what it said).
+pub fn page_json(page: &std::process::Output) -> serde_json::Value {
     assert!(
         page.status.success(),
         "{}{}",
         String::from_utf8_lossy(&page.stdout),
-        stderr(&page)
+        stderr(page)
     );
     serde_json::from_slice(&page.stdout).unwrap()
 }

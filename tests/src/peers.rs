@@ -341,31 +341,7 @@ pub struct Stunnel {
 impl Stunnel {
     pub fn start(upstream: u16) -> Stunnel {
         let dir = tempfile::tempdir().unwrap();
-        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-        let made = Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=localhost",
-            ])
-            .args([
-                "-addext",
-                "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                "-keyout",
-            ])
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert)
-            .stderr(Stdio::null())
-            .status()
-            .expect("openssl is installed (make test installs it)");
-        assert!(made.success());
+        let (cert, key) = self_signed_certificate(dir.path());
         let port = free_port();
         let conf = dir.path().join("stunnel.conf");
         std::fs::write(
@@ -638,6 +614,30 @@ impl Drop for NetNs {
         let _ = as_root("ip").args(["netns", "del", &self.name]).output();
         let _ = as_root("ip").args(["link", "del", &self.link]).output();
     }
+}
+
+/// A certificate for `localhost` and 127.0.0.1, signed by itself, and its key, in `dir`: what
+/// a TLS peer on loopback presents (trusted by its file, or by its key's hash).
+pub fn self_signed_certificate(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=localhost"])
+        .args([
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl is installed (make test installs it)");
+    assert!(made.success());
+    (cert, key)
 }
 
 /// Debian's coturn on 127.0.0.1 as a TURN relay with TURN REST credentials (`use-auth-secret`):

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use streamwerk_e2e::guests::*;
-use streamwerk_e2e::peers::{Coturn, Nginx};
+use streamwerk_e2e::peers::{self_signed_certificate, Coturn, Nginx};
 use streamwerk_e2e::{
     bin, crop_frames_as_sent, decode_audio_mono, one_stream_at_a_time, stats_lines, tone_levels,
 };
@@ -259,24 +259,7 @@ fn a_panic_keeps_a_guests_held_seconds_from_viewers() {
 fn guests_join_over_https_with_the_users_certificate() {
     let _alone = one_stream_at_a_time();
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-        ])
-        .args(["-nodes", "-days", "1", "-subj", "/CN=studio.test"])
-        .args(["-addext", "subjectAltName=IP:127.0.0.1", "-keyout"])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .unwrap();
-    assert!(made.status.success(), "{}", streamwerk_e2e::stderr(&made));
+    let (cert, key) = self_signed_certificate(dir.path());
     // The key's SPKI hash, which Chromium trusts without a CA.
     let spki = Command::new("sh")
         .arg("-c")

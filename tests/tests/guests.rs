@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use streamwerk_e2e::guests::*;
 use streamwerk_e2e::{
     assert_starts_at_zero, bin, crop_frames, decode_audio_mono, one_stream_at_a_time, root,
-    start_and_duration, stderr, tone_levels,
+    start_and_duration, tone_levels,
 };
 
 fn guest_joins_and_leaves(codec: &str) {
@@ -29,25 +29,8 @@ fn guest_joins_and_leaves(codec: &str) {
         "{link}"
     );
     std::thread::sleep(std::time::Duration::from_secs(2));
-    let page = Command::new("node")
-        .arg(root().join("ui/e2e/guest.mjs"))
-        .args([
-            &link,
-            y4m.to_str().unwrap(),
-            wav.to_str().unwrap(),
-            codec,
-            "6",
-        ])
-        .current_dir(root().join("ui"))
-        .output()
-        .unwrap();
-    assert!(
-        page.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&page.stdout),
-        stderr(&page)
-    );
-    let result: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
+    let (y4m, wav) = (y4m.to_str().unwrap(), wav.to_str().unwrap());
+    let result = run_page("guest.mjs", &[&link, y4m, wav, codec, "6"], &[]);
     assert!(show.wait().unwrap().success());
     // As a player reads the file: it starts at zero and lasts the show's 26 s.
     assert_starts_at_zero(&out);
@@ -168,22 +151,17 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
         .to_string();
     let shots = root().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
-    let page = Command::new("node")
-        .arg(root().join("ui/e2e/lobby.mjs"))
-        .args([&url, &link, y4m.to_str().unwrap(), wav.to_str().unwrap()])
-        .arg(&shots)
-        .current_dir(root().join("ui"))
-        .output()
-        .unwrap();
+    let (y4m, wav) = (y4m.to_str().unwrap(), wav.to_str().unwrap());
+    let page = page_command(
+        "lobby.mjs",
+        &[&url, &link, y4m, wav, shots.to_str().unwrap()],
+        &[],
+    )
+    .output()
+    .unwrap();
     let _ = serve.kill();
     let _ = serve.wait();
-    assert!(
-        page.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&page.stdout),
-        stderr(&page)
-    );
-    let result: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
+    let result = page_json(&page);
     assert_eq!(
         result["link"],
         link.as_str(),
@@ -313,17 +291,18 @@ fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
     let out = dir.path().join("panel.mkv");
     let (mut show, links) = start_show(&mut record(&scene, &out, 22), 2);
     let guest = |name: &str, (y4m, wav): &(std::path::PathBuf, std::path::PathBuf)| {
-        Command::new("node")
-            .arg(root().join("ui/e2e/hear.mjs"))
-            .args([
-                &links[name],
-                name,
-                y4m.to_str().unwrap(),
-                wav.to_str().unwrap(),
-                "14",
-            ])
-            .args(["440", "1000", "1500"])
-            .current_dir(root().join("ui"))
+        let (y4m, wav) = (y4m.to_str().unwrap(), wav.to_str().unwrap());
+        let args = [
+            links[name].as_str(),
+            name,
+            y4m,
+            wav,
+            "14",
+            "440",
+            "1000",
+            "1500",
+        ];
+        page_command("hear.mjs", &args, &[])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -332,14 +311,7 @@ fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
     std::thread::sleep(std::time::Duration::from_secs(2));
     let (a, b) = (guest("Ana", &ana), guest("Ben", &ben));
     let heard = |page: std::process::Child| {
-        let page = page.wait_with_output().unwrap();
-        assert!(
-            page.status.success(),
-            "{}{}",
-            String::from_utf8_lossy(&page.stdout),
-            stderr(&page)
-        );
-        let result: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
+        let result = page_json(&page.wait_with_output().unwrap());
         assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
         let level = |hz: &str| result["levels"][hz].as_f64().unwrap();
         (level("440"), level("1000"), level("1500"))
@@ -348,24 +320,20 @@ fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
     assert!(show.wait().unwrap().success());
     // Heard: above -70 dB at the frequency. Not heard: at least 30 dB below the quieter of
     // what is heard (Opus leaves a floor, never the tone itself).
-    let (studio, ben_voice, own) = (ana_heard.0, ana_heard.2, ana_heard.1);
-    assert!(
-        studio > -70.0 && ben_voice > -70.0,
-        "Ana hears {ana_heard:?}"
-    );
-    assert!(
-        own < studio.min(ben_voice) - 30.0,
-        "Ana hears herself: {ana_heard:?}"
-    );
-    let (studio, ana_voice, own) = (ben_heard.0, ben_heard.1, ben_heard.2);
-    assert!(
-        studio > -70.0 && ana_voice > -70.0,
-        "Ben hears {ben_heard:?}"
-    );
-    assert!(
-        own < studio.min(ana_voice) - 30.0,
-        "Ben hears himself: {ben_heard:?}"
-    );
+    // Levels are (440, 1000, 1500): Ana's own is 1000 Hz, Ben's 1500 Hz.
+    for (who, (studio, ana, ben), own_is_ana) in
+        [("Ana", ana_heard, true), ("Ben", ben_heard, false)]
+    {
+        let (other, own) = if own_is_ana { (ben, ana) } else { (ana, ben) };
+        assert!(
+            studio > -70.0 && other > -70.0,
+            "{who} hears {studio} {ana} {ben}"
+        );
+        assert!(
+            own < studio.min(other) - 30.0,
+            "{who} hears themselves: {studio} {ana} {ben}"
+        );
+    }
 
     // The recording: both guests in their boxes at once, and both voices.
     let frames = crop_frames(&out, (140, 170, 40, 20));
