@@ -2,7 +2,8 @@
 # What one remote guest costs the engine process: CPU over 10 s of a 640x360 show recording,
 # with no guest, then with one guest in Debian's Chromium (fake camera: testsrc2 at 1280x720,
 # fake microphone: a tone) on VP8, then on H.264, on air and hearing the show back (the
-# mix-minus, Opus-encoded for them). Chromium's own CPU is not counted.
+# mix-minus, Opus-encoded for them). Chromium's own CPU is not counted. The engine's resident
+# memory is read at the end of the 10 s.
 # Usage: tools/bench_guests.sh [STREAMWERK_BIN]   (from the repository's root, UI built)
 set -euo pipefail
 bin=${1:-${CARGO_TARGET_DIR:-target}/release/streamwerk}
@@ -26,8 +27,8 @@ await page.waitForFunction(() => window.guest?.stage() === "on_air", null, { tim
 await page.waitForTimeout(Number(secs) * 1000);
 await browser.close();
 JS
-echo "| guest | engine CPU (cores) |"
-echo "|---|---|"
+echo "| guest | engine CPU (cores) | engine RSS (MiB) |"
+echo "|---|---|---|"
 for mode in none vp8 h264; do
   "$bin" record --duration 24 --guests 127.0.0.1:0 --guest-auto-admit --scene "$dir/show.json" --out "$dir/$mode.mkv" > "$dir/log" 2>&1 &
   pid=$!
@@ -35,6 +36,7 @@ for mode in none vp8 h264; do
   if [ "$mode" != none ]; then node "$dir/join.mjs" "$(grep -o 'http://[^ ]*' "$dir/log" | head -1)" "$mode" 15 & fi
   sleep 4
   t0=$(awk '{print $14+$15}' "/proc/$pid/stat"); sleep 10; t1=$(awk '{print $14+$15}' "/proc/$pid/stat")
-  echo "| $mode | $(awk -v t=$((t1 - t0)) 'BEGIN { printf "%.3f", t / 1000 }') |"
+  rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
+  echo "| $mode | $(awk -v t=$((t1 - t0)) 'BEGIN { printf "%.3f", t / 1000 }') | $rss |"
   wait "$pid"
 done
