@@ -192,6 +192,17 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
     assert_eq!(result["guestErrors"], serde_json::json!([]), "{result}");
     assert_eq!(result["stripWhileWaiting"], "in the lobby", "{result}");
     assert_eq!(
+        result["guestNetwork"],
+        serde_json::json!({
+            "servers": ["turn:127.0.0.1:3478?transport=udp"],
+            "secretField": "",
+            "placeholder": "kept (type a new one to replace it)"
+        }),
+        "{result}"
+    );
+    let profile = std::fs::read_to_string(dir.path().join("profile.json")).unwrap();
+    assert!(!profile.contains("relay-s3cret"), "{profile}");
+    assert_eq!(
         result["nameTag"],
         serde_json::json!({ "template": "lower_third", "title": "Ana B.", "shown": false }),
         "{result}"

@@ -92,6 +92,20 @@ await host.click('#people-layouts button[data-layout="side_by_side"]');
 await host.waitForFunction(() => window.streamwerk.state.collection.scenes[0].layers.find((l) => l.source === "ana").transform.width === 640);
 const arranged = await host.evaluate(() => window.streamwerk.state.collection.scenes[0].layers.find((l) => l.source === "ana").transform);
 
+// Settings: guests on other networks. The secret goes to the key store; the field only says
+// one is kept.
+await host.click("#open-settings");
+await host.fill("#set-ice-servers", "turn:127.0.0.1:3478?transport=udp");
+await host.fill("#set-turn-secret", "relay-s3cret");
+await host.click('#guest-network-form button');
+await host.waitForFunction(() => window.streamwerk.state.profile.guest_network?.turn_secret_key, null, { timeout: 5000 });
+const guestNetwork = {
+  servers: await host.evaluate(() => window.streamwerk.state.profile.guest_network.ice_servers),
+  secretField: await host.inputValue("#set-turn-secret"),
+  placeholder: await host.getAttribute("#set-turn-secret", "placeholder"),
+};
+await host.click("#settings-close");
+
 if (consoleErrors.length) fail(`studio console errors: ${consoleErrors.join("; ")}`);
-console.log(JSON.stringify({ arranged, stripWhileWaiting, nameTag, link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, removedWords, guestErrors }));
+console.log(JSON.stringify({ guestNetwork, arranged, stripWhileWaiting, nameTag, link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, removedWords, guestErrors }));
 await browser.close();

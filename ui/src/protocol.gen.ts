@@ -13,7 +13,7 @@ brand_files: Array<BrandFile>,
 /**
  * What each of these guest slots' cameras show now, on air or in the lobby.
  */
-guests: Array<string>, } | { "type": "guest_link", slot: string, renew: boolean, } | { "type": "admit_guest", slot: string, } | { "type": "send_guest_back", slot: string, } | { "type": "remove_guest", slot: string, };
+guests: Array<string>, } | { "type": "guest_link", slot: string, renew: boolean, } | { "type": "set_guest_network", ice_servers: Array<string>, turn_secret?: string | null, } | { "type": "admit_guest", slot: string, } | { "type": "send_guest_back", slot: string, } | { "type": "remove_guest", slot: string, };
 
 export type BroadcastKey = { destination: string, key: string, };
 

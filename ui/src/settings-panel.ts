@@ -39,6 +39,7 @@ export function setValue(id: string, value: string) {
 }
 
 export function renderSettings() {
+  renderGuestNetwork();
   const { canvas } = store.state.collection;
   const { video, audio, recording } = store.state.profile;
   if (!editing("canvas-form")) {
@@ -130,7 +131,28 @@ export function renderFiles(listing: FileListing) {
 }
 
 /// The dialog, the canvas, output and collection forms and the file picker.
+/// Guests on other networks: the profile's STUN and TURN servers, and the TURN secret, which
+/// goes to the key store and is never shown back (the field says whether one is kept).
+function renderGuestNetwork() {
+  const network = store.state.profile.guest_network;
+  const servers = $("set-ice-servers") as HTMLTextAreaElement;
+  if (document.activeElement !== servers) servers.value = (network?.ice_servers ?? []).join("\n");
+  ($("set-turn-secret") as HTMLInputElement).placeholder = network?.turn_secret_key ? "kept (type a new one to replace it)" : "none";
+}
+
+function setupGuestNetwork() {
+  $("guest-network-form").onsubmit = (e) => {
+    e.preventDefault();
+    const secret = $("set-turn-secret") as HTMLInputElement;
+    const ice_servers = ($("set-ice-servers") as HTMLTextAreaElement).value.split("\n").map((l) => l.trim()).filter(Boolean);
+    void run({ type: "set_guest_network", ice_servers, ...(secret.value ? { turn_secret: secret.value } : {}) }).then((ok) => {
+      if (ok) secret.value = "";
+    });
+  };
+}
+
 export function setupSettings() {
+  setupGuestNetwork();
   const dialog = $("settings-dialog") as HTMLDialogElement;
   $("open-settings").prepend(iconOf(Settings), " ");
   $("open-settings").onclick = () => dialog.showModal();

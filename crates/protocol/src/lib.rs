@@ -320,6 +320,14 @@ pub enum Command {
         #[serde(default)]
         renew: bool,
     },
+    /// How guests reach the studio through NATs: the STUN and TURN servers their browsers are
+    /// given, and (when `turn_secret` is given) the TURN server's shared secret, kept in the
+    /// key store; an empty secret forgets it. Used from the guest endpoint's next start.
+    SetGuestNetwork {
+        ice_servers: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        turn_secret: Option<String>,
+    },
     /// Brings the guest waiting in `slot` on air.
     AdmitGuest {
         slot: String,

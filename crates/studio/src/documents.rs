@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use streamwerk_protocol::{Command, Event, FileEntry, FileListing};
 use streamwerk_scene::{load_collection, Profile};
 
+/// Where the studio keeps the TURN secret set from its Settings.
+const TURN_SECRET_KEY: &str = "guests-turn";
+
 impl Studio {
     /// Save, settings, open, save-as and listing commands.
     pub(crate) fn documents(&self, inner: &mut Inner, command: Command) -> Result<(), StudioError> {
@@ -32,6 +35,33 @@ impl Studio {
                     recording,
                     ..inner.profile.clone()
                 };
+                self.set_profile(inner, profile)?;
+            }
+            Command::SetGuestNetwork {
+                ice_servers,
+                turn_secret,
+            } => {
+                let mut network = inner.profile.guest_network.clone();
+                network.ice_servers = ice_servers
+                    .iter()
+                    .map(|u| u.trim().to_string())
+                    .filter(|u| !u.is_empty())
+                    .collect();
+                let secret = turn_secret.as_deref().map(str::trim);
+                match secret {
+                    Some("") => network.turn_secret_key = None,
+                    Some(_) => network.turn_secret_key = Some(TURN_SECRET_KEY.to_string()),
+                    None => {}
+                }
+                let profile = Profile {
+                    guest_network: network,
+                    ..inner.profile.clone()
+                };
+                // Checked before the secret is kept: a refused change keeps nothing.
+                accept(streamwerk_scene::check_profile(&profile))?;
+                if let Some(secret) = secret.filter(|s| !s.is_empty()) {
+                    self.keys.set(TURN_SECRET_KEY, secret)?;
+                }
                 self.set_profile(inner, profile)?;
             }
             Command::SetHotkeys { hotkeys } => {

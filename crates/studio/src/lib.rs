@@ -406,6 +406,7 @@ impl Studio {
             | Command::ReconnectDestination { .. }) => self.outputs(&mut inner, command)?,
             command @ (Command::Save
             | Command::SetOutputSettings { .. }
+            | Command::SetGuestNetwork { .. }
             | Command::SetHotkeys { .. }
             | Command::OpenCollection { .. }
             | Command::SaveCollectionAs { .. }
