@@ -219,10 +219,16 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
         "Side by side with one guest fills the canvas: {result}"
     );
 
+    check_lobby_recording(Path::new(result["recording"].as_str().unwrap()));
+}
+
+/// The studio's recording of the lobby test: the card while the guest waits, on air, the
+/// card while back in the lobby, on air again, the card after removal; their voice only while
+/// on air; an ISO file for each time on air.
+fn check_lobby_recording(out: &Path) {
     // The recording: the card while the guest waits (at least 2 s of it after the first
     // second), on air for 4 s, the card while back in the lobby, on air for 3 s, the card
     // after removal.
-    let out = Path::new(result["recording"].as_str().unwrap());
     assert_starts_at_zero(out);
     let says = guest_box(out);
     let runs = red_runs(&says);
@@ -363,13 +369,18 @@ fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
         assert!(heard * 100 >= levels.len() * 90, "{hz} Hz: {levels:?}");
     }
 
-    // Each guest's ISO file beside the recording: their own picture and voice only, as
-    // received, on the recording's clock (it starts when they first showed in the program).
+    check_iso_files(dir.path(), &frames, &bens);
+}
+
+/// Each guest's ISO file beside the mix-minus recording: their own picture and voice only, as
+/// received, on the recording's clock. `ana` and `ben` are their boxes in the program, frame
+/// by frame.
+fn check_iso_files(dir: &Path, ana: &[Vec<u8>], ben: &[Vec<u8>]) {
     for (slot, colour, own, other, program) in [
-        ("ana", RED, 1000.0, 1500.0, &frames),
-        ("ben", [0x20, 0x40, 0xE0], 1500.0, 1000.0, &bens),
+        ("ana", RED, 1000.0, 1500.0, ana),
+        ("ben", [0x20, 0x40, 0xE0], 1500.0, 1000.0, ben),
     ] {
-        let iso = dir.path().join(format!("panel-{slot}.mkv"));
+        let iso = dir.join(format!("panel-{slot}.mkv"));
         let (start, duration) = start_and_duration(&iso);
         let first_seen = program.iter().position(|f| near(f, colour, 24)).unwrap() as f64 / 30.0;
         assert!(

@@ -492,35 +492,10 @@ fn transform(r: &mut Report, at: &str, t: &Transform) {
     }
 }
 
-pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
-    let mut r = Report(Vec::new());
-    r.schema_version(p.schema_version, SCHEMA_VERSION);
-    if !(0.0..=600.0).contains(&p.stream_delay_s) {
-        r.add(
-            "stream_delay_s",
-            format!("{} s is not a stream delay", p.stream_delay_s),
-            "give 0 (none) to 600 seconds",
-        );
-    }
-    if !(1.0..=300.0).contains(&p.replay_buffer_s) {
-        r.add(
-            "replay_buffer_s",
-            format!("{} s is not a replay buffer length", p.replay_buffer_s),
-            "give 1 to 300 seconds",
-        );
-    }
-    for (i, url) in p.guest_network.ice_servers.iter().enumerate() {
-        let scheme = url.split(':').next().unwrap_or_default();
-        if !["stun", "stuns", "turn", "turns"].contains(&scheme) || !url.contains(':') {
-            r.add(
-                format!("guest_network.ice_servers[{i}]"),
-                format!("`{url}` is not a STUN or TURN server"),
-                "write stun:HOST:PORT or turn:HOST:PORT?transport=udp",
-            );
-        }
-    }
+/// Each hotkey's keys are well formed and its own, and its action names what it acts on.
+fn hotkeys(r: &mut Report, hotkeys: &[crate::Hotkey]) {
     let mut keys = HashSet::new();
-    for (i, h) in p.hotkeys.iter().enumerate() {
+    for (i, h) in hotkeys.iter().enumerate() {
         let at = format!("hotkeys[{i}]");
         if let Err(why) = check_keys(&h.keys) {
             r.add(
@@ -549,6 +524,41 @@ pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
             _ => {}
         }
     }
+}
+
+/// Each STUN or TURN server is one, by its scheme.
+fn guest_network(r: &mut Report, network: &crate::GuestNetwork) {
+    for (i, url) in network.ice_servers.iter().enumerate() {
+        let scheme = url.split(':').next().unwrap_or_default();
+        if !["stun", "stuns", "turn", "turns"].contains(&scheme) || !url.contains(':') {
+            r.add(
+                format!("guest_network.ice_servers[{i}]"),
+                format!("`{url}` is not a STUN or TURN server"),
+                "write stun:HOST:PORT or turn:HOST:PORT?transport=udp",
+            );
+        }
+    }
+}
+
+pub(crate) fn profile(p: &Profile) -> Vec<Problem> {
+    let mut r = Report(Vec::new());
+    r.schema_version(p.schema_version, SCHEMA_VERSION);
+    if !(0.0..=600.0).contains(&p.stream_delay_s) {
+        r.add(
+            "stream_delay_s",
+            format!("{} s is not a stream delay", p.stream_delay_s),
+            "give 0 (none) to 600 seconds",
+        );
+    }
+    if !(1.0..=300.0).contains(&p.replay_buffer_s) {
+        r.add(
+            "replay_buffer_s",
+            format!("{} s is not a replay buffer length", p.replay_buffer_s),
+            "give 1 to 300 seconds",
+        );
+    }
+    guest_network(&mut r, &p.guest_network);
+    hotkeys(&mut r, &p.hotkeys);
     const PRESETS: [&str; 9] = [
         "ultrafast",
         "superfast",

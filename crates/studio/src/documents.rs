@@ -40,30 +40,7 @@ impl Studio {
             Command::SetGuestNetwork {
                 ice_servers,
                 turn_secret,
-            } => {
-                let mut network = inner.profile.guest_network.clone();
-                network.ice_servers = ice_servers
-                    .iter()
-                    .map(|u| u.trim().to_string())
-                    .filter(|u| !u.is_empty())
-                    .collect();
-                let secret = turn_secret.as_deref().map(str::trim);
-                match secret {
-                    Some("") => network.turn_secret_key = None,
-                    Some(_) => network.turn_secret_key = Some(TURN_SECRET_KEY.to_string()),
-                    None => {}
-                }
-                let profile = Profile {
-                    guest_network: network,
-                    ..inner.profile.clone()
-                };
-                // Checked before the secret is kept: a refused change keeps nothing.
-                accept(streamwerk_scene::check_profile(&profile))?;
-                if let Some(secret) = secret.filter(|s| !s.is_empty()) {
-                    self.keys.set(TURN_SECRET_KEY, secret)?;
-                }
-                self.set_profile(inner, profile)?;
-            }
+            } => self.set_guest_network(inner, &ice_servers, turn_secret.as_deref())?,
             Command::SetHotkeys { hotkeys } => {
                 let profile = Profile {
                     hotkeys,
@@ -116,6 +93,37 @@ impl Studio {
             _ => unreachable!("Studio::handle sends only these commands here"),
         }
         Ok(())
+    }
+
+    /// The profile's STUN and TURN servers, and the TURN secret into the key store (an empty
+    /// one forgets it). Checked before the secret is kept: a refused change keeps nothing.
+    fn set_guest_network(
+        &self,
+        inner: &mut Inner,
+        ice_servers: &[String],
+        turn_secret: Option<&str>,
+    ) -> Result<(), StudioError> {
+        let mut network = inner.profile.guest_network.clone();
+        network.ice_servers = ice_servers
+            .iter()
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty())
+            .collect();
+        let secret = turn_secret.map(str::trim);
+        match secret {
+            Some("") => network.turn_secret_key = None,
+            Some(_) => network.turn_secret_key = Some(TURN_SECRET_KEY.to_string()),
+            None => {}
+        }
+        let profile = Profile {
+            guest_network: network,
+            ..inner.profile.clone()
+        };
+        accept(streamwerk_scene::check_profile(&profile))?;
+        if let Some(secret) = secret.filter(|s| !s.is_empty()) {
+            self.keys.set(TURN_SECRET_KEY, secret)?;
+        }
+        self.set_profile(inner, profile)
     }
 
     pub(crate) fn set_profile(

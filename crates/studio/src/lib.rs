@@ -303,30 +303,7 @@ impl Studio {
             command @ (Command::SwitchScene { .. }
             | Command::SetStudioMode { .. }
             | Command::Transition { .. }) => self.switch(&mut inner, command)?,
-            Command::Panic => {
-                let safe = inner.collection.safe_scene.clone().ok_or_else(|| {
-                    refused("no scene is marked safe: mark one (a \"be right back\" card) in the scene list")
-                })?;
-                let shown = Shown {
-                    program: &safe,
-                    preview: inner.preview_scene.as_deref(),
-                };
-                // A cut, whatever the transition: the safe scene is on air from the next frame.
-                let dropped =
-                    inner
-                        .program
-                        .panic(&inner.collection, shown, inner.session.as_ref())?;
-                let held = if dropped > 0 {
-                    "; the delayed seconds were thrown away and will not air"
-                } else {
-                    ""
-                };
-                self.notice(
-                    NoticeLevel::Warning,
-                    format!("panic: on air is `{safe}`{held}"),
-                );
-                inner.program_scene = safe;
-            }
+            Command::Panic => self.panic(&mut inner)?,
             Command::RenderPictures {
                 scenes,
                 sources,
@@ -434,6 +411,35 @@ impl Studio {
         let _ = self.events.send(Event::State {
             state: self.state(),
         });
+        Ok(())
+    }
+
+    /// Cuts the program to the collection's safe scene at once; held seconds behind a stream
+    /// delay are thrown away.
+    fn panic(&self, inner: &mut Inner) -> Result<(), StudioError> {
+        let safe = inner.collection.safe_scene.clone().ok_or_else(|| {
+            refused(
+                "no scene is marked safe: mark one (a \"be right back\" card) in the scene list",
+            )
+        })?;
+        let shown = Shown {
+            program: &safe,
+            preview: inner.preview_scene.as_deref(),
+        };
+        // A cut, whatever the transition: the safe scene is on air from the next frame.
+        let dropped = inner
+            .program
+            .panic(&inner.collection, shown, inner.session.as_ref())?;
+        let held = if dropped > 0 {
+            "; the delayed seconds were thrown away and will not air"
+        } else {
+            ""
+        };
+        self.notice(
+            NoticeLevel::Warning,
+            format!("panic: on air is `{safe}`{held}"),
+        );
+        inner.program_scene = safe;
         Ok(())
     }
 
