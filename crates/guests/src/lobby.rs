@@ -70,6 +70,14 @@ struct Entry {
     feed: Arc<Feed>,
 }
 
+impl Entry {
+    /// The session is gone: its slot shows the card and plays nothing.
+    fn vacate(&self) {
+        self.feed.set_present(false);
+        self.feed.set_admitted(false);
+    }
+}
+
 /// Sessions ended by the host or by a newer session, remembered (the newest this many) so
 /// their page can say so.
 const REMEMBERED: usize = 32;
@@ -190,8 +198,7 @@ impl Lobby {
     /// already replaced or removed has left the slot to others.
     pub(crate) fn ended(&self, id: u64) {
         if let Some(e) = self.entries.lock().unwrap().remove(&id) {
-            e.feed.set_present(false);
-            e.feed.set_admitted(false);
+            e.vacate();
         }
     }
 
@@ -241,8 +248,7 @@ impl Lobby {
             .find_map(|(id, e)| (e.slot == slot).then_some(*id))
             .ok_or_else(|| format!("no guest is in slot `{slot}`"))?;
         if let Some(e) = entries.remove(&id) {
-            e.feed.set_present(false);
-            e.feed.set_admitted(false);
+            e.vacate();
         }
         self.remember(id, Standing::Removed);
         Ok(id)

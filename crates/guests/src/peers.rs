@@ -77,7 +77,9 @@ pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, lobby: &Lobby) 
         }
         let mut next = Instant::now() + IDLE;
         peers.retain_mut(|p| {
-            match drive(p, &socket, lobby).filter(|_| alive(p, lobby) && iso(p, lobby)) {
+            let due = drive(p, &socket, lobby).filter(|_| alive(p, lobby));
+            iso(p, lobby);
+            match due {
                 Some(at) => {
                     next = next.min(at);
                     true
@@ -124,8 +126,8 @@ fn alive(p: &mut Peer, lobby: &Lobby) -> bool {
 }
 
 /// Starts or ends the session's ISO file as its guest goes on and off air and the show
-/// starts and stops recording. Always true (the session goes on either way).
-fn iso(p: &mut Peer, lobby: &Lobby) -> bool {
+/// starts and stops recording.
+fn iso(p: &mut Peer, lobby: &Lobby) {
     match (lobby.iso_for(p.id), &p.iso) {
         (Some((plan, slot)), None) => {
             p.iso = Some(IsoWriter::start(&plan, &slot));
@@ -135,7 +137,6 @@ fn iso(p: &mut Peer, lobby: &Lobby) -> bool {
         (None, Some(_)) => p.iso = None,
         _ => {}
     }
-    true
 }
 
 /// Hands one datagram to the session that accepts it.

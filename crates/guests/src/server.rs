@@ -29,6 +29,7 @@ use std::time::Instant;
 use str0m::change::SdpOffer;
 use str0m::config::CryptoProvider;
 use str0m::{Candidate, RtcConfig};
+use streamwerk_media::feeds::Feed;
 
 /// An offer larger than this is not a browser's: refused before it is parsed.
 const MAX_SDP: usize = 32 * 1024;
@@ -257,7 +258,7 @@ async fn offer(
         .take(MAX_NAME)
         .collect();
     let feed = streamwerk_media::feeds::feed(&slot);
-    match shared.lobby.join(id, &slot, name.trim(), feed) {
+    match shared.lobby.join(id, &slot, name.trim(), feed.clone()) {
         Err(why) => return (StatusCode::CONFLICT, why).into_response(),
         // The link opened again (another tab, a browser that died): the old session ends.
         Ok(Some(old)) => {
@@ -265,7 +266,7 @@ async fn offer(
         }
         Ok(None) => {}
     }
-    let answered = answer(&shared, &slot, id, offer, h264_first);
+    let answered = answer(&shared, &slot, feed, id, offer, h264_first);
     match answered {
         Ok(sdp) => (
             StatusCode::CREATED,
@@ -287,6 +288,7 @@ async fn offer(
 fn answer(
     shared: &Shared,
     slot: &str,
+    feed: Arc<Feed>,
     id: u64,
     offer: SdpOffer,
     h264_first: bool,
@@ -309,13 +311,12 @@ fn answer(
         .sdp_api()
         .accept_offer(offer)
         .map_err(|e| format!("the offer was not accepted: {e}"))?;
-    let feed = streamwerk_media::feeds::feed(slot);
     let peer = Peer {
         id,
         rtc,
         video: VideoDecoder::start(feed.clone(), slot.to_string()),
         audio: AudioDecoder::start(feed.clone(), slot.to_string()),
-        feed: feed.clone(),
+        feed,
         back: None,
         last_media: None,
         stalled: false,
