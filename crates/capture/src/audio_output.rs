@@ -14,6 +14,57 @@ use streamwerk_media::{AudioBlock, AUDIO_BLOCK, SAMPLE_RATE};
 
 /// Sound queued for the device beyond this is dropped: monitoring must stay close to live.
 const MAX_QUEUED: f64 = 0.2;
+/// Sound held before playing starts, and again after the queue ran dry: the mix arrives in
+/// 21 ms blocks on a thread that a busy machine can delay, and the device asks every 10 ms, so
+/// without a margin each late block would be a click of silence.
+const PRIME: usize = 2 * AUDIO_BLOCK * 2;
+
+/// The device callback's side of the queue: a small jitter buffer in front of the device.
+struct Playout {
+    /// Playing from the queue; false until `prime` samples are queued.
+    primed: bool,
+    prime: usize,
+    /// Interleaved samples beyond which the oldest are dropped.
+    limit: usize,
+}
+
+impl Playout {
+    fn new(prime: usize) -> Playout {
+        Playout {
+            primed: false,
+            prime,
+            limit: (SAMPLE_RATE as f64 * MAX_QUEUED) as usize * 2,
+        }
+    }
+
+    /// Fills one device buffer from the queue, with silence while priming or short.
+    fn fill(&mut self, consumer: &mut rtrb::Consumer<f32>, out: &mut [f32]) {
+        let queued = consumer.slots();
+        // Too much queued (the device stalled): drop the oldest to stay near live.
+        if queued > self.limit + out.len() {
+            if let Ok(chunk) = consumer.read_chunk(queued - self.limit) {
+                chunk.commit_all();
+            }
+        }
+        self.primed |= consumer.slots() >= self.prime;
+        let take = if self.primed {
+            consumer.slots().min(out.len())
+        } else {
+            0
+        };
+        if let Ok(chunk) = consumer.read_chunk(take) {
+            let (a, b) = chunk.as_slices();
+            out[..a.len()].copy_from_slice(a);
+            out[a.len()..take].copy_from_slice(b);
+            chunk.commit_all();
+        }
+        if take < out.len() {
+            // Ran dry: hold the next sound until the margin is back.
+            self.primed = false;
+            out[take..].fill(0.0);
+        }
+    }
+}
 
 struct Shared {
     stop: AtomicBool,
@@ -105,27 +156,11 @@ fn open_output(shared: &Shared) -> Result<(cpal::Stream, Arc<AtomicBool>), Captu
     let capacity = ((SAMPLE_RATE as f64 * MAX_QUEUED) as usize + AUDIO_BLOCK) * 2;
     let (producer, mut consumer) = rtrb::RingBuffer::<f32>::new(capacity);
     let failed = Arc::new(AtomicBool::new(false));
-    let limit = (SAMPLE_RATE as f64 * MAX_QUEUED) as usize * 2;
+    let mut playout = Playout::new(PRIME);
     let stream = device
         .build_output_stream::<f32, _, _>(
             config,
-            move |out: &mut [f32], _| {
-                // Too much queued (the device stalled): drop the oldest to stay near live.
-                let queued = consumer.slots();
-                if queued > limit + out.len() {
-                    if let Ok(chunk) = consumer.read_chunk(queued - limit) {
-                        chunk.commit_all();
-                    }
-                }
-                let take = consumer.slots().min(out.len());
-                if let Ok(chunk) = consumer.read_chunk(take) {
-                    let (a, b) = chunk.as_slices();
-                    out[..a.len()].copy_from_slice(a);
-                    out[a.len()..take].copy_from_slice(b);
-                    chunk.commit_all();
-                }
-                out[take..].fill(0.0);
-            },
+            move |out: &mut [f32], _| playout.fill(&mut consumer, out),
             {
                 let failed = failed.clone();
                 move |e| {
@@ -165,5 +200,47 @@ fn output_thread(shared: &Shared) {
         if !device_thread::wait_to_retry(&shared.stop) {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plays 4 s of blocks that reach the queue up to 17 ms late to a device asking every
+    /// 10 ms; returns the interleaved samples heard after the first sound.
+    fn play_late_blocks(prime: usize) -> Vec<f32> {
+        let (mut producer, mut consumer) = rtrb::RingBuffer::<f32>::new(48_000);
+        let mut playout = Playout::new(prime);
+        let period = SAMPLE_RATE as usize / 100;
+        let mut heard = Vec::new();
+        let mut next = 0usize;
+        for tick in 1..=400 {
+            let now = tick * period;
+            // Block k is mixed at k * AUDIO_BLOCK frames and delivered 0 to 800 frames late.
+            while next * AUDIO_BLOCK + (next * 7 % 5) * 200 <= now {
+                for _ in 0..AUDIO_BLOCK * 2 {
+                    producer.push(1.0).unwrap();
+                }
+                next += 1;
+            }
+            let mut out = vec![f32::NAN; period * 2];
+            playout.fill(&mut consumer, &mut out);
+            heard.extend(out);
+        }
+        let start = heard.iter().position(|&v| v == 1.0).unwrap();
+        heard.split_off(start)
+    }
+
+    #[test]
+    fn late_blocks_play_without_gaps_once_primed() {
+        let gaps = |heard: &[f32]| heard.iter().filter(|&&v| v != 1.0).count();
+        assert!(
+            gaps(&play_late_blocks(0)) > 0,
+            "unprimed, late blocks leave gaps"
+        );
+        let heard = play_late_blocks(PRIME);
+        assert_eq!(gaps(&heard), 0, "primed, no silence once playing");
+        assert!(heard.len() > 3 * 48_000 * 2, "{} samples", heard.len());
     }
 }
