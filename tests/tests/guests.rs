@@ -184,6 +184,7 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
     let lobby: Vec<u8> = serde_json::from_value(result["lobbyPicture"].clone()).unwrap();
     assert!(near(&lobby, RED, 24), "the lobby preview: {lobby:?}");
     assert_eq!(result["lobbyAxe"], serde_json::json!([]), "{result}");
+    assert_eq!(result["guestAxe"], serde_json::json!([]), "{result}");
     assert_eq!(result["onAirWords"], "You are on air.", "{result}");
     assert_eq!(
         result["removedWords"], "The host ended your visit. The same link takes you back in.",
@@ -330,6 +331,7 @@ fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
     let heard = |page: std::process::Child| {
         let result = page_json(&page.wait_with_output().unwrap());
         assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
+        check_show_seen(&result["show"]);
         let level = |hz: &str| result["levels"][hz].as_f64().unwrap();
         (level("440"), level("1000"), level("1500"))
     };
@@ -370,6 +372,40 @@ fn each_guest_hears_the_show_and_the_other_guest_but_not_themselves() {
     }
 
     check_iso_files(dir.path(), &frames, &bens);
+}
+
+/// What a guest's page shows of the show: the program, 640 x 360 in VP8, live, with the
+/// background above and below and Ana (left) and Ben (right) between, as a 4 x 4 grid of
+/// average colours read off the page's video.
+fn check_show_seen(show: &serde_json::Value) {
+    assert_eq!(
+        (show["width"].as_u64(), show["height"].as_u64()),
+        (Some(640), Some(360)),
+        "{show}"
+    );
+    assert_eq!(show["codec"], "video/VP8", "{show}");
+    assert!(
+        show["frames"].as_u64().unwrap() >= 45,
+        "15 a second: {show}"
+    );
+    let cell = |row: usize, col: usize| -> Vec<u8> {
+        let rgb = &show["colours"][row * 4 + col];
+        (0..3).map(|c| rgb[c].as_u64().unwrap() as u8).collect()
+    };
+    for (row, col, want) in [
+        (0, 0, [0x10, 0x20, 0x30]),
+        (3, 3, [0x10, 0x20, 0x30]),
+        (1, 0, RED),
+        (2, 1, RED),
+        (1, 2, [0x20, 0x40, 0xE0]),
+        (2, 3, [0x20, 0x40, 0xE0]),
+    ] {
+        assert!(
+            near(&cell(row, col), want, 10),
+            "cell {row},{col} is {:?}: {show}",
+            cell(row, col)
+        );
+    }
 }
 
 /// Each guest's ISO file beside the mix-minus recording: their own picture and voice only, as

@@ -44,7 +44,7 @@ export async function openStudio(url, shots, extraArgs = []) {
 /// axe-core (from npm) run on the element `selector` of the page: its serious and critical
 /// violations, each as "rule: first offending element". Evaluated through the DevTools
 /// protocol, which the page's CSP does not govern.
-async function axe(page, selector) {
+export async function axe(page, selector) {
   const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   await page.evaluate(source);
   return page.evaluate(async (selector) => {

@@ -1,9 +1,10 @@
 // A guest who listens: Debian's Chromium with a fake camera and microphone (files), the real
 // guest page joined at once, and what the page plays back from the studio (the mix-minus)
-// measured with WebAudio: the level at each asked frequency. Called by tests/tests/guests.rs,
+// measured with WebAudio: the level at each asked frequency; and the show's picture the page
+// shows (size, frames, colours of a 4 x 4 grid). Called by tests/tests/guests.rs,
 // one process per guest (fake devices are per browser). Usage:
 // node e2e/hear.mjs LINK NAME Y4M WAV SECONDS HZ...
-// Prints one JSON line: { levels: { HZ: dB }, consoleErrors }.
+// Prints one JSON line: { levels: { HZ: dB }, show, path, consoleErrors }.
 import { chromium } from "playwright-core";
 
 const [link, name, y4m, wav, secondsArg, ...freqs] = process.argv.slice(2);
@@ -47,8 +48,9 @@ const levels = await page.evaluate(async (freqs) => {
   }));
 }, freqs.map(Number));
 const path = await page.evaluate(() => window.guest.path());
+const show = await page.evaluate(() => window.guest.show(4));
 await page.waitForTimeout(Math.max(0, Number(secondsArg) * 1000 - (Date.now() - started)));
 await page.click("#leave");
 await page.waitForFunction(() => window.guest.state() === "new", null, { timeout: 5000 });
-console.log(JSON.stringify({ levels, path, consoleErrors }));
+console.log(JSON.stringify({ levels, show, path, consoleErrors }));
 await browser.close();

@@ -5,7 +5,7 @@
 // Guests tab. Called by tests/tests/guests.rs, which decodes the recording afterwards.
 // Usage: node e2e/lobby.mjs STUDIO_URL LINK Y4M WAV SHOT_DIR
 // Prints one JSON line with what the Rust side verifies.
-import { openStudio } from "./chromium.mjs";
+import { axe as axeOn, openStudio } from "./chromium.mjs";
 
 const [url, link, y4m, wav, shots] = process.argv.slice(2);
 const fake = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
@@ -65,6 +65,11 @@ await stage("on_air");
 const onAirWords = await guest.textContent("#status");
 await guest.waitForSelector("#recording:not([hidden])", { timeout: 5000 });
 await shot("guests-on-air.png");
+// The guest's page on air: the show live above their own camera.
+await guest.setViewportSize({ width: 1366, height: 768 });
+await guest.waitForFunction(async () => (await window.guest.show(1)).frames > 15, null, { timeout: 10000 });
+await guest.screenshot({ path: `${shots}/guest-page-on-air.png` }).catch((e) => console.error(`screenshot: ${e.message}`));
+const guestAxe = await axeOn(guest, "main");
 // A name tag with the name they typed, off air until shown.
 await host.click(spot('button[aria-label="Name tag: Ana"]'));
 await host.waitForFunction(() => window.streamwerk.state.collection.sources.some((s) => s.kind === "template" && s.settings.title === "Ana B."), null, { timeout: 5000 });
@@ -107,5 +112,5 @@ const guestNetwork = {
 await host.click("#settings-close");
 
 if (consoleErrors.length) fail(`studio console errors: ${consoleErrors.join("; ")}`);
-console.log(JSON.stringify({ guestNetwork, arranged, stripWhileWaiting, nameTag, link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, removedWords, guestErrors }));
+console.log(JSON.stringify({ guestNetwork, arranged, stripWhileWaiting, nameTag, link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, guestAxe, removedWords, guestErrors }));
 await browser.close();

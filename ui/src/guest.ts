@@ -2,7 +2,8 @@
 // microphone, sees and hears themselves (picture and level), types a name and joins. Both go
 // to the studio over WebRTC, signalled as WHIP: the offer POSTed with the link's token as
 // Bearer, the answer back, DELETE to leave. The show's sound comes back on the same audio
-// line (the mix-minus: everything but the guest's own voice). A GET on the session every second says whether
+// line (the mix-minus: everything but the guest's own voice), and the show's picture, small, on
+// the video line. A GET on the session every second says whether
 // the guest waits in the lobby, is on air, or was removed, and whether the show records or is
 // live. `?name=NAME&autojoin=1` joins at once (a kiosk, a test); `codec=h264|vp8` picks the codec;
 // `relay=1` sends only through the studio's TURN server.
@@ -115,10 +116,14 @@ async function join() {
   const whip = `/whip/${encodeURIComponent(slot)}`;
   // `relay=1`: only through the TURN server (a test of it, or a guest hiding their address).
   const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", iceServers: await iceServers(whip), iceTransportPolicy: params.get("relay") === "1" ? "relay" : "all" });
-  // Sound both ways: the guest hears the show (minus their own voice) on the same line.
-  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: track.kind === "audio" ? "sendrecv" : "sendonly", streams: [media] });
+  // Both ways: the guest hears the show (minus their own voice) and sees it on the same lines.
+  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: "sendrecv", streams: [media] });
   pc.ontrack = (e) => {
-    if (e.track.kind === "audio") $<HTMLAudioElement>("show").srcObject = e.streams[0] ?? new MediaStream([e.track]);
+    if (e.track.kind === "audio") $<HTMLAudioElement>("show").srcObject = new MediaStream([e.track]);
+    else {
+      $<HTMLVideoElement>("program").srcObject = new MediaStream([e.track]);
+      $("show-view").hidden = false;
+    }
   };
   prefer(pc, params.get("codec"));
   await pc.setLocalDescription(await pc.createOffer());
@@ -177,6 +182,7 @@ function end(words: string) {
   say(words);
   $("on-air").hidden = true;
   $("recording").hidden = true;
+  $("show-view").hidden = true;
   $("leave").hidden = true;
   $("join-form").hidden = false;
 }
@@ -213,6 +219,28 @@ Object.assign(window, {
       const pair = stats.find((s) => s.type === "candidate-pair" && s.nominated && s.state === "succeeded");
       const local = stats.find((s) => s.id === pair?.localCandidateId);
       return local ? { type: local.candidateType, port: local.port } : null;
+    },
+    /// The show's picture as the page shows it: its size, frames decoded, and the average
+    /// colour (r, g, b) of each cell of a `cells` x `cells` grid over it.
+    show: async (cells = 4) => {
+      const video = $<HTMLVideoElement>("program");
+      const stats = [...((await session?.pc.getStats())?.values() ?? [])];
+      const inbound = stats.find((s) => s.type === "inbound-rtp" && s.kind === "video");
+      if (!video.videoWidth) return { width: 0, height: 0, frames: inbound?.framesDecoded ?? 0, codec: null, colours: [] };
+      const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
+      const context = canvas.getContext("2d", { willReadFrequently: true })!;
+      context.drawImage(video, 0, 0);
+      const colours = [];
+      const [w, h] = [Math.floor(canvas.width / cells), Math.floor(canvas.height / cells)];
+      for (let row = 0; row < cells; row++)
+        for (let col = 0; col < cells; col++) {
+          const { data } = context.getImageData(col * w + w / 4, row * h + h / 4, w / 2, h / 2);
+          const sum = [0, 0, 0];
+          for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) sum[c] += data[i + c];
+          colours.push(sum.map((v) => Math.round(v / (data.length / 4))));
+        }
+      const codec = stats.find((s) => s.id === inbound?.codecId)?.mimeType ?? null;
+      return { width: video.videoWidth, height: video.videoHeight, frames: inbound?.framesDecoded ?? 0, codec, colours };
     },
     /// The video codec the browser sends with, as its statistics name it ("video/VP8").
     codec: async () => {

@@ -358,6 +358,10 @@ fn video_thread(shared: &ProgramShared, plans: Receiver<VideoPlan>, new_taps: Re
         stats.frames_rendered.fetch_add(1, Relaxed);
         stats.compose_ns.fetch_add(took, Relaxed);
         stats.compose_ns_max.fetch_max(took, Relaxed);
+        if let Some(main) = &canvases[0] {
+            // What guests watch: taken only when their return encoder asks for it.
+            streamwerk_media::program_return::program_return().offer(main.program());
+        }
         for (canvas, (program, preview)) in canvases.iter().zip(&shared.canvas_previews) {
             if let Some(canvas) = canvas {
                 program.offer(canvas.program());

@@ -7,7 +7,8 @@
 //! one `guest-rtc` thread with one UDP socket for every guest (str0m, sans-IO); per guest a
 //! `guest-video` decoder thread (FFmpeg, H.264 or VP8) and a `guest-audio` one (libopus).
 //! What each guest hears back (the program minus their voice, queued in their feed by the
-//! engine's audio thread) is encoded to Opus and sent on the `guest-rtc` thread.
+//! engine's audio thread) is encoded to Opus and sent on the `guest-rtc` thread; what they
+//! see (the program, small) is encoded once for all on the `guest-show` thread.
 //! Nothing here runs on the engine's threads: the engine only takes from a feed.
 
 mod audio;
@@ -19,6 +20,7 @@ mod listen;
 mod lobby;
 mod peers;
 mod server;
+mod show_picture;
 mod video;
 
 pub use ice::IceServers;

@@ -7,12 +7,15 @@ use crate::audio::AudioDecoder;
 use crate::back::Return;
 use crate::iso::{IsoPacket, IsoWriter};
 use crate::lobby::Lobby;
+use crate::show_picture::{ShowFrame, Viewers};
 use crate::video::VideoDecoder;
 use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use str0m::media::{KeyframeRequestKind, MediaKind, Mid};
+use str0m::format::Codec;
+use str0m::media::{Frequency, KeyframeRequestKind, MediaKind, MediaTime, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Event, IceConnectionState, Input, Output, Rtc};
 use streamwerk_media::feeds::Feed;
@@ -52,12 +55,24 @@ pub(crate) enum Control {
 /// The longest the thread sleeps with nothing to do: new sessions wait no longer.
 const IDLE: Duration = Duration::from_millis(20);
 
-/// Runs the sessions on `socket` until the control channel closes.
-pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, lobby: &Lobby) {
+/// Runs the sessions on `socket` until the control channel closes; `show` brings the show's
+/// picture for them, made while `viewers` says anyone watches.
+pub(crate) fn run(
+    socket: UdpSocket,
+    control: Receiver<Control>,
+    lobby: &Lobby,
+    show: &Receiver<ShowFrame>,
+    viewers: &Viewers,
+) {
     let local = socket.local_addr().expect("a bound socket");
     let mut peers: Vec<Peer> = Vec::new();
     let mut buf = vec![0u8; 2000];
     loop {
+        let watching = peers.iter_mut().filter_map(sees_show).count();
+        viewers.watching.store(watching, Relaxed);
+        for frame in show.try_iter() {
+            peers.iter_mut().for_each(|p| send_show(p, &frame));
+        }
         loop {
             match control.try_recv() {
                 Ok(Control::Join(peer)) => peers.push(*peer),
@@ -71,13 +86,14 @@ pub(crate) fn run(socket: UdpSocket, control: Receiver<Control>, lobby: &Lobby) 
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
                     peers.iter().for_each(|p| close(p, lobby));
+                    viewers.closed.store(true, Relaxed);
                     return;
                 }
             }
         }
         let mut next = Instant::now() + IDLE;
         peers.retain_mut(|p| {
-            let due = drive(p, &socket, lobby).filter(|_| alive(p, lobby));
+            let due = drive(p, &socket, lobby, viewers).filter(|_| alive(p, lobby));
             iso(p, lobby);
             match due {
                 Some(at) => {
@@ -162,7 +178,7 @@ fn receive(peers: &mut [Peer], source: SocketAddr, destination: SocketAddr, data
 
 /// Sends what the session has to send and acts on its events; returns when it next needs
 /// time, or None when it has ended.
-fn drive(p: &mut Peer, socket: &UdpSocket, lobby: &Lobby) -> Option<Instant> {
+fn drive(p: &mut Peer, socket: &UdpSocket, lobby: &Lobby, viewers: &Viewers) -> Option<Instant> {
     loop {
         match p.rtc.poll_output() {
             Ok(Output::Timeout(at)) => return Some(at),
@@ -170,7 +186,7 @@ fn drive(p: &mut Peer, socket: &UdpSocket, lobby: &Lobby) -> Option<Instant> {
                 let _ = socket.send_to(&t.contents, t.destination);
             }
             Ok(Output::Event(event)) => {
-                if !on_event(p, event, lobby) {
+                if !on_event(p, event, lobby, viewers) {
                     return None;
                 }
             }
@@ -183,7 +199,7 @@ fn drive(p: &mut Peer, socket: &UdpSocket, lobby: &Lobby) -> Option<Instant> {
 }
 
 /// Acts on one event of a session; false when the session has ended.
-fn on_event(p: &mut Peer, event: Event, lobby: &Lobby) -> bool {
+fn on_event(p: &mut Peer, event: Event, lobby: &Lobby, viewers: &Viewers) -> bool {
     if let Event::MediaData(_) = event {
         p.last_media = Some(Instant::now());
         if p.stalled {
@@ -195,10 +211,15 @@ fn on_event(p: &mut Peer, event: Event, lobby: &Lobby) -> bool {
         Event::IceConnectionStateChange(IceConnectionState::Disconnected) => return false,
         Event::Connected => {
             lobby.connected(p.id);
+            // Their browser starts the show's picture at a keyframe.
+            viewers.keyframe.store(true, Relaxed);
             p.back = Return::new()
                 .inspect_err(|e| tracing::warn!("guest {}: no Opus encoder: {e}", p.id))
                 .ok();
             tracing::info!("guest session {} connected", p.id);
+        }
+        Event::KeyframeRequest(asked) if Some(asked.mid) == p.video_mid => {
+            viewers.keyframe.store(true, Relaxed);
         }
         Event::MediaAdded(added) if added.kind == MediaKind::Video => p.video_mid = Some(added.mid),
         Event::MediaAdded(added) if added.kind == MediaKind::Audio => p.audio_mid = Some(added.mid),
@@ -236,6 +257,35 @@ fn on_event(p: &mut Peer, event: Event, lobby: &Lobby) -> bool {
         _ => {}
     }
     true
+}
+
+/// The video line and VP8 payload type the show's picture goes out on, when the guest is
+/// connected and their browser takes pictures on that line.
+fn sees_show(p: &mut Peer) -> Option<(Mid, str0m::format::PayloadParams)> {
+    let mid = p.video_mid?;
+    if !p.rtc.is_connected() || !p.rtc.media(mid)?.direction().is_sending() {
+        return None;
+    }
+    let writer = p.rtc.writer(mid)?;
+    let vp8 = writer
+        .payload_params()
+        .find(|params| params.spec().codec == Codec::Vp8)
+        .copied();
+    vp8.map(|params| (mid, params))
+}
+
+/// Sends one picture of the show to a guest who sees it.
+fn send_show(p: &mut Peer, frame: &ShowFrame) {
+    let Some((mid, params)) = sees_show(p) else {
+        return;
+    };
+    let Some(writer) = p.rtc.writer(mid) else {
+        return;
+    };
+    let at = MediaTime::new(frame.rtp, Frequency::NINETY_KHZ);
+    if let Err(e) = writer.write(params.pt(), Instant::now(), at, frame.data.to_vec()) {
+        tracing::debug!("guest session {}: a show picture not sent: {e}", p.id);
+    }
 }
 
 /// A session's end: its slot is empty again (the source shows its card).

@@ -12,6 +12,7 @@ use crate::iso::IsoPlan;
 use crate::listen::{self, Tls};
 use crate::lobby::{GuestStatus, Limits, Lobby, Stage, Standing};
 use crate::peers::{self, Control, Peer};
+use crate::show_picture::{self, Viewers};
 use crate::video::VideoDecoder;
 use crate::GuestError;
 use axum::body::Bytes;
@@ -95,9 +96,11 @@ impl GuestEndpoint {
         let (control, commands) = sync_channel(16);
         let lobby = Arc::new(Lobby::new(config.auto_admit, config.limits));
         let ended = lobby.clone();
+        let viewers = Arc::new(Viewers::default());
+        let show = show_picture::start(viewers.clone());
         std::thread::Builder::new()
             .name("guest-rtc".into())
-            .spawn(move || peers::run(udp, commands, &ended))
+            .spawn(move || peers::run(udp, commands, &ended, &show, &viewers))
             .expect("spawning a thread");
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)

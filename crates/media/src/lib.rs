@@ -4,6 +4,7 @@
 
 mod clock;
 pub mod feeds;
+pub mod program_return;
 mod rect;
 
 pub use clock::{MasterClock, Tick};
