@@ -416,8 +416,8 @@ fn arrange_places_the_guests_of_a_scene_on_each_canvas() {
     .unwrap();
     assert!(add_vertical(&file).status.success());
     let f = file.to_str().unwrap();
-    for canvas in ["main", "vertical"] {
-        let out = streamwerk(&[
+    for (canvas, dress) in [("main", None), ("vertical", Some("--frames-and-names"))] {
+        let mut args = vec![
             "arrange",
             "--scene",
             f,
@@ -427,7 +427,9 @@ fn arrange_places_the_guests_of_a_scene_on_each_canvas() {
             "side-by-side",
             "--canvas",
             canvas,
-        ]);
+        ];
+        args.extend(dress);
+        let out = streamwerk(&args);
         assert!(out.status.success(), "{}", stderr(&out));
     }
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
@@ -436,6 +438,7 @@ fn arrange_places_the_guests_of_a_scene_on_each_canvas() {
             .as_array()
             .unwrap()
             .iter()
+            .filter(|l| l["source"] == "ana" || l["source"] == "ben")
             .map(|l| {
                 let t = &l["transform"];
                 ["x", "y", "width", "height"].map(|k| t[k].as_f64().unwrap())
@@ -448,6 +451,50 @@ fn arrange_places_the_guests_of_a_scene_on_each_canvas() {
     let stack = boxes(&doc["scenes"][0]["layouts"]["vertical"]);
     assert_eq!(stack[0][0], stack[1][0], "one column: {stack:?}");
     assert!(stack[0][1] + stack[0][3] < stack[1][1], "{stack:?}");
+    // Dressed on the vertical canvas only: a frame under each, a name tag over each.
+    let order = |layers: &Value| -> Vec<String> {
+        let layers = layers.as_array().unwrap();
+        layers
+            .iter()
+            .map(|l| l["source"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        order(&doc["scenes"][0]["layouts"]["vertical"]),
+        [
+            "frame-ana",
+            "ana",
+            "name-ana",
+            "frame-ben",
+            "ben",
+            "name-ben"
+        ]
+    );
+    // On the main canvas they are there, hidden: another canvas arranges the scene's layers.
+    assert_eq!(
+        order(&doc["scenes"][0]["layers"]),
+        [
+            "frame-ana",
+            "ana",
+            "name-ana",
+            "frame-ben",
+            "ben",
+            "name-ben"
+        ]
+    );
+    let main = doc["scenes"][0]["layers"].as_array().unwrap();
+    assert!(
+        main.iter()
+            .all(|l| (l["visible"] == false) == (l["source"] != "ana" && l["source"] != "ben")),
+        "{main:?}"
+    );
+    let tag = doc["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "name-ben")
+        .unwrap();
+    assert_eq!(tag["settings"]["title"], "Ben");
 
     let before = std::fs::read(&file).unwrap();
     let unknown = streamwerk(&[

@@ -219,6 +219,12 @@ fn the_host_brings_a_waiting_guest_on_air_sends_them_back_and_removes_them() {
         [0.0, 0.0, 640.0, 360.0],
         "Side by side with one guest fills the canvas: {result}"
     );
+    assert_eq!(arranged["fit"], "cover", "{result}");
+    assert_eq!(
+        result["dressed"],
+        serde_json::json!({ "order": ["frame-ana", "ana", "name-ana"], "title": "Ana", "frame": "color" }),
+        "{result}"
+    );
 
     check_lobby_recording(Path::new(result["recording"].as_str().unwrap()));
 }

@@ -96,6 +96,12 @@ await host.waitForFunction(() => window.streamwerk.state.recording === null);
 await host.click('#people-layouts button[data-layout="side_by_side"]');
 await host.waitForFunction(() => window.streamwerk.state.collection.scenes[0].layers.find((l) => l.source === "ana").transform.width === 640);
 const arranged = await host.evaluate(() => window.streamwerk.state.collection.scenes[0].layers.find((l) => l.source === "ana").transform);
+// Dressed too (the box ticked by default): a frame under Ana and a name tag over her.
+const dressed = await host.evaluate(() => {
+  const { sources, scenes } = window.streamwerk.state.collection;
+  const order = scenes[0].layers.map((l) => l.source).filter((id) => id.endsWith("ana"));
+  return { order, title: sources.find((s) => s.id === "name-ana")?.settings.title, frame: sources.find((s) => s.id === "frame-ana")?.kind };
+});
 
 // Settings: guests on other networks. The secret goes to the key store; the field only says
 // one is kept.
@@ -112,5 +118,5 @@ const guestNetwork = {
 await host.click("#settings-close");
 
 if (consoleErrors.length) fail(`studio console errors: ${consoleErrors.join("; ")}`);
-console.log(JSON.stringify({ guestNetwork, arranged, stripWhileWaiting, nameTag, link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, guestAxe, removedWords, guestErrors }));
+console.log(JSON.stringify({ guestNetwork, arranged, dressed, stripWhileWaiting, nameTag, link: copied, nobody, recording, lobbyWords, waiting, lobbyPicture, lobbyAxe, onAirWords, guestAxe, removedWords, guestErrors }));
 await browser.close();

@@ -17,7 +17,7 @@ export interface GuestSlot {
   muted: boolean;
 }
 
-export const guests = $state({ slots: [] as GuestSlot[], scene: "", vertical: false });
+export const guests = $state({ slots: [] as GuestSlot[], scene: "", vertical: false, dress: true });
 
 let present: GuestInfo[] = [];
 /** Invite links received this session, by slot. */
@@ -93,7 +93,7 @@ export async function addGuest() {
   const id = `guest-${n}`;
   const source: Source = { id, name: `Guest ${n}`, kind: "guest", settings: { slot: id, name: `Guest ${n}` } };
   const { width, height } = canvasSize();
-  const transform: Transform = { x: width / 4, y: height / 4, width: width / 2, height: height / 2, crop: { left: 0, top: 0, right: 0, bottom: 0 }, rotation: 0, opacity: 1 };
+  const transform: Transform = { x: width / 4, y: height / 4, width: width / 2, height: height / 2, crop: { left: 0, top: 0, right: 0, bottom: 0 }, rotation: 0, opacity: 1, fit: "cover" };
   if (await run({ type: "add_source", scene: store.selectedScene, source, transform, ...onCanvas() })) {
     store.selection = [id];
     render();
@@ -113,5 +113,5 @@ export function watchCameras(isOpen: () => boolean) {
 export function arrangePeople(layout: PeopleLayout) {
   const people = new Set(store.state.collection.sources.filter((s) => s.kind === "guest" || s.kind === "camera").map((s) => s.id));
   const speaker = [...store.selection].reverse().find((id) => people.has(id));
-  return run({ type: "arrange_people", scene: store.selectedScene, layout, ...onCanvas(), ...(speaker ? { speaker } : {}) });
+  return run({ type: "arrange_people", scene: store.selectedScene, layout, dress: guests.dress, ...onCanvas(), ...(speaker ? { speaker } : {}) });
 }

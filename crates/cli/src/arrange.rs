@@ -3,8 +3,9 @@
 
 use crate::{bad_input, Outcome};
 use anyhow::anyhow;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use streamwerk_scene::{arrange_people, load_collection, PeopleLayout, MAIN_CANVAS};
+use streamwerk_scene::{arrange_people, dress_people, load_collection, PeopleLayout, MAIN_CANVAS};
 
 #[derive(clap::Args)]
 pub struct ArrangeArgs {
@@ -24,6 +25,9 @@ pub struct ArrangeArgs {
     /// when absent.
     #[arg(long)]
     speaker: Option<String>,
+    /// Also frame each person and give them a name tag, in the brand kit's style.
+    #[arg(long)]
+    frames_and_names: bool,
 }
 
 fn parse_layout(name: &str) -> Result<PeopleLayout, String> {
@@ -40,6 +44,17 @@ pub fn arrange(args: ArrangeArgs) -> Outcome {
         args.speaker.as_deref(),
     )
     .map_err(|e| bad_input(anyhow!("{}: {e}", args.scene.display())))?;
+    if args.frames_and_names {
+        collection = dress_people(
+            &collection,
+            &args.scene_name,
+            &args.canvas,
+            &placed,
+            &BTreeMap::new(),
+            &args.scene,
+        )
+        .map_err(|e| bad_input(anyhow!("{}: {e}", args.scene.display())))?;
+    }
     streamwerk_scene::write_document(&args.scene, &collection.to_document())
         .map_err(|e| bad_input(anyhow!("cannot write {}: {e}", args.scene.display())))?;
     eprintln!(

@@ -7,7 +7,7 @@ use crate::blend;
 use crate::convert::{self, Scratch};
 use crate::PlaneScaler;
 use streamwerk_media::{Image, Picture, Rect, I420};
-use streamwerk_scene::Transform;
+use streamwerk_scene::{Fit, Transform};
 
 pub(crate) struct Placement {
     /// The canvas rectangle the layer covers (not clipped to the canvas).
@@ -34,11 +34,26 @@ enum Pixels {
     Empty,
 }
 
-/// The source part a transform shows: (left, top, width, height).
+/// The source part a transform shows: (left, top, width, height). With `fit: cover` the
+/// part left by the crop is trimmed evenly to the box's shape.
 fn crop_of(size: (u32, u32), t: &Transform) -> (u32, u32, u32, u32) {
     let w = size.0.saturating_sub(t.crop.left + t.crop.right);
     let h = size.1.saturating_sub(t.crop.top + t.crop.bottom);
-    (t.crop.left, t.crop.top, w, h)
+    let (left, top) = (t.crop.left, t.crop.top);
+    let (Fit::Cover, Some(bw), Some(bh)) = (t.fit, t.width, t.height) else {
+        return (left, top, w, h);
+    };
+    if w == 0 || h == 0 || bw <= 0.0 || bh <= 0.0 {
+        return (left, top, w, h);
+    }
+    let shape = bw / bh;
+    if w as f32 / h as f32 > shape {
+        let keep = ((h as f32 * shape).round() as u32).clamp(1, w);
+        (left + (w - keep) / 2, top, keep, h)
+    } else {
+        let keep = ((w as f32 / shape).round() as u32).clamp(1, h);
+        (left, top + (h - keep) / 2, w, keep)
+    }
 }
 
 impl Placement {

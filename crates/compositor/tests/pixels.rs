@@ -2,7 +2,7 @@
 
 use streamwerk_compositor::{Compositor, Layer};
 use streamwerk_media::{Image, Picture, Rect, VideoFrame, I420};
-use streamwerk_scene::{Crop, Transform};
+use streamwerk_scene::{Crop, Fit, Transform};
 
 fn solid(w: u32, h: u32, rgba: [u8; 4]) -> Image {
     Image::filled(w, h, rgba)
@@ -460,4 +460,56 @@ fn faded_overlays_and_a_picture_in_picture_video_over_a_video() {
         got.0.abs_diff(want.0) <= 2 && got.1.abs_diff(want.1) <= 2,
         "{got:?} {want:?}"
     );
+}
+
+/// Red, green and blue bands side by side, each `band` wide, `height` tall.
+fn bands(band: u32, height: u32) -> Image {
+    let mut image = Image::filled(band * 3, height, [255, 0, 0, 255]);
+    image.fill(Rect::new(band as i32, 0, band, height), [0, 255, 0, 255]);
+    image.fill(
+        Rect::new(2 * band as i32, 0, band, height),
+        [0, 0, 255, 255],
+    );
+    image
+}
+
+#[test]
+fn cover_crops_a_picture_to_its_box_shape_and_stretch_does_not() {
+    // 48x16 (3:1) into a 16x16 box: cover keeps the middle third, stretch squeezes all three.
+    let wide = bands(16, 16);
+    let boxed = |fit| Transform {
+        width: Some(16.0),
+        height: Some(16.0),
+        fit,
+        ..at(8.0, 8.0)
+    };
+    let mut c = Compositor::new(64, 32);
+    let cover = boxed(Fit::Cover);
+    c.compose(&[layer(1, &wide, &cover)]);
+    for x in [9, 15, 22] {
+        assert!(
+            near(px(&mut c, x, 16), [0, 255, 0, 255], 2),
+            "x {x}: {:?}",
+            px(&mut c, x, 16)
+        );
+    }
+    assert_eq!(px(&mut c, 24, 16), [0, 0, 0, 255], "the box is 16 wide");
+    let stretch = boxed(Fit::Stretch);
+    c.compose(&[layer(1, &wide, &stretch)]);
+    assert!(near(px(&mut c, 9, 16), [255, 0, 0, 255], 2));
+    assert!(near(px(&mut c, 22, 16), [0, 0, 255, 255], 2));
+
+    // A 16:9 video in a tall box: the middle of it, at its own proportions.
+    let clip = video(64, 36, GREEN, BLUE);
+    let tall = Transform {
+        width: Some(18.0),
+        height: Some(32.0),
+        fit: Fit::Cover,
+        ..at(0.0, 0.0)
+    };
+    c.compose(&[video_layer(2, 1, &clip, &tall)]);
+    // 36 lines keep 20 columns (18:32), 22 to 42: 10 green and 10 blue, scaled to 18 x 32.
+    assert_eq!(yuv_at(&c, 2, 16), GREEN);
+    assert_eq!(yuv_at(&c, 14, 16), BLUE);
+    assert_eq!(px(&mut c, 20, 16), [0, 0, 0, 255]);
 }

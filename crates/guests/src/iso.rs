@@ -9,7 +9,7 @@ use ffmpeg_next as ffmpeg;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use str0m::format::Codec;
 use streamwerk_encode::ffmpeg::{codec, Dictionary, Rational};
 use streamwerk_encode::{EncodedPacket, StreamInfo, StreamKind};
@@ -43,7 +43,15 @@ pub(crate) enum IsoPacket {
 /// The sending side, kept by the guest's session while they are on air and the show records.
 pub(crate) struct IsoWriter {
     tx: SyncSender<IsoPacket>,
+    /// A keyframe has been queued: the file's picture has started.
+    started: bool,
+    /// When a keyframe was last asked for.
+    asked: Instant,
 }
+
+/// How long to wait for an asked keyframe before asking again: a request can be lost, or
+/// come while the browser is still making the previous one.
+const ASK_AGAIN: Duration = Duration::from_millis(250);
 
 impl IsoWriter {
     pub(crate) fn start(plan: &IsoPlan, slot: &str) -> Self {
@@ -59,7 +67,23 @@ impl IsoWriter {
                 }
             })
             .expect("spawning a thread");
-        IsoWriter { tx }
+        IsoWriter {
+            tx,
+            started: false,
+            asked: Instant::now(),
+        }
+    }
+
+    /// Whether to ask the guest's browser for a keyframe (again), given that the frame just
+    /// received is one or not: the file's picture starts at a keyframe, and one asked for
+    /// when the file opened can be lost.
+    pub(crate) fn wants_keyframe(&mut self, keyframe: bool) -> bool {
+        self.started |= keyframe;
+        if self.started || self.asked.elapsed() < ASK_AGAIN {
+            return false;
+        }
+        self.asked = Instant::now();
+        true
     }
 
     /// Queues a packet; a full queue (the disk fell seconds behind) drops it.
@@ -267,5 +291,23 @@ mod tests {
         assert!(first.ends_with("show-ana.mkv"));
         std::fs::write(&first, b"").unwrap();
         assert!(free_name(&prefix, "ana").ends_with("show-ana-2.mkv"));
+    }
+
+    #[test]
+    fn a_keyframe_is_asked_for_again_until_one_comes() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = IsoPlan {
+            prefix: dir.path().join("show"),
+            origin: Instant::now(),
+        };
+        let mut iso = IsoWriter::start(&plan, "ana");
+        assert!(!iso.wants_keyframe(false), "asked when the file opened");
+        iso.asked -= ASK_AGAIN;
+        assert!(iso.wants_keyframe(false), "none came: asked again");
+        assert!(!iso.wants_keyframe(false), "not at every frame");
+        iso.asked -= ASK_AGAIN;
+        assert!(!iso.wants_keyframe(true), "it came");
+        iso.asked -= ASK_AGAIN;
+        assert!(!iso.wants_keyframe(false), "started: never again");
     }
 }

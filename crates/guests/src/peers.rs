@@ -234,7 +234,10 @@ fn on_event(p: &mut Peer, event: Event, lobby: &Lobby, viewers: &Viewers) -> boo
         }
         Event::MediaData(data) if Some(data.mid) == p.video_mid => {
             let keyframe = data.is_keyframe();
-            if let Some(iso) = &p.iso {
+            if let Some(iso) = &mut p.iso {
+                if iso.wants_keyframe(keyframe) {
+                    p.video.ask_keyframe();
+                }
                 iso.send(IsoPacket::Video {
                     codec: data.params.spec().codec,
                     data: data.data.clone(),

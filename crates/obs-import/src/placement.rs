@@ -219,6 +219,7 @@ impl Frame {
                 crop: item.crop,
                 rotation: rotation as f32,
                 opacity: 1.0,
+                ..Transform::default()
             },
             flipped,
         )

@@ -132,7 +132,8 @@ pub enum Command {
         canvas: Option<String>,
     },
     /// Arranges the visible cameras and guest spots of `scene` on `canvas` (main when absent)
-    /// as `layout`, `speaker` (a source id) first when given (one edit).
+    /// as `layout`, `speaker` (a source id) first when given (one edit); with `dress`, each
+    /// also gets a frame and a name tag in the brand kit's style.
     ArrangePeople {
         scene: String,
         layout: PeopleLayout,
@@ -140,6 +141,8 @@ pub enum Command {
         canvas: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         speaker: Option<String>,
+        #[serde(default)]
+        dress: bool,
     },
     /// Adds canvas `name` (such as a 1080x1920 vertical one) with every scene arranged on it
     /// from the main layout (docs/scene-format.md, "Adding a canvas"). Not while recording or
@@ -666,6 +669,7 @@ pub fn typescript() -> String {
         s::Layer::decl(&cfg),
         s::Transform::decl(&cfg),
         s::Crop::decl(&cfg),
+        s::Fit::decl(&cfg),
         s::Rgba::decl(&cfg),
         s::Profile::decl(&cfg),
         s::VideoEncoderSettings::decl(&cfg),

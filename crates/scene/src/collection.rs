@@ -619,7 +619,8 @@ fn yes() -> bool {
 }
 
 /// Where and how a layer's source lands on the canvas. Crop is applied first (source pixels),
-/// then the cropped picture is scaled to `width` x `height` (its own size when absent), rotated
+/// then, with `fit: cover`, as much more as makes the picture the box's shape, trimmed evenly
+/// from both sides; the cropped picture is scaled to `width` x `height` (its own size when absent), rotated
 /// by `rotation` degrees clockwise about its centre, and placed with its top-left at `x`, `y`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -638,6 +639,26 @@ pub struct Transform {
     pub rotation: f32,
     #[serde(default = "one")]
     pub opacity: f32,
+    #[serde(default, skip_serializing_if = "Fit::is_stretch")]
+    pub fit: Fit,
+}
+
+/// How a picture takes a `width` x `height` box of another shape than its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Fit {
+    /// Stretched to the box, as OBS does a sized item.
+    #[default]
+    Stretch,
+    /// Scaled to cover the box, the overflow cropped evenly: a 16:9 camera in a tall box
+    /// keeps its proportions (OBS's "scale to outer bounds" cropped to its bounds).
+    Cover,
+}
+
+impl Fit {
+    fn is_stretch(&self) -> bool {
+        *self == Fit::Stretch
+    }
 }
 
 fn one() -> f32 {
@@ -654,6 +675,7 @@ impl Default for Transform {
             crop: Crop::default(),
             rotation: 0.0,
             opacity: 1.0,
+            fit: Fit::Stretch,
         }
     }
 }

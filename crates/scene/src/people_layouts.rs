@@ -1,10 +1,12 @@
 //! One-click arrangements of the people in a scene (its cameras and guest spots) on one
 //! canvas: side by side, a grid, or a speaker with the others as thumbnails, as StreamYard
 //! offers them. On a vertical canvas side by side becomes a stack and the speaker sits above
-//! a row of thumbnails. Boxes are 16:9 (a webcam's and a guest card's shape), with gaps of 2 %
-//! of the canvas's width, centred; one person alone fills the canvas.
+//! a row of thumbnails. Each person's box fills their cell, no wider than 16:9 and no
+//! narrower than square (9:16 on a vertical canvas), and their picture covers it, cropped
+//! evenly rather than stretched; gaps are 2 % of the canvas's width, and one person alone
+//! fills the canvas.
 
-use crate::{Collection, Layer, SourceKind, Transform, MAIN_CANVAS};
+use crate::{Collection, Fit, Layer, SourceKind, Transform, MAIN_CANVAS};
 use serde::{Deserialize, Serialize};
 
 /// How the people of a scene are arranged.
@@ -39,14 +41,27 @@ pub struct Rect {
     pub h: f32,
 }
 
-const ASPECT: f32 = 16.0 / 9.0;
+/// The widest a person's box gets (a webcam's shape).
+const WIDEST: f32 = 16.0 / 9.0;
 
-/// The largest 16:9 box that fits `w` x `h`, centred in it.
-fn fit(x: f32, y: f32, w: f32, h: f32) -> Rect {
-    let (bw, bh) = if w / h > ASPECT {
-        (h * ASPECT, h)
+/// The narrowest shape a box may take on a canvas of this shape: square on a landscape
+/// canvas, 9:16 on a vertical one (the canvas itself, for one person alone).
+fn narrowest(vertical: bool) -> f32 {
+    if vertical {
+        9.0 / 16.0
     } else {
-        (w, w / ASPECT)
+        1.0
+    }
+}
+
+/// The largest box that fits `w` x `h` with its shape between `narrowest` and 16:9,
+/// centred in it.
+fn fit(x: f32, y: f32, w: f32, h: f32, narrowest: f32) -> Rect {
+    let shape = (w / h).clamp(narrowest, WIDEST);
+    let (bw, bh) = if w / h > shape {
+        (h * shape, h)
+    } else {
+        (w, w / shape)
     };
     Rect {
         x: (x + (w - bw) / 2.0).round(),
@@ -56,13 +71,13 @@ fn fit(x: f32, y: f32, w: f32, h: f32) -> Rect {
     }
 }
 
-/// `n` cells of a `cols` x `rows` grid over the area, each holding a 16:9 box; a last row
-/// that is not full is centred.
-fn grid(n: usize, cols: usize, area: Rect, gap: f32) -> Vec<Rect> {
+/// `n` cells of a `cols` x `rows` grid over the area, each holding a box (see [`fit`]); a
+/// last row that is not full is centred.
+fn grid(n: usize, cols: usize, area: Rect, gap: f32, narrowest: f32) -> Vec<Rect> {
     let rows = n.div_ceil(cols);
     let cell_w = (area.w - gap * (cols as f32 - 1.0)) / cols as f32;
     let cell_h = (area.h - gap * (rows as f32 - 1.0)) / rows as f32;
-    let one = fit(0.0, 0.0, cell_w, cell_h);
+    let one = fit(0.0, 0.0, cell_w, cell_h, narrowest);
     // The whole block of boxes, centred in the area.
     let used_h = rows as f32 * one.h + gap * (rows as f32 - 1.0);
     let top = area.y + (area.h - used_h) / 2.0;
@@ -97,15 +112,16 @@ pub fn arrange(layout: PeopleLayout, n: usize, width: u32, height: u32) -> Vec<R
         h: h - 2.0 * gap,
     };
     let vertical = h > w;
+    let thin = narrowest(vertical);
     match layout {
         // Alone: the whole canvas, as a solo camera would be.
-        _ if n == 1 => vec![fit(0.0, 0.0, w, h)],
-        PeopleLayout::SideBySide if vertical => grid(n, 1, area, gap),
-        PeopleLayout::SideBySide => grid(n, n, area, gap),
+        _ if n == 1 => vec![fit(0.0, 0.0, w, h, thin)],
+        PeopleLayout::SideBySide if vertical => grid(n, 1, area, gap, thin),
+        PeopleLayout::SideBySide => grid(n, n, area, gap, thin),
         PeopleLayout::Grid => {
             let across = (n as f32).sqrt().ceil() as usize;
             let cols = if vertical { n.div_ceil(across) } else { across };
-            grid(n, cols.min(n), area, gap)
+            grid(n, cols.min(n), area, gap, thin)
         }
         PeopleLayout::Speaker => speaker(n, area, gap, vertical),
     }
@@ -114,16 +130,17 @@ pub fn arrange(layout: PeopleLayout, n: usize, width: u32, height: u32) -> Vec<R
 /// The first large, the others in a column beside it (a row below it when vertical).
 fn speaker(n: usize, area: Rect, gap: f32, vertical: bool) -> Vec<Rect> {
     let others = n - 1;
+    let thin = narrowest(vertical);
     let mut boxes = Vec::with_capacity(n);
     if vertical {
-        let big_h = (area.h * 0.6).min(area.w / ASPECT);
+        let big_h = (area.h * 0.6).min(area.w / thin);
         let rest = Rect {
             y: area.y + big_h + gap,
             h: area.h - big_h - gap,
             ..area
         };
-        boxes.push(fit(area.x, area.y, area.w, big_h));
-        boxes.extend(grid(others, others.min(3), rest, gap));
+        boxes.push(fit(area.x, area.y, area.w, big_h, thin));
+        boxes.extend(grid(others, others.min(3), rest, gap, thin));
     } else {
         let big_w = area.w * 0.75 - gap / 2.0;
         let column = Rect {
@@ -131,10 +148,29 @@ fn speaker(n: usize, area: Rect, gap: f32, vertical: bool) -> Vec<Rect> {
             w: area.w - big_w - gap,
             ..area
         };
-        boxes.push(fit(area.x, area.y, big_w, area.h));
-        boxes.extend(grid(others, 1, column, gap));
+        boxes.push(fit(area.x, area.y, big_w, area.h, thin));
+        boxes.extend(grid(others, 1, column, gap, thin));
     }
     boxes
+}
+
+/// The layers of `scene` on `canvas`.
+pub(crate) fn layers_mut<'a>(
+    collection: &'a mut Collection,
+    scene: &str,
+    canvas: &str,
+) -> Result<&'a mut Vec<Layer>, String> {
+    let s = collection
+        .scenes
+        .iter_mut()
+        .find(|s| s.name == scene)
+        .ok_or_else(|| format!("there is no scene `{scene}`"))?;
+    if canvas == MAIN_CANVAS {
+        return Ok(&mut s.layers);
+    }
+    s.layouts
+        .get_mut(canvas)
+        .ok_or_else(|| format!("`{scene}` has no layout on canvas `{canvas}`"))
 }
 
 /// Whether a layer shows a person (a camera or a guest spot).
@@ -161,18 +197,7 @@ pub fn arrange_people(
         .map(|(_, w, h)| (w, h))
         .ok_or_else(|| format!("there is no canvas `{canvas}`"))?;
     let snapshot = collection.clone();
-    let s = collection
-        .scenes
-        .iter_mut()
-        .find(|s| s.name == scene)
-        .ok_or_else(|| format!("there is no scene `{scene}`"))?;
-    let layers = if canvas == MAIN_CANVAS {
-        &mut s.layers
-    } else {
-        s.layouts
-            .get_mut(canvas)
-            .ok_or_else(|| format!("`{scene}` has no layout on canvas `{canvas}`"))?
-    };
+    let layers = layers_mut(collection, scene, canvas)?;
     let mut people: Vec<usize> = (0..layers.len())
         .filter(|&i| layers[i].visible && is_person(&snapshot, &layers[i]))
         .collect();
@@ -200,6 +225,7 @@ pub fn arrange_people(
             y: b.y,
             width: Some(b.w),
             height: Some(b.h),
+            fit: Fit::Cover,
             ..Transform::default()
         };
     }
@@ -219,7 +245,7 @@ mod tests {
     }
 
     #[test]
-    fn every_layout_keeps_boxes_on_the_canvas_apart_and_16_by_9() {
+    fn every_layout_keeps_boxes_on_the_canvas_apart_and_in_shape() {
         for layout in [
             PeopleLayout::SideBySide,
             PeopleLayout::Grid,
@@ -234,7 +260,9 @@ mod tests {
                             inside(b, w as f32, h as f32),
                             "{layout:?} {w}x{h} {n}: {b:?}"
                         );
-                        assert!((b.w / b.h - ASPECT).abs() < 0.02, "{b:?}");
+                        let shape = b.w / b.h;
+                        let thin = narrowest(h > w);
+                        assert!(shape >= thin - 0.02 && shape <= WIDEST + 0.02, "{b:?}");
                         for c in &boxes[i + 1..] {
                             assert!(!overlap(b, c), "{layout:?} {w}x{h} {n}: {b:?} {c:?}");
                         }

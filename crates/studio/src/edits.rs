@@ -173,12 +173,33 @@ impl Studio {
                 layout,
                 canvas,
                 speaker,
-            } => self.edit(inner, |c| {
-                let canvas = canvas.as_deref().unwrap_or(MAIN_CANVAS);
-                streamwerk_scene::arrange_people(c, &scene, canvas, layout, speaker.as_deref())
-                    .map(drop)
-                    .map_err(refused)
-            })?,
+                dress,
+            } => {
+                let names = if dress {
+                    self.guest_names(inner)
+                } else {
+                    Default::default()
+                };
+                let file = inner.collection_path.clone();
+                self.edit(inner, |c| {
+                    let canvas = canvas.as_deref().unwrap_or(MAIN_CANVAS);
+                    let placed = streamwerk_scene::arrange_people(
+                        c,
+                        &scene,
+                        canvas,
+                        layout,
+                        speaker.as_deref(),
+                    )
+                    .map_err(refused)?;
+                    if dress {
+                        *c = streamwerk_scene::dress_people(
+                            c, &scene, canvas, &placed, &names, &file,
+                        )
+                        .map_err(refused)?;
+                    }
+                    Ok(())
+                })?
+            }
             Command::SetLayerVisible {
                 scene,
                 source,

@@ -3,7 +3,7 @@
 //! moves (admit, send back, remove). Every page hears who is where as [`Event::Guests`].
 
 use crate::{refused, Inner, Studio, StudioError};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -197,6 +197,28 @@ impl Studio {
             endpoint.record_isos(plan.clone());
         }
         desk.iso = plan;
+    }
+
+    /// The names connected guests typed, by the id of the guest spot that shows them: what
+    /// their name tags say.
+    pub(crate) fn guest_names(&self, inner: &Inner) -> BTreeMap<String, String> {
+        let desk = self.guests.0.lock().unwrap();
+        let Some(endpoint) = &desk.endpoint else {
+            return BTreeMap::new();
+        };
+        let typed: Vec<GuestStatus> = endpoint.guests();
+        inner
+            .collection
+            .sources
+            .iter()
+            .filter_map(|s| match &s.kind {
+                SourceKind::Guest(g) => typed
+                    .iter()
+                    .find(|t| t.slot == g.slot && t.connected && !t.name.trim().is_empty())
+                    .map(|t| (s.id.clone(), t.name.clone())),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Ends every guest's session (the studio closes).

@@ -11,10 +11,15 @@ use streamwerk_studio::Studio;
 
 /// A 640x360 show: a blue background and three guest spots, all in the middle.
 fn panel(dir: &std::path::Path) -> std::sync::Arc<Studio> {
+    panel_with(dir, "")
+}
+
+/// The panel, with `brand` (a `"brand": …,` line) added.
+fn panel_with(dir: &std::path::Path, brand: &str) -> std::sync::Arc<Studio> {
     let file = dir.join("panel.json");
     std::fs::write(
         &file,
-        r##"{ "schema_version": 1, "name": "Panel",
+        r##"{ "schema_version": 1, "name": "Panel", BRAND
   "canvas": { "width": 640, "height": 360, "fps": 30 },
   "sources": [
     { "id": "bg", "kind": "color", "settings": { "color": "#1030C0FF", "width": 640, "height": 360 } },
@@ -26,7 +31,8 @@ fn panel(dir: &std::path::Path) -> std::sync::Arc<Studio> {
     { "source": "ana", "transform": { "x": 200, "y": 100, "width": 160, "height": 90 } },
     { "source": "ben", "transform": { "x": 220, "y": 120, "width": 160, "height": 90 } },
     { "source": "cy", "transform": { "x": 240, "y": 140, "width": 160, "height": 90 } } ] },
-    { "name": "Empty", "layers": [ { "source": "bg" } ] } ] }"##,
+    { "name": "Empty", "layers": [ { "source": "bg" } ] } ] }"##
+            .replace("BRAND", brand),
     )
     .unwrap();
     Studio::open(
@@ -44,6 +50,7 @@ fn arrange(studio: &Studio, layout: PeopleLayout, canvas: Option<&str>, speaker:
             layout,
             canvas: canvas.map(Into::into),
             speaker: speaker.map(Into::into),
+            dress: false,
         })
         .unwrap();
 }
@@ -59,7 +66,7 @@ fn boxes(studio: &Studio, canvas: &str) -> Vec<(String, [f32; 4])> {
     };
     layers
         .iter()
-        .filter(|l| l.source != "bg")
+        .filter(|l| ["ana", "ben", "cy"].contains(&l.source.as_str()))
         .map(|l| {
             let t = &l.transform;
             (
@@ -144,6 +151,7 @@ fn side_by_side_grid_and_speaker_place_every_guest_on_each_canvas() {
             layout: PeopleLayout::Grid,
             canvas: None,
             speaker: None,
+            dress: false,
         })
         .unwrap_err()
         .to_string();
@@ -151,4 +159,162 @@ fn side_by_side_grid_and_speaker_place_every_guest_on_each_canvas() {
         refused.contains("add a guest spot or a camera"),
         "{refused}"
     );
+}
+
+/// Frames and name tags in the kit's style: each person framed in the kit's accent colour
+/// and tagged with their name on its lower-third bar, both ordinary sources that move with
+/// their person when arranged again and keep the user's edits.
+#[test]
+fn dressed_people_get_a_frame_and_a_name_tag_in_the_kits_style() {
+    let dir = tempfile::tempdir().unwrap();
+    let kit = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/brand/streamwerk.brand.json"
+    );
+    let studio = panel_with(dir.path(), &format!(r#""brand": "{kit}","#));
+    let dress = |layout| {
+        studio
+            .handle(Command::ArrangePeople {
+                scene: "Panel".into(),
+                layout,
+                canvas: None,
+                speaker: None,
+                dress: true,
+            })
+            .unwrap()
+    };
+    dress(PeopleLayout::SideBySide);
+    let c = studio.state().collection;
+    let order: Vec<&str> = c
+        .scene("Panel")
+        .unwrap()
+        .layers
+        .iter()
+        .map(|l| l.source.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "bg",
+            "frame-ana",
+            "ana",
+            "name-ana",
+            "frame-ben",
+            "ben",
+            "name-ben",
+            "frame-cy",
+            "cy",
+            "name-cy"
+        ]
+    );
+    // The saved file names the kit's entries, so a kit change restyles them.
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("panel.json")).unwrap())
+            .unwrap();
+    let saved_source = |id: &str| {
+        saved["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        saved_source("frame-ana")["settings"]["color"],
+        "brand:accent"
+    );
+    assert_eq!(
+        saved_source("name-ben")["settings"]["background"],
+        "brand:primary"
+    );
+    assert_eq!(saved_source("name-ben")["settings"]["title"], "Ben");
+
+    // Rendered once the tags have slid in: the amber ring round each box, the purple bar
+    // in its lower left.
+    let picture = streamwerk_engine::render_frame(&c, "Panel", 1.5).unwrap();
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    image::RgbaImage::from_raw(picture.width, picture.height, picture.to_straight_alpha())
+        .unwrap()
+        .save(shots.join("people-dressed.png"))
+        .unwrap();
+    for (id, [x, y, w, h]) in boxes(&studio, MAIN_CANVAS) {
+        let ring = picture.pixel((x - 2.0) as u32, (y + h / 2.0) as u32);
+        assert!(
+            ring[..3]
+                .iter()
+                .zip([0xF5, 0x9E, 0x0B])
+                .all(|(a, b)| a.abs_diff(b) < 24),
+            "{id}'s frame: {ring:?}"
+        );
+        let tag = c
+            .scene("Panel")
+            .unwrap()
+            .layers
+            .iter()
+            .find(|l| l.source == format!("name-{id}"))
+            .unwrap()
+            .transform
+            .clone();
+        let (tx, ty, tw, th) = (
+            tag.x as u32,
+            tag.y as u32,
+            tag.width.unwrap() as u32,
+            tag.height.unwrap() as u32,
+        );
+        let purple = (tx..tx + tw)
+            .flat_map(|px| (ty..ty + th).map(move |py| (px, py)))
+            .filter(|&(px, py)| {
+                let p = picture.pixel(px, py);
+                p[2] > 150 && p[0] > 60 && p[0] < 140 && p[1] < 80
+            })
+            .count();
+        assert!(
+            purple * 3 >= (tw * th) as usize,
+            "{id}'s tag: {purple} of {} purple",
+            tw * th
+        );
+        assert!(
+            tag.x > x && tag.x + tw as f32 <= x + w && tag.y + th as f32 <= y + h,
+            "{id}'s tag inside its box"
+        );
+    }
+
+    // Edited, then arranged again: moved with its person, the edit kept, nothing doubled.
+    let mut tag = c.source("name-ana").unwrap().clone();
+    if let streamwerk_scene::SourceKind::Template(t) = &mut tag.kind {
+        t.title = "Ana Lima".into();
+    }
+    studio
+        .handle(Command::UpdateSource { source: tag })
+        .unwrap();
+    dress(PeopleLayout::Grid);
+    let c = studio.state().collection;
+    assert_eq!(
+        c.sources
+            .iter()
+            .filter(|s| s.id.starts_with("name-"))
+            .count(),
+        3
+    );
+    let scene = c.scene("Panel").unwrap();
+    let layer = |id: &str| {
+        scene
+            .layers
+            .iter()
+            .find(|l| l.source == id)
+            .unwrap()
+            .transform
+            .clone()
+    };
+    let (ana, tag) = (layer("ana"), layer("name-ana"));
+    assert!(
+        tag.x > ana.x && tag.y < ana.y + ana.height.unwrap(),
+        "{tag:?} in {ana:?}"
+    );
+    match &c.source("name-ana").unwrap().kind {
+        streamwerk_scene::SourceKind::Template(t) => assert_eq!(t.title, "Ana Lima"),
+        other => panic!("{other:?}"),
+    }
 }
