@@ -140,10 +140,10 @@ fn main() {
             std::process::exit(2);
         }
     };
-    // Guests join through the endpoint the first invite link starts (loopback; the guest
-    // page is served from the built UI).
+    // Guests join through the endpoint the first invite link starts (where Settings puts
+    // it, else this computer only; the guest page is served from the built UI).
     studio.allow_guests(streamwerk_studio::GuestsConfig {
-        bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        bind: None,
         page: concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/dist").into(),
         auto_admit: false,
         tls: None,

@@ -450,3 +450,45 @@ fn check_iso_files(dir: &Path, ana: &[Vec<u8>], ben: &[Vec<u8>]) {
         assert_eq!(heard(other), 0, "{slot}'s file has the other guest");
     }
 }
+
+/// A WHIP publisher, as OBS Studio 30+ is with its "WHIP" service: the spot's server URL and
+/// Bearer token (what the Guests tab copies for it), a send-only H.264 and Opus offer with
+/// every candidate in it, no name, no polling, nothing taken back. It comes on air in the
+/// spot like a guest, its picture and sound in the recording, and DELETE ends it.
+#[test]
+fn a_whip_publisher_such_as_obs_sends_into_a_guest_spot() {
+    let _alone = one_stream_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let scene = collection(dir.path());
+    let (y4m, wav) = fixtures(dir.path());
+    let out = dir.path().join("obs.mkv");
+    let (mut show, links) = start_show(&mut record(&scene, &out, 16), 1);
+    let (page, token) = links["Ana"].split_once('#').unwrap();
+    let server = page.replace("/guest/", "/whip/");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let (y4m, wav) = (y4m.to_str().unwrap(), wav.to_str().unwrap());
+    let result = run_page("whip-publisher.mjs", &[&server, token, y4m, wav, "8"], &[]);
+    assert!(show.wait().unwrap().success());
+    assert_eq!(result["status"], 201, "{result}");
+    assert_eq!(result["connected"], true, "{result}");
+    assert_eq!(
+        result["directions"],
+        serde_json::json!(["recvonly", "recvonly"]),
+        "the studio only receives: {result}"
+    );
+    assert!(result["framesSent"].as_u64().unwrap() >= 8 * 20, "{result}");
+    assert_eq!(result["inbound"], 0, "nothing sent back: {result}");
+    assert_eq!(result["deleted"], 200, "{result}");
+
+    // On air for its 8 s, then the card again once it left.
+    let says = guest_box(&out);
+    let runs = red_runs(&says);
+    assert_eq!(runs.len(), 1, "{says}");
+    let (a0, a1) = runs[0];
+    assert!(a1 - a0 >= 7 * 30, "{says}");
+    assert!(says[a1 + 1..].contains("cccc"), "the card after: {says}");
+    let levels = tone_levels(&decode_audio_mono(&out), 1000.0, 4800);
+    let inside = &levels[(a0 * 20 / 30) + 10..(a1 * 20 / 30) - 10];
+    let heard = inside.iter().filter(|&&l| l > 0.006).count();
+    assert!(heard * 100 >= inside.len() * 90, "{inside:?}");
+}

@@ -242,6 +242,12 @@ Object.assign(window, {
       const codec = stats.find((s) => s.id === inbound?.codecId)?.mimeType ?? null;
       return { width: video.videoWidth, height: video.videoHeight, frames: inbound?.framesDecoded ?? 0, codec, colours };
     },
+    /// What the browser has sent of the camera: frames, and the size of the last.
+    sent: async () => {
+      const stats = [...((await session?.pc.getStats())?.values() ?? [])];
+      const out = stats.find((s) => s.type === "outbound-rtp" && s.kind === "video");
+      return { frames: out?.framesSent ?? 0, width: out?.frameWidth ?? 0, height: out?.frameHeight ?? 0 };
+    },
     /// The video codec the browser sends with, as its statistics name it ("video/VP8").
     codec: async () => {
       const stats = [...((await session?.pc.getStats())?.values() ?? [])];

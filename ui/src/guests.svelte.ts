@@ -67,6 +67,21 @@ export async function copyLink(g: GuestSlot, renew = false) {
   }
 }
 
+/// Copies what a WHIP publisher (OBS Studio 30+) needs for this spot: the server, or the
+/// Bearer token (the invite link's own, so a new link revokes it too).
+export async function copyWhip(g: GuestSlot, part: "server" | "token") {
+  const url = await link(g.slot, false);
+  if (!url) return;
+  const [page, token] = url.split("#");
+  const value = part === "server" ? page.replace("/guest/", "/whip/") : token;
+  try {
+    await navigator.clipboard.writeText(value);
+    notice("info", part === "server" ? `The WHIP server for ${g.label} is copied: paste it as OBS's Server.` : `The WHIP token for ${g.label} is copied: paste it as OBS's Bearer Token.`);
+  } catch {
+    notice("warning", `It could not be copied: this browser does not allow it here.`);
+  }
+}
+
 export const admit = (g: GuestSlot) => run({ type: "admit_guest", slot: g.slot });
 export const sendBack = (g: GuestSlot) => run({ type: "send_guest_back", slot: g.slot });
 export const remove = (g: GuestSlot) => run({ type: "remove_guest", slot: g.slot });

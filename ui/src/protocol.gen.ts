@@ -13,7 +13,13 @@ brand_files: Array<BrandFile>,
 /**
  * What each of these guest slots' cameras show now, on air or in the lobby.
  */
-guests: Array<string>, } | { "type": "guest_link", slot: string, renew: boolean, } | { "type": "set_guest_network", ice_servers: Array<string>, turn_secret?: string | null, } | { "type": "admit_guest", slot: string, } | { "type": "send_guest_back", slot: string, } | { "type": "remove_guest", slot: string, };
+guests: Array<string>, } | { "type": "guest_link", slot: string, renew: boolean, } | { "type": "set_guest_network", ice_servers: Array<string>, turn_secret?: string | null, 
+/**
+ * Where guests reach the studio (`IP:PORT`; none: this computer only), its
+ * certificate and key (PEM files) and the name links carry. A change restarts the
+ * guest endpoint, so invite links change; refused while a guest is in.
+ */
+listen?: string | null, certificate?: string | null, certificate_key?: string | null, public_host?: string | null, } | { "type": "admit_guest", slot: string, } | { "type": "send_guest_back", slot: string, } | { "type": "remove_guest", slot: string, };
 
 export type BroadcastKey = { destination: string, key: string, };
 
@@ -52,7 +58,24 @@ ice_servers: Array<string>,
  * The name, in the key store, of the TURN server's shared secret (coturn's
  * `static-auth-secret`): each guest gets credentials made from it (TURN REST, valid 12 h).
  */
-turn_secret_key: string | null, };
+turn_secret_key: string | null, 
+/**
+ * This machine's address on the guests' network, `IP:PORT`; this computer only
+ * (127.0.0.1, any free port) when absent. The command line's `--guests` wins.
+ */
+listen: string | null, 
+/**
+ * HTTPS, which browsers need off this machine: the certificate (PEM, then its chain).
+ */
+certificate: string | null, 
+/**
+ * The certificate's private key (PEM).
+ */
+certificate_key: string | null, 
+/**
+ * The name invite links carry (the certificate's), instead of the address.
+ */
+public_host: string | null, };
 
 export type GuestInfo = { slot: string, 
 /**

@@ -137,6 +137,11 @@ function renderGuestNetwork() {
   const network = store.state.profile.guest_network;
   const servers = $("set-ice-servers") as HTMLTextAreaElement;
   if (document.activeElement !== servers) servers.value = (network?.ice_servers ?? []).join("\n");
+  const fields = { "set-guest-listen": network?.listen, "set-guest-host": network?.public_host, "set-guest-certificate": network?.certificate, "set-guest-certificate-key": network?.certificate_key };
+  for (const [id, value] of Object.entries(fields)) {
+    const input = $(id) as HTMLInputElement;
+    if (document.activeElement !== input) input.value = value ?? "";
+  }
   ($("set-turn-secret") as HTMLInputElement).placeholder = network?.turn_secret_key ? "kept (type a new one to replace it)" : "none";
 }
 
@@ -145,7 +150,9 @@ function setupGuestNetwork() {
     e.preventDefault();
     const secret = $("set-turn-secret") as HTMLInputElement;
     const ice_servers = ($("set-ice-servers") as HTMLTextAreaElement).value.split("\n").map((l) => l.trim()).filter(Boolean);
-    void run({ type: "set_guest_network", ice_servers, ...(secret.value ? { turn_secret: secret.value } : {}) }).then((ok) => {
+    const field = (id: string) => ($(id) as HTMLInputElement).value.trim() || null;
+    const reach = { listen: field("set-guest-listen"), public_host: field("set-guest-host"), certificate: field("set-guest-certificate"), certificate_key: field("set-guest-certificate-key") };
+    void run({ type: "set_guest_network", ice_servers, ...reach, ...(secret.value ? { turn_secret: secret.value } : {}) }).then((ok) => {
       if (ok) secret.value = "";
     });
   };

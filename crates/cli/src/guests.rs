@@ -105,9 +105,7 @@ pub fn start(
 /// `--guests` it starts at once on that address and the links are printed.
 pub fn allow(args: &GuestArgs, studio: &Studio, ui: PathBuf) -> Result<(), crate::Failure> {
     studio.allow_guests(GuestsConfig {
-        bind: args
-            .guests
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0))),
+        bind: args.guests,
         page: ui,
         auto_admit: args.guest_auto_admit,
         tls: args.tls(),

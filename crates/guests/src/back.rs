@@ -36,8 +36,12 @@ impl Return {
         })
     }
 
-    /// Sends every whole packet's worth queued in `feed` on the guest's audio line `mid`.
+    /// Sends every whole packet's worth queued in `feed` on the guest's audio line `mid`;
+    /// nothing to a publisher that only sends (OBS), whose queue stays at its bound.
     pub(crate) fn send(&mut self, feed: &Feed, rtc: &mut Rtc, mid: Mid) {
+        if !rtc.media(mid).is_some_and(|m| m.direction().is_sending()) {
+            return;
+        }
         while feed.take_return(FRAME, &mut self.pcm) {
             let Some(writer) = rtc.writer(mid) else {
                 return;

@@ -53,6 +53,7 @@ pub(crate) fn start(viewers: Arc<Viewers>) -> Receiver<ShowFrame> {
 }
 
 fn run(viewers: &Viewers, out: &SyncSender<ShowFrame>) {
+    yield_to_the_program();
     let frame_time = Duration::from_secs(1) / FPS;
     let started = Instant::now();
     let mut encoder: Option<Encoder> = None;
@@ -92,6 +93,17 @@ fn run(viewers: &Viewers, out: &SyncSender<ShowFrame>) {
             }
         }
         std::thread::sleep(due.saturating_duration_since(Instant::now()));
+    }
+}
+
+/// Lowers this thread's priority (nice 10): on a busy machine the program's own encoders and
+/// the guests' decoders come first, and guests see the show at fewer pictures a second.
+fn yield_to_the_program() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid and setpriority take and return plain integers; this thread's own id.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
     }
 }
 

@@ -330,6 +330,17 @@ pub enum Command {
         ice_servers: Vec<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         turn_secret: Option<String>,
+        /// Where guests reach the studio (`IP:PORT`; none: this computer only), its
+        /// certificate and key (PEM files) and the name links carry. A change restarts the
+        /// guest endpoint, so invite links change; refused while a guest is in.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        listen: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        certificate: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        certificate_key: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_host: Option<String>,
     },
     /// Brings the guest waiting in `slot` on air.
     AdmitGuest {

@@ -38,8 +38,9 @@ pub struct Profile {
     pub guest_network: GuestNetwork,
 }
 
-/// The STUN and TURN servers a guest's browser is given (docs/guests.md, "Guests on other
-/// networks").
+/// How guests on other machines reach the studio: where its guest endpoint listens, with
+/// which certificate, under which name, and the STUN and TURN servers a guest's browser is
+/// given (docs/guests.md, "Guests on other networks").
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields, default)]
 pub struct GuestNetwork {
@@ -48,11 +49,24 @@ pub struct GuestNetwork {
     /// The name, in the key store, of the TURN server's shared secret (coturn's
     /// `static-auth-secret`): each guest gets credentials made from it (TURN REST, valid 12 h).
     pub turn_secret_key: Option<String>,
+    /// This machine's address on the guests' network, `IP:PORT`; this computer only
+    /// (127.0.0.1, any free port) when absent. The command line's `--guests` wins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    /// HTTPS, which browsers need off this machine: the certificate (PEM, then its chain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_key: Option<PathBuf>,
+    /// The name invite links carry (the certificate's), instead of the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_host: Option<String>,
 }
 
 impl GuestNetwork {
     pub fn is_empty(&self) -> bool {
-        self.ice_servers.is_empty() && self.turn_secret_key.is_none()
+        *self == GuestNetwork::default()
     }
 }
 

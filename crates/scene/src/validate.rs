@@ -526,8 +526,36 @@ fn hotkeys(r: &mut Report, hotkeys: &[crate::Hotkey]) {
     }
 }
 
-/// Each STUN or TURN server is one, by its scheme.
+/// Each STUN or TURN server is one, by its scheme; the address is one guests can reach, with
+/// a certificate off this machine (browsers give a page the camera only over HTTPS there).
 fn guest_network(r: &mut Report, network: &crate::GuestNetwork) {
+    if let Some(listen) = &network.listen {
+        match listen.parse::<std::net::SocketAddr>() {
+            Err(_) => r.add(
+                "guest_network.listen",
+                format!("`{listen}` is not an address and port"),
+                "write this computer's address on the guests' network and a port, such as 192.168.1.10:8443",
+            ),
+            Ok(at) if at.ip().is_unspecified() => r.add(
+                "guest_network.listen",
+                format!("{at} names no one network"),
+                "give this computer's own address on the guests' network, such as 192.168.1.10:8443",
+            ),
+            Ok(at) if !at.ip().is_loopback() && network.certificate.is_none() => r.add(
+                "guest_network.listen",
+                format!("guests at {at} would need HTTPS"),
+                "give a certificate and its key: browsers let a page use the camera only over HTTPS",
+            ),
+            Ok(_) => {}
+        }
+    }
+    if network.certificate.is_some() != network.certificate_key.is_some() {
+        r.add(
+            "guest_network.certificate",
+            "a certificate goes with its private key".to_string(),
+            "give both files, or neither",
+        );
+    }
     for (i, url) in network.ice_servers.iter().enumerate() {
         let scheme = url.split(':').next().unwrap_or_default();
         if !["stun", "stuns", "turn", "turns"].contains(&scheme) || !url.contains(':') {

@@ -5,7 +5,7 @@
 use crate::{accept, refused, Inner, Studio, StudioError};
 use std::path::{Path, PathBuf};
 use streamwerk_protocol::{Command, Event, FileEntry, FileListing};
-use streamwerk_scene::{load_collection, Profile};
+use streamwerk_scene::{load_collection, GuestNetwork, Profile};
 
 /// Where the studio keeps the TURN secret set from its Settings.
 const TURN_SECRET_KEY: &str = "guests-turn";
@@ -40,7 +40,20 @@ impl Studio {
             Command::SetGuestNetwork {
                 ice_servers,
                 turn_secret,
-            } => self.set_guest_network(inner, &ice_servers, turn_secret.as_deref())?,
+                listen,
+                certificate,
+                certificate_key,
+                public_host,
+            } => {
+                let given =
+                    |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+                let mut network = inner.profile.guest_network.clone();
+                network.listen = given(listen);
+                network.certificate = given(certificate).map(PathBuf::from);
+                network.certificate_key = given(certificate_key).map(PathBuf::from);
+                network.public_host = given(public_host);
+                self.set_guest_network(inner, network, &ice_servers, turn_secret.as_deref())?
+            }
             Command::SetHotkeys { hotkeys } => {
                 let profile = Profile {
                     hotkeys,
@@ -100,10 +113,10 @@ impl Studio {
     fn set_guest_network(
         &self,
         inner: &mut Inner,
+        mut network: GuestNetwork,
         ice_servers: &[String],
         turn_secret: Option<&str>,
     ) -> Result<(), StudioError> {
-        let mut network = inner.profile.guest_network.clone();
         network.ice_servers = ice_servers
             .iter()
             .map(|u| u.trim().to_string())
@@ -115,6 +128,18 @@ impl Studio {
             Some(_) => network.turn_secret_key = Some(TURN_SECRET_KEY.to_string()),
             None => {}
         }
+        let before = &inner.profile.guest_network;
+        let moved = (
+            &network.listen,
+            &network.certificate,
+            &network.certificate_key,
+            &network.public_host,
+        ) != (
+            &before.listen,
+            &before.certificate,
+            &before.certificate_key,
+            &before.public_host,
+        );
         let profile = Profile {
             guest_network: network,
             ..inner.profile.clone()
@@ -122,6 +147,9 @@ impl Studio {
         accept(streamwerk_scene::check_profile(&profile))?;
         if let Some(secret) = secret.filter(|s| !s.is_empty()) {
             self.keys.set(TURN_SECRET_KEY, secret)?;
+        }
+        if moved {
+            self.move_guest_endpoint(&profile.guest_network)?;
         }
         self.set_profile(inner, profile)
     }

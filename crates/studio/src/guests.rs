@@ -16,15 +16,17 @@ use streamwerk_scene::{Collection, GuestNetwork, SourceKind};
 
 /// Where and how the guest endpoint runs once started.
 pub struct GuestsConfig {
-    /// Its HTTP address (loopback unless a certificate is given; port 0 picks a free one).
-    pub bind: SocketAddr,
+    /// Its HTTP address from the command line (loopback unless a certificate is given; port
+    /// 0 picks a free one); else the profile's, else 127.0.0.1 on a free port.
+    pub bind: Option<SocketAddr>,
     /// The built UI, whose guest page it serves.
     pub page: PathBuf,
     /// Guests go on air as they arrive instead of waiting in the lobby.
     pub auto_admit: bool,
-    /// HTTPS for the guest page (needed off loopback).
+    /// HTTPS for the guest page (needed off loopback), from the command line; else the
+    /// profile's.
     pub tls: Option<Tls>,
-    /// The host name invite links carry, instead of the address.
+    /// The host name invite links carry, instead of the address; else the profile's.
     pub public_host: Option<String>,
 }
 
@@ -114,21 +116,7 @@ impl Studio {
         let mut desk = self.guests.0.lock().unwrap();
         let desk = &mut *desk;
         if desk.endpoint.is_none() {
-            let config = desk.config.as_ref().ok_or_else(|| {
-                refused("guests cannot join this studio: it was started without a guest page")
-            })?;
-            let endpoint = GuestEndpoint::start(EndpointConfig {
-                bind: config.bind,
-                page: config.page.clone(),
-                limits: Limits::default(),
-                auto_admit: config.auto_admit,
-                ice: ice_servers(&network, &self.keys).map_err(refused)?,
-                tls: config.tls.clone(),
-                public_host: config.public_host.clone(),
-            })
-            .map_err(|e| refused(e.to_string()))?;
-            endpoint.record_isos(desk.iso.clone());
-            desk.endpoint = Some(endpoint);
+            self.start_endpoint(desk, &network)?;
         }
         let endpoint = desk.endpoint.as_ref().expect("started above");
         if let Some(link) = desk.links.get(slot).filter(|_| !renew) {
@@ -197,6 +185,62 @@ impl Studio {
             endpoint.record_isos(plan.clone());
         }
         desk.iso = plan;
+    }
+
+    /// Starts the guest endpoint: the command line's address, certificate and name where it
+    /// gave them, else the profile's, else this computer only.
+    fn start_endpoint(&self, desk: &mut Desk, network: &GuestNetwork) -> Result<(), StudioError> {
+        let config = desk.config.as_ref().ok_or_else(|| {
+            refused("guests cannot join this studio: it was started without a guest page")
+        })?;
+        let listen = network.listen.as_deref().map(str::parse).transpose();
+        let bind = config
+            .bind
+            .or(listen.map_err(|_| refused("the guests' address is not IP:PORT"))?)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let tls = config.tls.clone().or_else(|| {
+            Some(Tls {
+                cert: network.certificate.clone()?,
+                key: network.certificate_key.clone()?,
+            })
+        });
+        let endpoint = GuestEndpoint::start(EndpointConfig {
+            bind,
+            page: config.page.clone(),
+            limits: Limits::default(),
+            auto_admit: config.auto_admit,
+            ice: ice_servers(network, &self.keys).map_err(refused)?,
+            tls,
+            public_host: config
+                .public_host
+                .clone()
+                .or_else(|| network.public_host.clone()),
+        })
+        .map_err(|e| refused(e.to_string()))?;
+        endpoint.record_isos(desk.iso.clone());
+        desk.endpoint = Some(endpoint);
+        Ok(())
+    }
+
+    /// Where guests reach the studio changed (`network`, not yet kept): the endpoint starts
+    /// again with it, at once, so a wrong address or certificate is said now. Old invite
+    /// links stop working; refused while a guest is in, whose visit it would end.
+    pub(crate) fn move_guest_endpoint(&self, network: &GuestNetwork) -> Result<(), StudioError> {
+        let mut desk = self.guests.0.lock().unwrap();
+        let desk = &mut *desk;
+        if let Some(endpoint) = &desk.endpoint {
+            if endpoint.guests().iter().any(|g| g.connected) {
+                return Err(refused(
+                    "a guest is in the studio, and moving the guest address would end their                      visit: remove them first",
+                ));
+            }
+        }
+        desk.endpoint = None;
+        desk.links.clear();
+        if desk.config.is_none() || network.listen.is_none() && network.certificate.is_none() {
+            return Ok(());
+        }
+        self.start_endpoint(desk, network)
     }
 
     /// The names connected guests typed, by the id of the guest spot that shows them: what
