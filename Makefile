@@ -8,7 +8,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: FFmpeg 5.1 headers for ffmpeg-next, libclang for its bindgen. Tests: the ffmpeg and
 # ffprobe tools that decode what the engine writes, and nginx with the RTMP module as the
 # ingest server the streaming tests push to (stunnel and openssl put TLS in front of it).
-# The UI's browser tests run in Debian's Chromium (Node 20 and npm build the UI; see below).
+# The UI's browser tests run in Debian's Chromium, and a guest in its Firefox ESR (Node 20
+# and npm build the UI; see below).
 # The desktop app: WebKitGTK to build it, Xvfb and WebKitWebDriver to test it headless.
 # The studio's preview: libjpeg-turbo encodes each program frame for the UI. Remote guests'
 # sound: libopus (in-band FEC on lost packets).
@@ -19,7 +20,7 @@ APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev lib
 	libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev ffmpeg python3 \
 	libturbojpeg0-dev mold libopus-dev \
 	libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils \
-	nginx libnginx-mod-rtmp stunnel4 openssl chromium coturn \
+	nginx libnginx-mod-rtmp stunnel4 openssl chromium firefox-esr coturn \
 	build-essential libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev \
 	xvfb xauth xdotool webkit2gtk-driver iproute2
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin

@@ -492,3 +492,87 @@ fn a_whip_publisher_such_as_obs_sends_into_a_guest_spot() {
     let heard = inside.iter().filter(|&&l| l > 0.006).count();
     assert!(heard * 100 >= inside.len() * 90, "{inside:?}");
 }
+
+/// The guest page in Firefox (Debian's Firefox ESR over WebDriver BiDi, with Firefox's own
+/// fake camera and 1 kHz tone): it joins from the link and comes on air, its picture is where
+/// the layout puts it and its voice in the recording, and it sees and hears the show back
+/// (the studio's 440 Hz tone) before it leaves.
+#[test]
+fn a_guest_in_firefox_is_seen_and_heard_and_gets_the_show_back() {
+    let _alone = one_stream_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let scene = dir.path().join("fox.json");
+    std::fs::write(
+        &scene,
+        r##"{ "schema_version": 1, "name": "Fox",
+  "canvas": { "width": 640, "height": 360, "fps": 30 },
+  "sources": [
+    { "id": "bg", "kind": "color", "settings": { "color": "#102030FF", "width": 640, "height": 360 } },
+    { "id": "studio-tone", "kind": "tone", "settings": { "frequency_hz": 440, "level_dbfs": -20 } },
+    { "id": "ana", "kind": "guest", "settings": { "slot": "ana", "name": "Ana" } }
+  ],
+  "scenes": [ { "name": "Talk", "layers": [ { "source": "bg" }, { "source": "studio-tone" },
+    { "source": "ana", "transform": { "x": 160, "y": 90, "width": 320, "height": 180 } } ] } ] }"##,
+    )
+    .unwrap();
+    let out = dir.path().join("fox.mkv");
+    let (mut show, links) = start_show(&mut record(&scene, &out, 22), 1);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    // Firefox runs Web Audio only with a sound server to play to: the tests' PulseAudio.
+    let pulse = streamwerk_e2e::peers::PulseAudio::start();
+    let env = pulse.env();
+    let xdg = env[0].1.to_str().unwrap();
+    let result = run_page(
+        "firefox-guest.mjs",
+        &[&links["Ana"], "10"],
+        &[(env[0].0, xdg)],
+    );
+    assert!(show.wait().unwrap().success());
+    let version = result["version"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(version.contains("firefox"), "{result}");
+    assert_eq!(result["consoleErrors"], serde_json::json!([]), "{result}");
+    assert_eq!(result["left"], "You left the studio.", "{result}");
+    let seen = &result["show"];
+    assert_eq!(
+        (seen["width"].as_u64(), seen["height"].as_u64()),
+        (Some(640), Some(360)),
+        "{result}"
+    );
+    assert!(seen["frames"].as_u64().unwrap() >= 30, "{result}");
+    let corner: Vec<u8> = (0..3)
+        .map(|c| seen["colours"][0][c].as_u64().unwrap() as u8)
+        .collect();
+    assert!(
+        near(&corner, [0x10, 0x20, 0x30], 10),
+        "the show's background: {result}"
+    );
+    assert!(
+        result["heard"].as_f64().unwrap() > 0.01,
+        "the show's sound: {result}"
+    );
+
+    // In the recording: the card, Firefox's moving picture for the ten seconds, the card.
+    let says = guest_box(&out);
+    let first = says.find(|c| c != 'c').expect("the guest's picture");
+    let last = says.rfind(|c| c != 'c').unwrap();
+    assert!(
+        says[..first].len() >= 30 && says[last + 1..].len() >= 30,
+        "{says}"
+    );
+    let picture = &says[first..=last];
+    let card = picture.matches('c').count();
+    assert!(
+        picture.len() >= 9 * 30 && card * 100 <= picture.len() * 5,
+        "{says}"
+    );
+    let levels = tone_levels(&decode_audio_mono(&out), 1000.0, 4800);
+    let inside = &levels[(first * 20 / 30) + 20..(last * 20 / 30) - 10];
+    let heard = inside.iter().filter(|&&l| l > 0.006).count();
+    assert!(
+        heard * 100 >= inside.len() * 90,
+        "Firefox's tone: {inside:?}"
+    );
+}
