@@ -37,7 +37,6 @@ const [base, token] = link.split("#");
 await page.goto(base + "?name=Guest&autojoin=1#" + token);
 await page.waitForFunction(() => window.guest?.stage() === "on_air", null, { timeout: 30000 });
 const on = Date.now();
-let sent = 0;
 while (Date.now() - on < Number(secs) * 1000) {
   await page.waitForTimeout(5000);
   if (await page.evaluate(() => window.guest.stage()) !== "on_air") break;
@@ -101,6 +100,9 @@ def main():
     parser.add_argument("--guests", type=int, default=2)
     parser.add_argument("--height", type=int, default=540, help="the guests' camera height")
     parser.add_argument("--warm-up", type=float, default=60, help="seconds before growth is counted")
+    parser.add_argument("--split-cores", action="store_true",
+                        help="the engine on the first core, the guests' browsers on the others, "
+                             "as if they were on other machines")
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     parser.add_argument("--bin", default=os.path.join(target, "release/streamwerk"))
     args = parser.parse_args()
@@ -114,8 +116,10 @@ def main():
             f.write(JOIN % ROOT)
         server = Nginx(tmp)
         out, err = open(os.path.join(tmp, "out"), "w+"), open(os.path.join(tmp, "err"), "w+")
+        engine_core = ["taskset", "-c", "0"] if args.split_cores else []
+        guest_cores = ["taskset", "-c", f"1-{os.cpu_count() - 1}"] if args.split_cores else []
         proc = subprocess.Popen(
-            [args.bin, "stream", "--scene", scene(tmp, clip, args.guests), "--duration", str(seconds),
+            engine_core + [args.bin, "stream", "--scene", scene(tmp, clip, args.guests), "--duration", str(seconds),
              "--dest", server.url(), "--stats-json"]
             + (["--guests", "127.0.0.1:0", "--guest-auto-admit"] if args.guests else []),
             stdout=out, stderr=err)
@@ -132,7 +136,7 @@ def main():
         start = time.monotonic()
         # At idle priority: the guests stand in for other machines, so the show gets the
         # cores first and the browsers what is left (their frame rates say how much that was).
-        pages = [subprocess.Popen(["chrt", "--idle", "0", "node", join, link, y4m, wav, str(seconds - 15)], stdout=subprocess.PIPE, text=True)
+        pages = [subprocess.Popen(guest_cores + ["chrt", "--idle", "0", "node", join, link, y4m, wav, str(seconds - 15)], stdout=subprocess.PIPE, text=True)
                  for link in links[:args.guests]]
         samples, cpu, machine = [], [], []
         while proc.poll() is None:
@@ -163,7 +167,8 @@ def main():
         busy = [b for t, b in machine if args.warm_up <= t <= seconds - 20]
         load = (busy[-1][0] - busy[0][0]) / (busy[-1][1] - busy[0][1]) * os.cpu_count()
         print(f"# {time.strftime('%Y-%m-%d')}: {args.minutes:g} min, 720p30 streamed, "
-              f"{args.guests} guests at {width}x{args.height}p30 (VP8), each seeing and hearing the show")
+              f"{args.guests} guests at {width}x{args.height}p30 (VP8), each seeing and hearing the show"
+              + (", the engine alone on core 0" if args.split_cores else ""))
         print(f"engine CPU {cores:.2f} cores, whole machine {load:.2f} of {os.cpu_count()} cores; peak RSS {max(r for _, r in samples):.1f} MiB; "
               f"after warm-up {base:.1f} MiB, at the end {final:.1f} MiB, growth {(final / base - 1) * 100:+.2f} %")
         print(f"program frames lagged {last['frames_lagged']} "
