@@ -459,29 +459,17 @@ fn arrange_places_the_guests_of_a_scene_on_each_canvas() {
             .map(|l| l["source"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(
-        order(&doc["scenes"][0]["layouts"]["vertical"]),
-        [
-            "frame-ana",
-            "ana",
-            "name-ana",
-            "frame-ben",
-            "ben",
-            "name-ben"
-        ]
-    );
+    let dressed = [
+        "frame-ana",
+        "ana",
+        "name-ana",
+        "frame-ben",
+        "ben",
+        "name-ben",
+    ];
+    assert_eq!(order(&doc["scenes"][0]["layouts"]["vertical"]), dressed);
     // On the main canvas they are there, hidden: another canvas arranges the scene's layers.
-    assert_eq!(
-        order(&doc["scenes"][0]["layers"]),
-        [
-            "frame-ana",
-            "ana",
-            "name-ana",
-            "frame-ben",
-            "ben",
-            "name-ben"
-        ]
-    );
+    assert_eq!(order(&doc["scenes"][0]["layers"]), dressed);
     let main = doc["scenes"][0]["layers"].as_array().unwrap();
     assert!(
         main.iter()

@@ -6,6 +6,11 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/// Chromium's switches for a guest whose camera and microphone are the files `y4m` and `wav`,
+/// with loopback candidates allowed (off unless asked for; the studio is on 127.0.0.1).
+export const fakeDevices = (y4m, wav) => ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+  `--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`, "--allow-loopback-in-peer-connection"];
+
 export async function launchChromium(viewport = { width: 1600, height: 1000 }, extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), "streamwerk-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {

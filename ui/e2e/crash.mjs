@@ -5,6 +5,7 @@
 // Prints one JSON line: when (ms after the first join) the browser was killed and when the
 // second one was on air.
 import { chromium } from "playwright-core";
+import { fakeDevices } from "./chromium.mjs";
 import { execFileSync } from "node:child_process";
 
 const [link, y4m, wav] = process.argv.slice(2);
@@ -12,8 +13,7 @@ const start = Date.now();
 const join = async () => {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium", headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-      `--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`, "--allow-loopback-in-peer-connection"],
+    args: ["--no-sandbox", "--disable-gpu", ...fakeDevices(y4m, wav)],
   });
   const page = await browser.newPage();
   const [base, token] = link.split("#");

@@ -5,16 +5,14 @@
 // node e2e/guest.mjs LINK Y4M WAV CODEC SECONDS (in for SECONDS, away for 2, back for 3)
 // Prints one JSON line with what the Rust side verifies.
 import { chromium } from "playwright-core";
+import { fakeDevices } from "./chromium.mjs";
 
 const [link, y4m, wav, codec, secondsArg] = process.argv.slice(2);
 const seconds = Number(secondsArg);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    `--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`,
-    // Loopback candidates are off in Chromium unless asked for; the endpoint is on 127.0.0.1.
-    "--allow-loopback-in-peer-connection"],
+  args: ["--no-sandbox", "--disable-gpu", ...fakeDevices(y4m, wav)],
 });
 const page = await browser.newPage();
 const consoleErrors = [];

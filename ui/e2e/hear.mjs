@@ -6,14 +6,13 @@
 // node e2e/hear.mjs LINK NAME Y4M WAV SECONDS HZ...
 // Prints one JSON line: { levels: { HZ: dB }, show, path, consoleErrors }.
 import { chromium } from "playwright-core";
+import { fakeDevices } from "./chromium.mjs";
 
 const [link, name, y4m, wav, secondsArg, ...freqs] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    `--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`,
-    "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
+  args: ["--no-sandbox", "--disable-gpu", ...fakeDevices(y4m, wav), "--autoplay-policy=no-user-gesture-required",
     ...(process.env.GUEST_CHROMIUM_ARGS ?? "").split(" ").filter(Boolean)],
 });
 const started = Date.now();

@@ -5,12 +5,10 @@
 // Guests tab. Called by tests/tests/guests.rs, which decodes the recording afterwards.
 // Usage: node e2e/lobby.mjs STUDIO_URL LINK Y4M WAV SHOT_DIR
 // Prints one JSON line with what the Rust side verifies.
-import { axe as axeOn, openStudio } from "./chromium.mjs";
+import { axe as axeOn, fakeDevices, openStudio } from "./chromium.mjs";
 
 const [url, link, y4m, wav, shots] = process.argv.slice(2);
-const fake = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-  `--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`,
-  "--allow-loopback-in-peer-connection"];
+const fake = fakeDevices(y4m, wav);
 const { browser, page: host, fail, state, shot, axe, consoleErrors } = await openStudio(url, shots, fake);
 await host.setViewportSize({ width: 1366, height: 768 });
 await browser.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });

@@ -6,14 +6,13 @@
 // Usage: node e2e/whip-publisher.mjs SERVER_URL TOKEN Y4M WAV SECONDS
 // Prints one JSON line: { status, answer directions, connected, framesSent, inbound, deleted }.
 import { chromium } from "playwright-core";
+import { fakeDevices } from "./chromium.mjs";
 
 const [server, token, y4m, wav, seconds] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    `--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`,
-    "--allow-loopback-in-peer-connection"],
+  args: ["--no-sandbox", "--disable-gpu", ...fakeDevices(y4m, wav)],
 });
 const page = await browser.newPage();
 // An empty page of the endpoint's own origin: a secure context (loopback) that may fetch it.
