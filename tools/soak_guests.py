@@ -35,7 +35,7 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", hea
 const page = await browser.newPage();
 const [base, token] = link.split("#");
 await page.goto(base + "?name=Guest&autojoin=1#" + token);
-await page.waitForFunction(() => window.guest?.stage() === "on_air", null, { timeout: 30000 });
+await page.waitForFunction(() => window.guest?.stage() === "on_air", null, { timeout: 90000 });
 const on = Date.now();
 while (Date.now() - on < Number(secs) * 1000) {
   await page.waitForTimeout(5000);
