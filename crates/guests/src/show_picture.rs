@@ -15,9 +15,9 @@ use streamwerk_media::program_return::program_return;
 use streamwerk_media::I420;
 
 /// Lines in the picture guests see; the width follows the canvas's shape.
-pub(crate) const HEIGHT: u32 = 360;
+const HEIGHT: u32 = 360;
 /// Pictures a second guests see.
-pub(crate) const FPS: u32 = 15;
+const FPS: u32 = 15;
 /// Bits a second of the return (a tenth of a 720p stream's).
 const BITRATE: usize = 600_000;
 /// Encoded frames waiting for the `guest-rtc` thread, at most; past it the frame is dropped

@@ -231,7 +231,8 @@ impl Studio {
         if let Some(endpoint) = &desk.endpoint {
             if endpoint.guests().iter().any(|g| g.connected) {
                 return Err(refused(
-                    "a guest is in the studio, and moving the guest address would end their                      visit: remove them first",
+                    "a guest is in the studio, and moving the guest address would end their \
+                     visit: remove them first",
                 ));
             }
         }
