@@ -33,7 +33,7 @@ pub fn dress_people(
     let mut tags = Vec::new();
     let mut missing = Vec::new();
     let mut dressed = Vec::new();
-    let sources = collection.sources.clone();
+    let sources = &collection.sources;
     let layers = layers_mut(&mut c, scene, canvas)?;
     for id in people {
         let Some(at) = layers.iter().position(|l| &l.source == id) else {
@@ -62,13 +62,13 @@ pub fn dress_people(
         };
         let (frame_id, tag_id) = (format!("frame-{id}"), format!("name-{id}"));
         // The frame under the person, the tag over them.
-        place(layers, &tag_id, tag, at + 1);
-        place(layers, &frame_id, frame, at);
+        layer_of(layers, &tag_id, at + 1, true).transform = tag;
+        layer_of(layers, &frame_id, at, true).transform = frame;
         tags.push((tag_id.clone(), tag_w, tag_h));
         let name = names
             .get(id)
             .cloned()
-            .unwrap_or_else(|| display_name(&sources, id));
+            .unwrap_or_else(|| display_name(sources, id));
         if !sources.iter().any(|s| s.id == frame_id) {
             missing.push(frame_source(collection, &frame_id, &name));
         }
@@ -86,8 +86,8 @@ pub fn dress_people(
                 .iter()
                 .position(|l| l.source == id)
                 .unwrap_or(main.len());
-            add_hidden(main, &tag_id, at + 1);
-            add_hidden(main, &frame_id, at);
+            layer_of(main, &tag_id, at + 1, false);
+            layer_of(main, &frame_id, at, false);
         }
     }
     let mut doc = c.to_document();
@@ -99,35 +99,23 @@ pub fn dress_people(
     read_document(doc, c.branding.clone(), file, c.base_dir.clone()).map_err(|e| e.to_string())
 }
 
-/// Moves `id`'s layer to `transform`, or adds it at `at`.
-fn place(layers: &mut Vec<Layer>, id: &str, transform: Transform, at: usize) {
-    match layers.iter_mut().find(|l| l.source == id) {
-        Some(layer) => layer.transform = transform,
-        None => layers.insert(
-            at.min(layers.len()),
-            Layer {
-                source: id.to_string(),
-                transform,
-                visible: true,
-                locked: false,
-            },
-        ),
-    }
-}
-
-/// Adds `id`'s layer at `at`, hidden, unless the list has it.
-fn add_hidden(layers: &mut Vec<Layer>, id: &str, at: usize) {
-    if layers.iter().all(|l| l.source != id) {
-        layers.insert(
-            at.min(layers.len()),
-            Layer {
+/// `id`'s layer in `layers`, added at `at` (shown or hidden) when the list has none.
+fn layer_of<'a>(layers: &'a mut Vec<Layer>, id: &str, at: usize, visible: bool) -> &'a mut Layer {
+    let i = match layers.iter().position(|l| l.source == id) {
+        Some(i) => i,
+        None => {
+            let i = at.min(layers.len());
+            let layer = Layer {
                 source: id.to_string(),
                 transform: Transform::default(),
-                visible: false,
+                visible,
                 locked: false,
-            },
-        );
-    }
+            };
+            layers.insert(i, layer);
+            i
+        }
+    };
+    &mut layers[i]
 }
 
 /// What a person's tag says: a guest spot's display name, else the source's name or id.
