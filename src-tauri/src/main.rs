@@ -156,6 +156,9 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // Stream decks and Companion drive the app through obs-websocket, where Settings says.
+    let (stop_remote, remote_stops) = tokio::sync::watch::channel(false);
+    tauri::async_runtime::spawn(streamwerk_remote::run(studio.clone(), remote_stops));
     let app = tauri::Builder::default()
         .manage(App {
             studio: studio.clone(),
@@ -172,6 +175,7 @@ fn main() {
         .expect("the window opens");
     app.run(move |handle, event| {
         if let tauri::RunEvent::Exit = event {
+            let _ = stop_remote.send(true);
             // Finalise any recording before the process ends.
             handle.state::<App>().studio.shutdown();
         }

@@ -15,6 +15,7 @@ export interface Handlers {
   /// Who is in the studio and its lobby.
   guests(guests: GuestInfo[]): void;
   guestLink(slot: string, url: string): void;
+  remotePassword(password: string): void;
   /// A system-wide hotkey (desktop app).
   hotkey(keys: string): void;
   closed(reason: string): void;
@@ -92,6 +93,9 @@ export class Connection {
         break;
       case "guest_link":
         this.handlers.guestLink(event.slot, event.url);
+        break;
+      case "remote_password":
+        this.handlers.remotePassword(event.password);
         break;
       case "hotkey":
         this.handlers.hotkey(event.keys);

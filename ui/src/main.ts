@@ -26,12 +26,15 @@ import { renderGraphics } from "./graphics.svelte";
 import { receivePictures, refreshPictures } from "./pictures.svelte";
 import { receiveGuestLink, receiveGuests, renderGuests } from "./guests.svelte";
 import GuestsTab from "./components/GuestsTab.svelte";
+import RemoteControl from "./components/RemoteControl.svelte";
+import { receiveRemotePassword, renderRemote } from "./remote.svelte";
 
 function render() {
   if (!store.state.collection.scenes.some((s) => s.name === store.selectedScene)) store.selectedScene = store.state.program_scene;
   // First: a graphic just added becomes the selection the other panels draw.
   renderGraphics();
   renderGuests();
+  renderRemote();
   renderCanvases();
   renderScenes();
   renderLayers();
@@ -68,6 +71,7 @@ async function main() {
   mount(GraphicsTab, { target: document.getElementById("graphics")! });
   mount(GuestsTab, { target: document.getElementById("guests")! });
   mount(GoLiveDialog, { target: document.getElementById("golive-slot")! });
+  mount(RemoteControl, { target: document.getElementById("remote-slot")! });
   try {
     store.connection = await Connection.open(await openCarrier(), {
       state: (s) => { store.state = s; render(); },
@@ -84,6 +88,7 @@ async function main() {
       pictures: receivePictures,
       guests: receiveGuests,
       guestLink: receiveGuestLink,
+      remotePassword: receiveRemotePassword,
       hotkey: (keys) => { pressed(keys, document.activeElement); },
       closed: (reason) => notice("error", reason),
     });

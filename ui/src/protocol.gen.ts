@@ -19,7 +19,7 @@ guests: Array<string>, } | { "type": "guest_link", slot: string, renew: boolean,
  * certificate and key (PEM files) and the name links carry. A change restarts the
  * guest endpoint, so invite links change; refused while a guest is in.
  */
-listen?: string | null, certificate?: string | null, certificate_key?: string | null, public_host?: string | null, } | { "type": "admit_guest", slot: string, } | { "type": "send_guest_back", slot: string, } | { "type": "remove_guest", slot: string, };
+listen?: string | null, certificate?: string | null, certificate_key?: string | null, public_host?: string | null, } | { "type": "admit_guest", slot: string, } | { "type": "send_guest_back", slot: string, } | { "type": "remove_guest", slot: string, } | { "type": "set_remote_control", port: number, bind: string, } | { "type": "show_remote_password" } | { "type": "new_remote_password" } | { "type": "disconnect_remote_client", id: number, };
 
 export type BroadcastKey = { destination: string, key: string, };
 
@@ -91,9 +91,47 @@ connected: boolean,
  */
 level: number, };
 
+export type RemoteState = { 
+/**
+ * `ws://ADDRESS:PORT` while it listens.
+ */
+address: string | null, 
+/**
+ * Why it does not listen although it should (a port taken, an address refused).
+ */
+error: string | null, 
+/**
+ * Clients must give the password (the environment can turn it off on loopback).
+ */
+password_required: boolean, 
+/**
+ * The password comes from `STREAMWERK_REMOTE_PASSWORD`: it cannot be renewed here.
+ */
+password_from_environment: boolean, clients: Array<RemoteClient>, };
+
+export type RemoteClient = { id: number, 
+/**
+ * Its address and port.
+ */
+address: string, 
+/**
+ * When it connected (local time, HH:MM:SS).
+ */
+since: string, };
+
+export type RemoteControl = { 
+/**
+ * 0 turns the remote control off.
+ */
+port: number, 
+/**
+ * Anything but loopback lets other machines drive the studio: refused without a password.
+ */
+bind: string, };
+
 export type Picture = { of: PictureOf, url: string, width: number, height: number, };
 
-export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "hotkey", keys: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, } | { "type": "files", listing: FileListing, } | { "type": "pictures", pictures: Array<Picture>, } | { "type": "guest_link", slot: string, url: string, } | { "type": "guests", guests: Array<GuestInfo>, };
+export type Event = { "type": "hello", version: number, state: StudioState, } | { "type": "reply", id: number, error: string | null, } | { "type": "state", state: StudioState, } | { "type": "stats", stats: StudioStats, } | { "type": "notice", level: NoticeLevel, message: string, } | { "type": "hotkey", keys: string, } | { "type": "meters", meters: Meters, } | { "type": "devices", devices: DeviceList, } | { "type": "files", listing: FileListing, } | { "type": "pictures", pictures: Array<Picture>, } | { "type": "guest_link", slot: string, url: string, } | { "type": "guests", guests: Array<GuestInfo>, } | { "type": "remote_password", password: string, };
 
 export type NoticeLevel = "info" | "warning" | "error";
 
@@ -155,7 +193,11 @@ destination_canvases: { [key in string]: string },
 /**
  * The collection's brand kit, when it has one.
  */
-brand: BrandState | null, };
+brand: BrandState | null, 
+/**
+ * The file the replay buffer was last saved to, this run.
+ */
+replay_saved: string | null, remote: RemoteState, };
 
 export type StudioStats = { 
 /**
@@ -565,7 +607,11 @@ hotkeys: Array<Hotkey>,
 /**
  * How remote guests reach the studio through NATs: STUN and TURN servers.
  */
-guest_network?: GuestNetwork, };
+guest_network?: GuestNetwork, 
+/**
+ * Where the remote control (the obs-websocket v5 protocol) listens.
+ */
+remote_control?: RemoteControl, };
 
 export type VideoEncoderSettings = { 
 /**

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Event, Request};
+use streamwerk_scene::RemoteControl;
 use streamwerk_studio::preview_socket::{random_token, refuse, PreviewFeed};
 use streamwerk_studio::Studio;
 use tower_http::services::{ServeDir, ServeFile};
@@ -43,6 +44,13 @@ pub struct ServeArgs {
     ui: PathBuf,
     #[command(flatten)]
     guests: crate::guests::GuestArgs,
+    /// Port of the remote control (obs-websocket v5, for stream decks and Companion); 0 turns
+    /// it off. Settings' port (4455 unless changed) when absent.
+    #[arg(long)]
+    remote_port: Option<u16>,
+    /// Address of the remote control. Anything but loopback needs a password.
+    #[arg(long, requires = "remote_port")]
+    remote_bind: Option<IpAddr>,
 }
 
 struct Shared {
@@ -75,6 +83,12 @@ pub fn run(args: ServeArgs) -> Outcome {
         e => runtime(e),
     })?;
     crate::guests::allow(&args.guests, &studio, args.ui.clone())?;
+    if let Some(port) = args.remote_port {
+        studio.give_remote_control(RemoteControl {
+            port,
+            bind: args.remote_bind.unwrap_or(RemoteControl::default().bind),
+        });
+    }
     let token = token().map_err(runtime)?;
     let runtime_ = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -100,6 +114,8 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}; pass another --port"))?;
+    let (stop_remote, remote_stops) = tokio::sync::watch::channel(false);
+    let remote = tokio::spawn(streamwerk_remote::run(studio.clone(), remote_stops));
     let addr = listener.local_addr()?;
     let preview = PreviewFeed::new(studio.clone(), token.clone());
     let shared = Arc::new(Shared {
@@ -123,10 +139,13 @@ async fn serve(
     println!("Streamwerk studio: http://{addr}/#token={token}");
     tracing::info!("serving the studio on {addr}");
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = tokio::signal::ctrl_c().await;
+            let _ = stop_remote.send(true);
         })
         .await?;
+    // Remote clients hear ExitStarted and "Server stopping." before the studio closes.
+    let _ = remote.await;
     Ok(())
 }
 

@@ -354,6 +354,20 @@ pub enum Command {
     RemoveGuest {
         slot: String,
     },
+    /// Where the remote control (obs-websocket v5) listens: `port` 0 turns it off; `bind`
+    /// other than loopback lets other machines in. Applied at once (clients reconnect).
+    SetRemoteControl {
+        port: u16,
+        bind: String,
+    },
+    /// Answered by [`Event::RemotePassword`]: the password remote clients give.
+    ShowRemotePassword,
+    /// A new remote-control password; every connected client is disconnected.
+    NewRemotePassword,
+    /// Disconnects one remote client (it is told not to reconnect by itself).
+    DisconnectRemoteClient {
+        id: u64,
+    },
 }
 
 /// Where a guest is.
@@ -470,6 +484,32 @@ pub enum Event {
     /// Who is in the studio and its lobby: on every change, and twice a second for the meters
     /// while anyone is there.
     Guests { guests: Vec<GuestInfo> },
+    /// The remote-control password, in answer to [`Command::ShowRemotePassword`].
+    RemotePassword { password: String },
+}
+
+/// The remote control as Settings shows it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct RemoteState {
+    /// `ws://ADDRESS:PORT` while it listens.
+    pub address: Option<String>,
+    /// Why it does not listen although it should (a port taken, an address refused).
+    pub error: Option<String>,
+    /// Clients must give the password (the environment can turn it off on loopback).
+    pub password_required: bool,
+    /// The password comes from `STREAMWERK_REMOTE_PASSWORD`: it cannot be renewed here.
+    pub password_from_environment: bool,
+    pub clients: Vec<RemoteClient>,
+}
+
+/// A connected remote client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RemoteClient {
+    pub id: u64,
+    /// Its address and port.
+    pub address: String,
+    /// When it connected (local time, HH:MM:SS).
+    pub since: String,
 }
 
 /// What a file picker shows of one folder.
@@ -532,6 +572,9 @@ pub struct StudioState {
     pub destination_canvases: std::collections::BTreeMap<String, String>,
     /// The collection's brand kit, when it has one.
     pub brand: Option<BrandState>,
+    /// The file the replay buffer was last saved to, this run.
+    pub replay_saved: Option<String>,
+    pub remote: RemoteState,
 }
 
 /// The brand kit as the Brand page shows it.
@@ -622,6 +665,9 @@ pub fn typescript() -> String {
         s::PeopleLayout::decl(&cfg),
         s::GuestNetwork::decl(&cfg),
         GuestInfo::decl(&cfg),
+        RemoteState::decl(&cfg),
+        RemoteClient::decl(&cfg),
+        s::RemoteControl::decl(&cfg),
         Picture::decl(&cfg),
         Event::decl(&cfg),
         NoticeLevel::decl(&cfg),

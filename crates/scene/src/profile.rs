@@ -36,6 +36,40 @@ pub struct Profile {
     /// How remote guests reach the studio through NATs: STUN and TURN servers.
     #[serde(default, skip_serializing_if = "GuestNetwork::is_empty")]
     pub guest_network: GuestNetwork,
+    /// Where the remote control (the obs-websocket v5 protocol) listens.
+    #[serde(default, skip_serializing_if = "RemoteControl::is_default")]
+    pub remote_control: RemoteControl,
+}
+
+/// The remote control that stream decks, Companion and scripts speak (obs-websocket v5,
+/// docs/remote-api.md): on this computer only, at OBS's port, unless changed here. The command
+/// line's `--remote-port` and `--remote-bind` win.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemoteControl {
+    /// 0 turns the remote control off.
+    pub port: u16,
+    /// Anything but loopback lets other machines drive the studio: refused without a password.
+    #[ts(type = "string")]
+    pub bind: std::net::IpAddr,
+}
+
+/// obs-websocket's own port, which every client tries first.
+pub const REMOTE_PORT: u16 = 4455;
+
+impl Default for RemoteControl {
+    fn default() -> Self {
+        RemoteControl {
+            port: REMOTE_PORT,
+            bind: std::net::Ipv4Addr::LOCALHOST.into(),
+        }
+    }
+}
+
+impl RemoteControl {
+    pub fn is_default(&self) -> bool {
+        *self == RemoteControl::default()
+    }
 }
 
 /// How guests on other machines reach the studio: where its guest endpoint listens, with
@@ -91,6 +125,7 @@ impl Default for Profile {
             replay_buffer_s: replay_buffer(),
             hotkeys: crate::default_hotkeys(),
             guest_network: GuestNetwork::default(),
+            remote_control: RemoteControl::default(),
         }
     }
 }

@@ -17,6 +17,8 @@ mod outputs;
 pub mod pictures;
 mod preview;
 pub mod preview_socket;
+mod remote;
+mod screenshot;
 mod stats;
 
 use documents::collections_beside;
@@ -26,6 +28,7 @@ pub use documents::own_collection;
 pub use guests::{guest_slots, ice_servers, GuestsConfig};
 pub use obs_import::import_obs;
 pub use preview::PreviewStream;
+pub use remote::{RemoteConfig, RemoteTicket, PASSWORD_ENV};
 pub use streamwerk_obs_import::CanvasLimit;
 
 use std::path::{Path, PathBuf};
@@ -100,6 +103,7 @@ pub struct Studio {
     keys: KeyStore,
     pictures: pictures::Pictures,
     guests: guests::GuestDesk,
+    remote: remote::RemoteDesk,
 }
 
 struct Inner {
@@ -124,6 +128,8 @@ struct Inner {
     recording: Vec<(String, PathBuf)>,
     /// (sink name, file) of the as-aired recording beside it, with a stream delay.
     recording_aired: Vec<(String, PathBuf)>,
+    /// Where the replay buffer was last saved.
+    replay_saved: Option<PathBuf>,
 }
 
 impl Inner {
@@ -175,11 +181,13 @@ impl Studio {
                 replay: false,
                 recording: Vec::new(),
                 recording_aired: Vec::new(),
+                replay_saved: None,
             }),
             events,
             keys,
             pictures: Default::default(),
             guests: Default::default(),
+            remote: Default::default(),
         });
         let weak = Arc::downgrade(&studio);
         std::thread::Builder::new()
@@ -284,6 +292,8 @@ impl Studio {
                     .map(|s| s.id.clone())
                     .collect(),
             }),
+            replay_saved: inner.replay_saved.as_ref().map(|p| p.display().to_string()),
+            remote: self.remote_state(),
         }
     }
 
@@ -406,6 +416,12 @@ impl Studio {
             | Command::AddBrandFile { .. }
             | Command::ExportBrand { .. }
             | Command::ImportBrand { .. }) => self.brand(&mut inner, command)?,
+            command @ (Command::SetRemoteControl { .. }
+            | Command::ShowRemotePassword
+            | Command::NewRemotePassword
+            | Command::DisconnectRemoteClient { .. }) => {
+                self.remote_command(&mut inner, command)?
+            }
         }
         drop(inner);
         let _ = self.events.send(Event::State {

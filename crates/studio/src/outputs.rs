@@ -80,6 +80,7 @@ impl Studio {
                     })?;
                 let path = self.output_file(inner, "-replay", "mkv")?;
                 let saved = session.save_replay(&path)?;
+                inner.replay_saved = Some(path.clone());
                 self.notice(
                     NoticeLevel::Info,
                     format!(

@@ -9,7 +9,7 @@ use crate::brand::add_template;
 use base64::Engine as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use streamwerk_media::{Image, PictureBuf};
+use streamwerk_media::{Image, PictureBuf, I420};
 use streamwerk_protocol::{BrandFile, BrandFileGroup, Event, Picture, PictureOf, TemplateSample};
 use streamwerk_scene::{
     network_address, Collection, ColorSettings, Layer, Rgba, Scene, SourceKind, TextSettings,
@@ -124,8 +124,9 @@ pub fn render(c: &Collection, collection_path: &Path, of: &PictureOf) -> Result<
     })
 }
 
-/// `name` on the main canvas, live devices drawn as a placeholder and sound left out.
-fn scene_image(c: &Collection, name: &str) -> Result<Image, String> {
+/// `name` on the main canvas (as [`Collection::for_canvas`] gives another), live devices
+/// drawn as a placeholder and sound left out.
+pub(crate) fn scene_image(c: &Collection, name: &str) -> Result<Image, String> {
     let mut c = c.clone();
     c.canvases.clear();
     let (w, h) = (c.canvas.width, c.canvas.height);
@@ -313,30 +314,32 @@ fn guest_image(c: &Collection, slot: &str) -> Result<Image, String> {
     }
     match picture {
         PictureBuf::Rgba(image) => Ok(image),
-        PictureBuf::Yuv(p) => {
-            let mut image = Image::new(p.width, p.height);
-            let planes = YuvPlanarImage {
-                y_plane: &p.y,
-                y_stride: p.width,
-                u_plane: &p.u,
-                u_stride: p.width / 2,
-                v_plane: &p.v,
-                v_stride: p.width / 2,
-                width: p.width,
-                height: p.height,
-            };
-            // Guests' pictures are made BT.709 limited range, as the canvas is.
-            yuv420_to_rgba(
-                &planes,
-                &mut image.data,
-                p.width * 4,
-                YuvRange::Limited,
-                YuvStandardMatrix::Bt709,
-            )
-            .map_err(|e| e.to_string())?;
-            Ok(image)
-        }
+        PictureBuf::Yuv(p) => rgba_of(&p),
     }
+}
+
+/// A BT.709 limited-range picture (the canvas's, a guest's) as RGBA.
+pub(crate) fn rgba_of(p: &I420) -> Result<Image, String> {
+    let mut image = Image::new(p.width, p.height);
+    let planes = YuvPlanarImage {
+        y_plane: &p.y,
+        y_stride: p.width,
+        u_plane: &p.u,
+        u_stride: p.width / 2,
+        v_plane: &p.v,
+        v_stride: p.width / 2,
+        width: p.width,
+        height: p.height,
+    };
+    yuv420_to_rgba(
+        &planes,
+        &mut image.data,
+        p.width * 4,
+        YuvRange::Limited,
+        YuvStandardMatrix::Bt709,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(image)
 }
 
 /// `image` scaled to fit `most` and encoded as a JPEG `data:` URL, with its size.

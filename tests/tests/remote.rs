@@ -1,0 +1,206 @@
+//! The remote control as stream decks and Companion use it: the npm obs-websocket-js 5.0.8
+//! client (MessagePack and JSON builds) against `streamwerk serve` (ui/e2e/remote-control.mjs).
+//! What it saw is judged here: the scene it switched to in a picture of the program, the
+//! master level its mute silenced, the recording it started and stopped, decoded.
+
+use base64::Engine as _;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use streamwerk_e2e::guests::run_page;
+use streamwerk_e2e::*;
+
+const PASSWORD: &str = "deck-password-1";
+
+/// Two colour scenes, both with a 440 Hz tone and the first with a caption.
+fn collection(dir: &Path) -> PathBuf {
+    let file = dir.join("show.json");
+    std::fs::write(
+        &file,
+        r##"{ "schema_version": 1, "name": "Remote", "canvas": { "width": 320, "height": 180, "fps": 30 },
+          "sources": [
+            { "id": "red", "kind": "color", "settings": { "color": "#FF0000", "width": 320, "height": 180 } },
+            { "id": "green", "kind": "color", "settings": { "color": "#00FF00", "width": 320, "height": 180 } },
+            { "id": "tone", "name": "Tone", "kind": "tone", "settings": { "frequency_hz": 440, "level_dbfs": -12 } },
+            { "id": "caption", "name": "Caption", "kind": "text", "settings": { "text": "Hi", "size": 20 } }
+          ],
+          "scenes": [
+            { "name": "Red", "layers": [ { "source": "red" }, { "source": "tone" }, { "source": "caption" } ] },
+            { "name": "Green", "layers": [ { "source": "green" }, { "source": "tone" } ] }
+          ] }"##,
+    )
+    .unwrap();
+    file
+}
+
+/// A free loopback port, for the remote control (the OS gives one; it is released at once).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Serve(Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(dir: &Path, scene: &Path, port: u16) -> Serve {
+    let mut child = Command::new(bin())
+        .args(["serve", "--port", "0", "--scene", scene.to_str().unwrap()])
+        .args(["--remote-port", &port.to_string()])
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("STREAMWERK_KEYS_FILE", dir.join("keys.json"))
+        .env("STREAMWERK_REMOTE_PASSWORD", PASSWORD)
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("Streamwerk studio: "), "{line:?}");
+    Serve(child)
+}
+
+/// The centre pixel of a `data:image/png;base64,...` picture, and its size.
+fn centre(data_url: &str) -> ([u8; 3], (u32, u32)) {
+    let b64 = data_url.strip_prefix("data:image/png;base64,").unwrap();
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let picture = image::load_from_memory(&png).unwrap().to_rgb8();
+    let (w, h) = picture.dimensions();
+    (picture.get_pixel(w / 2, h / 2).0, (w, h))
+}
+
+fn drive(encoding: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = collection(dir.path());
+    let port = free_port();
+    let _serve = serve(dir.path(), &scene, port);
+    let url = format!("ws://127.0.0.1:{port}");
+    let seen: Value = run_page("remote-control.mjs", &[&url, PASSWORD, encoding], &[]);
+
+    assert_eq!(
+        seen["wrongPassword"]["code"], 4009,
+        "{}",
+        seen["wrongPassword"]
+    );
+    assert_eq!(seen["wrongPassword"]["message"], "Authentication failed.");
+    assert_eq!(seen["hello"]["rpcVersion"], 1);
+    let available = seen["version"]["availableRequests"].as_array().unwrap();
+    assert!(available.iter().any(|r| r == "SetCurrentProgramScene"));
+    assert!(seen["version"]["supportedImageFormats"].is_array());
+
+    // Bottom of the list first, as obs-websocket gives it.
+    let scenes: Vec<&str> = seen["sceneList"]["scenes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sceneName"].as_str().unwrap())
+        .collect();
+    assert_eq!(scenes, ["Green", "Red"]);
+    assert_eq!(seen["sceneList"]["currentProgramSceneName"], "Red");
+
+    assert_eq!(seen["programChanged"]["sceneName"], "Green");
+    assert_eq!(seen["program"]["currentProgramSceneName"], "Green");
+    let (pixel, size) = centre(seen["screenshot"].as_str().unwrap());
+    assert_eq!(size, (64, 36));
+    assert!(
+        pixel[1] > 200 && pixel[0] < 40 && pixel[2] < 40,
+        "program not green: {pixel:?}"
+    );
+
+    let before = seen["levelBefore"]["responseData"]["peakDb"]
+        .as_f64()
+        .unwrap();
+    let after = seen["levelAfter"]["responseData"]["peakDb"]
+        .as_f64()
+        .unwrap();
+    assert!(before > -20.0, "the tone is not heard: {before} dBFS");
+    assert!(after < -80.0, "muting the tone left {after} dBFS");
+    assert_eq!(seen["muted"]["inputMuted"], true);
+    let levels = &seen["toneMeter"]["inputLevelsMul"];
+    assert!(levels[0][1].as_f64().unwrap() > 0.1, "tone meter: {levels}");
+    assert!(
+        seen["meters"].as_u64().unwrap() >= 10,
+        "InputVolumeMeters: {}",
+        seen["meters"]
+    );
+    let events = seen["events"].as_array().unwrap();
+    assert!(events
+        .iter()
+        .any(|e| e["name"] == "InputMuteStateChanged" && e["data"]["inputMuted"] == true));
+
+    assert_eq!(
+        seen["caption"]["inputSettings"]["text"],
+        "Hello from a deck"
+    );
+    assert_eq!(seen["caption"]["inputKind"], "text_ft2_source_v2");
+    let saved = std::fs::read_to_string(&scene).unwrap();
+    assert!(
+        saved.contains("Hello from a deck"),
+        "the edit was not saved"
+    );
+
+    let path = PathBuf::from(seen["stopRecord"]["outputPath"].as_str().unwrap());
+    assert_eq!(
+        seen["recordStarted"]["outputPath"],
+        seen["stopRecord"]["outputPath"]
+    );
+    assert_eq!(seen["recordStatus"]["outputActive"], true);
+    assert!(seen["recordStatus"]["outputDuration"].as_u64().unwrap() >= 2000);
+    assert_decodes(&path);
+    let (_, duration) = start_and_duration(&path);
+    assert!((2.0..6.0).contains(&duration), "recorded {duration} s");
+    let pixel = crop_rgb(&path, Some(1.0), (150, 80, 20, 20));
+    assert!(
+        pixel[1] > 200 && pixel[0] < 40,
+        "recording not green: {:?}",
+        &pixel[..3]
+    );
+    // The middle of the file: its first block starts from silence (the encoder's priming).
+    let sound = decode_audio_mono(&path);
+    let middle = &sound[sound.len() / 4..sound.len() * 3 / 4];
+    assert_eq!(tone_frequency(middle).round(), 440.0);
+
+    let ids: Vec<&Value> = seen["batch"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["requestId"])
+        .collect();
+    assert_eq!(ids, ["one", "two", "three"]);
+    let halted = seen["halted"].as_array().unwrap();
+    assert_eq!(
+        halted.len(),
+        2,
+        "haltOnFailure ran past the failure: {halted:?}"
+    );
+    assert_eq!(halted[1]["requestStatus"]["code"], 600);
+
+    assert_eq!(seen["unknown"]["code"], 204);
+    assert_eq!(seen["garbage"]["code"], 4002);
+    assert_eq!(seen["oversized"]["code"], 1009);
+    assert_eq!(seen["afterHostile"]["currentProgramSceneName"], "Green");
+}
+
+#[test]
+fn obs_websocket_js_drives_the_studio_over_msgpack() {
+    drive("msgpack");
+}
+
+#[test]
+fn obs_websocket_js_drives_the_studio_over_json() {
+    drive("json");
+}
