@@ -43,33 +43,43 @@ fn free_port() -> u16 {
         .port()
 }
 
-struct Serve(Child);
+/// A running `streamwerk serve`, the studio page's address and the file of its log.
+struct Serve(Child, String, PathBuf);
 
 impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+        // Shown with a failing test's output.
+        eprint!("{}", std::fs::read_to_string(&self.2).unwrap_or_default());
     }
 }
 
-fn serve(dir: &Path, scene: &Path, port: u16) -> Serve {
-    let mut child = Command::new(bin())
+/// `streamwerk serve` on `scene` with `args`; `password` in the environment when given, else
+/// the one it makes and keeps in the test's key file.
+fn serve(dir: &Path, scene: &Path, args: &[&str], password: Option<&str>) -> Serve {
+    let mut command = Command::new(bin());
+    command
         .args(["serve", "--port", "0", "--scene", scene.to_str().unwrap()])
-        .args(["--remote-port", &port.to_string()])
+        .args(args)
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("STREAMWERK_KEYS_FILE", dir.join("keys.json"))
-        .env("STREAMWERK_REMOTE_PASSWORD", PASSWORD)
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
+        .stderr(std::fs::File::create(dir.join("serve.log")).unwrap());
+    if let Some(password) = password {
+        command.env("STREAMWERK_REMOTE_PASSWORD", password);
+    }
+    let mut child = command.spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    assert!(line.starts_with("Streamwerk studio: "), "{line:?}");
-    Serve(child)
+    let url = line.trim().strip_prefix("Streamwerk studio: ");
+    let url = url
+        .unwrap_or_else(|| panic!("no URL printed: {line:?}"))
+        .to_string();
+    Serve(child, url, dir.join("serve.log"))
 }
 
 /// The centre pixel of a `data:image/png;base64,...` picture, and its size.
@@ -87,7 +97,13 @@ fn drive(encoding: &str) {
     let dir = tempfile::tempdir().unwrap();
     let scene = collection(dir.path());
     let port = free_port();
-    let _serve = serve(dir.path(), &scene, port);
+    let port_arg = port.to_string();
+    let _serve = serve(
+        dir.path(),
+        &scene,
+        &["--remote-port", &port_arg],
+        Some(PASSWORD),
+    );
     let url = format!("ws://127.0.0.1:{port}");
     let seen: Value = run_page("remote-control.mjs", &[&url, PASSWORD, encoding], &[]);
 
@@ -203,4 +219,69 @@ fn obs_websocket_js_drives_the_studio_over_msgpack() {
 #[test]
 fn obs_websocket_js_drives_the_studio_over_json() {
     drive("json");
+}
+
+/// Settings › Remote control in the studio page, with a client beside it: listed, disconnected,
+/// ended by a new password, and moved to another port (ui/e2e/remote-settings.mjs).
+#[test]
+fn settings_show_the_remote_control_and_move_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = collection(dir.path());
+    let (port, new_port) = (free_port(), free_port());
+    std::fs::write(
+        dir.path().join("profile.json"),
+        format!(r#"{{ "remote_control": {{ "port": {port}, "bind": "127.0.0.1" }} }}"#),
+    )
+    .unwrap();
+    let serve = serve(dir.path(), &scene, &[], None);
+    let shots = root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let seen = run_page(
+        "remote-settings.mjs",
+        &[
+            &serve.1,
+            &port.to_string(),
+            &new_port.to_string(),
+            shots.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(seen["address"], format!("Address ws://127.0.0.1:{port}"));
+    assert_eq!(seen["maskedAtFirst"], "••••••••••••••••");
+    assert!(
+        seen["listed"].as_str().unwrap().contains("127.0.0.1:"),
+        "{}",
+        seen["listed"]
+    );
+    assert_eq!(seen["axe"], serde_json::json!([]), "axe: {}", seen["axe"]);
+    assert_eq!(seen["fromPage"]["sceneName"], "Green");
+    assert_eq!(seen["disconnected"]["code"], 4011);
+    assert_eq!(seen["renewed"]["code"], 4011);
+    assert_eq!(seen["samePassword"], false);
+    assert_eq!(seen["oldPassword"]["code"], 4009);
+    assert_eq!(seen["onNewPort"], "5.7.3");
+    assert_ne!(seen["oldPort"], "accepted");
+    assert_eq!(seen["consoleErrors"], serde_json::json!([]));
+    // The port chosen is kept in the profile; the password is in the key store, not there.
+    let profile = std::fs::read_to_string(dir.path().join("profile.json")).unwrap();
+    assert!(profile.contains(&new_port.to_string()), "{profile}");
+    let keys = std::fs::read_to_string(dir.path().join("keys.json")).unwrap();
+    assert!(keys.contains("remote-control-password"));
+    assert!(!profile.contains("password"));
+}
+
+/// Anything but loopback without a password is refused: nothing listens, and the studio says
+/// why.
+#[test]
+fn the_network_without_a_password_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = collection(dir.path());
+    let port = free_port();
+    let port_arg = port.to_string();
+    let args = ["--remote-port", &port_arg, "--remote-bind", "0.0.0.0"];
+    let serve = serve(dir.path(), &scene, &args, Some(""));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+    let log = std::fs::read_to_string(&serve.2).unwrap();
+    assert!(log.contains("without a password"), "{log}");
 }

@@ -40,8 +40,12 @@ export async function copyPassword() {
   }
 }
 
-/// Shows the password for 20 seconds, then masks it again.
+/// Shows the password for 20 seconds, then masks it again; shown, masks it at once.
 export async function showPassword() {
+  if (remote.shown) {
+    remote.shown = "";
+    return;
+  }
   const value = await password();
   if (!value) return;
   remote.shown = value;
