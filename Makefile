@@ -66,6 +66,7 @@ bench: build
 	tools/bench_guests.sh $(abspath $(TARGET_DIR))/release/streamwerk
 	tools/bench_guest_latency.sh $(abspath $(TARGET_DIR))/release/streamwerk
 	python3 tools/soak_guests.py --minutes 10 --guests 2 --height 540
+	tools/bench_remote.sh $(abspath $(TARGET_DIR))/release/streamwerk
 	cd ui && xvfb-run -a -s "-screen 0 1600x1000x24" node bench/preview.mjs \
 		$(abspath $(TARGET_DIR))/release/streamwerk $(abspath $(TARGET_DIR))/release/streamwerk-studio \
 		../assets/scenes/demo.json 10

@@ -6,6 +6,7 @@
 
 mod global_hotkeys;
 
+use axum::serve::ListenerExt;
 use std::sync::{Arc, Mutex};
 use streamwerk_keys::KeyStore;
 use streamwerk_protocol::{Event, Request};
@@ -84,6 +85,12 @@ fn serve_preview(studio: Arc<Studio>) -> std::io::Result<String> {
     let feed = PreviewFeed::new(studio, token.clone());
     let listener = tauri::async_runtime::block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let port = listener.local_addr()?.port();
+    // Each frame is one write: sent at once, not held for the page's delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("the preview socket without TCP_NODELAY: {e}");
+        }
+    });
     tauri::async_runtime::spawn(async move {
         if let Err(e) = axum::serve(listener, feed.router()).await {
             tracing::error!("the preview socket stopped: {e}");

@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::Router;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -117,6 +118,13 @@ async fn serve(
     let (stop_remote, remote_stops) = tokio::sync::watch::channel(false);
     let remote = tokio::spawn(streamwerk_remote::run(studio.clone(), remote_stops));
     let addr = listener.local_addr()?;
+    // Replies, states and preview frames are each one write: sent at once, not held by
+    // Nagle's algorithm for the page's delayed ACK (docs/benchmarks.md, Remote control).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("a page's socket without TCP_NODELAY: {e}");
+        }
+    });
     let preview = PreviewFeed::new(studio.clone(), token.clone());
     let shared = Arc::new(Shared {
         studio,

@@ -30,6 +30,7 @@ pub use vendor::{request_types as vendor_requests, VENDOR};
 
 use auth::Auth;
 use axum::routing::any;
+use axum::serve::ListenerExt;
 use axum::Router;
 use server::{Generation, Shared};
 use std::net::SocketAddr;
@@ -95,6 +96,13 @@ async fn serve(shared: Arc<Shared>, config: RemoteConfig, stop: watch::Receiver<
         }
     };
     let at = listener.local_addr().unwrap_or(at);
+    // Each answer and event is one small write: without this, Nagle's algorithm holds one back
+    // until the client's delayed ACK (about 40 ms here).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("remote client without TCP_NODELAY: {e}");
+        }
+    });
     shared.studio.remote_listening(Ok(Some(at)));
     tracing::info!("remote control (obs-websocket v5) on ws://{at}");
     let generation = Arc::new(Generation {

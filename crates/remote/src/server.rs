@@ -24,7 +24,7 @@ use tokio::sync::{broadcast, watch};
 /// A message larger than this closes its client (1009); the socket refuses 4x it outright.
 pub const MAX_MESSAGE: usize = 1 << 20;
 /// Messages a client may send in one second (a batch counts once); more closes it (1008).
-pub const MAX_RATE: u32 = 200;
+pub const MAX_RATE: u32 = 1000;
 /// Clients at once; more are answered 503 before the upgrade.
 pub const MAX_CLIENTS: usize = 16;
 /// Requests in one batch.
