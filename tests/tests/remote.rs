@@ -285,3 +285,35 @@ fn the_network_without_a_password_is_refused() {
     let log = std::fs::read_to_string(&serve.2).unwrap();
     assert!(log.contains("without a password"), "{log}");
 }
+
+/// Ctrl-C on the studio: a connected client hears ExitStarted, then "Server stopping." (1001),
+/// as from OBS closing (Companion then waits to reconnect).
+#[test]
+fn clients_hear_the_studio_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = collection(dir.path());
+    let port = free_port().to_string();
+    let serve = serve(
+        dir.path(),
+        &scene,
+        &["--remote-port", &port],
+        Some(PASSWORD),
+    );
+    let url = format!("ws://127.0.0.1:{port}");
+    let mut client =
+        streamwerk_e2e::guests::page_command("remote-exit.mjs", &[&url, PASSWORD], &[])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+    let mut lines = BufReader::new(client.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "ready");
+    Command::new("kill")
+        .args(["-INT", &serve.0.id().to_string()])
+        .status()
+        .unwrap();
+    let seen: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    client.wait().unwrap();
+    assert_eq!(seen["exitStarted"], true, "{seen}");
+    assert_eq!(seen["close"]["code"], 1001, "{seen}");
+    assert_eq!(seen["close"]["message"], "Server stopping.");
+}

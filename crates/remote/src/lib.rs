@@ -8,6 +8,7 @@
 //! and raise the same events.
 
 mod auth;
+mod config;
 mod events;
 mod general;
 mod inputs;

@@ -4,7 +4,7 @@
 use crate::events::{ObsEvent, Tracker};
 use crate::session::{Request, RequestData};
 use crate::status::{code, Failure, Fields, Reply};
-use crate::{general, inputs, outputs, scenes, transitions};
+use crate::{config, general, inputs, outputs, scenes, transitions};
 use serde_json::{json, Value};
 use std::sync::Mutex;
 use streamwerk_protocol::{Command, StudioState};
@@ -45,6 +45,10 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("BroadcastCustomEvent", general::broadcast_custom_event),
     ("CallVendorRequest", crate::vendor::call),
     ("GetHotkeyList", general::get_hotkey_list),
+    ("GetVideoSettings", config::get_video_settings),
+    ("GetSceneCollectionList", config::get_scene_collection_list),
+    ("GetProfileList", config::get_profile_list),
+    ("GetSpecialInputs", config::get_special_inputs),
     ("TriggerHotkeyByName", general::trigger_hotkey_by_name),
     ("GetSourceScreenshot", general::get_source_screenshot),
     ("GetSceneList", scenes::get_scene_list),
