@@ -286,17 +286,18 @@ fn transitions(b: &Collection, a: &Collection, out: &mut Vec<ObsEvent>) {
 }
 
 fn outputs(before: &StudioState, after: &StudioState, out: &mut Vec<ObsEvent>) {
-    match (before.live.is_empty(), after.live.is_empty()) {
-        (true, false) => out.extend([
-            output("StreamStateChanged", false, STARTING),
-            output("StreamStateChanged", true, STARTED),
-        ]),
-        (false, true) => out.extend([
-            output("StreamStateChanged", false, STOPPING),
-            output("StreamStateChanged", false, STOPPED),
-        ]),
-        _ => {}
-    }
+    let started_or_stopped =
+        |out: &mut Vec<ObsEvent>, kind, before: bool, after: bool| match (before, after) {
+            (false, true) => {
+                out.extend([output(kind, false, STARTING), output(kind, true, STARTED)])
+            }
+            (true, false) => {
+                out.extend([output(kind, false, STOPPING), output(kind, false, STOPPED)])
+            }
+            _ => {}
+        };
+    let live = |s: &StudioState| !s.live.is_empty();
+    started_or_stopped(out, "StreamStateChanged", live(before), live(after));
     let record = |active: bool, state: &str, path: Option<&String>| {
         let mut e = output("RecordStateChanged", active, state);
         e.data.as_mut().expect("has data")["outputPath"] = json!(path);
@@ -313,17 +314,12 @@ fn outputs(before: &StudioState, after: &StudioState, out: &mut Vec<ObsEvent>) {
         ]),
         _ => {}
     }
-    match (before.replay_buffer, after.replay_buffer) {
-        (false, true) => out.extend([
-            output("ReplayBufferStateChanged", false, STARTING),
-            output("ReplayBufferStateChanged", true, STARTED),
-        ]),
-        (true, false) => out.extend([
-            output("ReplayBufferStateChanged", false, STOPPING),
-            output("ReplayBufferStateChanged", false, STOPPED),
-        ]),
-        _ => {}
-    }
+    started_or_stopped(
+        out,
+        "ReplayBufferStateChanged",
+        before.replay_buffer,
+        after.replay_buffer,
+    );
     if let Some(saved) = &after.replay_saved {
         if before.replay_saved.as_ref() != Some(saved) {
             out.push(ObsEvent::new(

@@ -122,30 +122,22 @@ pub fn get_input_mute(ctx: &Ctx, f: &Fields) -> Reply {
 
 pub fn set_input_mute(ctx: &Ctx, f: &Fields) -> Reply {
     let s = audio(ctx, f)?;
-    let muted = f.required_bool("inputMuted")?;
-    set_mix(
-        ctx,
-        s,
-        AudioMix {
-            muted,
-            ..s.audio.clone()
-        },
-    )?;
+    mute(ctx, s, f.required_bool("inputMuted")?)?;
     Ok(None)
 }
 
 pub fn toggle_input_mute(ctx: &Ctx, f: &Fields) -> Reply {
     let s = audio(ctx, f)?;
-    let muted = !s.audio.muted;
-    set_mix(
-        ctx,
-        s,
-        AudioMix {
-            muted,
-            ..s.audio.clone()
-        },
-    )?;
-    Ok(Some(json!({ "inputMuted": muted })))
+    mute(ctx, s, !s.audio.muted)?;
+    Ok(Some(json!({ "inputMuted": !s.audio.muted })))
+}
+
+fn mute(ctx: &Ctx, s: &Source, muted: bool) -> Result<(), Failure> {
+    let mix = AudioMix {
+        muted,
+        ..s.audio.clone()
+    };
+    set_mix(ctx, s, mix)
 }
 
 pub fn get_input_volume(ctx: &Ctx, f: &Fields) -> Reply {

@@ -66,6 +66,18 @@ pub fn get_stream_status(ctx: &Ctx, _: &Fields) -> Reply {
     })))
 }
 
+/// Starts when `start` (the output is off), else stops; answers the state it asked for.
+fn toggle(ctx: &Ctx, f: &Fields, start: bool, on: Handler, off: Handler) -> Reply {
+    if start {
+        on(ctx, f)?;
+    } else {
+        off(ctx, f)?;
+    }
+    Ok(Some(json!({ "outputActive": start })))
+}
+
+type Handler = fn(&Ctx, &Fields) -> Reply;
+
 pub fn start_stream(ctx: &Ctx, _: &Fields) -> Reply {
     if !ctx.state.live.is_empty() {
         return Err(running());
@@ -84,13 +96,7 @@ pub fn stop_stream(ctx: &Ctx, _: &Fields) -> Reply {
 }
 
 pub fn toggle_stream(ctx: &Ctx, f: &Fields) -> Reply {
-    let active = ctx.state.live.is_empty();
-    if active {
-        start_stream(ctx, f)?;
-    } else {
-        stop_stream(ctx, f)?;
-    }
-    Ok(Some(json!({ "outputActive": active })))
+    toggle(ctx, f, ctx.state.live.is_empty(), start_stream, stop_stream)
 }
 
 pub fn get_record_status(ctx: &Ctx, _: &Fields) -> Reply {
@@ -132,13 +138,13 @@ pub fn stop_record(ctx: &Ctx, _: &Fields) -> Reply {
 }
 
 pub fn toggle_record(ctx: &Ctx, f: &Fields) -> Reply {
-    let active = ctx.state.recording.is_none();
-    if active {
-        start_record(ctx, f)?;
-    } else {
-        stop_record(ctx, f)?;
-    }
-    Ok(Some(json!({ "outputActive": active })))
+    toggle(
+        ctx,
+        f,
+        ctx.state.recording.is_none(),
+        start_record,
+        stop_record,
+    )
 }
 
 pub fn create_record_chapter(ctx: &Ctx, f: &Fields) -> Reply {
@@ -171,13 +177,13 @@ pub fn stop_replay_buffer(ctx: &Ctx, _: &Fields) -> Reply {
 }
 
 pub fn toggle_replay_buffer(ctx: &Ctx, f: &Fields) -> Reply {
-    let active = !ctx.state.replay_buffer;
-    if active {
-        start_replay_buffer(ctx, f)?;
-    } else {
-        stop_replay_buffer(ctx, f)?;
-    }
-    Ok(Some(json!({ "outputActive": active })))
+    toggle(
+        ctx,
+        f,
+        !ctx.state.replay_buffer,
+        start_replay_buffer,
+        stop_replay_buffer,
+    )
 }
 
 /// The file's path follows in ReplayBufferSaved, as in OBS.
