@@ -13,22 +13,36 @@ use streamwerk_e2e::*;
 
 const PASSWORD: &str = "deck-password-1";
 
-/// Two colour scenes, both with a 440 Hz tone and the first with a caption.
+/// Two colour scenes, both with a 440 Hz tone, the first with a caption and a logo, on the
+/// main canvas and a vertical one.
 fn collection(dir: &Path) -> PathBuf {
     let file = dir.join("show.json");
+    let logo = root().join("assets/logos/streamwerk-logo.png");
+    let layers = |colour: &str, more: &str| {
+        format!(r#"[ {{ "source": "{colour}" }}, {{ "source": "tone" }}{more} ]"#)
+    };
+    let red_extra = r#", { "source": "caption" }, { "source": "logo", "transform": { "x": 10, "y": 10, "width": 40, "height": 40 } }"#;
     std::fs::write(
         &file,
-        r##"{ "schema_version": 1, "name": "Remote", "canvas": { "width": 320, "height": 180, "fps": 30 },
+        format!(
+            r##"{{ "schema_version": 1, "name": "Remote", "canvas": {{ "width": 320, "height": 180, "fps": 30 }},
+          "canvases": [ {{ "name": "vertical", "width": 180, "height": 320 }} ],
           "sources": [
-            { "id": "red", "kind": "color", "settings": { "color": "#FF0000", "width": 320, "height": 180 } },
-            { "id": "green", "kind": "color", "settings": { "color": "#00FF00", "width": 320, "height": 180 } },
-            { "id": "tone", "name": "Tone", "kind": "tone", "settings": { "frequency_hz": 440, "level_dbfs": -12 } },
-            { "id": "caption", "name": "Caption", "kind": "text", "settings": { "text": "Hi", "size": 20 } }
+            {{ "id": "red", "kind": "color", "settings": {{ "color": "#FF0000", "width": 320, "height": 180 }} }},
+            {{ "id": "green", "kind": "color", "settings": {{ "color": "#00FF00", "width": 320, "height": 180 }} }},
+            {{ "id": "tone", "name": "Tone", "kind": "tone", "settings": {{ "frequency_hz": 440, "level_dbfs": -12 }} }},
+            {{ "id": "caption", "name": "Caption", "kind": "text", "settings": {{ "text": "Hi", "size": 20 }} }},
+            {{ "id": "logo", "name": "Logo", "kind": "image", "settings": {{ "path": "{logo}" }} }}
           ],
           "scenes": [
-            { "name": "Red", "layers": [ { "source": "red" }, { "source": "tone" }, { "source": "caption" } ] },
-            { "name": "Green", "layers": [ { "source": "green" }, { "source": "tone" } ] }
-          ] }"##,
+            {{ "name": "Red", "layers": {red}, "layouts": {{ "vertical": {red} }} }},
+            {{ "name": "Green", "layers": {green}, "layouts": {{ "vertical": {green_v} }} }}
+          ] }}"##,
+            logo = logo.display(),
+            red = layers("red", red_extra),
+            green = layers("green", ""),
+            green_v = r#"[ { "source": "green", "transform": { "width": 180, "height": 320 } }, { "source": "tone" } ]"#,
+        ),
     )
     .unwrap();
     file
@@ -94,6 +108,7 @@ fn centre(data_url: &str) -> ([u8; 3], (u32, u32)) {
 }
 
 fn drive(encoding: &str) {
+    let mark = root().join("assets/logos/streamwerk-mark.svg");
     let dir = tempfile::tempdir().unwrap();
     let scene = collection(dir.path());
     let port = free_port();
@@ -105,7 +120,11 @@ fn drive(encoding: &str) {
         Some(PASSWORD),
     );
     let url = format!("ws://127.0.0.1:{port}");
-    let seen: Value = run_page("remote-control.mjs", &[&url, PASSWORD, encoding], &[]);
+    let seen: Value = run_page(
+        "remote-control.mjs",
+        &[&url, PASSWORD, encoding, mark.to_str().unwrap()],
+        &[],
+    );
 
     assert_eq!(
         seen["wrongPassword"]["code"], 4009,
@@ -204,6 +223,34 @@ fn drive(encoding: &str) {
         "haltOnFailure ran past the failure: {halted:?}"
     );
     assert_eq!(halted[1]["requestStatus"]["code"], 600);
+
+    // The vertical canvas, as a Stream Deck drives it: its own items and pictures.
+    assert_eq!(seen["canvases"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        seen["captionOnVertical"], false,
+        "hidden on the vertical canvas"
+    );
+    assert_eq!(seen["captionOnMain"], true, "and only there");
+    let (pixel, size) = centre(seen["verticalShot"].as_str().unwrap());
+    assert_eq!(size, (90, 160));
+    assert!(
+        pixel[1] > 200 && pixel[0] < 40,
+        "vertical program not green: {pixel:?}"
+    );
+    // A file field by OBS's name.
+    assert_eq!(seen["logoBefore"]["inputKind"], "image_source");
+    assert!(seen["logoBefore"]["inputSettings"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("streamwerk-logo.png"));
+    assert!(seen["logoAfter"]["inputSettings"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("streamwerk-mark.svg"));
+    assert_eq!(seen["badLogo"]["code"], 702, "{}", seen["badLogo"]);
+    assert!(std::fs::read_to_string(&scene)
+        .unwrap()
+        .contains("streamwerk-mark.svg"));
 
     assert_eq!(seen["unknown"]["code"], 204);
     assert_eq!(seen["garbage"]["code"], 4002);

@@ -1,8 +1,8 @@
 // A remote control as stream decks and Companion are: the npm obs-websocket-js 5.0.8 client
 // (its MessagePack build, or with `json` its JSON one) against `streamwerk serve`.
-// Usage: node remote-control.mjs URL PASSWORD json|msgpack
+// Usage: node remote-control.mjs URL PASSWORD json|msgpack OTHER_PICTURE
 // Prints one JSON line of what it saw; the Rust test judges it (and decodes the recording).
-const [url, password, encoding] = process.argv.slice(2);
+const [url, password, encoding, otherPicture] = process.argv.slice(2);
 const { OBSWebSocket, EventSubscription } = await import(
   encoding === 'json' ? 'obs-websocket-js/json' : 'obs-websocket-js'
 );
@@ -92,6 +92,30 @@ seen.halted = await obs.callBatch(
   ],
   { haltOnFailure: true },
 );
+// The vertical canvas: an item hidden there only, and its own picture.
+seen.canvases = (await obs.call('CallVendorRequest', { vendorName: 'streamwerk', requestType: 'GetCanvasList' }))
+  .responseData.canvases;
+const captionOn = async (canvasUuid) =>
+  (await obs.call('GetSceneItemList', { sceneName: 'Red', canvasUuid })).sceneItems.find((i) => i.sourceName === 'Caption');
+const { sceneItemId } = await obs.call('GetSceneItemId', { sceneName: 'Red', sourceName: 'Caption', canvasUuid: 'vertical' });
+await obs.call('SetSceneItemEnabled', { sceneName: 'Red', sceneItemId, sceneItemEnabled: false, canvasUuid: 'vertical' });
+seen.captionOnVertical = (await captionOn('vertical')).sceneItemEnabled;
+seen.captionOnMain = (await captionOn('main')).sceneItemEnabled;
+seen.verticalShot = (
+  await obs.call('GetSourceScreenshot', { sourceName: 'Green', imageFormat: 'png', imageWidth: 90, canvasUuid: 'vertical' })
+).imageData;
+
+// A picture's file by OBS's field name; a file that is not there is refused, nothing changed.
+seen.logoBefore = await obs.call('GetInputSettings', { inputName: 'Logo' });
+await obs.call('SetInputSettings', { inputName: 'Logo', inputSettings: { file: otherPicture } });
+seen.logoAfter = await obs.call('GetInputSettings', { inputName: 'Logo' });
+try {
+  await obs.call('SetInputSettings', { inputName: 'Logo', inputSettings: { file: '/nowhere/logo.png' } });
+  seen.badLogo = 'accepted';
+} catch (e) {
+  seen.badLogo = { code: e.code, message: e.message };
+}
+
 try {
   await obs.call('PauseRecord');
   seen.unknown = 'answered';
