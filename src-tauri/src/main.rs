@@ -151,7 +151,7 @@ fn main() {
     // it, else this computer only; the guest page is served from the built UI).
     studio.allow_guests(streamwerk_studio::GuestsConfig {
         bind: None,
-        page: concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/dist").into(),
+        page: streamwerk_studio::installed::ui_dir(),
         auto_admit: false,
         tls: None,
         public_host: None,

@@ -44,9 +44,9 @@ impl GuestArgs {
     }
 }
 
-/// The built UI, whose guest page the endpoint serves.
+/// The built UI, whose guest page the endpoint serves (installed, or the source tree's).
 pub fn page() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist"))
+    streamwerk_studio::installed::ui_dir()
 }
 
 fn print_link(name: &str, link: &str) {

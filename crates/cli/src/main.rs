@@ -85,6 +85,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the completion script for a shell (bash: save it as
+    /// /usr/share/bash-completion/completions/streamwerk, or source it).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), as `man streamwerk` shows it; with a command, its page
+    /// (`man streamwerk-serve`).
+    Manual { command: Option<String> },
+}
+
+/// A manual page: the command's (listing its subcommands as `streamwerk-NAME(1)`), or with
+/// `command` that subcommand's, each as clap renders it from the same definitions as --help.
+fn manual(command: Option<&str>) -> Outcome {
+    let cli = <Cli as clap::CommandFactory>::command();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let sub = cli.find_subcommand(name).ok_or_else(|| {
+                bad_input(anyhow::anyhow!(
+                    "`{name}` is not a streamwerk command; see streamwerk --help"
+                ))
+            })?;
+            sub.clone()
+                .name(format!("streamwerk-{name}"))
+                .bin_name(format!("streamwerk {name}"))
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    clap_mangen::Man::new(page)
+        .render(&mut std::io::stdout())
+        .map_err(runtime)
 }
 
 /// Why a command failed, which decides the exit code.
@@ -133,6 +162,12 @@ fn main() -> ExitCode {
         Command::Keys(command) => keys::run(command),
         Command::Remux { input, output } => remux(&input, &output),
         Command::Devices { json } => devices(json),
+        Command::Completions { shell } => {
+            let mut cli = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cli, "streamwerk", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Manual { command } => manual(command.as_deref()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

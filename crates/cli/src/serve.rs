@@ -40,9 +40,10 @@ pub struct ServeArgs {
     /// token still guards it).
     #[arg(long, default_value = "127.0.0.1")]
     bind: IpAddr,
-    /// The built UI (`npm run build` in ui/).
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist"))]
-    ui: PathBuf,
+    /// The built UI folder; the installed one (PREFIX/share/streamwerk/ui), else the source
+    /// tree's ui/dist (`npm run build` in ui/), when absent.
+    #[arg(long)]
+    ui: Option<PathBuf>,
     #[command(flatten)]
     guests: crate::guests::GuestArgs,
     /// Port of the remote control (obs-websocket v5, for stream decks and Companion); 0 turns
@@ -73,17 +74,18 @@ pub fn run(args: ServeArgs) -> Outcome {
     let profile = args
         .profile
         .unwrap_or_else(|| scene.with_file_name("profile.json"));
-    if !args.ui.join("index.html").exists() {
+    let ui = args.ui.unwrap_or_else(streamwerk_studio::installed::ui_dir);
+    if !ui.join("index.html").exists() {
         return Err(bad_input(anyhow!(
             "{}: the UI is not built; run `npm ci && npm run build` in ui/ (make run does it)",
-            args.ui.display()
+            ui.display()
         )));
     }
     let studio = Studio::open(&scene, &profile, KeyStore::new()).map_err(|e| match e {
         streamwerk_studio::StudioError::Load(_) => bad_input(e),
         e => runtime(e),
     })?;
-    crate::guests::allow(&args.guests, &studio, args.ui.clone())?;
+    crate::guests::allow(&args.guests, &studio, ui.clone())?;
     if let Some(port) = args.remote_port {
         studio.give_remote_control(RemoteControl {
             port,
@@ -100,7 +102,7 @@ pub fn run(args: ServeArgs) -> Outcome {
         studio.clone(),
         token,
         SocketAddr::new(args.bind, args.port),
-        args.ui,
+        ui,
     ));
     studio.shutdown();
     result.map_err(runtime)

@@ -249,11 +249,8 @@ pub fn own_collection() -> Result<PathBuf, StudioError> {
     if mine.exists() {
         return Ok(mine);
     }
-    let demo = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/scenes/demo.json"
-    ));
-    let mut collection = load_collection(demo)?;
+    let demo = crate::installed::assets_dir().join("scenes/demo.json");
+    let mut collection = load_collection(&demo)?;
     collection.make_paths_absolute();
     // The demo's kit is copied too, so the brand page edits the user's kit, not the one
     // installed with the program.

@@ -12,6 +12,7 @@ mod canvases;
 mod documents;
 mod edits;
 mod guests;
+pub mod installed;
 mod obs_import;
 mod outputs;
 pub mod pictures;
