@@ -25,7 +25,7 @@ APT_PACKAGES := pkg-config clang libclang-dev libavcodec-dev libavformat-dev lib
 	xvfb xauth xdotool webkit2gtk-driver iproute2
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test deps ui build bench
+.PHONY: run test deps ui build bench package
 
 # The studio on your own collection (made from the demo on first run): a window where a
 # display exists, else in the browser at the URL it prints. Closing it (or Ctrl-C) finalises
@@ -54,6 +54,10 @@ ui: deps
 
 build: deps ui
 	cargo build --release --bin streamwerk --bin streamwerk-studio
+
+# The .deb and .rpm (docs/packaging.md), with Tauri's bundler from npm, offline.
+package: deps ui
+	tools/package.sh $(TARGET_DIR)
 
 bench: build
 	cargo bench -p streamwerk-engine -p streamwerk-sources -p streamwerk-studio --bench compose --bench mix --bench templates --bench pictures
