@@ -51,5 +51,8 @@ config = {"bundle": {
 }}
 json.dump(config, open(os.path.join(out, "tauri.bundle.json"), "w"), indent=1)
 PY
-CARGO_TARGET_DIR="$target" ui/node_modules/.bin/tauri build --config "$out/tauri.bundle.json" --bundles deb,rpm
+# Built, stripped of its line tables like the command, then bundled.
+CARGO_TARGET_DIR="$target" ui/node_modules/.bin/tauri build --config "$out/tauri.bundle.json" --no-bundle
+strip --strip-debug "$target/release/streamwerk-studio"
+CARGO_TARGET_DIR="$target" ui/node_modules/.bin/tauri bundle --config "$out/tauri.bundle.json" --bundles deb,rpm
 ls -la "$target"/release/bundle/deb/*.deb "$target"/release/bundle/rpm/*.rpm
