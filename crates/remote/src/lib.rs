@@ -25,10 +25,6 @@ mod transitions;
 mod vendor;
 mod wire;
 
-pub use requests::available;
-pub use server::{MAX_CLIENTS, MAX_MESSAGE, MAX_RATE};
-pub use vendor::{request_types as vendor_requests, VENDOR};
-
 use auth::Auth;
 use axum::routing::any;
 use axum::serve::ListenerExt;

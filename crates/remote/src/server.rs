@@ -53,15 +53,13 @@ pub(crate) async fn upgrade(
     ConnectInfo(address): ConnectInfo<SocketAddr>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let shared = &generation.shared;
-    if shared.clients.fetch_add(1, Ordering::SeqCst) >= MAX_CLIENTS {
-        shared.clients.fetch_sub(1, Ordering::SeqCst);
+    let Some(slot) = ClientSlot::take(&generation.shared) else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             format!("Streamwerk takes {MAX_CLIENTS} remote clients at once."),
         )
             .into_response();
-    }
+    };
     let asked: Vec<String> = upgrade
         .requested_protocols()
         .filter_map(|h| h.to_str().ok())
@@ -74,17 +72,36 @@ pub(crate) async fn upgrade(
     };
     upgrade
         .max_message_size(4 * MAX_MESSAGE)
+        // The slot goes with the callback: freed when the session ends, and when the upgrade
+        // fails and the callback is dropped unrun.
         .on_upgrade(move |socket| async move {
+            let _slot = slot;
             Connection {
-                generation: generation.clone(),
+                generation,
                 socket,
                 encoding,
                 messages: (0, 0),
             }
             .run(address)
             .await;
-            generation.shared.clients.fetch_sub(1, Ordering::SeqCst);
         })
+}
+
+/// One of the [`MAX_CLIENTS`] places, given back when dropped.
+struct ClientSlot(Arc<Shared>);
+
+impl ClientSlot {
+    fn take(shared: &Arc<Shared>) -> Option<ClientSlot> {
+        let taken = shared.clients.fetch_add(1, Ordering::SeqCst);
+        let slot = ClientSlot(shared.clone());
+        (taken < MAX_CLIENTS).then_some(slot)
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        self.0.clients.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 struct Connection {

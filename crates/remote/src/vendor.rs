@@ -27,7 +27,7 @@ const REQUESTS: &[(&str, Handler)] = &[
     ("GetMasterLevel", master_level),
 ];
 
-/// The vendor requests, for docs and GetVersion-like listing.
+/// The vendor requests, named in the answer to an unknown one.
 pub fn request_types() -> Vec<&'static str> {
     REQUESTS.iter().map(|(n, _)| *n).collect()
 }
