@@ -3,7 +3,7 @@
 // copy or renew the invite link, bring on air, send back, mute, remove. A guest added here
 // sits in the scene being edited as a centred half of the canvas.
 import type { GuestInfo, PeopleLayout, Source, Transform } from "./protocol.gen";
-import { canvasSize, notice, onCanvas, render, run, store } from "./store";
+import { canvasSize, copyText, notice, onCanvas, render, run, store } from "./store";
 import { mixOf } from "./mixer";
 
 export interface GuestSlot {
@@ -55,20 +55,10 @@ async function link(slot: string, renew: boolean): Promise<string | null> {
   return arrived;
 }
 
-/// Puts `value` (`what`, for `g`) on the clipboard and says so, or says why not.
-async function copy(g: GuestSlot, what: string, value: string, then: string) {
-  try {
-    await navigator.clipboard.writeText(value);
-    notice("info", `${what} for ${g.label} is copied: ${then}`);
-  } catch {
-    notice("warning", `${what} for ${g.label} could not be copied: this browser does not allow it here.`);
-  }
-}
-
 /// Copies the slot's invite link for the host to send.
 export async function copyLink(g: GuestSlot, renew = false) {
   const url = await link(g.slot, renew);
-  if (url) await copy(g, renew ? "A new invite link" : "The invite link", url, `send it to them.${renew ? " The old one no longer works." : ""}`);
+  if (url) await copyText(`${renew ? "A new invite link" : "The invite link"} for ${g.label}`, url, `send it to them.${renew ? " The old one no longer works." : ""}`);
 }
 
 /// Copies what a WHIP publisher (OBS Studio 30+) needs for this spot: the server, or the
@@ -77,8 +67,8 @@ export async function copyWhip(g: GuestSlot, part: "server" | "token") {
   const url = await link(g.slot, false);
   if (!url) return;
   const [page, token] = url.split("#");
-  if (part === "server") await copy(g, "The WHIP server", page.replace("/guest/", "/whip/"), "paste it as OBS's Server.");
-  else await copy(g, "The WHIP token", token, "paste it as OBS's Bearer Token.");
+  if (part === "server") await copyText(`The WHIP server for ${g.label}`, page.replace("/guest/", "/whip/"), "paste it as OBS's Server.");
+  else await copyText(`The WHIP token for ${g.label}`, token, "paste it as OBS's Bearer Token.");
 }
 
 export const admit = (g: GuestSlot) => run({ type: "admit_guest", slot: g.slot });

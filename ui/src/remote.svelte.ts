@@ -2,7 +2,7 @@
 // obs-websocket protocol), its password (never drawn on the page: copied or shown on
 // request), and the clients connected now, each of which can be disconnected.
 import type { RemoteState } from "./protocol.gen";
-import { notice, run, store } from "./store";
+import { copyText, run, store } from "./store";
 
 export const remote = $state({ state: null as RemoteState | null, port: 4455, bind: "127.0.0.1", shown: "" });
 
@@ -31,13 +31,7 @@ function password(): Promise<string | null> {
 
 export async function copyPassword() {
   const value = await password();
-  if (!value) return;
-  try {
-    await navigator.clipboard.writeText(value);
-    notice("info", "The remote-control password is copied: paste it into your stream deck or Companion.");
-  } catch {
-    notice("warning", "The password could not be copied here: use Show instead.");
-  }
+  if (value) await copyText("The remote-control password", value, "paste it into your stream deck or Companion.");
 }
 
 /// Shows the password for 20 seconds, then masks it again; shown, masks it at once.

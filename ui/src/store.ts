@@ -48,6 +48,17 @@ export function notice(level: NoticeLevel, message: string) {
   pushNotice(level, message);
 }
 
+/// Puts `value` (`what`: "The invite link for Ana") on the clipboard and says so with `then`
+/// (what to do with it), or says why it could not.
+export async function copyText(what: string, value: string, then: string) {
+  try {
+    await navigator.clipboard.writeText(value);
+    notice("info", `${what} is copied: ${then}`);
+  } catch {
+    notice("warning", `${what} could not be copied: this browser does not allow it here.`);
+  }
+}
+
 /// Sends a command; a refusal shows as a notice, not in the console. True when applied.
 export async function run(command: Command): Promise<boolean> {
   try {

@@ -29,7 +29,7 @@ pub use documents::own_collection;
 pub use guests::{guest_slots, ice_servers, GuestsConfig};
 pub use obs_import::import_obs;
 pub use preview::PreviewStream;
-pub use remote::{RemoteConfig, RemoteTicket, PASSWORD_ENV};
+pub use remote::{RemoteConfig, RemoteTicket};
 pub use streamwerk_obs_import::CanvasLimit;
 
 use std::path::{Path, PathBuf};

@@ -13,7 +13,7 @@ use tokio::sync::watch;
 /// The key store's entry for the password.
 const PASSWORD_KEY: &str = "remote-control-password";
 /// Overrides the key store (automation); empty turns the password off, on loopback only.
-pub const PASSWORD_ENV: &str = "STREAMWERK_REMOTE_PASSWORD";
+const PASSWORD_ENV: &str = "STREAMWERK_REMOTE_PASSWORD";
 /// obs-websocket makes 16 letters and digits; so do we.
 const PASSWORD_LEN: usize = 16;
 
